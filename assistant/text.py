@@ -1,0 +1,35 @@
+"""Utterance clean-up done by the core before plugins' normalizers and routing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SPACE = re.compile(r"\s+")
+_TRAILING_PUNCT = re.compile(r"[\s?!.~…,;:]+$")
+_VOCATIVE_ENDINGS = "(?:아|야|이|씨|님|이야)?"
+
+
+def clean(text: str) -> str:
+    """NFC-normalise, drop control/zero-width characters, collapse whitespace."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def strip_vocative(text: str, name: str) -> str:
+    """Remove a leading vocative of the assistant's name ("이랑아, ..." -> "...")."""
+    if not name:
+        return text
+    pattern = rf"^(?:헤이|hey|야)?\s*{re.escape(name)}{_VOCATIVE_ENDINGS}(?:[\s,.!~]+|$)"
+    stripped = re.sub(pattern, "", text, flags=re.IGNORECASE)
+    return stripped.strip() or text
+
+
+def normalize(text: str, name: str) -> str:
+    """What the router sees: cleaned, vocative removed, trailing punctuation removed."""
+    text = strip_vocative(clean(text), name)
+    text = text.replace(",", " ")
+    text = _TRAILING_PUNCT.sub("", text)
+    return _SPACE.sub(" ", text).strip()

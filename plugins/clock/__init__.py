@@ -1,0 +1,1 @@
+"""Built-in plugin: clock (placeholder until implemented)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: emotion (placeholder until implemented)."""

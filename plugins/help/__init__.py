@@ -1,0 +1,1 @@
+"""Built-in plugin: help (placeholder until implemented)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: keyboard (placeholder until implemented)."""

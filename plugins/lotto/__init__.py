@@ -1,0 +1,1 @@
+"""Built-in plugin: lotto (placeholder until implemented)."""

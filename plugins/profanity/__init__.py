@@ -1,0 +1,1 @@
+"""Built-in plugin: profanity (placeholder until implemented)."""

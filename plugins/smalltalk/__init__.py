@@ -1,0 +1,1 @@
+"""Built-in plugin: smalltalk (placeholder until implemented)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: timers (placeholder until implemented)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: weather (placeholder until implemented)."""

@@ -1,0 +1,73 @@
+"""Shared fixtures: a private data directory per test and a real CLI process runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh $ASSISTANT_HOME for this test (also set in this process)."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("ASSISTANT_HOME", str(path))
+    monkeypatch.delenv("ASSISTANT_CONFIG", raising=False)
+    return path
+
+
+def cli_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update({"ASSISTANT_HOME": str(home), "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "120"})
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def run_cli(home: Path):
+    """Run ``python -m assistant ARGS`` as a real process; returns CompletedProcess (text)."""
+
+    def run(*args: str, input: str | bytes | None = None, timeout: float = 120, env: dict | None = None):
+        binary = isinstance(input, bytes)
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", *args],
+            input=input,
+            capture_output=True,
+            text=not binary,
+            timeout=timeout,
+            env={**cli_env(home), **(env or {})},
+            cwd=ROOT,
+        )
+
+    return run
+
+
+@pytest.fixture
+def make_assistant(home: Path):
+    """Build an in-process Assistant with all installed plugins and optional config overrides."""
+    from assistant.app import App
+    from assistant.config import Config, deep_merge, load_config
+    from assistant.engine import Assistant
+    from assistant.plugins import PluginHost
+
+    made = []
+
+    def make(overrides: dict | None = None, *, clock=None, interactive: bool = False, extra_plugins=None):
+        base = load_config(None)
+        config = Config(deep_merge(base, overrides or {}), base.sources, base.key_lines)
+        host = PluginHost(config)
+        host.load(extra_plugins)
+        app = App(config, home, interactive=interactive, clock=clock)
+        assistant = Assistant(app, host)
+        made.append(assistant)
+        return assistant
+
+    yield make
+    for assistant in made:
+        assistant.shutdown()
