@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,13 @@ class History:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn, self.moved_aside = connect(path, HISTORY_SCHEMA)
+        self._lock = threading.Lock()  # turns and notifications come from several threads
 
     def add(self, row: dict[str, Any]) -> None:
+        with self._lock:
+            self._insert(row)
+
+    def _insert(self, row: dict[str, Any]) -> None:
         self.conn.execute(
             "INSERT INTO turns (at, text, normalized, intent, slots, reply, emotion, plugin, confidence, elapsed_ms)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,199 @@
+"""The interactive terminal assistant (``assistant`` with no sub-command).
+
+prompt-toolkit reads input (persistent history, slash-command completion);
+rich renders replies. Notifications from plugins (timers) arrive on other
+threads and are printed above the prompt through ``patch_stdout`` without
+breaking what the user is typing. When stdin is not a terminal the same loop
+runs line by line without prompt-toolkit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from assistant.korean import josa
+from assistant.render import debug_line, help_panel, plugins_table, reply_renderable
+from assistant.types import Notification, Reply
+
+if TYPE_CHECKING:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from assistant.cli import Runtime
+    from assistant.engine import Assistant
+
+BYE = "안녕히 가세요!"
+BUILTIN_SLASH = {
+    "help": "할 수 있는 일과 예시",
+    "plugins": "플러그인 목록",
+    "debug": "의도·슬롯·신뢰도·감정·시간 표시 켜기/끄기",
+    "reset": "대화 맥락 지우기",
+    "quit": "끝내기",
+}
+
+
+class Repl:
+    """One interactive session: reads lines, answers them, shows notifications."""
+
+    def __init__(self, runtime: Runtime, console: Console) -> None:
+        self.runtime = runtime
+        self.assistant: Assistant = runtime.assistant
+        self.app = runtime.app
+        self.console = console
+        self.debug = bool((runtime.config.get("terminal") or {}).get("debug", False))
+        self._print_lock = threading.Lock()
+
+    # -- output ------------------------------------------------------------------
+
+    def show(self, renderable) -> None:
+        with self._print_lock:
+            self.console.print(renderable)
+
+    def on_notification(self, note: Notification) -> None:
+        """Called from any thread: render above the prompt, ring, record the turn."""
+        title = note.title or "알림"
+        self.show(Panel(Text(note.text, style="bold"), title=f"⏰ {title}", title_align="left",
+                        border_style="yellow", expand=False))
+        if note.bell:
+            with self._print_lock:
+                sys.stdout.write("\a")
+                sys.stdout.flush()
+        self.assistant.record_notification(note)
+
+    # -- input ---------------------------------------------------------------------
+
+    def handle(self, line: str) -> bool:
+        """Answer one input line; False means quit."""
+        stripped = line.strip()
+        if stripped.startswith("/"):
+            return self.slash(stripped)
+        try:
+            turn = self.assistant.respond(line)
+        except KeyboardInterrupt:
+            self.show(Text("취소했어요.", style="dim"))
+            return True
+        self.show(reply_renderable(turn.reply, self.app.name))
+        if self.debug:
+            self.show(debug_line(turn))
+        self.runtime.warn()
+        return True
+
+    def slash(self, line: str) -> bool:
+        name, _, argument = line[1:].partition(" ")
+        name = name.lower()
+        if name in ("quit", "exit", "q"):
+            return False
+        if name == "help":
+            self.show(help_panel(self.assistant))
+        elif name == "plugins":
+            self.show(plugins_table([i.as_json() for i in self.runtime.host.infos.values()]))
+        elif name == "debug":
+            self.debug = not self.debug
+            self.show(Text(f"디버그 표시를 {'켰' if self.debug else '껐'}어요.", style="dim"))
+        elif name == "reset":
+            self.assistant.reset()
+            self.show(Text("대화 맥락을 지웠어요. 새로 이야기해요.", style="dim"))
+        elif name in self.assistant.slash_commands:
+            plugin, command = self.assistant.slash_commands[name]
+            try:
+                result = command.run(self.app, argument.strip())
+            except Exception as exc:
+                self.runtime.host.record_failure(plugin, f"/{name}", exc)
+                result = f"죄송해요, '/{name}' 명령에서 문제가 생겼어요."
+            if result is not None:
+                reply = result if isinstance(result, Reply) else Reply(str(result))
+                self.show(reply_renderable(reply, self.app.name))
+        else:
+            self.show(Text(f"알 수 없는 명령이에요: /{name}. /help 를 입력해 보세요.", style="yellow"))
+        return True
+
+    def slash_names(self) -> list[str]:
+        return sorted({*BUILTIN_SLASH, *self.assistant.slash_commands})
+
+    def greet(self) -> None:
+        self.show(Text.assemble(
+            (f"안녕하세요, {josa(self.app.name, '이에요/예요')}. ", "bold cyan"),
+            "무엇을 도와드릴까요? ",
+            ("(/help 도움말 · /quit 끝내기 · Ctrl-D 종료)", "dim"),
+        ))
+
+
+def _slash_completer(names: Callable[[], Iterable[str]]):
+    from prompt_toolkit.completion import Completer, Completion
+
+    class SlashCompleter(Completer):
+        def get_completions(self, document: Document, complete_event: CompleteEvent):
+            text = document.text_before_cursor
+            if not text.startswith("/") or " " in text:
+                return
+            for name in names():
+                if ("/" + name).startswith(text):
+                    yield Completion("/" + name, start_position=-len(text))
+
+    return SlashCompleter()
+
+
+def _history_file(path) -> str:
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    return str(path)
+
+
+def run_repl(runtime: Runtime) -> None:
+    """Run the interactive assistant until /quit, Ctrl-D or end of input."""
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    console = Console(highlight=False, force_terminal=interactive or None)
+    repl = Repl(runtime, console)
+    assistant = repl.assistant
+    for line in assistant.warnings:
+        console.print(Text(f"경고: {line}", style="yellow"))
+    assistant.warnings.clear()
+    repl.greet()
+    assistant.startup()
+    try:
+        if interactive:
+            _prompt_loop(repl)
+        else:
+            repl.app.set_notifier(repl.on_notification)
+            for line in sys.stdin:
+                if not repl.handle(line.rstrip("\r\n")):
+                    break
+    finally:
+        repl.app.set_notifier(None)
+        assistant.shutdown()
+        console.print(BYE)
+
+
+def _prompt_loop(repl: Repl) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    session: PromptSession[str] = PromptSession(
+        history=FileHistory(_history_file(repl.app.data_dir / "prompt_history")),
+        completer=_slash_completer(repl.slash_names),
+        complete_while_typing=True,
+    )
+    prompt = [("class:prompt", "나> ")]
+    with patch_stdout(raw=True):
+        repl.app.set_notifier(repl.on_notification)
+        while True:
+            try:
+                line = session.prompt(prompt)
+            except KeyboardInterrupt:
+                continue  # Ctrl-C cancels the current input
+            except EOFError:
+                break  # Ctrl-D
+            if not line.strip():
+                continue
+            if not repl.handle(line):
+                break
