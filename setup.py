@@ -3,7 +3,11 @@ namespaced import names so the distribution never claims `plugins` or `models`."
 
 from setuptools import find_packages, setup
 
-PACKAGE_DIRS = {"assistant": "assistant", "assistant_plugins": "plugins", "assistant_models": "models"}
+PACKAGE_DIRS = {
+    "assistant": "assistant",
+    "assistant_plugins": "plugins",
+    "assistant_models": "models",
+}
 
 
 def packages() -> list[str]:

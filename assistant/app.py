@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -33,10 +34,8 @@ def default_data_dir() -> Path:
 def private_dir(path: Path) -> Path:
     """Create ``path`` readable by the user only (0700)."""
     path.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(OSError):
         path.chmod(0o700)
-    except OSError:
-        pass
     return path
 
 

@@ -89,7 +89,9 @@ def _lines(source: str) -> Iterator[tuple[int, str]]:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             line = raw.decode("utf-8", errors="replace")
-            click.echo(f"경고: {number}번째 줄에 UTF-8이 아닌 바이트가 있어 �로 바꿔 처리했어요.", err=True)
+            click.echo(
+                f"경고: {number}번째 줄에 UTF-8이 아닌 바이트가 있어 �로 바꿔 처리했어요.", err=True
+            )
         yield number, line.rstrip("\r\n")
 
 
@@ -98,8 +100,15 @@ def _dump(data: Any) -> str:
 
 
 def build_cli(runtime: Runtime) -> click.Group:
-    @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option("--config", "config_path", metavar="FILE", help="설정 파일 (기본값 위에 덮어씀; $ASSISTANT_CONFIG)")
+    @click.group(
+        invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+    )
+    @click.option(
+        "--config",
+        "config_path",
+        metavar="FILE",
+        help="설정 파일 (기본값 위에 덮어씀; $ASSISTANT_CONFIG)",
+    )
     @click.version_option(package_name="irang-assistant", message="%(prog)s %(version)s")
     @click.pass_context
     def cli(ctx: click.Context, config_path: str | None) -> None:
@@ -154,7 +163,7 @@ def build_cli(runtime: Runtime) -> click.Group:
         if as_json:
             click.echo(_dump(infos))
             return
-        from assistant.render import plugins_table, console
+        from assistant.render import console, plugins_table
 
         console().print(plugins_table(infos))
 

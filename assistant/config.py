@@ -53,7 +53,9 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"설정 파일 {where}번째 줄을 읽을 수 없어요 (YAML 오류: {problem}).") from exc
+        raise ConfigError(
+            f"설정 파일 {where}번째 줄을 읽을 수 없어요 (YAML 오류: {problem})."
+        ) from exc
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

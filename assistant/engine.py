@@ -15,12 +15,22 @@ from assistant.app import App
 from assistant.plugins import PluginHost
 from assistant.router import SMALLTALK, PatternError, Router
 from assistant.store import History, StoreError
-from assistant.types import Emotion, HandlerResult, Intent, Notification, Reply, Request, SlashCommand
+from assistant.types import (
+    Emotion,
+    HandlerResult,
+    Intent,
+    Notification,
+    Reply,
+    Request,
+    SlashCommand,
+)
 
 log = logging.getLogger("assistant.engine")
 
 APOLOGY = "죄송해요, '{plugin}' 기능에서 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
-NO_FALLBACK = "죄송해요, 그 말씀에는 아직 답을 드리기 어려워요. '/help'로 제가 할 수 있는 일을 확인해 보세요."
+NO_FALLBACK = (
+    "죄송해요, 그 말씀에는 아직 답을 드리기 어려워요. '/help'로 제가 할 수 있는 일을 확인해 보세요."
+)
 EMPTY = "말씀을 듣지 못했어요. 무엇을 도와드릴까요?"
 TOO_LONG = "말씀이 너무 길어요({length:,}자). {limit:,}자 이하로 나눠서 말씀해 주세요."
 
@@ -106,16 +116,20 @@ class Assistant:
     # -- setup -----------------------------------------------------------------
 
     def _register(self) -> None:
-        for plugin, function, argnames in self.host.implementations("register_intents"):
+        for plugin, function, _argnames in self.host.implementations("register_intents"):
+
             def register(intent: Intent, plugin: str = plugin) -> None:
                 try:
                     self.router.add(intent, plugin)
                 except PatternError as exc:
                     self.host.record_failure(plugin, "register_intents", exc)
+
             self.host.call_one(plugin, "register_intents", function, {"register": register})
         for plugin, function, _ in self.host.implementations("register_slash_commands"):
+
             def add(command: SlashCommand, plugin: str = plugin) -> None:
                 self.slash_commands.setdefault(command.name.lstrip("/"), (plugin, command))
+
             self.host.call_one(plugin, "register_slash_commands", function, {"register": add})
 
     @property
@@ -161,14 +175,22 @@ class Assistant:
         if not cleaned:
             return Route(text, "", None, error=EMPTY)
         if len(cleaned) > self.max_chars:
-            return Route(text, "", None, error=TOO_LONG.format(length=len(cleaned), limit=self.max_chars))
+            return Route(
+                text, "", None, error=TOO_LONG.format(length=len(cleaned), limit=self.max_chars)
+            )
         normalized = self.normalize(cleaned)
         match = self.router.match(normalized)
         if match is None:
             return Route(text, normalized, SMALLTALK, confidence=1.0)
         return Route(
-            text, normalized, match.intent, match.slots, match.confidence, match.plugin,
-            match.raw_slots, match.slot_errors,
+            text,
+            normalized,
+            match.intent,
+            match.slots,
+            match.confidence,
+            match.plugin,
+            match.raw_slots,
+            match.slot_errors,
         )
 
     # -- answering -------------------------------------------------------------
@@ -191,9 +213,16 @@ class Assistant:
 
     def _request(self, route: Route, emotion: Emotion | None) -> Request:
         return Request(
-            text=route.text, normalized=route.normalized, intent=route.intent or SMALLTALK,
-            slots=route.slots, app=self.app, emotion=emotion, history=tuple(self.context),
-            confidence=route.confidence, raw_slots=route.raw_slots, slot_errors=route.slot_errors,
+            text=route.text,
+            normalized=route.normalized,
+            intent=route.intent or SMALLTALK,
+            slots=route.slots,
+            app=self.app,
+            emotion=emotion,
+            history=tuple(self.context),
+            confidence=route.confidence,
+            raw_slots=route.raw_slots,
+            slot_errors=route.slot_errors,
         )
 
     def _answer(self, route: Route) -> tuple[Reply, str | None, Emotion | None]:
@@ -207,7 +236,9 @@ class Assistant:
                 return self._finish(result, pending.intent, pending.plugin), pending.plugin, None
         emotion = None
         if route.intent == SMALLTALK or self.emotion_scope == "all":
-            found = self.host.call("detect_emotion", firstresult=True, text=route.normalized, app=self.app)
+            found = self.host.call(
+                "detect_emotion", firstresult=True, text=route.normalized, app=self.app
+            )
             emotion = found[0][1] if found and isinstance(found[0][1], Emotion) else None
         request = self._request(route, emotion)
         if route.intent == SMALLTALK:
@@ -256,17 +287,19 @@ class Assistant:
     # -- logging ---------------------------------------------------------------
 
     def _log(self, turn: Turn) -> None:
-        self._store({
-            "text": turn.route.text[: self.max_chars * 2],
-            "normalized": turn.route.normalized,
-            "intent": turn.route.intent,
-            "slots": turn.route.slots,
-            "reply": turn.reply.text,
-            "emotion": turn.emotion.as_json() if turn.emotion else None,
-            "plugin": turn.plugin,
-            "confidence": turn.route.confidence,
-            "elapsed_ms": turn.elapsed_ms,
-        })
+        self._store(
+            {
+                "text": turn.route.text[: self.max_chars * 2],
+                "normalized": turn.route.normalized,
+                "intent": turn.route.intent,
+                "slots": turn.route.slots,
+                "reply": turn.reply.text,
+                "emotion": turn.emotion.as_json() if turn.emotion else None,
+                "plugin": turn.plugin,
+                "confidence": turn.route.confidence,
+                "elapsed_ms": turn.elapsed_ms,
+            }
+        )
 
     def record_notification(self, note: Notification) -> None:
         """Store a notification (a timer going off) as a turn without user text."""

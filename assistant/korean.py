@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-_DIGIT_HAS_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False,
-                    "6": True, "7": True, "8": True, "9": False}
-_PAIRS = {"이/가": ("이", "가"), "을/를": ("을", "를"), "은/는": ("은", "는"), "과/와": ("과", "와"),
-          "아/야": ("아", "야"), "이에요/예요": ("이에요", "예요"), "으로/로": ("으로", "로")}
+_DIGIT_HAS_FINAL = {
+    "0": True,
+    "1": True,
+    "2": False,
+    "3": True,
+    "4": False,
+    "5": False,
+    "6": True,
+    "7": True,
+    "8": True,
+    "9": False,
+}
+_PAIRS = {
+    "이/가": ("이", "가"),
+    "을/를": ("을", "를"),
+    "은/는": ("은", "는"),
+    "과/와": ("과", "와"),
+    "아/야": ("아", "야"),
+    "이에요/예요": ("이에요", "예요"),
+    "으로/로": ("으로", "로"),
+}
 
 
 def final_consonant(word: str) -> int | None:

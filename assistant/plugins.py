@@ -99,7 +99,9 @@ class PluginHost:
 
     def _add(self, info: PluginInfo, loader: Callable[[], object]) -> None:
         if info.name in self.infos:
-            self.warnings.append(f"플러그인 이름 '{info.name}'이(가) 겹쳐서 {info.location} 은(는) 건너뛰었어요.")
+            self.warnings.append(
+                f"플러그인 이름 '{info.name}'이(가) 겹쳐서 {info.location} 은(는) 건너뛰었어요."
+            )
             return
         self.infos[info.name] = info
         if self.config.plugin(info.name).get("enabled", True) is False:
@@ -112,7 +114,9 @@ class PluginHost:
             log.exception("plugin %s failed to load", info.name)
             info.enabled = False
             info.error = f"{type(exc).__name__}: {exc}"
-            self.warnings.append(f"플러그인 '{info.name}'을(를) 불러오지 못해 건너뛰었어요: {info.error}")
+            self.warnings.append(
+                f"플러그인 '{info.name}'을(를) 불러오지 못해 건너뛰었어요: {info.error}"
+            )
             return
         if info.version is None:
             info.version = getattr(plugin, "__version__", None)
@@ -164,7 +168,9 @@ class PluginHost:
                     break
         return results
 
-    def call_one(self, plugin: str, hook: str, function: Callable[..., Any], kwargs: dict) -> tuple[bool, Any]:
+    def call_one(
+        self, plugin: str, hook: str, function: Callable[..., Any], kwargs: dict
+    ) -> tuple[bool, Any]:
         try:
             return True, function(**kwargs)
         except Exception as exc:

@@ -55,14 +55,18 @@ def plugins_table(infos: list[dict[str, Any]]) -> Table:
     table = Table("이름", "버전", "출처", "훅", "사용", title="플러그인")
     for info in infos:
         enabled = "예" if info["enabled"] else ("오류" if info["error"] else "아니요")
-        table.add_row(info["name"], info["version"] or "-", info["source"], ", ".join(info["hooks"]), enabled)
+        table.add_row(
+            info["name"], info["version"] or "-", info["source"], ", ".join(info["hooks"]), enabled
+        )
     return table
 
 
 def history_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("시각", "말씀", "의도", "답", title="최근 대화")
     for row in rows:
-        table.add_row(row["at"][:19].replace("T", " "), row["text"], row["intent"] or "-", row["reply"] or "")
+        table.add_row(
+            row["at"][:19].replace("T", " "), row["text"], row["intent"] or "-", row["reply"] or ""
+        )
     return table
 
 
@@ -79,6 +83,12 @@ def help_panel(assistant: Assistant) -> RenderableType:
     fallback = [name for name, _, _ in assistant.host.implementations("fallback_reply")]
     if fallback:
         table.add_row(", ".join(fallback), "그 밖의 말씀에는 대화로 답해요", '"오늘 좀 피곤하다"')
-    slash = ["/help 도움말", "/plugins 플러그인", "/debug 디버그 표시", "/reset 대화 맥락 지우기", "/quit 끝내기"]
+    slash = [
+        "/help 도움말",
+        "/plugins 플러그인",
+        "/debug 디버그 표시",
+        "/reset 대화 맥락 지우기",
+        "/quit 끝내기",
+    ]
     slash += [f"/{name} {cmd.help}" for name, (_, cmd) in assistant.slash_commands.items()]
     return Group(table, Text("명령: " + " · ".join(slash), style="dim"))

@@ -60,8 +60,15 @@ class Repl:
     def on_notification(self, note: Notification) -> None:
         """Called from any thread: render above the prompt, ring, record the turn."""
         title = note.title or "알림"
-        self.show(Panel(Text(note.text, style="bold"), title=f"⏰ {title}", title_align="left",
-                        border_style="yellow", expand=False))
+        self.show(
+            Panel(
+                Text(note.text, style="bold"),
+                title=f"⏰ {title}",
+                title_align="left",
+                border_style="yellow",
+                expand=False,
+            )
+        )
         if note.bell:
             with self._print_lock:
                 sys.stdout.write("\a")
@@ -112,18 +119,22 @@ class Repl:
                 reply = result if isinstance(result, Reply) else Reply(str(result))
                 self.show(reply_renderable(reply, self.app.name))
         else:
-            self.show(Text(f"알 수 없는 명령이에요: /{name}. /help 를 입력해 보세요.", style="yellow"))
+            self.show(
+                Text(f"알 수 없는 명령이에요: /{name}. /help 를 입력해 보세요.", style="yellow")
+            )
         return True
 
     def slash_names(self) -> list[str]:
         return sorted({*BUILTIN_SLASH, *self.assistant.slash_commands})
 
     def greet(self) -> None:
-        self.show(Text.assemble(
-            (f"안녕하세요, {josa(self.app.name, '이에요/예요')}. ", "bold cyan"),
-            "무엇을 도와드릴까요? ",
-            ("(/help 도움말 · /quit 끝내기 · Ctrl-D 종료)", "dim"),
-        ))
+        self.show(
+            Text.assemble(
+                (f"안녕하세요, {josa(self.app.name, '이에요/예요')}. ", "bold cyan"),
+                "무엇을 도와드릴까요? ",
+                ("(/help 도움말 · /quit 끝내기 · Ctrl-D 종료)", "dim"),
+            )
+        )
 
 
 def _slash_completer(names: Callable[[], Iterable[str]]):

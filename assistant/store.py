@@ -7,6 +7,7 @@ overwritten, and a fresh one is started.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -23,7 +24,9 @@ class StoreError(Exception):
     """A database that can't be used right now; the message is for the user (Korean)."""
 
 
-def connect(path: Path, schema: str, *, timeout: float = 5.0) -> tuple[sqlite3.Connection, Path | None]:
+def connect(
+    path: Path, schema: str, *, timeout: float = 5.0
+) -> tuple[sqlite3.Connection, Path | None]:
     """Open (creating, 0600) a SQLite file in autocommit mode and apply ``schema``.
 
     Returns the connection and, if the file was not a usable database, where
@@ -36,7 +39,9 @@ def connect(path: Path, schema: str, *, timeout: float = 5.0) -> tuple[sqlite3.C
         return _open(path, schema, timeout), None
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(f"{path.name} 파일을 다른 프로그램이 잠그고 있어요. 잠시 후 다시 해 주세요.") from exc
+            raise StoreError(
+                f"{path.name} 파일을 다른 프로그램이 잠그고 있어요. 잠시 후 다시 해 주세요."
+            ) from exc
         if "unable to open" in str(exc):
             raise StoreError(f"{path} 파일을 열 수 없어요 ({exc}).") from exc
         aside = _move_aside(path, exc)
@@ -59,10 +64,8 @@ def _open(path: Path, schema: str, timeout: float) -> sqlite3.Connection:
     except sqlite3.DatabaseError:
         conn.close()
         raise
-    try:
+    with contextlib.suppress(OSError):
         path.chmod(0o600)
-    except OSError:
-        pass
     return conn
 
 

@@ -24,7 +24,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update({"ASSISTANT_HOME": str(home), "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "120"})
+    env.update(
+        {
+            "ASSISTANT_HOME": str(home),
+            "PYTHONIOENCODING": "utf-8",
+            "NO_COLOR": "1",
+            "COLUMNS": "120",
+        }
+    )
     env.update(extra)
     return env
 
@@ -33,7 +40,9 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
 def run_cli(home: Path):
     """Run ``python -m assistant ARGS`` as a real process; returns CompletedProcess (text)."""
 
-    def run(*args: str, input: str | bytes | None = None, timeout: float = 120, env: dict | None = None):
+    def run(
+        *args: str, input: str | bytes | None = None, timeout: float = 120, env: dict | None = None
+    ):
         binary = isinstance(input, bytes)
         return subprocess.run(
             [sys.executable, "-m", "assistant", *args],
@@ -58,7 +67,9 @@ def make_assistant(home: Path):
 
     made = []
 
-    def make(overrides: dict | None = None, *, clock=None, interactive: bool = False, extra_plugins=None):
+    def make(
+        overrides: dict | None = None, *, clock=None, interactive: bool = False, extra_plugins=None
+    ):
         base = load_config(None)
         config = Config(deep_merge(base, overrides or {}), base.sources, base.key_lines)
         host = PluginHost(config)
