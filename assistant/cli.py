@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from assistant.app import App
+from assistant.app import App, default_data_dir, private_dir
 from assistant.config import Config, ConfigError, load_config
 from assistant.engine import Assistant, Turn
 from assistant.plugins import PluginHost
@@ -37,9 +37,7 @@ class Runtime:
 
     @cached_property
     def app(self) -> App:
-        app = App(self.config, interactive=self.interactive)
-        _setup_logging(app.data_dir)
-        return app
+        return App(self.config, interactive=self.interactive)
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -54,20 +52,21 @@ class Runtime:
 
 
 def _setup_logging(data_dir: Path) -> None:
+    """Log to ``assistant.log`` (0600) in the data directory; never to the screen."""
     root = logging.getLogger("assistant")
-    if any(isinstance(h, logging.FileHandler) for h in root.handlers):
+    root.propagate = False
+    if root.handlers:
         return
-    path = data_dir / "assistant.log"
+    path = private_dir(data_dir) / "assistant.log"
     try:
         fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
         os.close(fd)
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
-        return
+        handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    root.propagate = False
 
 
 def _config_arg(argv: list[str]) -> str | None:
@@ -134,6 +133,7 @@ def build_cli(runtime: Runtime) -> click.Group:
         try:
             for _, line in _lines(text):
                 turn = assistant.respond(line)
+                runtime.warn()
                 _print_turn(turn, as_json)
                 for note in runtime.app.take_pending():
                     click.echo(note.text)
@@ -216,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         config = load_config(_config_arg(argv))
+        _setup_logging(default_data_dir())
         host = PluginHost(config)
         host.load()
         runtime = Runtime(config, host)

@@ -6,7 +6,8 @@ Pattern language (``Intent.patterns``):
 - A literal space means "optional whitespace" (``5분 타이머`` also matches ``5분타이머``).
 - ``{duration}``, ``{time}``, ``{day}``, ``{place}``, ``{number}`` insert a typed slot
   named after its type; ``{name:type}`` names it differently; ``{name}`` with an
-  unknown type name is a free ``text`` slot. Slot values come from
+  unknown type name is a free ``text`` slot (shortest match, or the rest of the
+  utterance when it ends the pattern). Slot values come from
   :mod:`assistant.slots`.
 
 Confidence of a match is the share of the utterance it covers (spaces and
@@ -60,7 +61,10 @@ def compile_pattern(pattern: str) -> CompiledPattern:
                 raise PatternError(f"unknown slot type {type_!r} in pattern {pattern!r}")
             type_ = "text"
         slot_types[name] = type_
-        out.append(f"(?P<{name}>{SLOT_TYPES[type_].regex})")
+        regex = SLOT_TYPES[type_].regex
+        if type_ == "text" and not pattern[m.end() :].strip(" $"):
+            regex = ".+"  # a trailing free-text slot takes the rest of the utterance
+        out.append(f"(?P<{name}>{regex})")
         pos = m.end()
     out.append(_spaces(pattern[pos:]))
     literal = _SLOT.sub("", pattern)

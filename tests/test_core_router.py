@@ -1,0 +1,161 @@
+"""The router and pattern language, with real intents registered through a plugin object."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import hookimpl
+from assistant.router import PatternError, Router, compile_pattern
+from assistant.text import clean, normalize
+from assistant.types import Intent
+
+
+def _noop(request):
+    return "ok"
+
+
+def test_space_in_pattern_means_optional_whitespace():
+    regex = compile_pattern("{duration} 타이머").regex
+    for text in ("5분 타이머", "5분타이머", "5분   타이머"):
+        assert regex.search(text), text
+
+
+def test_typed_slots_are_parsed_and_named():
+    router = Router()
+    router.add(Intent("demo.timer", _noop, patterns=["{label:text} 타이머 {duration}"]), "demo")
+    match = router.match("라면 타이머 3분")
+    assert match is not None
+    assert match.slots == {"label": "라면", "duration": 180}
+    assert match.raw_slots == {"label": "라면", "duration": "3분"}
+
+
+def test_unknown_slot_type_is_rejected():
+    with pytest.raises(PatternError):
+        compile_pattern("{when:weekday} 알람")
+
+
+def test_bad_regex_is_rejected():
+    with pytest.raises(PatternError):
+        compile_pattern("타이머 (")
+
+
+def test_confidence_is_coverage_ignoring_polite_endings():
+    router = Router()
+    router.add(Intent("demo.timer", _noop, patterns=["타이머 {duration}"]), "demo")
+    assert router.match("타이머 5분 맞춰 줄래요").confidence < 1.0
+    assert router.match("타이머 5분 해줘").confidence == pytest.approx(1.0)
+    assert router.match("타이머 5분").confidence == pytest.approx(1.0)
+
+
+def test_low_coverage_goes_to_small_talk():
+    router = Router(min_confidence=0.5)
+    router.add(Intent("demo.timer", _noop, patterns=["타이머"]), "demo")
+    assert router.match("타이머 소리가 너무 커서 깜짝 놀랐던 기억이 나네") is None
+
+
+def test_tie_break_priority_then_specificity_then_order():
+    router = Router()
+    router.add(Intent("a.generic", _noop, patterns=["{x} 타이머"]), "p")
+    router.add(Intent("b.specific", _noop, patterns=["라면 타이머"]), "p")
+    assert router.match("라면 타이머").intent == "b.specific"  # more literal characters
+    router.add(Intent("c.priority", _noop, patterns=["{y} 타이머"], priority=5), "p")
+    assert router.match("라면 타이머").intent == "c.priority"
+    router2 = Router()
+    router2.add(Intent("first", _noop, patterns=["안녕"]), "p")
+    router2.add(Intent("second", _noop, patterns=["안녕"]), "p")
+    assert router2.match("안녕").intent == "first"
+
+
+def test_keywords_prefilter_rules():
+    router = Router(min_confidence=0.0)
+    router.add(Intent("demo.timer", _noop, patterns=["{duration}"], keywords=["타이머"]), "demo")
+    assert router.match("5분") is None  # keyword absent: the rule is not even tried
+    assert router.match("5분 타이머") is not None
+    assert router.candidates("5 분타 이머")  # spaces don't hide a keyword
+
+
+def test_match_callable_rules():
+    router = Router()
+    router.add(
+        Intent(
+            "demo.guard", _noop, match=lambda t: (1.0, {"hit": True}) if "나쁜말" in t else None
+        ),
+        "g",
+    )
+    assert router.match("이건 나쁜말이야").slots == {"hit": True}
+    assert router.match("좋은 말") is None
+
+
+def test_slot_errors_keep_the_match():
+    router = Router()
+    router.add(Intent("demo.alarm", _noop, patterns=["{time}에 알람"]), "demo")
+    match = router.match("25시에 알람")
+    assert match.intent == "demo.alarm"
+    assert "time" in match.slot_errors and "time" not in match.slots
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("이랑아, 5분 타이머", "5분 타이머"),
+        ("이랑아 5분 타이머 맞춰줘?", "5분 타이머 맞춰줘"),
+        ("  이랑, 날씨   어때?! ", "날씨 어때"),
+        ("헤이 이랑 안녕", "안녕"),
+        ("이랑아", "이랑아"),  # the name alone is kept, never emptied
+        ("이랑이랑 놀자", "이랑이랑 놀자"),  # not followed by a separator: not a vocative
+    ],
+)
+def test_vocative_and_punctuation(raw, expected):
+    assert normalize(raw, "이랑") == expected
+
+
+def test_control_characters_and_zero_width_are_removed():
+    assert clean("5분\x00 타이머\u200b\x1b[31m") == "5분 타이머 [31m"
+    assert clean("\t\n  ") == ""
+
+
+def test_custom_assistant_name(make_assistant):
+    assistant = make_assistant({"name": "자비스"})
+    route = assistant.route("자비스야, 반가워")
+    assert route.normalized == "반가워"
+
+
+class _DemoPlugin:
+    @hookimpl
+    def register_intents(self, register):
+        register(
+            Intent(
+                "demo.echo",
+                lambda r: f"따라 했어요: {r.slots['what']}",
+                patterns=["따라 해 {what}"],
+                keywords=["따라"],
+            )
+        )
+
+
+def test_route_runs_no_handler_and_respond_does(make_assistant):
+    calls = []
+
+    class Counting:
+        @hookimpl
+        def register_intents(self, register):
+            register(
+                Intent(
+                    "demo.count",
+                    lambda r: calls.append(r) or "셌어요",
+                    patterns=["세어 줘"],
+                    keywords=["세어"],
+                )
+            )
+
+    assistant = make_assistant(extra_plugins={"counting": Counting()})
+    assert assistant.route("세어 줘").intent == "demo.count"
+    assert calls == []
+    turn = assistant.respond("세어 줘")
+    assert turn.reply.text == "셌어요" and len(calls) == 1 and turn.plugin == "counting"
+
+
+def test_unmatched_goes_to_smalltalk(make_assistant):
+    assistant = make_assistant(extra_plugins={"demo": _DemoPlugin()})
+    assert assistant.route("오늘 좀 피곤하네").intent == "smalltalk"
+    assert assistant.route("따라 해 안녕").slots == {"what": "안녕"}
