@@ -1,0 +1,321 @@
+"""Loading a small-talk model and generating one cleaned reply.
+
+Imported only when a reply is needed (or by the background warm-up thread):
+torch and transformers are imported inside the functions here.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant_plugins.smalltalk.cleaning import is_degenerate, neutral_reply, strip_special, tidy
+from assistant_plugins.smalltalk.turns import TurnEncoder, TurnFormat
+
+log = logging.getLogger("assistant.smalltalk")
+
+STRATEGIES = ("greedy", "beam", "sampling")
+
+#: Decoding used for the single retry after an empty/degenerate reply.
+RETRY_SAMPLING = {"strategy": "sampling", "top_k": 50, "top_p": 0.95, "temperature": 0.9}
+
+
+class ModelUnavailable(Exception):
+    """The model can't be loaded; ``str(exc)`` is a Korean explanation."""
+
+
+def shipped_model_dir() -> Path:
+    from assistant_models import shipped
+
+    return shipped("smalltalk-mini")
+
+
+def resolve_source(value: str | None) -> tuple[str, bool]:
+    """(source, is_local_dir) for ``plugins.smalltalk.model``; empty means the shipped model."""
+    value = (value or "").strip()
+    if not value:
+        return str(shipped_model_dir()), True
+    path = Path(value).expanduser()
+    if path.exists() or value.startswith((".", "/", "~")) or value.count("/") != 1:
+        return str(path.resolve()), True
+    return value, False  # "owner/name": a Hugging Face hub id
+
+
+@dataclass
+class GenerationSettings:
+    """Decoding settings (``plugins.smalltalk.generation`` plus emotion overrides)."""
+
+    strategy: str = "sampling"
+    num_beams: int = 4
+    no_repeat_ngram_size: int = 3
+    top_k: int = 50
+    top_p: float = 0.9
+    temperature: float = 0.8
+    repetition_penalty: float = 1.2
+    max_new_tokens: int = 40
+    bad_words: list[str] = field(default_factory=lambda: ["<unk>"])
+    seed: int | None = None
+
+    @classmethod
+    def from_mapping(cls, *layers: Mapping[str, Any] | None) -> GenerationSettings:
+        """Later layers win; unknown keys are ignored, bad values fall back to defaults."""
+        merged: dict[str, Any] = {}
+        for layer in layers:
+            for key, value in (layer or {}).items():
+                if key in cls.__dataclass_fields__:
+                    merged[key] = value
+        settings = cls()
+        for key, value in merged.items():
+            default = getattr(settings, key)
+            try:
+                if key == "seed":
+                    value = None if value is None or value == "" else int(value)
+                elif key == "bad_words":
+                    value = [str(v) for v in value]
+                elif key == "strategy":
+                    value = str(value).lower()
+                    if value not in STRATEGIES:
+                        raise ValueError(value)
+                elif isinstance(default, bool):
+                    value = bool(value)
+                elif isinstance(default, int):
+                    value = int(value)
+                elif isinstance(default, float):
+                    value = float(value)
+            except (TypeError, ValueError):
+                log.warning("ignoring bad generation setting %s=%r", key, value)
+                continue
+            setattr(settings, key, value)
+        settings.max_new_tokens = max(1, settings.max_new_tokens)
+        settings.temperature = max(1e-3, settings.temperature)
+        settings.num_beams = max(1, settings.num_beams)
+        return settings
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": self.max_new_tokens,
+            "repetition_penalty": self.repetition_penalty,
+        }
+        if self.strategy == "greedy":
+            kwargs.update(do_sample=False, num_beams=1)
+        elif self.strategy == "beam":
+            kwargs.update(
+                do_sample=False,
+                num_beams=self.num_beams,
+                no_repeat_ngram_size=self.no_repeat_ngram_size,
+                early_stopping=True,
+            )
+        else:
+            kwargs.update(
+                do_sample=True,
+                num_beams=1,
+                top_k=self.top_k,
+                top_p=self.top_p,
+                temperature=self.temperature,
+            )
+            if self.no_repeat_ngram_size:
+                kwargs["no_repeat_ngram_size"] = self.no_repeat_ngram_size
+        return kwargs
+
+
+@dataclass
+class Generated:
+    """One reply with what happened on the way."""
+
+    text: str
+    raw: str
+    attempts: int
+    neutral: bool
+    new_tokens: int
+    elapsed_ms: float
+
+
+class ChatModel:
+    """A loaded causal LM, its tokenizer and turn format."""
+
+    def __init__(self, model: Any, tokenizer: Any, fmt: TurnFormat, source: str) -> None:
+        import torch
+
+        self.torch = torch
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.fmt = fmt
+        self.source = source
+        self.encoder = TurnEncoder(tokenizer, fmt)
+        self.window = int(
+            getattr(model.config, "n_positions", 0)
+            or getattr(model.config, "max_position_embeddings", 1024)
+        )
+        self.stop_ids = {self.encoder.eos_id, self.encoder.usr_id, self.encoder.sys_id}
+        self.pad_id = (
+            tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.encoder.eos_id
+        )
+        self._bad_cache: dict[tuple[str, ...], list[list[int]] | None] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, source: str, local: bool = True) -> ChatModel:
+        """Load from a local directory or hub id; safetensors only, no remote code."""
+        if local:
+            path = Path(source)
+            if not path.is_dir():
+                raise ModelUnavailable(f"모델 폴더 {source} 이(가) 없어요")
+            if not (path / "model.safetensors").is_file() and not any(
+                path.glob("model*.safetensors")
+            ):
+                raise ModelUnavailable(f"{source} 에 model.safetensors 파일이 없어요")
+        try:
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+
+            tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
+            model = AutoModelForCausalLM.from_pretrained(
+                source, use_safetensors=True, trust_remote_code=False, dtype=torch.float32
+            )
+            fmt = TurnFormat.load(Path(source) if local else None, tokenizer)
+            return cls(model, tokenizer, fmt, source)
+        except ModelUnavailable:
+            raise
+        except Exception as exc:  # corrupt files, missing tokens, no network for a hub id
+            log.exception("could not load small-talk model from %s", source)
+            raise ModelUnavailable(f"{source} 을(를) 읽을 수 없어요: {type(exc).__name__}") from exc
+
+    # -- generation --------------------------------------------------------------
+
+    def _bad_words_ids(self, words: Sequence[str]) -> list[list[int]] | None:
+        key = tuple(words)
+        if key not in self._bad_cache:
+            ids: list[list[int]] = []
+            vocab = self.tokenizer.get_vocab()
+            for word in words:
+                if word in vocab:
+                    ids.append([vocab[word]])
+                elif word:
+                    encoded = self.tokenizer(word, add_special_tokens=False)["input_ids"]
+                    if encoded:
+                        ids.append(list(encoded))
+            # the user/system markers must never appear inside a reply either
+            ids.append([self.encoder.sys_id])
+            self._bad_cache[key] = ids or None
+        return self._bad_cache[key]
+
+    def prompt_ids(
+        self,
+        user_text: str,
+        history: Sequence[tuple[str, str]],
+        settings: GenerationSettings,
+        emotion: str | None = None,
+    ) -> list[int]:
+        budget = max(8, self.window - settings.max_new_tokens)
+        return self.encoder.prompt(history, user_text, budget, emotion)
+
+    def _generate_once(
+        self, prompt: list[int], settings: GenerationSettings
+    ) -> tuple[str, str, int]:
+        torch = self.torch
+        if settings.seed is not None:
+            torch.manual_seed(settings.seed)
+        input_ids = torch.tensor([prompt], dtype=torch.long)
+        kwargs = settings.generate_kwargs()
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=torch.ones_like(input_ids),
+                eos_token_id=[self.encoder.eos_id, self.encoder.usr_id],
+                pad_token_id=self.pad_id,
+                bad_words_ids=self._bad_words_ids(settings.bad_words),
+                **kwargs,
+            )
+        new = output[0, len(prompt) :].tolist()
+        return self._decode(new)
+
+    def _decode(self, new: list[int]) -> tuple[str, str, int]:
+        """(clean text, raw text, tokens) for generated ids: cut at a stop token, drop specials."""
+        raw = self.tokenizer.decode(new, skip_special_tokens=False)
+        cut = len(new)
+        for i, tid in enumerate(new):
+            if tid in self.stop_ids:
+                cut = i
+                break
+        text = self.tokenizer.decode(new[:cut], skip_special_tokens=True)
+        text = tidy(strip_special(text, self.tokenizer.all_special_tokens))
+        return text, raw, cut
+
+    def reply(
+        self,
+        user_text: str,
+        history: Sequence[tuple[str, str]] = (),
+        settings: GenerationSettings | None = None,
+        emotion: str | None = None,
+    ) -> Generated:
+        """Generate a reply; a degenerate one is retried once with sampling, then made neutral."""
+        settings = settings or GenerationSettings()
+        started = time.perf_counter()
+        prompt = self.prompt_ids(user_text, history, settings, emotion)
+        with self._lock:
+            text, raw, count = self._generate_once(prompt, settings)
+            attempts, neutral = 1, False
+            if is_degenerate(text, user_text):
+                retry = GenerationSettings.from_mapping(
+                    {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+                    RETRY_SAMPLING,
+                    {"seed": None if settings.seed is None else settings.seed + 1},
+                )
+                text, raw, count = self._generate_once(prompt, retry)
+                attempts = 2
+                if is_degenerate(text, user_text):
+                    rng = random.Random(settings.seed) if settings.seed is not None else None
+                    text, neutral = neutral_reply(rng), True
+        return Generated(
+            text, raw, attempts, neutral, count, (time.perf_counter() - started) * 1000
+        )
+
+
+class ModelHolder:
+    """Loads the configured model once per process, in the background or on demand."""
+
+    def __init__(self, source: str, local: bool) -> None:
+        self.source = source
+        self.local = local
+        self.model: ChatModel | None = None
+        self.error: str | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start_background(self) -> None:
+        """Start loading in a daemon thread (the first reply then waits less or not at all)."""
+        if self._thread is None and self.model is None and self.error is None:
+            self._thread = threading.Thread(
+                target=self._background, name="smalltalk-load", daemon=True
+            )
+            self._thread.start()
+
+    def _background(self) -> None:
+        try:
+            self.get()
+        except ModelUnavailable:
+            pass  # remembered in self.error and reported on the first chat turn
+
+    def get(self) -> ChatModel:
+        """The loaded model (waits for a load in progress); raises ModelUnavailable."""
+        with self._lock:
+            if self.model is None and self.error is None:
+                started = time.perf_counter()
+                try:
+                    self.model = ChatModel.load(self.source, self.local)
+                    log.info(
+                        "small-talk model %s loaded in %.1fs",
+                        self.source,
+                        time.perf_counter() - started,
+                    )
+                except ModelUnavailable as exc:
+                    self.error = str(exc)
+            if self.model is None:
+                raise ModelUnavailable(self.error or "알 수 없는 이유")
+            return self.model
