@@ -1,0 +1,220 @@
+"""The shared ``assistant train NAME`` options and the ``TrainSettings`` they become.
+
+Public API::
+
+    training_options(plugin_name, *, presets=None) -> decorator
+    TrainSettings(...)                       # dataclass, see fields below
+        settings.as_json() -> dict           # for metadata.json
+        settings.checkpoint_dir -> Path      # <output>/checkpoint
+    TrainSettings.from_config(plugin_name, config=None, **overrides) -> TrainSettings
+    DEFAULTS: dict[str, object]              # built-in defaults (used when assistant.yaml has none)
+
+Use it on your trainer; the command receives one ``settings`` argument instead of the
+individual options (your own extra options, e.g. ``--format``, arrive as usual)::
+
+    @hookimpl
+    def register_trainers(train):
+        @train.command("smalltalk")
+        @training_options("smalltalk", presets=("mini",))
+        @click.option("--format", type=click.Choice(["auto", "chatbotdata", "jsonl"]), default="auto")
+        def smalltalk(settings, format):
+            from assistant.training.loop import train   # heavy imports inside the command
+            ...
+
+Options: ``--data PATH`` (repeatable, at least one), ``--output DIR``, ``--epochs``,
+``--max-steps`` (>0: exactly this many optimizer steps, cycling epochs; 0: by epochs),
+``--batch-size``, ``--grad-accum``, ``--lr``, ``--max-length``, ``--eval-split`` (held-out
+fraction, fixed seed), ``--eval-every`` (optimizer steps; 0 = only at the end),
+``--patience`` (evals without improvement before stopping; 0 = never), ``--device``,
+``--precision``, ``--compile/--no-compile``, ``--resume``, ``--seed``, ``--base HUB_ID_OR_DIR``,
+``--preset NAME`` (``--base`` and ``--preset`` exclude each other).
+
+Defaults: a value given on the command line wins; else ``plugins.<name>.training.<field>``
+from the configuration (``assistant.yaml`` + the user's file, keys spelled like the
+``TrainSettings`` fields: ``batch_size``, ``eval_every``, ...); else ``DEFAULTS`` here.
+Settings without a command-line option (``warmup``, ``weight_decay``, ``grad_clip``,
+``min_lr_ratio``, ``log_every``, ``keep_checkpoint``, ``eval_batch_size``) come only from the
+configuration or ``DEFAULTS``. ``output`` defaults to ``runs/<name>``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import click
+
+DEFAULTS: dict[str, Any] = {
+    "epochs": 3,
+    "max_steps": 0,
+    "batch_size": 32,
+    "grad_accum": 1,
+    "lr": 5e-4,
+    "max_length": 128,
+    "eval_split": 0.05,
+    "eval_every": 200,
+    "patience": 3,
+    "device": "auto",
+    "precision": "auto",
+    "compile": False,
+    "seed": 42,
+    "base": None,
+    "preset": None,
+    "warmup": 0.05,
+    "weight_decay": 0.01,
+    "grad_clip": 1.0,
+    "min_lr_ratio": 0.1,
+    "log_every": 10,
+    "keep_checkpoint": False,
+    "eval_batch_size": 0,
+}
+
+
+@dataclass
+class TrainSettings:
+    """Everything the training loop needs to know (plus what the caller wants to record)."""
+
+    plugin: str = "model"
+    data: list[Path] = field(default_factory=list)
+    output: Path = Path("runs/model")
+    epochs: int = 3
+    max_steps: int = 0
+    batch_size: int = 32
+    grad_accum: int = 1
+    lr: float = 5e-4
+    max_length: int = 128
+    eval_split: float = 0.05
+    eval_every: int = 200
+    patience: int = 3
+    device: str = "auto"
+    precision: str = "auto"
+    compile: bool = False
+    resume: bool = False
+    seed: int = 42
+    base: str | None = None
+    preset: str | None = None
+    warmup: float = 0.05  # fraction of the optimizer steps spent warming up linearly
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0  # max gradient norm; 0 = no clipping
+    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
+    log_every: int = 10  # optimizer steps between plain log lines (non-TTY)
+    keep_checkpoint: bool = False  # keep <output>/checkpoint after a finished run
+    eval_batch_size: int = 0  # 0 = batch_size
+    command_line: list[str] = field(default_factory=lambda: list(sys.argv))
+
+    def __post_init__(self) -> None:
+        self.data = [Path(p) for p in self.data]
+        self.output = Path(self.output)
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return self.output / "checkpoint"
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["data"] = [str(p) for p in self.data]
+        data["output"] = str(self.output)
+        return data
+
+    @classmethod
+    def from_config(
+        cls, plugin_name: str, config: dict[str, Any] | None = None, **overrides: Any
+    ) -> TrainSettings:
+        """Settings from ``DEFAULTS``, then the config's ``plugins.<name>.training``, then
+        ``overrides`` (``None`` values in overrides are ignored)."""
+        values: dict[str, Any] = {**DEFAULTS, "output": Path("runs") / plugin_name}
+        values.update(_config_training(plugin_name, config))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        return cls(plugin=plugin_name, **{k: v for k, v in values.items() if k in known})
+
+
+def _config_training(plugin_name: str, config: dict[str, Any] | None) -> dict[str, Any]:
+    if config is None:
+        ctx = click.get_current_context(silent=True)
+        runtime = ctx.find_root().obj if ctx is not None else None
+        config = getattr(runtime, "config", None)
+    if config is None:
+        from assistant.config import load_config
+
+        config = load_config(None)
+    plugins = config.get("plugins") or {}
+    section = (plugins.get(plugin_name) or {}) if isinstance(plugins, dict) else {}
+    training = section.get("training") if isinstance(section, dict) else None
+    return dict(training) if isinstance(training, dict) else {}
+
+
+# (option name, field, type, help)
+_OPTIONS: list[tuple[str, str, Any, str]] = [
+    ("--output", "output", click.Path(path_type=Path, file_okay=False), "결과(모델) 폴더"),
+    ("--epochs", "epochs", click.IntRange(min=1), "에폭 수"),
+    ("--max-steps", "max_steps", click.IntRange(min=0), "최적화 스텝 수 (0이면 에폭 기준)"),
+    ("--batch-size", "batch_size", click.IntRange(min=1), "배치 크기 (GPU/프로세스당)"),
+    ("--grad-accum", "grad_accum", click.IntRange(min=1), "그래디언트 누적 횟수"),
+    ("--lr", "lr", click.FloatRange(min=0, min_open=True), "최대 학습률"),
+    ("--max-length", "max_length", click.IntRange(min=8), "샘플 최대 토큰 수"),
+    ("--eval-split", "eval_split", click.FloatRange(0, 0.5), "검증용으로 떼어 둘 비율"),
+    ("--eval-every", "eval_every", click.IntRange(min=0), "몇 스텝마다 검증할지 (0: 끝에만)"),
+    ("--patience", "patience", click.IntRange(min=0), "조기 종료 인내 횟수 (0: 끄기)"),
+    ("--device", "device", click.Choice(["auto", "cpu", "cuda", "mps"]), "장치"),
+    ("--precision", "precision", click.Choice(["auto", "bf16", "fp16", "fp32"]), "연산 정밀도"),
+    ("--seed", "seed", int, "난수 시드"),
+    ("--base", "base", str, "미세조정할 허브 ID 또는 로컬 폴더"),
+]
+
+
+def training_options(
+    plugin_name: str, *, presets: Sequence[str] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the shared training options; the command gets ``settings: TrainSettings``."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        names = [f for _, f, _, _ in _OPTIONS] + ["data", "preset", "compile", "resume"]
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name, None) for name in names}
+            data = list(given.pop("data") or ())
+            if not data:
+                raise click.UsageError("--data 로 학습 데이터 파일을 하나 이상 지정해 주세요.")
+            if given.get("base") and given.get("preset"):
+                raise click.UsageError(
+                    "--base 와 --preset 은 함께 쓸 수 없어요. 하나만 골라 주세요."
+                )
+            resume = bool(given.pop("resume"))
+            settings = TrainSettings.from_config(plugin_name, data=data, resume=resume, **given)
+            if given.get("base"):
+                settings.preset = None
+            return func(*args, settings=settings, **kwargs)
+
+        preset_type: Any = click.Choice(list(presets)) if presets else str
+        decorated: Callable[..., Any] = wrapper
+        extra = [
+            click.option(
+                "--resume", is_flag=True, default=False, help="체크포인트에서 이어서 학습"
+            ),
+            click.option(
+                "--compile/--no-compile", "compile", default=None, help="torch.compile 사용"
+            ),
+            click.option(
+                "--preset", "preset", type=preset_type, default=None, help="처음부터 학습할 설정"
+            ),
+        ]
+        for decorator in reversed(extra):
+            decorated = decorator(decorated)
+        for opt, name, kind, help_text in reversed(_OPTIONS):
+            decorated = click.option(opt, name, type=kind, default=None, help=help_text)(decorated)
+        decorated = click.option(
+            "--data",
+            "data",
+            multiple=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="학습 데이터 파일 (여러 번 지정 가능)",
+        )(decorated)
+        return decorated
+
+    return decorate
