@@ -17,6 +17,7 @@ from assistant.types import Notification
 
 if TYPE_CHECKING:
     from assistant.plugins import PluginHost
+    from assistant.router import Router
 
 log = logging.getLogger("assistant")
 
@@ -51,6 +52,7 @@ class App:
     - ``interactive``: True in the terminal assistant, False for one-shot commands.
     - ``notify(Notification)``: announce something (a due timer) to the user.
     - ``host``: the plugin host (``host.plugin_names()`` etc.).
+    - ``router``: the router; ``router.intents`` maps intent name -> (Intent, plugin).
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class App:
         self._pending: list[Notification] = []
         self._lock = threading.Lock()
         self.host: PluginHost | None = None
+        self.router: Router | None = None  # set by the Assistant; ``router.intents`` lists intents
         self.state: dict[str, Any] = {}  # per-process scratch space, keyed by plugin name
 
     def now(self) -> datetime:
