@@ -88,7 +88,12 @@ def shutdown(app: App) -> None:
 
 @hookspec
 def register_commands(cli: click.Group) -> None:
-    """Add top-level CLI commands (``assistant timers``) to the click group ``cli``."""
+    """Add top-level CLI commands (``assistant timers``) to the click group ``cli``.
+
+    A command reaches the running :class:`~assistant.app.App` through click's
+    context object: ``click.get_current_context().obj.app`` (or ``@click.pass_obj``
+    and ``runtime.app``). The same holds for trainers and evaluators.
+    """
 
 
 @hookspec
