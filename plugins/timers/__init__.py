@@ -1,1 +1,129 @@
-"""Built-in plugin: timers (placeholder until implemented)."""
+"""Built-in plugin: timers and alarms ("5분 타이머 맞춰줘", "7시에 깨워줘").
+
+Registered through the same hooks as any third-party plugin:
+
+- ``register_intents``: timer.start, alarm.set, timer.status, timer.cancel,
+  timer.pause, timer.resume, timer.add (phrases in :mod:`.phrases`);
+- ``startup`` / ``shutdown``: in the interactive assistant, announce timers
+  missed while no assistant ran, then run the APScheduler firing loop;
+- ``register_commands``: ``assistant timers [--json]``;
+- ``register_slash_commands``: ``/timers``.
+
+The source of truth is ``timers.db`` in the data directory (see :mod:`.store`).
+Settings: ``plugins.timers`` in assistant.yaml.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from assistant import hookimpl
+from assistant.store import StoreError
+from assistant.types import Intent, Reply, SlashCommand
+
+from . import handlers, phrases
+from .service import STATE_KEY, service_for
+
+if TYPE_CHECKING:
+    import click
+
+    from assistant.app import App
+
+log = logging.getLogger("assistant.timers")
+
+
+@hookimpl
+def register_intents(register: Callable[[Intent], None]) -> None:
+    register(Intent(
+        "timer.start", handlers.start_timer, patterns=phrases.TIMER_START,
+        keywords=phrases.TIMER_START_KEYWORDS, examples=phrases.TIMER_START_EXAMPLES,
+        description="타이머 맞추기 (여러 개 동시에, 이름 붙이기 가능)",
+    ))  # fmt: skip
+    register(Intent(
+        "alarm.set", handlers.set_alarm, patterns=phrases.ALARM_SET,
+        keywords=phrases.ALARM_SET_KEYWORDS, examples=phrases.ALARM_SET_EXAMPLES,
+        description="정해진 시각에 알람",
+    ))  # fmt: skip
+    register(Intent(
+        "timer.status", handlers.status, patterns=phrases.TIMER_STATUS,
+        keywords=phrases.TIMER_STATUS_KEYWORDS, examples=phrases.TIMER_STATUS_EXAMPLES,
+        description="남은 시간, 타이머 목록",
+    ))  # fmt: skip
+    register(Intent(
+        "timer.cancel", handlers.cancel, patterns=phrases.TIMER_CANCEL, match=phrases.all_cancel_match,
+        keywords=phrases.TIMER_CANCEL_KEYWORDS, examples=phrases.TIMER_CANCEL_EXAMPLES,
+        description="타이머·알람 취소 (하나 또는 모두)",
+    ))  # fmt: skip
+    register(Intent(
+        "timer.pause", handlers.pause, patterns=phrases.TIMER_PAUSE,
+        keywords=phrases.TIMER_PAUSE_KEYWORDS, examples=phrases.TIMER_PAUSE_EXAMPLES,
+        description="타이머 잠깐 멈추기",
+    ))  # fmt: skip
+    register(Intent(
+        "timer.resume", handlers.resume, patterns=phrases.TIMER_RESUME,
+        keywords=phrases.TIMER_RESUME_KEYWORDS, examples=phrases.TIMER_RESUME_EXAMPLES,
+        description="멈춘 타이머 다시 시작",
+    ))  # fmt: skip
+    register(Intent(
+        "timer.add", handlers.add_time, patterns=phrases.TIMER_ADD,
+        keywords=phrases.TIMER_ADD_KEYWORDS, examples=phrases.TIMER_ADD_EXAMPLES,
+        description="돌아가는 타이머에 시간 더하기·빼기",
+    ))  # fmt: skip
+
+
+@hookimpl
+def startup(app: App) -> None:
+    """Interactive assistant only: announce missed timers, then start firing on time."""
+    if not app.interactive:
+        return
+    service = service_for(app)
+    try:
+        service.announce_missed()
+    except StoreError as exc:
+        log.warning("timers: %s", exc)
+        from assistant.types import Notification
+
+        app.notify(
+            Notification(text=str(exc), title="타이머", intent="timer.error", plugin="timers")
+        )
+    notice = service.take_notice()
+    if notice:
+        from assistant.types import Notification
+
+        app.notify(Notification(text=notice, title="타이머", intent="timer.error", plugin="timers"))
+    service.start_scheduler()
+
+
+@hookimpl
+def shutdown(app: App) -> None:
+    service = app.state.pop(STATE_KEY, None)
+    if service is not None:
+        service.close()
+
+
+def timers_reply(app: App, argument: str = "") -> Reply:
+    """The list of active timers (``/timers``)."""
+    service = service_for(app)
+    try:
+        rows = service.pending()
+    except StoreError as exc:
+        return Reply(str(exc))
+    reply = handlers.status_reply(rows, service)
+    notice = service.take_notice()
+    if notice:
+        reply.text = f"{notice}\n{reply.text}"
+    return reply
+
+
+@hookimpl
+def register_slash_commands(register: Callable[[SlashCommand], None]) -> None:
+    register(SlashCommand("timers", "돌아가는 타이머와 알람 보기", timers_reply))
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from .commands import add_timers_command
+
+    add_timers_command(cli)

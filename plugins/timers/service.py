@@ -1,0 +1,279 @@
+"""One process's view of the timers: the store, the settings and (interactive) the scheduler.
+
+The table in ``timers.db`` is the source of truth. In the interactive
+assistant an APScheduler ``BackgroundScheduler`` (in-memory job store) runs:
+
+- a poll job every ``poll_seconds`` that re-reads the table when another
+  process changed it (``PRAGMA data_version``) and re-creates one ``date`` job
+  per running timer, and fires anything already due (a safety net for clock
+  jumps and missed jobs);
+- the ``date`` jobs, which fire their timer at its end time.
+
+Firing first *claims* the row (``UPDATE ... WHERE state = 'running'``): with
+several assistants open exactly one of them announces a timer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from assistant.store import StoreError
+from assistant.types import Notification
+
+from . import speech
+from .store import FILE_NAME, TimerRow, TimerStore
+
+if TYPE_CHECKING:
+    from assistant.app import App
+
+log = logging.getLogger("assistant.timers")
+
+STATE_KEY = "timers"
+DEFAULTS: dict[str, Any] = {
+    "max_duration_seconds": 86400,
+    "min_duration_seconds": 1,
+    "max_active": 50,
+    "lock_timeout_seconds": 3.0,
+    "poll_seconds": 0.5,
+    "bell": True,
+}
+
+
+def service_for(app: App) -> TimerService:
+    """The (lazily created) timer service of this process."""
+    service = app.state.get(STATE_KEY)
+    if service is None:
+        service = app.state[STATE_KEY] = TimerService(app)
+    return service
+
+
+class TimerService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        settings = {**DEFAULTS, **app.config.plugin("timers")}
+        self.max_duration = float(settings["max_duration_seconds"])
+        self.min_duration = float(settings["min_duration_seconds"])
+        self.max_active = int(settings["max_active"])
+        self.lock_timeout = float(settings["lock_timeout_seconds"])
+        self.poll_seconds = max(0.05, float(settings["poll_seconds"]))
+        self.bell = bool(settings["bell"])
+        self._store: TimerStore | None = None
+        self._notice: str | None = None
+        self._scheduler: Any = None
+        self._open_lock = threading.Lock()
+        self._seen_version: int | None = None
+        self._jobs: dict[int, float] = {}  # timer id -> ends_at of its date job
+        self._sync_lock = threading.Lock()
+
+    # -- store -------------------------------------------------------------------
+
+    @property
+    def store(self) -> TimerStore:
+        """The open store; raises StoreError (Korean message) if timers.db can't be used."""
+        with self._open_lock:
+            if self._store is None:
+                self._store = TimerStore(self.app.data_dir / FILE_NAME, timeout=self.lock_timeout)
+                if self._store.moved_aside is not None:
+                    self._notice = (
+                        f"타이머 저장 파일이 손상되어 {self._store.moved_aside.name} 으로 옮겨 두고 "
+                        "새로 시작했어요. 예전 타이머는 그 파일에 남아 있어요."
+                    )
+            return self._store
+
+    def take_notice(self) -> str | None:
+        """A one-time message for the user (the database was moved aside), or None."""
+        notice, self._notice = self._notice, None
+        return notice
+
+    def close(self) -> None:
+        self.stop_scheduler()
+        with self._open_lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    # -- time --------------------------------------------------------------------
+
+    def now(self) -> float:
+        """Current time as UTC epoch seconds (from the app's clock)."""
+        return self.app.now().timestamp()
+
+    def local(self, epoch: float) -> datetime:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(self.app.tz)
+
+    # -- operations (each commits before returning) ---------------------------------
+
+    def start_timer(self, seconds: float, name: str = "") -> TimerRow:
+        now = self.now()
+        row = self.store.add("timer", name, seconds, now, now + seconds, max_active=self.max_active)
+        self.changed()
+        return row
+
+    def set_alarm(self, ends_at: float, name: str = "") -> TimerRow:
+        now = self.now()
+        row = self.store.add("alarm", name, ends_at - now, now, ends_at, max_active=self.max_active)
+        self.changed()
+        return row
+
+    def pending(self) -> list[TimerRow]:
+        return self.store.pending(self.now())
+
+    def cancel(self, rows: list[TimerRow]) -> int:
+        count = self.store.delete([r.id for r in rows])
+        self.changed()
+        return count
+
+    def pause(self, row: TimerRow) -> TimerRow | None:
+        result = self.store.pause(row.id, self.now())
+        self.changed()
+        return result
+
+    def resume(self, row: TimerRow) -> TimerRow | None:
+        result = self.store.resume(row.id, self.now())
+        self.changed()
+        return result
+
+    def extend(self, row: TimerRow, seconds: float) -> TimerRow | None:
+        result = self.store.extend(row.id, seconds, self.now())
+        self.changed()
+        return result
+
+    # -- firing --------------------------------------------------------------------
+
+    def fire_due(self) -> list[TimerRow]:
+        """Claim and announce every due timer; returns the ones this process fired."""
+        now = self.now()
+        fired = []
+        for row in self.store.due(now):
+            if self.store.claim(row.id, now):
+                fired.append(row)
+                self.app.notify(self._fired_notification(row))
+        return fired
+
+    def _fire_one(self, timer_id: int) -> None:
+        """Date-job target: fire one timer if it is (still) due."""
+        try:
+            now = self.now()
+            row = self.store.get(timer_id)
+            if row is None or row.state != "running" or (row.ends_at or 0) > now:
+                return
+            if self.store.claim(row.id, now):
+                self.app.notify(self._fired_notification(row))
+        except Exception:  # a background job must never die loudly
+            log.exception("firing timer %s failed", timer_id)
+
+    def _fired_notification(self, row: TimerRow) -> Notification:
+        if row.kind == "alarm":
+            when = speech.say_clock(self.local(row.ends_at or 0), self.app.now())
+            text = f"{speech.label(row.name, 'alarm', row.duration)} 시간이에요! ({when})"
+            title = "⏰ 알람"
+        elif row.name:
+            text = f"{row.name} 타이머({speech.say_duration(row.duration)})가 끝났어요!"
+            title = "⏰ 타이머"
+        else:
+            text = f"{speech.label('', 'timer', row.duration)}가 끝났어요!"
+            title = "⏰ 타이머"
+        return Notification(
+            text=text, title=title, bell=self.bell, intent="timer.fired", plugin="timers"
+        )
+
+    def announce_missed(self) -> list[TimerRow]:
+        """Announce (once, across processes) timers that came due while no assistant ran."""
+        now = self.now()
+        missed = [row for row in self.store.due(now) if self.store.claim(row.id, now)]
+        if not missed:
+            return []
+        kinds = {row.kind for row in missed}
+        what = "타이머와 알람" if len(kinds) == 2 else ("알람" if kinds == {"alarm"} else "타이머")
+        parts = []
+        for row in missed:
+            ago = speech.say_ago(now - (row.ends_at or now))
+            when = f"{ago} 전에" if ago else "방금"
+            verb = "울릴 시간이었어요" if row.kind == "alarm" else "끝났어요"
+            name = row.name or speech.label("", row.kind, row.duration)
+            parts.append(f"{name} ({when} {verb})")
+        text = f"놓친 {speech.particle(what, '이', '가')} 있어요: " + ", ".join(parts)
+        self.app.notify(
+            Notification(
+                text=text,
+                title="놓친 " + what,
+                bell=self.bell,
+                intent="timer.missed",
+                plugin="timers",
+            )
+        )
+        return missed
+
+    # -- scheduler (interactive only) --------------------------------------------------
+
+    def start_scheduler(self) -> None:
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        scheduler = BackgroundScheduler(
+            timezone=timezone.utc,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+        scheduler.add_job(self._sync, "interval", seconds=self.poll_seconds, id="timers-sync")
+        scheduler.start()
+        self._scheduler = scheduler
+        self.changed()
+
+    def stop_scheduler(self) -> None:
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            try:
+                scheduler.shutdown(wait=False)
+            except Exception:
+                log.exception("stopping the timer scheduler failed")
+        self._jobs.clear()
+
+    def changed(self) -> None:
+        """Our own write (or start-up): bring the date jobs in line with the table now."""
+        if self._scheduler is not None:
+            self._seen_version = None
+            self._sync()
+
+    def _sync(self) -> None:
+        """Poll job: reschedule when the table changed, then fire anything due."""
+        with self._sync_lock:
+            self._sync_locked()
+
+    def _sync_locked(self) -> None:
+        try:
+            store = self.store
+            version = store.data_version()
+            if version != self._seen_version:
+                self._seen_version = version
+                self._reschedule(store.active())
+            self.fire_due()
+        except StoreError as exc:
+            log.warning("timers poll skipped: %s", exc)
+        except Exception:
+            log.exception("timers poll failed")
+
+    def _reschedule(self, rows: list[TimerRow]) -> None:
+        scheduler = self._scheduler
+        if scheduler is None:
+            return
+        wanted = {r.id: r.ends_at for r in rows if r.state == "running" and r.ends_at is not None}
+        for timer_id in list(self._jobs):
+            if self._jobs[timer_id] != wanted.get(timer_id):
+                self._remove_job(timer_id)
+        for timer_id, ends_at in wanted.items():
+            if timer_id in self._jobs:
+                continue
+            run_date = datetime.fromtimestamp(ends_at, tz=timezone.utc)
+            scheduler.add_job(
+                self._fire_one, "date", run_date=run_date, args=[timer_id],
+                id=f"timer-{timer_id}", replace_existing=True,
+            )  # fmt: skip
+            self._jobs[timer_id] = ends_at
+
+    def _remove_job(self, timer_id: int) -> None:
+        self._jobs.pop(timer_id, None)
+        with contextlib.suppress(Exception):  # already run or removed
+            self._scheduler.remove_job(f"timer-{timer_id}")

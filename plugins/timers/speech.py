@@ -1,0 +1,85 @@
+"""How timers are read out in Korean: lengths, clock times, labels."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+
+def say_duration(seconds: float, *, round_up: bool = True) -> str:
+    """A length of time read naturally: "2분 10초", "1시간 30분", "45초".
+
+    Seconds are dropped from an hour or more ("1시간 5분"). With ``round_up``
+    a fraction counts as a whole second, so a running timer never says "0초".
+    """
+    total = math.ceil(seconds - 1e-6) if round_up else math.floor(seconds + 1e-6)
+    total = max(0, int(total))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours}시간")
+    if minutes:
+        parts.append(f"{minutes}분")
+    if secs and not hours:
+        parts.append(f"{secs}초")
+    return " ".join(parts) or "0초"
+
+
+def say_ago(seconds: float) -> str:
+    """How long ago something ended, for "... 전에 끝났어요": "3분", "1시간 20분"; "" under a minute."""
+    if seconds < 60:
+        return ""
+    return say_duration(seconds - seconds % 60, round_up=False)
+
+
+def say_clock(when: datetime, now: datetime, *, seconds: bool = False) -> str:
+    """A clock time with the day when it is not today: "오후 2시 35분", "내일 오전 7시"."""
+    hour, minute = when.hour, when.minute
+    if hour == 0 and minute == 0 and not (seconds and when.second):
+        text = "자정"
+    elif hour == 12 and minute == 0 and not (seconds and when.second):
+        text = "정오"
+    else:
+        period = "오전" if hour < 12 else "오후"
+        h12 = hour % 12 or 12
+        text = f"{period} {h12}시"
+        if minute:
+            text += f" {minute}분"
+        if seconds and when.second:
+            text += f" {when.second}초"
+    days = (when.date() - now.date()).days
+    if days == 1:
+        return f"내일 {text}"
+    if days == 2:
+        return f"모레 {text}"
+    if days != 0:
+        return f"{when.month}월 {when.day}일 {text}"
+    return text
+
+
+def label(name: str, kind: str, duration: float) -> str:
+    """What a timer is called in replies: "라면 타이머", "5분 타이머", "회의 알람"."""
+    noun = "알람" if kind == "alarm" else "타이머"
+    if name:
+        return f"{name} {noun}"
+    if kind == "alarm":
+        return noun
+    return f"{say_duration(duration)} {noun}"
+
+
+def has_final_consonant(word: str) -> bool:
+    """True if the last Hangul syllable of ``word`` has a final consonant (받침)."""
+    for ch in reversed(word.strip()):
+        if "가" <= ch <= "힣":
+            return (ord(ch) - 0xAC00) % 28 != 0
+        if ch.isdigit():
+            return ch in "013678"
+        if ch.isalpha():
+            return False
+    return False
+
+
+def particle(word: str, with_final: str, without_final: str) -> str:
+    """``word`` with the right particle: particle("라면", "은", "는") -> "라면은"."""
+    return word + (with_final if has_final_consonant(word) else without_final)

@@ -1,0 +1,237 @@
+"""The timers table: the source of truth, shared by every assistant process.
+
+``timers.db`` in the data directory holds one plain row per timer or alarm
+(no pickled state). Every change is committed before the caller replies, so a
+``kill -9`` right after the confirmation loses nothing. Times are UTC epoch
+seconds (``ends_at`` for running rows, ``remaining`` for paused ones), so
+wall-clock and time-zone changes don't move a timer.
+
+States: ``running`` -> ``fired`` (claimed by exactly one process when due),
+``running`` <-> ``paused``; cancelled rows are deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.store import StoreError, connect
+
+log = logging.getLogger("assistant.timers")
+
+FILE_NAME = "timers.db"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS timers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('timer', 'alarm')),
+    name TEXT NOT NULL DEFAULT '',
+    duration REAL NOT NULL,            -- seconds as set (alarms: from creation to ring)
+    created_at REAL NOT NULL,          -- UTC epoch seconds
+    ends_at REAL,                      -- UTC epoch seconds; NULL while paused
+    remaining REAL,                    -- seconds left; only while paused
+    state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'fired')),
+    fired_at REAL                      -- UTC epoch seconds when it was announced
+);
+CREATE INDEX IF NOT EXISTS timers_by_state ON timers (state, ends_at);
+"""
+
+#: Fired rows are kept this long (seconds) for the record, then purged.
+KEEP_FIRED_SECONDS = 7 * 86400
+
+
+@dataclass(frozen=True)
+class TimerRow:
+    id: int
+    kind: str
+    name: str
+    duration: float
+    created_at: float
+    ends_at: float | None
+    remaining: float | None
+    state: str
+    fired_at: float | None
+
+    def left(self, now: float) -> float:
+        """Seconds left at ``now`` (epoch); 0 when due."""
+        if self.state == "paused":
+            return max(0.0, self.remaining or 0.0)
+        return max(0.0, (self.ends_at or now) - now)
+
+
+_COLUMNS = "id, kind, name, duration, created_at, ends_at, remaining, state, fired_at"
+
+
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+LOCKED_MESSAGE = "타이머 저장 파일(timers.db)을 다른 프로그램이 쓰고 있어서 지금은 바꿀 수 없어요. 잠시 후 다시 말씀해 주세요."
+
+
+class TimerStore:
+    """A connection to ``timers.db``; thread-safe (one lock around every statement)."""
+
+    def __init__(self, path: Path, *, timeout: float = 3.0) -> None:
+        self.path = path
+        self.conn, self.moved_aside = connect(path, SCHEMA, timeout=timeout)
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT); lock errors -> StoreError."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _locked(exc):
+                    raise StoreError(LOCKED_MESSAGE) from exc
+                raise
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self.conn.execute("ROLLBACK")
+                if _locked(exc):
+                    raise StoreError(LOCKED_MESSAGE) from exc
+                raise
+
+    def _read(self, sql: str, args: tuple = ()) -> list[TimerRow]:
+        with self._lock:
+            try:
+                rows = self.conn.execute(sql, args).fetchall()
+            except sqlite3.OperationalError as exc:
+                if _locked(exc):
+                    raise StoreError(LOCKED_MESSAGE) from exc
+                raise
+        return [TimerRow(*r) for r in rows]
+
+    # -- reading ---------------------------------------------------------------
+
+    def active(self) -> list[TimerRow]:
+        """Running and paused rows, soonest first (paused last), in creation order on ties."""
+        return self._read(
+            f"SELECT {_COLUMNS} FROM timers WHERE state IN ('running', 'paused')"
+            " ORDER BY state = 'paused', COALESCE(ends_at, 0), id"
+        )
+
+    def pending(self, now: float) -> list[TimerRow]:
+        """Rows still to come at ``now``: paused, or running and not yet due."""
+        return [r for r in self.active() if r.state == "paused" or (r.ends_at or 0) > now]
+
+    def due(self, now: float) -> list[TimerRow]:
+        """Running rows whose end time has come."""
+        return self._read(
+            f"SELECT {_COLUMNS} FROM timers WHERE state = 'running' AND ends_at <= ? ORDER BY ends_at, id",
+            (now,),
+        )
+
+    def get(self, timer_id: int) -> TimerRow | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM timers WHERE id = ?", (timer_id,))
+        return rows[0] if rows else None
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (``PRAGMA data_version``)."""
+        with self._lock:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- writing ---------------------------------------------------------------
+
+    def add(
+        self, kind: str, name: str, duration: float, now: float, ends_at: float, *, max_active: int
+    ) -> TimerRow:
+        """Insert a running timer/alarm (committed on return). StoreError when too many."""
+        with self._write() as conn:
+            (count,) = conn.execute(
+                "SELECT COUNT(*) FROM timers WHERE state IN ('running', 'paused')"
+            ).fetchone()
+            if count >= max_active:
+                raise StoreError(
+                    f"타이머와 알람은 한 번에 {max_active}개까지만 둘 수 있어요. 필요 없는 것을 먼저 취소해 주세요."
+                )
+            cur = conn.execute(
+                "INSERT INTO timers (kind, name, duration, created_at, ends_at, state) VALUES (?, ?, ?, ?, ?, 'running')",
+                (kind, name, duration, now, ends_at),
+            )
+            timer_id = int(cur.lastrowid)
+            conn.execute(
+                "DELETE FROM timers WHERE state = 'fired' AND fired_at < ?",
+                (now - KEEP_FIRED_SECONDS,),
+            )
+        row = self.get(timer_id)
+        assert row is not None
+        return row
+
+    def delete(self, ids: list[int]) -> int:
+        """Cancel: delete these rows if still active; returns how many were deleted."""
+        with self._write() as conn:
+            deleted = 0
+            for timer_id in ids:
+                cur = conn.execute(
+                    "DELETE FROM timers WHERE id = ? AND state IN ('running', 'paused')",
+                    (timer_id,),
+                )
+                deleted += cur.rowcount
+        return deleted
+
+    def pause(self, timer_id: int, now: float) -> TimerRow | None:
+        """Freeze a running timer's remaining time; None if it is no longer running."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE timers SET state = 'paused', remaining = MAX(0, ends_at - ?), ends_at = NULL"
+                " WHERE id = ? AND state = 'running' AND ends_at > ?",
+                (now, timer_id, now),
+            )
+            changed = cur.rowcount == 1
+        return self.get(timer_id) if changed else None
+
+    def resume(self, timer_id: int, now: float) -> TimerRow | None:
+        """Restart a paused timer from its remaining time; None if it is not paused."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE timers SET state = 'running', ends_at = ? + remaining, remaining = NULL"
+                " WHERE id = ? AND state = 'paused'",
+                (now, timer_id),
+            )
+            changed = cur.rowcount == 1
+        return self.get(timer_id) if changed else None
+
+    def extend(self, timer_id: int, seconds: float, now: float) -> TimerRow | None:
+        """Add (or with a negative value, take) time; None if the timer is gone or due."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE timers SET ends_at = ends_at + ?, duration = duration + ?"
+                " WHERE id = ? AND state = 'running' AND ends_at > ?",
+                (seconds, seconds, timer_id, now),
+            )
+            if cur.rowcount == 0:
+                cur = conn.execute(
+                    "UPDATE timers SET remaining = remaining + ?, duration = duration + ?"
+                    " WHERE id = ? AND state = 'paused'",
+                    (seconds, seconds, timer_id),
+                )
+            changed = cur.rowcount == 1
+        return self.get(timer_id) if changed else None
+
+    def claim(self, timer_id: int, now: float) -> bool:
+        """Mark a due timer as fired; True only for the one process whose update won."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE timers SET state = 'fired', fired_at = ? WHERE id = ? AND state = 'running' AND ends_at <= ?",
+                (now, timer_id, now),
+            )
+            return cur.rowcount == 1
