@@ -1,0 +1,421 @@
+"""Korean answers from a :class:`~.providers.Forecast`.
+
+Yes/no questions ("비 와?", "우산 챙겨야 돼?", "추워?") are answered yes/no
+first, then the figures. Every answer names the place it used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from . import codes
+from .providers import Day, Forecast, Hour
+
+DAY_OFFSETS = {"today": 0, "tomorrow": 1, "day_after_tomorrow": 2}
+DAY_WORDS = {"today": "오늘", "tomorrow": "내일", "day_after_tomorrow": "모레"}
+
+
+def josa(word: str, with_final: str, without_final: str) -> str:
+    """``word`` + the particle form its last syllable needs ("서울은", "부산은", "대구는")."""
+    last = word.rstrip()[-1:] if word.strip() else ""
+    if "가" <= last <= "힣":
+        has_final = (ord(last) - 0xAC00) % 28 != 0
+        if with_final == "으로" and (ord(last) - 0xAC00) % 28 == 8:  # ㄹ: "서울로"
+            return word + without_final
+        return word + (with_final if has_final else without_final)
+    return f"{word}{with_final}({without_final})"
+
+
+def number(value: float | None) -> str:
+    """5.0 -> "5", -1.25 -> "-1.3"."""
+    if value is None:
+        return "?"
+    rounded = round(float(value), 1)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.1f}"
+
+
+@dataclass
+class Units:
+    temperature: str = "°C"
+    wind: str = "m/s"
+    precipitation: str = "mm"
+
+    @property
+    def fahrenheit(self) -> bool:
+        return "F" in self.temperature
+
+    def degrees(self, value: float | None) -> str:
+        return f"화씨 {number(value)}도" if self.fahrenheit else f"{number(value)}도"
+
+    def celsius(self, value: float) -> float:
+        return (value - 32) * 5 / 9 if self.fahrenheit else value
+
+    def wind_ms(self, value: float) -> float:
+        unit = self.wind.lower()
+        if "km" in unit:
+            return value / 3.6
+        if "mp" in unit:
+            return value * 0.44704
+        if "kn" in unit:
+            return value * 0.514444
+        return value
+
+    def amount(self, value: float | None) -> str:
+        unit = "인치" if "inch" in self.precipitation.lower() else "mm"
+        return f"{number(value)}{unit}"
+
+
+@dataclass
+class Precip:
+    """How wet a period looks."""
+
+    probability: float | None
+    amount: float | None
+    wet_code: bool
+    snow: bool
+    first_hour: str | None  # local ISO time of the first wet hour
+    raining_now: bool = False
+    snowing_now: bool = False
+
+    @property
+    def level(self) -> str:
+        """ "now" | "likely" | "maybe" | "no"."""
+        if self.raining_now or self.snowing_now:
+            return "now"
+        p = self.probability or 0
+        a = self.amount or 0
+        if p >= 60 or a >= 1.0 or (self.wet_code and p >= 40):
+            return "likely"
+        if p >= 30 or a >= 0.1 or self.wet_code:
+            return "maybe"
+        return "no"
+
+
+def local_now(forecast: Forecast, now: datetime) -> datetime:
+    """The current time at the forecast's place (naive local time)."""
+    offset = timezone(timedelta(seconds=forecast.utc_offset_seconds))
+    return now.astimezone(offset).replace(tzinfo=None)
+
+
+def find_day(forecast: Forecast, target: date) -> Day | None:
+    iso = target.isoformat()
+    return next((d for d in forecast.days if d.date == iso), None)
+
+
+def hours_of(forecast: Forecast, target: date, after: datetime | None = None) -> list[Hour]:
+    iso = target.isoformat()
+    selected = []
+    for hour in forecast.hours:
+        if not hour.time.startswith(iso):
+            continue
+        if after is not None:
+            try:
+                if datetime.fromisoformat(hour.time) < after.replace(
+                    minute=0, second=0, microsecond=0
+                ):
+                    continue
+            except ValueError:
+                continue
+        selected.append(hour)
+    return selected
+
+
+def precipitation(
+    forecast: Forecast, day: Day, target: date, now_local: datetime, today: bool
+) -> Precip:
+    """Rain/snow outlook of ``day``; for today only the hours still to come count."""
+    hours = hours_of(forecast, target, now_local if today else None)
+    probs = [h.precipitation_probability for h in hours if h.precipitation_probability is not None]
+    amounts = [h.precipitation for h in hours if h.precipitation is not None]
+    if hours and (probs or amounts):
+        probability = max(probs) if probs else None
+        amount = sum(amounts) if amounts else None
+    else:
+        probability = day.precipitation_probability_max
+        amount = day.precipitation_sum
+    wet_hours = [
+        h
+        for h in hours
+        if codes.is_wet(h.weather_code)
+        or (h.precipitation_probability or 0) >= 50
+        or (h.precipitation or 0) >= 0.5
+    ]
+    wet_code = codes.is_wet(day.weather_code) if not hours else bool(wet_hours)
+    snow = (
+        codes.is_snow(day.weather_code)
+        or (day.snowfall_sum or 0) > 0
+        or any(codes.is_snow(h.weather_code) for h in hours)
+    )
+    current = forecast.current if today else None
+    return Precip(
+        probability=probability,
+        amount=amount,
+        wet_code=wet_code,
+        snow=snow,
+        first_hour=wet_hours[0].time if wet_hours else None,
+        raining_now=bool(current and codes.is_rain(current.weather_code)),
+        snowing_now=bool(current and codes.is_snow(current.weather_code)),
+    )
+
+
+def hour_words(iso: str) -> str:
+    """ "2026-11-22T15:00" -> "오후 3시"."""
+    try:
+        hour = datetime.fromisoformat(iso).hour
+    except ValueError:
+        return ""
+    if hour == 0:
+        return "밤 12시"
+    if hour < 6:
+        return f"새벽 {hour}시"
+    if hour < 12:
+        return f"오전 {hour}시"
+    if hour == 12:
+        return "낮 12시"
+    if hour < 18:
+        return f"오후 {hour - 12}시"
+    return f"저녁 {hour - 12}시" if hour < 21 else f"밤 {hour - 12}시"
+
+
+def compose(
+    forecast: Forecast,
+    place: str,
+    *,
+    day: str | None,
+    ask: str | None,
+    now: datetime,
+) -> str:
+    """The Korean answer for one question (see the module docstring)."""
+    units = Units(
+        **{k: v for k, v in forecast.units.items() if k in ("temperature", "wind", "precipitation")}
+    )
+    now_local = local_now(forecast, now)
+    offset = DAY_OFFSETS.get(day or "today", 0)
+    today = offset == 0
+    target = now_local.date() + timedelta(days=offset)
+    day_word = DAY_WORDS.get(day or "today", "오늘")
+    forecast_day = find_day(forecast, target)
+    if forecast_day is None:
+        return f"죄송해요, {place}의 {day_word} 예보를 받지 못했어요. 잠시 후 다시 물어봐 주세요."
+    if ask in ("rain", "snow", "umbrella"):
+        return _precip_answer(
+            forecast, forecast_day, target, now_local, today, place, day_word, ask, units
+        )
+    if ask in ("cold", "hot"):
+        return _feel_answer(forecast, forecast_day, today, place, day_word, ask, units)
+    if ask == "temperature":
+        return _temperature_answer(forecast, forecast_day, today, place, day_word, units)
+    return _general_answer(forecast, forecast_day, target, now_local, today, place, day_word, units)
+
+
+# --- the answers ------------------------------------------------------------------
+
+
+def _range(day: Day, units: Units) -> str:
+    return f"최저 {units.degrees(day.temperature_min)}, 최고 {units.degrees(day.temperature_max)}"
+
+
+def _precip_figures(p: Precip, units: Units, snow: bool) -> str:
+    parts = []
+    if p.probability is not None:
+        parts.append(f"{'눈이나 비' if snow else '비'} 올 확률은 최대 {number(p.probability)}%")
+    if p.amount is not None and p.amount > 0:
+        parts.append(f"예상 강수량은 {units.amount(p.amount)}")
+    return (", ".join(parts) + "예요.") if parts else ""
+
+
+def _umbrella_hint(p: Precip) -> str:
+    level = p.level
+    if level in ("now", "likely"):
+        return (
+            "외출하실 때 우산을 꼭 챙기세요."
+            if not p.snow
+            else "우산을 챙기시고 빙판길을 조심하세요."
+        )
+    if level == "maybe":
+        return "혹시 모르니 작은 우산을 챙기시면 좋겠어요."
+    return ""
+
+
+def _general_answer(
+    forecast: Forecast,
+    day: Day,
+    target: date,
+    now_local: datetime,
+    today: bool,
+    place: str,
+    day_word: str,
+    units: Units,
+) -> str:
+    sentences = []
+    p = precipitation(forecast, day, target, now_local, today)
+    cur = forecast.current
+    if today and cur is not None:
+        sky = codes.clause(cur.weather_code)
+        head = f"{josa(place, '은', '는')} 지금 {sky + ' ' if sky else ''}기온은 {units.degrees(cur.temperature)}"
+        if (
+            cur.apparent_temperature is not None
+            and abs(cur.apparent_temperature - cur.temperature) >= 1
+        ):
+            head += f", 체감 온도는 {units.degrees(cur.apparent_temperature)}"
+        sentences.append(head + "예요.")
+        notable = _notable(cur.humidity, cur.wind_speed, units)
+        if notable:
+            sentences.append(notable)
+        sentences.append(f"오늘은 {_range(day, units)}예요.")
+    else:
+        sky = codes.clause(day.weather_code)
+        sentences.append(
+            f"{day_word} {josa(place, '은', '는')} {sky + ' ' if sky else ''}기온은 {_range(day, units)}예요."
+        )
+    figures = _precip_figures(p, units, p.snow)
+    if figures and p.level != "no":
+        sentences.append(figures)
+    elif p.probability is not None:
+        sentences.append(f"비 올 확률은 {number(p.probability)}%로 낮아요.")
+    hint = _umbrella_hint(p)
+    if hint:
+        sentences.append(hint)
+    return " ".join(sentences)
+
+
+def _notable(humidity: float | None, wind: float | None, units: Units) -> str:
+    notes = []
+    if humidity is not None and humidity >= 85:
+        notes.append(f"습도가 {number(humidity)}%로 높고")
+    elif humidity is not None and humidity <= 25:
+        notes.append(f"습도가 {number(humidity)}%로 아주 건조하고")
+    if wind is not None and units.wind_ms(wind) >= 9:
+        notes.append(f"바람이 강해요(풍속 {number(wind)}{units.wind}).")
+    if not notes:
+        return ""
+    text = " ".join(notes)
+    return text[:-1] + "요." if text.endswith("고") else text
+
+
+def _precip_answer(
+    forecast: Forecast,
+    day: Day,
+    target: date,
+    now_local: datetime,
+    today: bool,
+    place: str,
+    day_word: str,
+    ask: str,
+    units: Units,
+) -> str:
+    p = precipitation(forecast, day, target, now_local, today)
+    where = (
+        f"{day_word} {josa(place, '에는', '에는')}"
+        if not today
+        else f"{josa(place, '에는', '에는')}"
+    )
+    level = p.level
+    if ask == "snow":
+        if p.snowing_now:
+            head = f"네, {josa(place, '에는', '에는')} 지금 눈이 내리고 있어요."
+        elif p.snow and level in ("likely", "now"):
+            head = f"네, {where} 눈 소식이 있어요."
+        elif p.snow:
+            head = f"{where} 눈이 조금 올 수도 있어요."
+        elif level in ("likely", "now"):
+            head = f"아니요, {where} 눈 소식은 없어요. 다만 비가 올 것 같아요."
+        else:
+            head = f"아니요, {where} 눈 소식은 없어요."
+    elif ask == "umbrella":
+        if level == "now":
+            head = f"네, {josa(place, '에는', '에는')} 지금 {'눈이' if p.snowing_now else '비가'} 오고 있어요. 우산을 챙기세요."
+        elif level == "likely":
+            head = f"네, 우산을 챙기시는 게 좋겠어요. {where} {'눈이나 비' if p.snow else '비'} 소식이 있어요."
+        elif level == "maybe":
+            head = f"{where} 비가 올 수도 있어요. 작은 우산을 챙기시면 좋겠어요."
+        else:
+            head = f"아니요, {where} 비 소식이 없어서 우산은 필요 없을 것 같아요."
+    else:  # rain
+        if p.raining_now:
+            head = f"네, {josa(place, '에는', '에는')} 지금 비가 오고 있어요."
+        elif level == "likely":
+            head = f"네, {where} 비 소식이 있어요."
+        elif level == "maybe":
+            head = f"{where} 비가 올 수도 있어요."
+        else:
+            head = f"아니요, {where} 비 소식이 없어요."
+    sentences = [head]
+    if p.first_hour and level in ("likely", "maybe") and not (p.raining_now or p.snowing_now):
+        sentences.append(f"{hour_words(p.first_hour)}쯤부터 올 것 같아요.")
+    figures = _precip_figures(p, units, p.snow or ask == "snow")
+    if figures:
+        sentences.append(figures)
+    if ask == "snow" and (day.snowfall_sum or 0) > 0:
+        sentences.append(f"예상 적설량은 {number(day.snowfall_sum)}cm예요.")
+    if ask != "umbrella" and level in ("likely", "now"):
+        sentences.append("우산을 챙기세요.")
+    return " ".join(sentences)
+
+
+def _reference_temperature(forecast: Forecast, day: Day, today: bool) -> float | None:
+    cur = forecast.current
+    if today and cur is not None:
+        return cur.apparent_temperature if cur.apparent_temperature is not None else cur.temperature
+    low = day.apparent_min if day.apparent_min is not None else day.temperature_min
+    high = day.apparent_max if day.apparent_max is not None else day.temperature_max
+    if low is None or high is None:
+        return low if high is None else high
+    return (low + high) / 2
+
+
+def _feel_answer(
+    forecast: Forecast, day: Day, today: bool, place: str, day_word: str, ask: str, units: Units
+) -> str:
+    ref = _reference_temperature(forecast, day, today)
+    when = "지금" if today else day_word
+    if ref is None:
+        return f"죄송해요, {place}의 기온 정보를 받지 못했어요."
+    c = units.celsius(ref)
+    subject = f"{when} {josa(place, '은', '는')}"
+    if ask == "cold":
+        if c <= -5:
+            head = f"네, {subject} 아주 추워요. 따뜻하게 입으세요."
+        elif c <= 5:
+            head = f"네, {subject} 추워요. 외투를 챙기세요."
+        elif c <= 12:
+            head = f"{subject} 조금 쌀쌀해요. 겉옷을 챙기시면 좋겠어요."
+        else:
+            head = f"아니요, {subject} 춥지 않아요."
+    else:
+        if c >= 33:
+            head = f"네, {subject} 아주 더워요. 물을 자주 드세요."
+        elif c >= 28:
+            head = f"네, {subject} 더워요."
+        elif c >= 23:
+            head = f"{subject} 조금 따뜻한 편이에요."
+        else:
+            head = f"아니요, {subject} 덥지 않아요."
+    return head + " " + _temperature_figures(forecast, day, today, day_word, units)
+
+
+def _temperature_figures(
+    forecast: Forecast, day: Day, today: bool, day_word: str, units: Units
+) -> str:
+    cur = forecast.current
+    if today and cur is not None:
+        text = f"기온은 {units.degrees(cur.temperature)}"
+        if cur.apparent_temperature is not None:
+            text += f", 체감 온도는 {units.degrees(cur.apparent_temperature)}"
+        return text + f"이고, 오늘은 {_range(day, units)}예요."
+    return f"{josa(day_word, '은', '는')} {_range(day, units)}예요."
+
+
+def _temperature_answer(
+    forecast: Forecast, day: Day, today: bool, place: str, day_word: str, units: Units
+) -> str:
+    cur = forecast.current
+    if today and cur is not None:
+        text = f"{place}의 지금 기온은 {units.degrees(cur.temperature)}"
+        if cur.apparent_temperature is not None:
+            text += f"(체감 {units.degrees(cur.apparent_temperature)})"
+        return text + f"예요. 오늘은 {_range(day, units)}예요."
+    return f"{day_word} {place}의 기온은 {_range(day, units)}예요."

@@ -1,0 +1,100 @@
+"""The weather cache: provider answers in ``weather.db`` in the data directory.
+
+Only answers that were parsed and checked are stored (as JSON text), so a
+broken server reply can never poison the cache. Entries are keyed by provider,
+kind and request, and stamped with the time they were fetched (epoch seconds
+from the app clock). A cache that can't be opened or written is logged and
+skipped: the weather is still fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from assistant.store import StoreError, connect
+
+log = logging.getLogger("assistant.weather")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    key TEXT PRIMARY KEY,
+    fetched_at REAL NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+
+class WeatherCache:
+    """get/put of JSON values with their fetch time; every failure is logged, never raised."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._failed = False
+        self.moved_aside: Path | None = None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._conn is None and not self._failed:
+            try:
+                self._conn, self.moved_aside = connect(self.path, SCHEMA, timeout=2.0)
+            except (StoreError, sqlite3.Error, OSError) as exc:
+                log.error("weather cache %s unusable, going on without it: %s", self.path, exc)
+                self._failed = True
+                return None
+            if self.moved_aside:
+                log.warning("weather cache was damaged; kept aside as %s", self.moved_aside)
+        return self._conn
+
+    def get(self, key: str) -> tuple[float, Any] | None:
+        """``(fetched_at, value)`` or None when absent or unreadable."""
+        conn = self._connection()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute(
+                "SELECT fetched_at, body FROM answers WHERE key = ?", (key,)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            log.error("weather cache read failed: %s", exc)
+            return None
+        if row is None:
+            return None
+        try:
+            return float(row[0]), json.loads(row[1])
+        except (TypeError, ValueError) as exc:
+            log.error("weather cache entry %s unreadable, ignoring it: %s", key, exc)
+            return None
+
+    def put(self, key: str, fetched_at: float, value: Any) -> None:
+        conn = self._connection()
+        if conn is None:
+            return
+        try:
+            body = json.dumps(value, ensure_ascii=False)
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO answers (key, fetched_at, body) VALUES (?, ?, ?)",
+                    (key, fetched_at, body),
+                )
+        except (sqlite3.Error, TypeError, ValueError) as exc:
+            log.error("weather cache write failed: %s", exc)
+
+    def prune(self, older_than: float) -> None:
+        """Drop entries fetched before ``older_than`` (epoch seconds)."""
+        conn = self._connection()
+        if conn is None:
+            return
+        try:
+            with conn:
+                conn.execute("DELETE FROM answers WHERE fetched_at < ?", (older_than,))
+        except sqlite3.Error as exc:
+            log.error("weather cache prune failed: %s", exc)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

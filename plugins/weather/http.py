@@ -1,0 +1,219 @@
+"""A small JSON-over-HTTP(S) client on the standard library, with honest failures.
+
+- separate connect and read timeouts, plus an overall deadline shared by every
+  request of one answer (the handler runs synchronously in ``assistant ask``);
+- one retry (configurable) with backoff on transient failures: timeouts,
+  refused/reset connections, a truncated body, HTTP 5xx and 429;
+- a User-Agent header, URL-encoded query parameters, a size limit on bodies.
+
+Every failure is a :class:`FetchError` whose ``kind`` says what went wrong and
+whose :meth:`FetchError.korean` explains it in plain Korean.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import socket
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from assistant import __version__
+
+log = logging.getLogger("assistant.weather")
+
+USER_AGENT = f"irang-assistant/{__version__} (weather plugin; +https://open-meteo.com)"
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+class FetchError(Exception):
+    """A request that did not give usable JSON.
+
+    ``kind``: ``dns`` | ``connect`` | ``timeout`` | ``http`` | ``bad_response`` | ``config``.
+    """
+
+    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+        self.status = status
+
+    @property
+    def transient(self) -> bool:
+        if self.kind in ("timeout", "connect"):
+            return True
+        if self.kind == "http":
+            return self.status is not None and (self.status >= 500 or self.status == 429)
+        return self.kind == "bad_response" and self.detail.startswith("truncated")
+
+    def korean(self) -> str:
+        """What went wrong, in plain Korean, for the user."""
+        if self.kind == "dns":
+            return "날씨 서버 주소를 찾지 못했어요. 인터넷 연결(DNS)을 확인해 주세요."
+        if self.kind == "connect":
+            return "날씨 서버에 연결하지 못했어요. 인터넷 연결을 확인해 주세요."
+        if self.kind == "timeout":
+            return "날씨 서버가 제때 응답하지 않았어요. 잠시 후 다시 물어봐 주세요."
+        if self.kind == "http" and self.status == 429:
+            return "날씨 서버에 요청이 너무 많대요(HTTP 429). 잠시 후 다시 물어봐 주세요."
+        if self.kind == "http" and self.status is not None and self.status >= 500:
+            return f"날씨 서버에 문제가 생겼어요(HTTP {self.status}). 잠시 후 다시 물어봐 주세요."
+        if self.kind == "http":
+            return f"날씨 서버가 요청을 받아 주지 않았어요(HTTP {self.status}). 설정의 주소를 확인해 주세요."
+        if self.kind == "config":
+            return f"날씨 서버 주소 설정이 잘못됐어요({self.detail})."
+        return "날씨 서버의 응답이 깨져 있어서 읽지 못했어요. 잠시 후 다시 물어봐 주세요."
+
+
+@dataclass
+class HttpSettings:
+    connect_timeout: float = 3.0
+    read_timeout: float = 5.0
+    retries: int = 1
+    retry_backoff: float = 0.5
+    total_timeout: float = 12.0
+    user_agent: str = USER_AGENT
+
+
+class Deadline:
+    """The time budget of one answer, shared by all its requests."""
+
+    def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self.end = monotonic() + max(0.0, seconds)
+
+    def remaining(self) -> float:
+        return self.end - self._monotonic()
+
+
+class HttpClient:
+    """GET JSON with timeouts, retries and a deadline (see the module docstring)."""
+
+    def __init__(self, settings: HttpSettings, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings = settings
+        self._sleep = sleep
+        self.deadline = Deadline(settings.total_timeout)
+
+    def new_deadline(self) -> None:
+        """Start the time budget of a new answer."""
+        self.deadline = Deadline(self.settings.total_timeout)
+
+    def get_json(self, url: str, params: Mapping[str, Any]) -> Any:
+        """GET ``url`` with URL-encoded ``params``; the decoded JSON or :class:`FetchError`."""
+        query = urlencode([(k, _param(v)) for k, v in params.items() if v is not None])
+        full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
+        s = self.settings
+        attempt = 0
+        while True:
+            try:
+                return self._once(full)
+            except FetchError as exc:
+                log.warning("weather request %s failed (attempt %d): %s", full, attempt + 1, exc)
+                if not exc.transient or attempt >= s.retries:
+                    raise
+                pause = s.retry_backoff * (2**attempt)
+                if self.deadline.remaining() < pause + 0.2:
+                    raise
+                self._sleep(pause)
+                attempt += 1
+
+    def _once(self, full: str) -> Any:
+        s = self.settings
+        parts = urlsplit(full)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError("config", full)
+        remaining = self.deadline.remaining()
+        if remaining <= 0.05:
+            raise FetchError("timeout", "no time left for this answer")
+        port = parts.port
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        conn: http.client.HTTPConnection
+        connect_timeout = min(s.connect_timeout, remaining)
+        if parts.scheme == "https":
+            conn = http.client.HTTPSConnection(
+                parts.hostname, port, timeout=connect_timeout, context=ssl.create_default_context()
+            )
+        else:
+            conn = http.client.HTTPConnection(parts.hostname, port, timeout=connect_timeout)
+        try:
+            try:
+                conn.connect()
+            except socket.gaierror as exc:
+                raise FetchError("dns", f"{parts.hostname}: {exc}") from exc
+            except TimeoutError as exc:
+                raise FetchError("timeout", f"connect to {parts.hostname}: {exc}") from exc
+            except ssl.SSLError as exc:
+                raise FetchError("connect", f"TLS with {parts.hostname}: {exc}") from exc
+            except OSError as exc:
+                raise FetchError("connect", f"{parts.hostname}:{port}: {exc}") from exc
+            read_deadline = Deadline(min(s.read_timeout, self.deadline.remaining()))
+            try:
+                sock = conn.sock
+                assert sock is not None
+                sock.settimeout(max(0.05, read_deadline.remaining()))
+                conn.request(
+                    "GET",
+                    target,
+                    headers={
+                        "User-Agent": s.user_agent,
+                        "Accept": "application/json",
+                        "Accept-Encoding": "identity",
+                    },
+                )
+                response = conn.getresponse()
+                body = _read_body(response, sock, read_deadline)
+            except TimeoutError as exc:
+                raise FetchError("timeout", f"reading from {parts.hostname}: {exc}") from exc
+            except http.client.IncompleteRead as exc:
+                raise FetchError("bad_response", f"truncated body ({exc})") from exc
+            except (http.client.HTTPException, OSError) as exc:
+                raise FetchError(
+                    "connect", f"{parts.hostname}: {type(exc).__name__}: {exc}"
+                ) from exc
+        finally:
+            conn.close()
+        if not 200 <= response.status < 300:
+            raise FetchError("http", f"HTTP {response.status} {response.reason}", response.status)
+        try:
+            return json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise FetchError("bad_response", f"not JSON: {exc}") from exc
+
+
+def _read_body(
+    response: http.client.HTTPResponse, sock: socket.socket, deadline: Deadline
+) -> bytes:
+    """Read the body in chunks, giving up at the read deadline or the size limit."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        left = deadline.remaining()
+        if left <= 0:
+            raise TimeoutError("read deadline passed")
+        sock.settimeout(max(0.05, left))
+        chunk = response.read1(65536)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise FetchError("bad_response", f"body larger than {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    expected = response.getheader("Content-Length")
+    if expected and expected.isdigit() and int(expected) > size:
+        raise http.client.IncompleteRead(b"".join(chunks), int(expected) - size)
+    return b"".join(chunks)
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,287 @@
+"""Answering one weather question: place -> coordinates -> forecast (cached) -> Korean text.
+
+Every failure ends in a short Korean reply that says what went wrong; the
+details go to the log (``assistant.weather``). Nothing here raises for a
+network or data problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.app import App
+from assistant.types import Reply
+
+from . import answer, places
+from .cache import WeatherCache
+from .http import FetchError, HttpClient, HttpSettings
+from .places import Place
+from .providers import Forecast, WeatherProvider, available_providers, make_provider
+
+log = logging.getLogger("assistant.weather")
+
+MAX_PLACE_CHARS = 40
+_PLACE_CHARS = re.compile(r"^[가-힣A-Za-z][가-힣A-Za-z0-9 .\-]*$")
+GEOCODE_COUNT = 10
+FORECAST_DAYS = 3
+
+
+@dataclass
+class Resolved:
+    place: Place | None
+    reply: str | None = None  # set when the place could not be resolved
+    others: tuple[Place, ...] = ()  # other places with the same name
+
+
+class WeatherService:
+    """One per assistant process (kept in ``app.state["weather"]``)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        s: Mapping[str, Any] = app.config.plugin("weather")
+        self.settings = s
+        self.default_place = str(s.get("default_place") or "서울")
+        self.country_code = str(s.get("country_code") or "KR")
+        self.cache_seconds = float(s.get("cache_minutes", 10)) * 60
+        self.stale_seconds = float(s.get("stale_hours", 3)) * 3600
+        self.geocode_seconds = float(s.get("geocode_cache_days", 30)) * 86400
+        self.http = HttpClient(
+            HttpSettings(
+                connect_timeout=float(s.get("connect_timeout", 3)),
+                read_timeout=float(s.get("read_timeout", 5)),
+                retries=max(0, int(s.get("retries", 1))),
+                retry_backoff=float(s.get("retry_backoff", 0.5)),
+                total_timeout=float(s.get("total_timeout", 12)),
+            )
+        )
+        self.cache = WeatherCache(app.data_dir / "weather.db")
+        self.provider_name = str(s.get("provider") or "open-meteo")
+        self._provider: WeatherProvider | None = None
+
+    def close(self) -> None:
+        self.cache.close()
+
+    @property
+    def provider(self) -> WeatherProvider:
+        if self._provider is None:
+            self._provider = make_provider(self.provider_name, self.settings, self.http)
+        return self._provider
+
+    # -- the whole answer ----------------------------------------------------------
+
+    def answer(self, slots: Mapping[str, Any]) -> Reply:
+        self.http.new_deadline()
+        if slots.get("day_unsupported"):
+            word = str(slots["day_unsupported"])
+            if word in ("어제", "그제", "그저께", "작년"):
+                return Reply(
+                    "죄송해요, 지난 날씨는 알려드릴 수 없어요. 오늘, 내일, 모레 날씨를 물어봐 주세요."
+                )
+            return Reply(
+                f"죄송해요, {word} 날씨는 아직 알려드릴 수 없어요. 오늘, 내일, 모레 날씨를 물어봐 주세요."
+            )
+        said = str(slots.get("place") or "").strip()
+        problem = check_place_text(said) if said else None
+        if problem:
+            return Reply(problem, data={"error": "bad_place"})
+        try:
+            provider = self.provider
+        except KeyError:
+            names = ", ".join(available_providers()) or "없음"
+            return Reply(
+                f"죄송해요, 설정한 날씨 제공자 '{self.provider_name}'을(를) 찾을 수 없어요"
+                f" (사용할 수 있는 것: {names}).",
+                data={"error": "provider"},
+            )
+        resolved = self.resolve(said or self.default_place, provider)
+        if resolved.place is None:
+            return Reply(
+                resolved.reply or "죄송해요, 어느 지역인지 찾지 못했어요.", data={"error": "place"}
+            )
+        place = resolved.place
+        label = place_label(place)
+        forecast, note, source = self.forecast(place, provider)
+        if forecast is None:
+            return Reply(
+                f"죄송해요, {label} 날씨를 가져오지 못했어요. {note}",
+                data={"error": "forecast", "place": label},
+            )
+        try:
+            text = answer.compose(
+                forecast, label, day=slots.get("day"), ask=slots.get("ask"), now=self.app.now()
+            )
+        except Exception as exc:  # a provider's odd data must never crash the turn
+            log.exception("could not compose a weather answer for %s", label)
+            return Reply(f"죄송해요, {label} 날씨 정보를 해석하지 못했어요 ({type(exc).__name__}).")
+        if resolved.others:
+            text += " " + _others_hint(place, resolved.others)
+        if note:
+            text += " " + note
+        data = {
+            "place": label,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "source": source,
+            "provider": self.provider_name,
+        }
+        return Reply(text, data=data)
+
+    # -- places ------------------------------------------------------------------------
+
+    def resolve(self, text: str, provider: WeatherProvider) -> Resolved:
+        """The place for ``text``: the built-in table first, then the geocoder."""
+        words = text.split()
+        found = places.resolve_from_table(words)
+        if found is not None:
+            return Resolved(found)
+        name, hints = words[-1], words[:-1]
+        try:
+            candidates = self._geocode(name, provider)
+        except FetchError as exc:
+            return Resolved(
+                None, f"죄송해요, '{text}'의 위치를 찾는 중에 문제가 생겼어요. {exc.korean()}"
+            )
+        exact = [p for p in candidates if places.compact(p.name) == places.compact(name)]
+        pool = exact or candidates
+        if hints:
+            inside = [p for p in pool if all(places.region_matches(h, p.admin) for h in hints)]
+            if not inside:
+                elsewhere = ", ".join(place_label(p) for p in pool[:3])
+                msg = (
+                    f"죄송해요, '{' '.join(hints)}'에서 '{name}'이(가) 어느 지역인지 찾지 못했어요."
+                )
+                if elsewhere:
+                    msg += f" 비슷한 곳으로 {elsewhere}이(가) 있어요."
+                return Resolved(None, msg)
+            pool = inside
+        if not pool:
+            return Resolved(None, unknown_place_message(text))
+        return Resolved(
+            pool[0],
+            others=tuple(
+                p for p in pool[1:] if places.compact(p.name) == places.compact(pool[0].name)
+            )[:2],
+        )
+
+    def _geocode(self, name: str, provider: WeatherProvider) -> list[Place]:
+        key = f"geo|{provider.name}|{self.country_code}|{name}"
+        now = self.app.now().timestamp()
+        cached = self.cache.get(key)
+        if cached and now - cached[0] <= self.geocode_seconds:
+            return _places(cached[1])
+        try:
+            found = provider.geocode(
+                name, country_code=self.country_code or None, count=GEOCODE_COUNT
+            )
+            if not found and self.country_code:
+                found = provider.geocode(name, country_code=None, count=GEOCODE_COUNT)
+        except FetchError:
+            if cached:  # a place does not move: an old answer is still right
+                return _places(cached[1])
+            raise
+        self.cache.put(key, now, [p.as_json() for p in found])
+        return found
+
+    # -- forecasts ---------------------------------------------------------------------
+
+    def forecast(self, place: Place, provider: WeatherProvider) -> tuple[Forecast | None, str, str]:
+        """``(forecast, note, source)``; source is network | cache | stale. Forecast None = failure."""
+        units = "|".join(
+            str(self.settings.get(k) or "")
+            for k in ("temperature_unit", "wind_speed_unit", "precipitation_unit")
+        )
+        key = f"fc|{provider.name}|{place.latitude:.3f}|{place.longitude:.3f}|{units}"
+        now = self.app.now().timestamp()
+        cached = self.cache.get(key)
+        cached_forecast = _forecast(cached[1]) if cached else None
+        age = now - cached[0] if cached else None
+        if cached_forecast is not None and age is not None and 0 <= age <= self.cache_seconds:
+            return cached_forecast, "", "cache"
+        try:
+            fresh = provider.forecast(place, days=FORECAST_DAYS)
+        except FetchError as exc:
+            log.warning("forecast for %s failed: %s", place.name, exc)
+            if cached_forecast is not None and age is not None and 0 <= age <= self.stale_seconds:
+                note = f"({exc.korean().rstrip('.')}. 그래서 {_age_words(age)} 전에 받아 둔 정보로 답했어요.)"
+                return cached_forecast, note, "stale"
+            return None, exc.korean(), "error"
+        self.cache.put(key, now, fresh.as_json())
+        self.cache.prune(now - max(self.stale_seconds, self.cache_seconds) - 86400)
+        return fresh, "", "network"
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def check_place_text(text: str) -> str | None:
+    """A Korean complaint about a place string that can't be a place name, else None."""
+    if len(text) > MAX_PLACE_CHARS:
+        return (
+            f"죄송해요, 지역 이름이 너무 길어요({len(text):,}자). "
+            "'서울'이나 '인천 고잔동'처럼 짧게 말씀해 주세요."
+        )
+    if not _PLACE_CHARS.match(text):
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        return (
+            f"죄송해요, '{shown}'은(는) 지역 이름으로 알아볼 수 없어요. "
+            "'서울'이나 '인천 고잔동'처럼 한글 지역 이름으로 말씀해 주세요."
+        )
+    return None
+
+
+def unknown_place_message(text: str) -> str:
+    msg = f"죄송해요, '{text}'이(가) 어느 지역인지 찾지 못했어요."
+    close = places.suggestions(text)
+    if close:
+        msg += f" 혹시 {', '.join(close)} 중 하나를 말씀하신 건가요?"
+    return msg + " 시·군·구나 동 이름으로 다시 말씀해 주세요."
+
+
+def place_label(place: Place) -> str:
+    """What the reply calls a place: "부산", "인천 남동구 고잔동"."""
+    if place.source == "table" or not place.admin:
+        return place.name
+    parts = []
+    for i, region in enumerate(place.admin):
+        short = region
+        if i == 0:
+            key = places._ADMIN1_BY_NAME.get(region.lower())  # noqa: SLF001 - same package
+            short = key or region
+        if places.compact(short) != places.compact(place.name) and short not in parts:
+            parts.append(short)
+    return " ".join([*parts, place.name])
+
+
+def _others_hint(used: Place, others: tuple[Place, ...]) -> str:
+    names = ", ".join(place_label(p) for p in others)
+    region = place_label(others[0]).split()[0]
+    return f"(다른 {used.name}도 있어요: {names}. '{region} {used.name} 날씨'처럼 물어보시면 돼요.)"
+
+
+def _age_words(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "방금"
+    if minutes < 60:
+        return f"{minutes}분"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}시간 {rest}분" if rest else f"{hours}시간"
+
+
+def _places(data: Any) -> list[Place]:
+    try:
+        return [Place.from_json(p) for p in data]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _forecast(data: Any) -> Forecast | None:
+    try:
+        return Forecast.from_json(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        log.error("cached forecast unreadable, ignoring it: %s", exc)
+        return None

@@ -1,0 +1,91 @@
+"""Which utterances are weather questions, and with which slots (no network involved)."""
+
+from __future__ import annotations
+
+import pytest
+
+ISSUE_PHRASES = [
+    ("서울 날씨 어때?", {"place": "서울"}),
+    ("부산 날씨 알려줘", {"place": "부산"}),
+    ("오늘 날씨 어때?", {"day": "today"}),
+    ("내일 부산 날씨 알려줘", {"place": "부산", "day": "tomorrow"}),
+    ("모레 제주도 날씨는?", {"place": "제주도", "day": "day_after_tomorrow"}),
+    ("고잔동 날씨 어때?", {"place": "고잔동"}),
+    ("인천 고잔동 날씨 어때?", {"place": "인천 고잔동"}),
+    ("대전은 지금 날씨가 어때?", {"place": "대전", "now": True}),
+    ("오늘 비 와?", {"day": "today", "ask": "rain"}),
+    ("내일 비 온대?", {"day": "tomorrow", "ask": "rain"}),
+    ("우산 챙겨야 돼?", {"ask": "umbrella"}),
+    ("밖에 많이 추워?", {"ask": "cold"}),
+    ("오늘 기온 몇 도야?", {"day": "today", "ask": "temperature"}),
+    ("강릉 내일 눈 와?", {"place": "강릉", "day": "tomorrow", "ask": "snow"}),
+    ("날씨어때", {}),
+]
+
+MORE_WEATHER = [
+    ("이랑아, 내일 아침 서울 날씨 좀 알려줘", {"place": "서울", "day": "tomorrow"}),
+    ("부산에서 내일 비 와?", {"place": "부산", "day": "tomorrow", "ask": "rain"}),
+    ("서울 추워?", {"place": "서울", "ask": "cold"}),
+    ("지금 몇 도야", {"now": True, "ask": "temperature"}),
+    ("보은 날씨", {"place": "보은"}),
+    ("영종도 날씨 어때", {"place": "영종도"}),
+    ("내일모레 광주 날씨 어때요", {"place": "광주", "day": "day_after_tomorrow"}),
+    ("요즘 너무 덥던데 내일 날씨 어때", {"day": "tomorrow"}),
+    ("내일 우산 가져가야 할까", {"day": "tomorrow", "ask": "umbrella"}),
+]
+
+CHAT = [
+    "날씨가 좋아서 기분이 좋다",
+    "비 오는 날 좋아해",
+    "오늘 날씨 좋다",
+    "너무 추워",
+    "나 추워",
+    "눈이 아파",
+    "우산 잃어버렸어",
+    "방 온도 몇 도야",
+    "물 끓는 점이 몇 도야",
+    "비밀 하나 알려줄까",
+    "눈물이 나",
+]
+
+
+@pytest.mark.parametrize(("text", "slots"), ISSUE_PHRASES + MORE_WEATHER)
+def test_weather_questions_route_with_slots(make_assistant, text, slots):
+    route = make_assistant().route(text)
+    assert route.intent == "weather.get", text
+    assert route.plugin == "weather"
+    assert route.slots == slots
+
+
+@pytest.mark.parametrize("text", CHAT)
+def test_chat_about_weather_stays_smalltalk(make_assistant, text):
+    assert make_assistant().route(text).intent != "weather.get"
+
+
+def test_help_examples_route_to_weather(make_assistant):
+    assistant = make_assistant()
+    intent, plugin = assistant.router.intents["weather.get"]
+    assert plugin == "weather"
+    assert intent.keywords and len(intent.examples) >= 5
+    for example in intent.examples:
+        assert assistant.route(example).intent == "weather.get", example
+
+
+def test_absurd_place_strings_still_reach_the_weather_plugin(make_assistant):
+    """So the user gets a clear "not a place" answer instead of chit-chat."""
+    assistant = make_assistant()
+    for text in [
+        "😀😀 날씨 어때",
+        "'; DROP TABLE answers; -- 날씨 알려줘",
+        "가" * 500 + " 날씨 어때",
+    ]:
+        route = assistant.route(text)
+        assert route.intent == "weather.get"
+        assert route.slots.get("place")
+
+
+def test_route_command_shows_weather_slots(run_cli):
+    result = run_cli("route", "--json", "인천 고잔동 날씨 어때?")
+    assert result.returncode == 0, result.stderr
+    assert '"intent": "weather.get"' in result.stdout
+    assert '"place": "인천 고잔동"' in result.stdout
