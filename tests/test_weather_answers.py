@@ -107,7 +107,7 @@ def test_rain_question_is_answered_yes_first_with_figures(ask, server):
         code=63, tmin=5, tmax=9, pop=80, rain_mm=12.0, wet_hours=(15, 21)
     )
     text = ask("오늘 비 와?").reply.text
-    assert text.startswith("네, 서울에는 비 소식이 있어요.")
+    assert text.startswith("네, 오늘 서울에는 비 소식이 있어요.")
     assert "오후 3시쯤부터" in text and "80%" in text and "12mm" in text and "우산" in text
 
 

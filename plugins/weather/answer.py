@@ -77,6 +77,7 @@ class Precip:
     wet_code: bool
     snow: bool
     first_hour: str | None  # local ISO time of the first wet hour
+    rain: bool = False  # rain (not only snow) expected
     raining_now: bool = False
     snowing_now: bool = False
 
@@ -150,7 +151,9 @@ def precipitation(
         or any(codes.is_snow(h.weather_code) for h in hours)
     )
     current = forecast.current if today else None
+    rain = codes.is_rain(day.weather_code) or any(codes.is_rain(h.weather_code) for h in hours)
     return Precip(
+        rain=rain,
         probability=probability,
         amount=amount,
         wet_code=wet_code,
@@ -308,15 +311,11 @@ def _precip_answer(
     units: Units,
 ) -> str:
     p = precipitation(forecast, day, target, now_local, today)
-    where = (
-        f"{day_word} {josa(place, '에는', '에는')}"
-        if not today
-        else f"{josa(place, '에는', '에는')}"
-    )
+    where = f"{day_word} {place}에는"
     level = p.level
     if ask == "snow":
         if p.snowing_now:
-            head = f"네, {josa(place, '에는', '에는')} 지금 눈이 내리고 있어요."
+            head = f"네, {place}에는 지금 눈이 내리고 있어요."
         elif p.snow and level in ("likely", "now"):
             head = f"네, {where} 눈 소식이 있어요."
         elif p.snow:
@@ -327,7 +326,7 @@ def _precip_answer(
             head = f"아니요, {where} 눈 소식은 없어요."
     elif ask == "umbrella":
         if level == "now":
-            head = f"네, {josa(place, '에는', '에는')} 지금 {'눈이' if p.snowing_now else '비가'} 오고 있어요. 우산을 챙기세요."
+            head = f"네, {place}에는 지금 {'눈이' if p.snowing_now else '비가'} 오고 있어요. 우산을 챙기세요."
         elif level == "likely":
             head = f"네, 우산을 챙기시는 게 좋겠어요. {where} {'눈이나 비' if p.snow else '비'} 소식이 있어요."
         elif level == "maybe":
@@ -336,7 +335,9 @@ def _precip_answer(
             head = f"아니요, {where} 비 소식이 없어서 우산은 필요 없을 것 같아요."
     else:  # rain
         if p.raining_now:
-            head = f"네, {josa(place, '에는', '에는')} 지금 비가 오고 있어요."
+            head = f"네, {place}에는 지금 비가 오고 있어요."
+        elif p.snow and not p.rain and level in ("likely", "maybe"):
+            head = f"{where} 비 대신 눈 소식이 있어요."
         elif level == "likely":
             head = f"네, {where} 비 소식이 있어요."
         elif level == "maybe":
