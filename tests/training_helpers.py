@@ -6,6 +6,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 VOCAB = 64
 PAD = 0
 
@@ -105,3 +107,30 @@ def settings(tmp_path: Path, **overrides: Any):
     }
     values.update(overrides)
     return TrainSettings(**values)
+
+
+def tiny_tokenizer(vocab: int = VOCAB):
+    """A word-level PreTrainedTokenizerFast over tokens 't0'..'tN' (for save checks)."""
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+    from transformers import PreTrainedTokenizerFast
+
+    words = {"<pad>": 0, "<s>": 1, "</s>": 2, "<sys>": 3}
+    words.update({f"t{i}": i for i in range(4, vocab)})
+    core = Tokenizer(WordLevel(words, unk_token="<pad>"))
+    core.pre_tokenizer = Whitespace()
+    return PreTrainedTokenizerFast(
+        tokenizer_object=core, pad_token="<pad>", bos_token="<s>", eos_token="</s>"
+    )
+
+
+@pytest.fixture(autouse=False)
+def one_torch_thread():
+    """Train on one thread: on a loaded 2-core machine two threads are many times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

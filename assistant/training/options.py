@@ -29,6 +29,9 @@ fraction, fixed seed), ``--eval-every`` (optimizer steps; 0 = only at the end),
 ``--precision``, ``--compile/--no-compile``, ``--resume``, ``--seed``, ``--base HUB_ID_OR_DIR``,
 ``--preset NAME`` (``--base`` and ``--preset`` exclude each other).
 
+A ``TrainingError`` (or ``DataError``) escaping the command is shown as ``오류: <message>``
+(exit code 1, details in the log), and a torchrun process group is left at the end.
+
 Defaults: a value given on the command line wins; else ``plugins.<name>.training.<field>``
 from the configuration (``assistant.yaml`` + the user's file, keys spelled like the
 ``TrainSettings`` fields: ``batch_size``, ``eval_every``, ...); else ``DEFAULTS`` here.
@@ -40,6 +43,7 @@ configuration or ``DEFAULTS``. ``output`` defaults to ``runs/<name>``.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -47,6 +51,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from assistant.training.errors import TrainingError
+
+log = logging.getLogger("assistant.training")
 
 DEFAULTS: dict[str, Any] = {
     "epochs": 3,
@@ -148,6 +156,21 @@ def _config_training(plugin_name: str, config: dict[str, Any] | None) -> dict[st
     return dict(training) if isinstance(training, dict) else {}
 
 
+class TrainingCommandError(click.ClickException):
+    """A ``TrainingError`` shown as ``오류: <message>`` (no traceback), exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"오류: {self.format_message()}", err=True)
+
+
+def _leave_process_group() -> None:
+    """Leave a torchrun process group the command joined (only if torch is loaded)."""
+    if "torch.distributed" in sys.modules:
+        from assistant.training.device import cleanup_distributed
+
+        cleanup_distributed()
+
+
 # (option name, field, type, help)
 _OPTIONS: list[tuple[str, str, Any, str]] = [
     ("--output", "output", click.Path(path_type=Path, file_okay=False), "결과(모델) 폴더"),
@@ -189,7 +212,13 @@ def training_options(
             settings = TrainSettings.from_config(plugin_name, data=data, resume=resume, **given)
             if given.get("base"):
                 settings.preset = None
-            return func(*args, settings=settings, **kwargs)
+            try:
+                return func(*args, settings=settings, **kwargs)
+            except TrainingError as exc:
+                log.warning("training %s failed: %s", plugin_name, exc, exc_info=exc)
+                raise TrainingCommandError(str(exc)) from exc
+            finally:
+                _leave_process_group()
 
         preset_type: Any = click.Choice(list(presets)) if presets else str
         decorated: Callable[..., Any] = wrapper
