@@ -170,13 +170,13 @@ class TimerService:
         if row.kind == "alarm":
             when = speech.say_clock(self.local(row.ends_at or 0), self.app.now())
             text = f"{speech.label(row.name, 'alarm', row.duration)} 시간이에요! ({when})"
-            title = "⏰ 알람"
+            title = "알람"
         elif row.name:
             text = f"{row.name} 타이머({speech.say_duration(row.duration)})가 끝났어요!"
-            title = "⏰ 타이머"
+            title = "타이머"
         else:
             text = f"{speech.label('', 'timer', row.duration)}가 끝났어요!"
-            title = "⏰ 타이머"
+            title = "타이머"
         return Notification(
             text=text, title=title, bell=self.bell, intent="timer.fired", plugin="timers"
         )
