@@ -1,0 +1,196 @@
+"""The emotion classifier: a BERT-family sequence classifier loaded through transformers.
+
+``EmotionClassifier.load(source)`` accepts:
+
+- ``"shipped"`` (or empty): the model shipped with the project, ``models/emotion-mini``;
+- a local directory in Hugging Face format (``config.json`` + ``*.safetensors`` + tokenizer);
+- a hub id (``skt/kobert-base-v1``): resolved with ``huggingface_hub.snapshot_download``
+  (which honours ``HF_HUB_OFFLINE`` and the local cache), then loaded like a directory.
+
+Weights are read from safetensors only (``use_safetensors=True``); a directory that only has
+pickled weights (``pytorch_model.bin``) is refused with a clear message. Remote model code
+runs only with ``trust_remote_code=True`` (off by default). Label names come from the
+model's ``config.id2label``.
+
+torch and transformers are imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .labels import NEUTRAL
+from .tokenization import TokenizerError, load_tokenizer
+
+log = logging.getLogger("assistant.emotion")
+
+SHIPPED = "emotion-mini"
+_HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+class ModelError(Exception):
+    """The model can't be loaded; the message is Korean and names the source."""
+
+
+def shipped_dir() -> Path:
+    from assistant_models import shipped
+
+    return shipped(SHIPPED)
+
+
+def resolve(source: str | Path | None) -> Path:
+    """The local directory of a model source (see the module docstring)."""
+    text = str(source or "").strip()
+    if text in ("", "shipped", SHIPPED):
+        return shipped_dir()
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise ModelError(f"감정 모델 경로가 폴더가 아니에요: '{text}'")
+    if not _HUB_ID.match(text) or text.startswith((".", "/", "~")):
+        raise ModelError(f"감정 모델 폴더를 찾을 수 없어요: '{text}'")
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(
+            snapshot_download(
+                text,
+                allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt"],
+            )
+        )
+    except Exception as exc:  # offline, unknown repo, network errors: all the same to the user
+        raise ModelError(f"허브 모델 '{text}'을(를) 받을 수 없어요: {exc}") from exc
+
+
+def check_model_dir(directory: Path) -> None:
+    """Refuse directories without a config or without safetensors weights."""
+    if not directory.is_dir():
+        raise ModelError(f"감정 모델 폴더가 없어요: '{directory}'")
+    if not (directory / "config.json").is_file():
+        raise ModelError(f"감정 모델 폴더에 config.json 이 없어요: '{directory}'")
+    if not any(directory.glob("*.safetensors")):
+        pickled = [p.name for p in directory.glob("*.bin")] + [
+            p.name for p in directory.glob("*.pt")
+        ]
+        extra = f" ({', '.join(pickled)}는 보안상 읽지 않아요)" if pickled else ""
+        raise ModelError(f"감정 모델 폴더에 safetensors 가중치가 없어요: '{directory}'{extra}")
+
+
+@dataclass
+class Prediction:
+    label: str
+    score: float
+    probabilities: dict[str, float]
+
+
+class EmotionClassifier:
+    """A loaded model + tokenizer; ``predict(text)`` takes a few ms on a CPU after warm-up."""
+
+    def __init__(self, model: Any, tokenizer: Any, directory: Path, max_length: int = 128):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.directory = directory
+        self.max_length = max_length
+        config = model.config
+        self.labels = [str(config.id2label[i]) for i in range(config.num_labels)]
+
+    @classmethod
+    def load(
+        cls,
+        source: str | Path | None = "shipped",
+        *,
+        max_length: int = 128,
+        trust_remote_code: bool = False,
+    ) -> EmotionClassifier:
+        started = time.perf_counter()
+        directory = resolve(source)
+        check_model_dir(directory)
+        try:
+            tokenizer = load_tokenizer(
+                directory, max_length=max_length, trust_remote_code=trust_remote_code
+            )
+        except TokenizerError as exc:
+            raise ModelError(str(exc)) from exc
+        import torch
+        from transformers import AutoModelForSequenceClassification
+
+        try:
+            with quiet_transformers():
+                model = AutoModelForSequenceClassification.from_pretrained(
+                    str(directory), use_safetensors=True, trust_remote_code=trust_remote_code
+                )
+        except Exception as exc:  # corrupt files, wrong architecture, ...
+            raise ModelError(f"감정 모델을 불러올 수 없어요: '{directory}' ({exc})") from exc
+        model.eval()
+        classifier = cls(model, tokenizer, directory, max_length)
+        with torch.inference_mode():  # warm-up: the first call allocates
+            classifier.predict("안녕하세요")
+        log.info(
+            "emotion model %s loaded in %.1f s (%d labels)",
+            directory,
+            time.perf_counter() - started,
+            len(classifier.labels),
+        )
+        return classifier
+
+    def probabilities(self, texts: list[str]) -> list[list[float]]:
+        import torch
+
+        batch = self.tokenizer.batch(texts, self.max_length)
+        accepted = _forward_names(self.model)
+        batch = {k: v for k, v in batch.items() if k in accepted}
+        with torch.inference_mode():
+            logits = self.model(**batch).logits
+        return torch.softmax(logits.float(), dim=-1).tolist()
+
+    def predict(self, text: str, threshold: float = 0.0) -> Prediction:
+        return self.predict_many([text], threshold)[0]
+
+    def predict_many(
+        self, texts: list[str], threshold: float = 0.0, batch_size: int = 64
+    ) -> list[Prediction]:
+        """Label and score per text; below ``threshold`` the label is 일상 (if the model has it).
+
+        ``score`` is the probability the model gives to the returned label.
+        """
+        results = []
+        for start in range(0, len(texts), batch_size):
+            for probs in self.probabilities(texts[start : start + batch_size]):
+                best = max(range(len(probs)), key=probs.__getitem__)
+                label = self.labels[best]
+                if probs[best] < threshold and NEUTRAL in self.labels:
+                    label = NEUTRAL
+                score = probs[self.labels.index(label)]
+                results.append(Prediction(label, score, dict(zip(self.labels, probs, strict=True))))
+        return results
+
+
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """No progress bars or warnings from transformers on the user's terminal while loading."""
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    level = hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def _forward_names(model: Any) -> set[str]:
+    import inspect
+
+    return set(inspect.signature(model.forward).parameters)

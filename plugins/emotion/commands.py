@@ -1,0 +1,466 @@
+"""``assistant train emotion`` and ``assistant eval emotion``.
+
+Training builds on the shared toolkit (:mod:`assistant.training`): the common options and
+settings, the loop (device, precision, progress, held-out split, early stopping, resume,
+Hugging Face-format save with ``metadata.json``). What is specific to emotions lives here:
+the data formats and label mapping (:mod:`.data`), the ``mini`` preset (a small BERT from
+scratch with a SentencePiece vocabulary trained on the data), class weighting, ``--repeat``
+to give a small in-domain file more weight, and the confusion matrix of the held-out split.
+
+torch and transformers are imported inside the command functions only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.training.options import training_options
+
+from .data import FORMATS
+
+log = logging.getLogger("assistant.emotion")
+
+#: The ``mini`` preset: small enough to ship (~20 MB) and to train on a laptop CPU.
+MINI = {
+    "hidden_size": 256,
+    "num_hidden_layers": 4,
+    "num_attention_heads": 4,
+    "intermediate_size": 1024,
+    "hidden_dropout_prob": 0.1,
+    "attention_probs_dropout_prob": 0.1,
+}
+
+
+def _parse_repeats(values: tuple[str, ...], data: list[Path]) -> dict[Path, int]:
+    repeats: dict[Path, int] = {}
+    for value in values:
+        name, sep, count = value.rpartition("=")
+        if not sep or not count.isdigit() or int(count) < 1:
+            raise click.BadParameter(f"'{value}' 은(는) FILE=N 형태여야 해요 (N은 1 이상).")
+        path = Path(name)
+        matches = [p for p in data if p == path or p.resolve() == path.resolve()]
+        if not matches:
+            raise click.BadParameter(f"'{name}' 은(는) --data 로 준 파일이 아니에요.")
+        repeats[matches[0]] = int(count)
+    return repeats
+
+
+def class_weights(counts: Counter, labels: list[str], mode: str) -> list[float]:
+    """Per-class loss weights: ``balanced`` = n / (k * n_c), ``sqrt`` = its square root,
+    ``none`` = 1. Classes absent from the training data get weight 0 (they can't be learnt)."""
+    total = sum(counts.values())
+    present = [label for label in labels if counts.get(label)]
+    weights = []
+    for label in labels:
+        n = counts.get(label, 0)
+        if not n:
+            weights.append(0.0)
+        elif mode == "none":
+            weights.append(1.0)
+        else:
+            w = total / (len(present) * n)
+            weights.append(w**0.5 if mode == "sqrt" else w)
+    return [round(w, 4) for w in weights]
+
+
+@click.command("emotion")
+@training_options("emotion", presets=("mini",))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="데이터 형식 (auto: 파일마다 알아서 판단)",
+)
+@click.option(
+    "--labels",
+    "labels_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="KOTE 라벨 이름 파일 (기본: 데이터 옆의 labels.txt)",
+)
+@click.option(
+    "--repeat",
+    "repeats",
+    multiple=True,
+    metavar="FILE=N",
+    help="--data 파일 하나의 학습 행을 에폭마다 N번 반복 (작은 대화체 데이터에 무게를 줄 때)",
+)
+@click.option(
+    "--class-weights",
+    "weighting",
+    type=click.Choice(["balanced", "sqrt", "none"]),
+    default="balanced",
+    show_default=True,
+    help="불균형 데이터용 클래스 가중치",
+)
+@click.option(
+    "--vocab-size",
+    type=click.IntRange(min=200),
+    default=8000,
+    show_default=True,
+    help="--preset mini 에서 학습할 SentencePiece 어휘 크기",
+)
+def train_command(
+    settings: Any,
+    fmt: str,
+    labels_file: Path | None,
+    repeats: tuple[str, ...],
+    weighting: str,
+    vocab_size: int,
+) -> None:
+    """감정 분류 모델을 학습해요 (--preset mini: 처음부터, --base: 미세조정).
+
+    데이터: KOTE TSV, ChatbotData CSV, AI Hub 감성대화(CSV/XLSX), 'text<TAB>label' TSV.
+    라벨은 일상·기쁨·슬픔·분노·불안·우울 여섯 가지로 바뀌어요 (매핑 표는 플러그인 폴더에 있어요).
+    """
+    from assistant.training.errors import TrainingError
+
+    if not settings.base and not settings.preset:
+        settings.preset = "mini"
+    try:
+        _train(
+            settings,
+            fmt,
+            labels_file,
+            _parse_repeats(repeats, settings.data),
+            weighting,
+            vocab_size,
+        )
+    except TrainingError as exc:
+        log.error("train emotion failed: %s", exc)
+        raise click.ClickException(str(exc)) from None
+
+
+def _train(
+    settings: Any,
+    fmt: str,
+    labels_file: Path | None,
+    repeats: dict[Path, int],
+    weighting: str,
+    vocab_size: int,
+) -> None:
+    from assistant.training.batching import make_collate, split_eval
+    from assistant.training.tables import SkipLog
+
+    from .data import label_set, read_examples
+
+    skip_log = SkipLog()
+    train_rows, eval_rows, per_file = [], [], []
+    for path in settings.data:
+        rows = read_examples(path, fmt, labels_file=labels_file, skip_log=skip_log)
+        train_part, eval_part = split_eval(rows, settings.eval_split, seed=settings.seed)
+        times = repeats.get(path, 1)
+        train_rows += train_part * times
+        eval_rows += eval_part
+        per_file.append(
+            {
+                "path": str(path),
+                "examples": len(rows),
+                "train": len(train_part),
+                "eval": len(eval_part),
+                "repeat": times,
+                "labels": dict(Counter(r.label for r in rows).most_common()),
+            }
+        )
+    if skip_log.count:
+        click.echo(skip_log.summary(), err=True)
+    labels = label_set(train_rows + eval_rows)
+    label_ids = {name: i for i, name in enumerate(labels)}
+    counts = Counter(r.label for r in train_rows)
+    weights = class_weights(counts, labels, weighting)
+    click.echo(
+        f"학습 {len(train_rows):,}개 · 검증 {len(eval_rows):,}개 · 라벨 "
+        + ", ".join(f"{name} {counts.get(name, 0)}" for name in labels),
+        err=True,
+    )
+
+    import torch
+    import torch.nn.functional as F
+
+    from assistant.training.loop import seed_everything, train
+
+    seed_everything(settings.seed)
+    tokenizer, model = _build(settings, labels, train_rows, vocab_size)
+    encode = tokenizer.encode
+    train_examples = [
+        {"input_ids": encode(r.text, settings.max_length), "labels": label_ids[r.label]}
+        for r in train_rows
+    ]
+    eval_examples = [
+        {"input_ids": encode(r.text, settings.max_length), "labels": label_ids[r.label]}
+        for r in eval_rows
+    ]
+    weight = torch.tensor(weights, dtype=torch.float32)
+
+    def loss_fn(net: Any, batch: dict[str, Any]) -> Any:
+        logits = net(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        return F.cross_entropy(logits.float(), batch["labels"], weight=weight.to(logits.device))
+
+    def on_save(output: Path, saved: Any) -> None:
+        _write_eval_report(output, saved, tokenizer, eval_rows, settings.max_length)
+
+    metadata = {
+        "task": "emotion classification",
+        "labels": labels,
+        "preset": settings.preset,
+        "base": settings.base,
+        "model_shape": MINI if settings.preset == "mini" else None,
+        "vocab_size": tokenizer.vocab_size,
+        "class_weights": dict(zip(labels, weights, strict=True)),
+        "class_weighting": weighting,
+        "data": per_file,
+        "format": fmt,
+        "mapping_tables": ["kote_mapping.tsv", "chatbotdata_mapping.tsv", "aihub_mapping.tsv"],
+        "skipped_rows": skip_log.as_json(),
+    }
+    result = train(
+        model,
+        train_examples,
+        eval_examples,
+        settings,
+        collate=make_collate(tokenizer.pad_id),
+        loss_fn=loss_fn,
+        tokenizer=tokenizer,
+        on_save=on_save,
+        metadata=metadata,
+    )
+    if result.interrupted:
+        click.echo(
+            f"학습을 중단했어요. 같은 명령에 --resume 을 붙이면 {result.steps} 스텝부터 이어서 해요.",
+            err=True,
+        )
+        sys.exit(130)
+    report_path = Path(settings.output) / "eval_report.json"
+    summary = ""
+    if report_path.is_file():
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        summary = f" · 검증 정확도 {report['accuracy']:.3f}, macro-F1 {report['macro_f1']:.3f}"
+    click.echo(f"학습을 마쳤어요: {result.steps} 스텝{summary} → {settings.output}")
+
+
+def _build(
+    settings: Any, labels: list[str], train_rows: list[Any], vocab_size: int
+) -> tuple[Any, Any]:
+    """The tokenizer and the model: the mini preset from scratch, or a base to fine-tune."""
+    from transformers import (
+        AutoModelForSequenceClassification,
+        BertConfig,
+        BertForSequenceClassification,
+    )
+
+    from assistant.training.errors import TrainingError
+
+    from .classifier import ModelError, check_model_dir, resolve
+    from .tokenization import (
+        SentencePieceBertTokenizer,
+        TokenizerError,
+        find_sp_model,
+        load_tokenizer,
+    )
+
+    id2label = dict(enumerate(labels))
+    label2id = {name: i for i, name in enumerate(labels)}
+    output = Path(settings.output)
+    try:
+        if settings.base:
+            directory = resolve(settings.base)
+            check_model_dir(directory)
+            tokenizer = load_tokenizer(directory, max_length=settings.max_length)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                str(directory),
+                num_labels=len(labels),
+                id2label=id2label,
+                label2id=label2id,
+                ignore_mismatched_sizes=True,
+                use_safetensors=True,
+            )
+            return tokenizer, model
+        if settings.resume and find_sp_model(output) is not None:
+            tokenizer = SentencePieceBertTokenizer.from_dir(output, settings.max_length)
+        else:
+            from .tokenization import train_sentencepiece
+
+            texts = sorted({row.text for row in train_rows})
+            tokenizer = train_sentencepiece(
+                texts, output, vocab_size=vocab_size, seed=settings.seed
+            )
+    except (ModelError, TokenizerError) as exc:
+        raise TrainingError(str(exc)) from exc
+    except OSError as exc:
+        raise TrainingError(f"기반 모델을 불러올 수 없어요: {exc}") from exc
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        max_position_embeddings=max(128, settings.max_length),
+        type_vocab_size=2,
+        pad_token_id=tokenizer.pad_id,
+        num_labels=len(labels),
+        id2label=id2label,
+        label2id=label2id,
+        **MINI,
+    )
+    return tokenizer, BertForSequenceClassification(config)
+
+
+def _write_eval_report(
+    output: Path, model: Any, tokenizer: Any, rows: list[Any], max_length: int
+) -> None:
+    """Held-out split figures of the saved model: eval_report.json, confusion.png, metadata."""
+    if not rows:
+        return
+    from .classifier import EmotionClassifier
+    from .metrics import confusion_png, report
+
+    model.eval()
+    classifier = EmotionClassifier(model, tokenizer, output, max_length)
+    predictions = classifier.predict_many([r.text for r in rows])
+    result = report([r.label for r in rows], [p.label for p in predictions], classifier.labels)
+    result["split"] = "held-out part of the training files (--eval-split), never trained on"
+    (output / "eval_report.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    try:
+        confusion_png(result, output / "confusion.png", title="held-out split")
+    except Exception as exc:  # a plot must never lose a trained model
+        log.warning("confusion matrix not drawn: %s", exc)
+    meta_path = output / "metadata.json"
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["eval_report"] = {k: result[k] for k in ("count", "accuracy", "macro_f1", "per_class")}
+        meta_path.write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
+
+
+@click.command("emotion")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="평가 데이터 파일 (여러 번 지정 가능)",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="데이터 형식",
+)
+@click.option(
+    "--labels",
+    "labels_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="KOTE 라벨 이름 파일",
+)
+@click.option(
+    "--model", "model_source", default=None, help="모델 (기본: 설정의 plugins.emotion.model)"
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="이 확률보다 낮으면 일상으로 (기본: 설정의 plugins.emotion.threshold)",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON으로 출력")
+@click.option(
+    "--png", type=click.Path(dir_okay=False, path_type=Path), help="혼동 행렬을 PNG로 저장"
+)
+@click.pass_context
+def eval_command(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    fmt: str,
+    labels_file: Path | None,
+    model_source: str | None,
+    threshold: float | None,
+    as_json: bool,
+    png: Path | None,
+) -> None:
+    """감정 분류 모델을 평가해요: 정확도, macro-F1, 클래스별 정밀도/재현율/F1, 혼동 행렬."""
+    from assistant.training.errors import TrainingError
+    from assistant.training.tables import SkipLog
+
+    from .classifier import EmotionClassifier, ModelError
+    from .data import read_examples
+    from .metrics import confusion_png, report
+
+    runtime = ctx.find_root().obj
+    settings = runtime.config.plugin("emotion") if runtime is not None else {}
+    skip_log = SkipLog()
+    try:
+        rows = []
+        for path in data:
+            rows += read_examples(path, fmt, labels_file=labels_file, skip_log=skip_log)
+    except TrainingError as exc:
+        raise click.ClickException(str(exc)) from None
+    source = model_source or settings.get("model") or "shipped"
+    try:
+        classifier = EmotionClassifier.load(
+            source,
+            max_length=int(settings.get("max_length") or 128),
+            trust_remote_code=bool(settings.get("trust_remote_code", False)),
+        )
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    usable = []
+    for row in rows:
+        if row.label in classifier.labels:
+            usable.append(row)
+        else:
+            skip_log.add(row.file, row.row, f"모델에 없는 라벨 '{row.label}'")
+    if not usable:
+        raise click.ClickException("평가할 수 있는 행이 없어요 (모델의 라벨과 맞는 행이 없어요).")
+    limit = float(settings.get("threshold", 0.0)) if threshold is None else threshold
+    predictions = classifier.predict_many([r.text for r in usable], limit)
+    result = report([r.label for r in usable], [p.label for p in predictions], classifier.labels)
+    result["model"] = str(classifier.directory)
+    result["threshold"] = limit
+    result["data"] = [str(p) for p in data]
+    result["skipped"] = skip_log.as_json()
+    if png is not None:
+        confusion_png(result, png, title=Path(data[0]).name)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    if skip_log.count:
+        click.echo(skip_log.summary(), err=True)
+    _print_report(result)
+    if png is not None:
+        click.echo(f"혼동 행렬을 저장했어요: {png}")
+
+
+def _print_report(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from assistant.render import console
+
+    out = console()
+    out.print(
+        f"{result['count']:,}개 평가 · 정확도 {result['accuracy']:.3f} · macro-F1 {result['macro_f1']:.3f}"
+        f" · 모델 {result['model']}"
+    )
+    per = Table("라벨", "정밀도", "재현율", "F1", "개수", title="클래스별")
+    for name, figures in result["per_class"].items():
+        per.add_row(
+            name,
+            f"{figures['precision']:.3f}",
+            f"{figures['recall']:.3f}",
+            f"{figures['f1']:.3f}",
+            str(figures["support"]),
+        )
+    out.print(per)
+    labels = result["labels"]
+    confusion = Table("정답 \\ 예측", *labels, title="혼동 행렬")
+    for name, row in zip(labels, result["confusion"], strict=True):
+        confusion.add_row(name, *[str(v) for v in row])
+    out.print(confusion)

@@ -1,0 +1,197 @@
+"""Reading emotion data files into ``Example(text, label)`` rows of the six classes.
+
+Formats (``--format``; ``auto`` looks at the file name and the first row):
+
+- ``kote``: KOTE TSV without header: ``id<TAB>text<TAB>0-based label indices, comma-separated``.
+  The label names come from ``labels.txt`` beside the file (or ``labels_file``); the row's
+  class is decided by the weighted-vote rule of :mod:`.labels` (``kote_mapping.tsv``).
+- ``chatbotdata``: ChatbotData CSV (``Q,A,label``); the question ``Q`` is the text and
+  ``label`` 0/1/2 maps through ``chatbotdata_mapping.tsv``.
+- ``aihub``: AI Hub 감성대화 tables (CSV or XLSX) with ``감정_대분류`` and ``사람문장1``
+  (``aihub_mapping.tsv``; a mapped ``감정_소분류`` overrides the 대분류).
+- ``tsv``: a plain table with header ``text<TAB>label`` (labels used as they are).
+
+Files may be UTF-8, UTF-8 with BOM or CP949 (:func:`assistant.training.tables.read_table`).
+Rows that can't be used are skipped and recorded in a ``SkipLog`` with file, row and reason.
+This module imports no torch: the readers are cheap and tested on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.training.tables import DataError, Row, SkipLog, no_usable_rows, read_table
+
+from . import labels as lab
+
+FORMATS = ("auto", "kote", "chatbotdata", "aihub", "tsv")
+_INDICES = re.compile(r"^\s*\d+(\s*,\s*\d+)*\s*$")
+MAX_TEXT_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    file: str = ""
+    row: int = 0
+
+
+def detect_format(path: str | Path) -> str:
+    """Guess the format of a data file from its first row (raises ``DataError`` if unknown)."""
+    path = Path(path)
+    first: list[str] = []
+    for row in read_table(path, header=False):
+        first = [str(v).strip().lstrip("\ufeff") for v in row.values]
+        break
+    names = set(first)
+    if {"감정_대분류", "사람문장1"} <= names:
+        return "aihub"
+    if {"Q", "label"} <= names:
+        return "chatbotdata"
+    if {"text", "label"} <= names:
+        return "tsv"
+    if len(first) == 3 and _INDICES.match(first[2]):
+        return "kote"
+    raise DataError(
+        f"'{path}' 파일의 형식을 알아낼 수 없어요. --format 으로 kote, chatbotdata, aihub, tsv "
+        "중 하나를 지정해 주세요."
+    )
+
+
+def find_kote_labels(path: Path, labels_file: str | Path | None) -> list[str]:
+    """KOTE label names: ``labels_file``, else ``labels.txt`` beside ``path``, else the default."""
+    candidate = Path(labels_file) if labels_file else path.parent / "labels.txt"
+    if labels_file and not candidate.is_file():
+        raise DataError(f"라벨 이름 파일을 찾을 수 없어요: '{candidate}'")
+    if candidate.is_file():
+        names = [
+            str(row.values[0]).strip()
+            for row in read_table(candidate, header=False, delimiter="\t")
+            if row.values and str(row.values[0]).strip()
+        ]
+        if not names:
+            raise DataError(f"라벨 이름 파일 '{candidate}'이(가) 비어 있어요.")
+        return names
+    return lab.kote_default_names()
+
+
+def read_examples(
+    path: str | Path,
+    fmt: str = "auto",
+    *,
+    labels_file: str | Path | None = None,
+    skip_log: SkipLog | None = None,
+) -> list[Example]:
+    """All usable examples of one file; bad rows go to ``skip_log``."""
+    path = Path(path)
+    skip_log = skip_log if skip_log is not None else SkipLog()
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt not in FORMATS:
+        raise DataError(f"알 수 없는 데이터 형식이에요: '{fmt}' ({', '.join(FORMATS)})")
+    reader = {
+        "kote": _read_kote,
+        "chatbotdata": _read_chatbotdata,
+        "aihub": _read_aihub,
+        "tsv": _read_tsv,
+    }[fmt]
+    if fmt == "kote":
+        examples = list(_read_kote(path, find_kote_labels(path, labels_file), skip_log))
+    else:
+        examples = list(reader(path, skip_log))
+    if not examples:
+        raise no_usable_rows(path, skip_log)
+    return examples
+
+
+def _text(row: Row, key: str | int, skip_log: SkipLog) -> str | None:
+    text = " ".join(row.get(key).split())
+    if not text:
+        skip_log.skip(row, "문장이 비어 있음")
+        return None
+    if len(text) > MAX_TEXT_CHARS:
+        skip_log.skip(row, f"문장이 너무 김 ({len(text)}자)")
+        return None
+    return text
+
+
+def _read_kote(path: Path, names: list[str], skip_log: SkipLog) -> Iterable[Example]:
+    for row in read_table(path, header=False, delimiter="\t", skip_log=skip_log):
+        if len(row.values) != 3:
+            skip_log.skip(row, f"열 개수가 3이 아님 ({len(row.values)})")
+            continue
+        text = _text(row, 1, skip_log)
+        if text is None:
+            continue
+        raw = row.get(2)
+        if not _INDICES.match(raw):
+            skip_log.skip(row, "라벨 번호 형식이 잘못됨")
+            continue
+        indices = [int(x) for x in raw.split(",")]
+        if any(i >= len(names) for i in indices):
+            skip_log.skip(row, f"라벨 번호가 범위를 벗어남 (라벨 {len(names)}개)")
+            continue
+        label = lab.kote_class([names[i] for i in indices])
+        if label is None:
+            skip_log.skip(row, "라벨이 애매함 (동점)")
+            continue
+        yield Example(text, label, str(path), row.number)
+
+
+def _read_chatbotdata(path: Path, skip_log: SkipLog) -> Iterable[Example]:
+    table = lab.chatbotdata_table()
+    for row in read_table(path, skip_log=skip_log):
+        text = _text(row, "Q", skip_log)
+        if text is None:
+            continue
+        label = table.get(row.get("label"))
+        if label is None:
+            skip_log.skip(row, f"알 수 없는 라벨 '{row.get('label')}'")
+            continue
+        yield Example(text, label, str(path), row.number)
+
+
+def _read_aihub(path: Path, skip_log: SkipLog) -> Iterable[Example]:
+    table = lab.aihub_table()
+    for row in read_table(path, skip_log=skip_log):
+        text = _text(row, "사람문장1", skip_log)
+        if text is None:
+            continue
+        major = row.get("감정_대분류")
+        label = table.get(("감정_소분류", row.get("감정_소분류"))) or table.get(
+            ("감정_대분류", major)
+        )
+        if label is None:
+            skip_log.skip(row, f"알 수 없는 감정_대분류 '{major}'")
+            continue
+        yield Example(text, label, str(path), row.number)
+
+
+def _read_tsv(path: Path, skip_log: SkipLog) -> Iterable[Example]:
+    for row in read_table(path, skip_log=skip_log):
+        text = _text(row, "text", skip_log)
+        if text is None:
+            continue
+        label = row.get("label")
+        if not label:
+            skip_log.skip(row, "라벨이 비어 있음")
+            continue
+        yield Example(text, label, str(path), row.number)
+
+
+def label_set(examples: Iterable[Example]) -> list[str]:
+    """The taxonomy of a data set: the six default classes in order when they cover it,
+    else the default classes present followed by the others in order of appearance."""
+    seen: list[str] = []
+    for example in examples:
+        if example.label not in seen:
+            seen.append(example.label)
+    if set(seen) <= set(lab.LABELS):
+        return list(lab.LABELS)
+    return [name for name in lab.LABELS if name in seen] + [
+        name for name in seen if name not in lab.LABELS
+    ]

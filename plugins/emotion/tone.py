@@ -1,0 +1,76 @@
+"""Tone adjustment: an empathetic opener, a terminal style and emoji per detected emotion.
+
+Configured under ``plugins.emotion`` in ``assistant.yaml``:
+
+- ``tone: false`` switches all of it off; ``tone_intents`` lists the intents whose replies
+  are adjusted (default: only ``smalltalk``); ``tone_min_score`` the least confidence.
+- ``emotions.<label>``: ``openers`` (a small varied list), ``already`` (words showing a
+  reply already expresses the emotion), ``style`` (rich style of the reply text),
+  ``emoji`` (appended to the opener), ``generation`` (overrides for generating fallbacks).
+
+Rules: an opener is never the same as the previous turn's opener (per process, in
+``app.state``), and never added to a reply that already expresses the emotion (it contains
+one of the openers, one of the ``already`` words, or starts with the emoji).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from assistant.types import Reply, Request
+
+from .runtime import EmotionState
+
+
+def emotion_settings(settings: Mapping[str, Any], label: str) -> dict[str, Any]:
+    value = (settings.get("emotions") or {}).get(label) or {}
+    return value if isinstance(value, dict) else {}
+
+
+def already_expressed(text: str, openers: list[str], markers: list[str], emoji: str) -> bool:
+    """Does ``text`` already carry the emotion (an opener, a marker word, the emoji)?"""
+    squashed = "".join(text.split())
+    for phrase in [*openers, *markers]:
+        core = "".join(str(phrase).split()).rstrip(".!?~")
+        if core and core in squashed:
+            return True
+    return bool(emoji) and text.lstrip().startswith(emoji)
+
+
+def choose_opener(openers: list[str], state: EmotionState) -> str | None:
+    """A random opener different from the previous one used in this process."""
+    choices = [o for o in openers if o and o != state.last_opener]
+    if not choices:
+        return None
+    return state.rng.choice(choices)
+
+
+def adjust(reply: Reply, request: Request, state: EmotionState) -> Reply | None:
+    """The toned reply, or ``None`` to leave it unchanged."""
+    settings = state.settings
+    emotion = request.emotion
+    if not settings.get("tone", True) or emotion is None:
+        return None
+    if request.intent not in (settings.get("tone_intents") or ["smalltalk"]):
+        return None
+    if float(emotion.score) < float(settings.get("tone_min_score", 0.0)):
+        return None
+    config = emotion_settings(settings, emotion.label)
+    openers = [str(o) for o in config.get("openers") or []]
+    markers = [str(m) for m in config.get("already") or []]
+    emoji = str(config.get("emoji") or "") if settings.get("emoji", True) else ""
+    style = str(config.get("style") or "") or None
+    text = reply.text
+    opener = None
+    if openers and not already_expressed(text, openers, markers, emoji):
+        opener = choose_opener(openers, state)
+        if opener:
+            text = f"{opener}{' ' + emoji if emoji else ''} {text}".strip()
+    state.last_opener = opener
+    if opener is None and style is None:
+        return None
+    data = dict(reply.data)
+    data["tone"] = {"emotion": emotion.label, "opener": opener}
+    return dataclasses.replace(reply, text=text, style=reply.style or style, data=data)
