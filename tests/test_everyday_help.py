@@ -103,3 +103,11 @@ def test_cli_ask_help(run_cli):
     data = json.loads(result.stdout)
     assert data["intent"] == "help.show"
     assert "[clock]" in data["reply"] and "[lotto]" in data["reply"]
+
+
+def test_help_mentions_keyboard_recovery_only_when_enabled(make_assistant):
+    from assistant_plugins.help import KEYBOARD_TIP
+
+    assert KEYBOARD_TIP in make_assistant().respond("도움말").reply.text
+    off = make_assistant({"plugins": {"keyboard": {"enabled": False}}})
+    assert KEYBOARD_TIP not in off.respond("도움말").reply.text

@@ -219,3 +219,10 @@ def test_cli_ask_answers_the_recovered_question(run_cli):
     assert data["intent"] == "clock.time"
     assert data["reply"].startswith("'시간 알려줘'로 알아들었어요. 지금은 ")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("text", ["so so", "go go", "to do", "sp sp"])
+def test_a_few_one_syllable_words_are_not_enough(text):
+    assert analyse(text) is not None  # they do compose: 내 내, 해 해, 새 애, 네 네
+    assert recover(text) is None
+    assert recover("sk sms dk") == "나 는 아"  # three are

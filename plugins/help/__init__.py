@@ -29,6 +29,8 @@ PATTERNS = [
 
 INTRO = "제가 할 수 있는 일이에요."
 OUTRO = "그 밖의 말씀에는 대화로 답해요."
+#: The keyboard plugin has no intent of its own, so help mentions it explicitly.
+KEYBOARD_TIP = '한/영 전환을 깜빡하고 쳐도 알아들어요: "tlrks dkffuwnj" → 시간 알려줘'
 
 
 def collect_intents(request: Request) -> dict[str, list[Intent]]:
@@ -75,6 +77,9 @@ def show_help(request: Request) -> Reply:
             {"intent": i.name, "description": i.description, "examples": list(i.examples)}
             for i in intents
         ]
+    host = request.app.host
+    if host is not None and "keyboard" in host.plugin_names():
+        lines.append(KEYBOARD_TIP)
     fallback = _fallback_plugins(request)
     if fallback:
         lines.append(f"{OUTRO} ({', '.join(fallback)})")

@@ -13,7 +13,8 @@ an English word list:
 3. The recovered syllables must be common Korean: their mean log frequency,
    from the shipped table ``syllables.tsv``, must reach ``min_score``, and
    there must be at least ``min_syllables`` of them (one syllable is too
-   little evidence: "go" would be 해).
+   little evidence: "go" would be 해), three if every word has one syllable
+   ("to do" would be 새 애).
 4. URLs, paths, e-mail addresses and code-like text are left alone.
 
 If any Latin word in the utterance fails, the whole utterance is left as it
@@ -107,6 +108,8 @@ class Recovery:
     text: str
     syllables: int
     score: float  # mean log-probability per syllable step (see SyllableModel)
+    longest_word: int  # syllables in the longest recovered word
+    words: int  # recovered words
 
 
 def _word_core(word: str) -> str:
@@ -134,7 +137,7 @@ def analyse(text: str, model: SyllableModel | None = None) -> Recovery | None:
     model = model or syllable_model()
     words = text.split(" ")
     out: list[str] = []
-    scores: list[float] = []
+    scores: list[tuple[int, float]] = []
     for word in words:
         if not _LATIN.search(word):
             out.append(word)
@@ -166,7 +169,7 @@ def analyse(text: str, model: SyllableModel | None = None) -> Recovery | None:
     if not syllables:
         return None
     mean = sum((n + 1) * score for n, score in scores) / sum(n + 1 for n, _ in scores)
-    return Recovery(" ".join(out), syllables, mean)
+    return Recovery(" ".join(out), syllables, mean, max(n for n, _ in scores), len(scores))
 
 
 def recover(
@@ -183,6 +186,11 @@ def recover(
     True
     """
     found = analyse(text)
-    if found is None or found.syllables < min_syllables or found.score < min_score:
+    if found is None or found.score < min_score:
+        return None
+    # Words of one syllable each ("so so" -> 내 내, "to do" -> 새 애) need more of them.
+    monosyllabic = found.words > 1 and found.longest_word == 1
+    needed = max(min_syllables, 3) if monosyllabic else min_syllables
+    if found.syllables < needed:
         return None
     return found.text

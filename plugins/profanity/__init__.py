@@ -142,6 +142,6 @@ def register_intents(register) -> None:
             match=match,
             priority=100,
             examples=["ㅅㅂ"],
-            description="거친 말에는 잡담 대신 차분하게 답해요 (plugins.profanity.enabled 로 끌 수 있어요)",
+            description="거친 말에는 잡담 대신 차분하게 답해요",
         )
     )
