@@ -13,7 +13,7 @@ Public API::
 - ``model``: a ``torch.nn.Module``, normally a Hugging Face ``PreTrainedModel`` whose
   ``forward(**batch)`` returns an output with ``.loss``. Build it (after
   ``seed_everything(settings.seed)``) before calling ``train``; ``train`` moves it to the
-  device. On return (rank 0) the model holds the saved (best) weights.
+  device. On return (every rank) the model holds the saved (best) weights.
 - ``train_examples`` / ``eval_examples``: lists of examples, each a dict such as
   ``{"input_ids": [...], "labels": [...]}`` (user-turn labels already -100) or
   ``{"input_ids": [...], "labels": 3}``. ``eval_examples`` may be empty (then no early
@@ -595,7 +595,7 @@ class _Run:
                     f"학습을 {self.step}번째 스텝에서 멈추고 체크포인트를 저장했어요: "
                     f"{s.checkpoint_dir}\n같은 명령에 --resume 을 붙이면 이어서 학습해요."
                 )
-        if self.best_step is not None and self.best_step != self.step and self.dist.is_main:
+        if self.best_step is not None and self.best_step != self.step:
             best = s.checkpoint_dir / "best.safetensors"
             if best.exists() and not result.interrupted:
                 from safetensors.torch import load_model

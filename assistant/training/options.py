@@ -171,6 +171,32 @@ def _leave_process_group() -> None:
         cleanup_distributed()
 
 
+def resolved_default(plugin_name: str, name: str, config: dict[str, Any] | None = None) -> Any:
+    """The default of one setting: the configuration's value, else ``DEFAULTS``."""
+    values: dict[str, Any] = {**DEFAULTS, "output": Path("runs") / plugin_name}
+    values.update(_config_training(plugin_name, config))
+    return values.get(name)
+
+
+class _ConfigDefaultOption(click.Option):
+    """An option whose help shows the default from the configuration (not ``None``)."""
+
+    def __init__(self, *args: Any, plugin: str, field_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plugin = plugin
+        self.field_name = field_name
+
+    def get_help_extra(self, ctx: click.Context) -> Any:
+        extra = super().get_help_extra(ctx)
+        try:
+            value = resolved_default(self.plugin, self.field_name)
+        except Exception:  # noqa: BLE001 - help must render even with a broken config
+            return extra
+        if value is not None and value != "":
+            extra["default"] = str(value).lower() if isinstance(value, bool) else str(value)
+        return extra
+
+
 # (option name, field, type, help)
 _OPTIONS: list[tuple[str, str, Any, str]] = [
     ("--output", "output", click.Path(path_type=Path, file_okay=False), "결과(모델) 폴더"),
@@ -227,7 +253,13 @@ def training_options(
                 "--resume", is_flag=True, default=False, help="체크포인트에서 이어서 학습"
             ),
             click.option(
-                "--compile/--no-compile", "compile", default=None, help="torch.compile 사용"
+                "--compile/--no-compile",
+                "compile",
+                default=None,
+                help="torch.compile 사용",
+                cls=_ConfigDefaultOption,
+                plugin=plugin_name,
+                field_name="compile",
             ),
             click.option(
                 "--preset", "preset", type=preset_type, default=None, help="처음부터 학습할 설정"
@@ -236,7 +268,16 @@ def training_options(
         for decorator in reversed(extra):
             decorated = decorator(decorated)
         for opt, name, kind, help_text in reversed(_OPTIONS):
-            decorated = click.option(opt, name, type=kind, default=None, help=help_text)(decorated)
+            decorated = click.option(
+                opt,
+                name,
+                type=kind,
+                default=None,
+                help=help_text,
+                cls=_ConfigDefaultOption,
+                plugin=plugin_name,
+                field_name=name,
+            )(decorated)
         decorated = click.option(
             "--data",
             "data",
