@@ -114,6 +114,29 @@ def test_maximum_follows_the_config(make_assistant, clock):
     assert "맞췄어요" in say(irang, "10분 타이머").text
 
 
+def test_timer_without_a_length_asks_for_it(irang, clock):
+    question = say(irang, "타이머 맞춰줘")
+    assert question.followup is not None and "몇 분" in question.text
+    assert active(irang) == []
+    assert say(irang, "3분이요").text == "3분 타이머 맞췄어요. 오후 2시 35분에 알려드릴게요."
+    (row,) = active(irang)
+    assert row.duration == 180
+
+
+def test_alarm_without_a_time_asks_for_it(irang, clock):
+    assert "몇 시" in say(irang, "회의 알람 맞춰줘").text
+    assert say(irang, "오후 3시").text.startswith("회의 알람을 오후 3시에 맞췄어요.")
+    (row,) = active(irang)
+    assert (row.kind, row.name) == ("alarm", "회의")
+
+
+def test_question_answered_with_something_else_is_routed_normally(irang):
+    say(irang, "타이머 맞춰줘")
+    turn = irang.respond("타이머 목록 보여줘")
+    assert turn.route.intent == "timer.status"
+    assert active(irang) == []
+
+
 # -- cancel, ambiguity ---------------------------------------------------------------------
 
 

@@ -12,7 +12,16 @@ import re
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from assistant.slots import SlotError, parse_day, parse_duration, time_is_ambiguous
+from assistant.slots import (
+    DAY_RE,
+    DURATION_RE,
+    TIME_RE,
+    SlotError,
+    parse_day,
+    parse_duration,
+    parse_time,
+    time_is_ambiguous,
+)
 from assistant.store import StoreError
 from assistant.types import Reply, Request, Table
 
@@ -298,12 +307,8 @@ def choose(
 # -- handlers ---------------------------------------------------------------------------
 
 
-def _duration_problem(request: Request, service: TimerService, seconds: int | None) -> str | None:
-    if "duration" in request.slot_errors:
-        return request.slot_errors["duration"]
-    if seconds is None:
-        return "몇 분 타이머를 맞출지 말씀해 주세요. 예: '5분 타이머 맞춰줘'"
-    said = request.raw_slots.get("duration", speech.say_duration(abs(seconds)))
+def _duration_problem(service: TimerService, seconds: int, said: str) -> str | None:
+    """Why a timer of ``seconds`` can't be set (Korean), or None."""
     if seconds < 0:
         return f"'{said}'처럼 음수 시간으로는 타이머를 맞출 수 없어요. 1초 이상으로 말씀해 주세요."
     if seconds == 0:
@@ -311,26 +316,53 @@ def _duration_problem(request: Request, service: TimerService, seconds: int | No
     if seconds < service.min_duration:
         return f"타이머는 {speech.say_duration(service.min_duration)} 이상으로만 맞출 수 있어요."
     if seconds > service.max_duration:
-        return f"'{said}'은(는) 너무 길어요. 타이머는 최대 {speech.say_duration(service.max_duration)}까지 맞출 수 있어요."
+        limit = speech.say_duration(service.max_duration)
+        return f"'{said}'은(는) 너무 길어요. 타이머는 최대 {limit}까지 맞출 수 있어요."
     return None
+
+
+def _start(service: TimerService, seconds: int, name: str, said: str) -> Reply | str:
+    problem = _duration_problem(service, seconds, said)
+    if problem:
+        return problem
+    row = service.start_timer(float(seconds), name)
+    when = speech.say_clock(
+        service.local(row.ends_at or 0), service.app.now(), seconds=seconds < 60
+    )
+    length = speech.say_duration(seconds)
+    what = f"{name} 타이머 {length}" if name else f"{length} 타이머"
+    return Reply(f"{what} 맞췄어요. {when}에 알려드릴게요.", data={"timer": row_json(row, service)})
+
+
+_DURATION_ANSWER = re.compile(
+    rf"(?P<d>{DURATION_RE})\s*(?:이요|요|으로|로|짜리)?(?:\s*(?:해|맞춰|설정해)\s*(?:줘|주세요|줘요)?)?"
+)
 
 
 @guarded
 def start_timer(request: Request, service: TimerService) -> Reply | str:
+    if "duration" in request.slot_errors:
+        return request.slot_errors["duration"]
     seconds = request.slots.get("duration")
-    problem = _duration_problem(request, service, seconds)
-    if problem:
-        return problem
     name = clean_name(request.slots.get("name"))
-    row = service.start_timer(float(seconds), name)
-    end = service.local(row.ends_at or 0)
-    when = speech.say_clock(end, service.app.now(), seconds=seconds < 60)
-    what = (
-        f"{name} 타이머 {speech.say_duration(seconds)}"
-        if name
-        else f"{speech.say_duration(seconds)} 타이머"
-    )
-    return Reply(f"{what} 맞췄어요. {when}에 알려드릴게요.", data={"timer": row_json(row, service)})
+    if seconds is not None:
+        return _start(service, seconds, name, request.raw_slots.get("duration", ""))
+    # "타이머 맞춰줘" without a length: ask for it (or, "타이머 시작" with paused ones, resume).
+    if any(r.state == "paused" for r in service.pending()) and "시작" in request.normalized:
+        return resume(request)
+
+    def answer(next_request: Request) -> Reply | str | None:
+        m = _DURATION_ANSWER.fullmatch(next_request.normalized)
+        if not m:
+            return None
+        try:
+            return _start(service, parse_duration(m.group("d")), name, m.group("d").strip())
+        except SlotError as exc:
+            return str(exc)
+        except StoreError as exc:
+            return Reply(str(exc), data={"error": "store"})
+
+    return Reply("몇 분으로 맞출까요? 예: '5분', '1시간 30분'", followup=answer)
 
 
 def next_alarm_time(
@@ -363,7 +395,7 @@ def set_alarm(request: Request, service: TimerService) -> Reply | str:
         return request.slot_errors["time"]
     hhmm = request.slots.get("time")
     if not hhmm:
-        return "몇 시에 알람을 맞출지 말씀해 주세요. 예: '오전 7시에 깨워줘'"
+        return _ask_alarm_time(request, service)
     raw = request.raw_slots.get("time", hhmm)
     day = request.slots.get("day")
     name = clean_name(request.slots.get("name"))
@@ -379,6 +411,35 @@ def set_alarm(request: Request, service: TimerService) -> Reply | str:
     return Reply(
         f"{what} {when}에 맞췄어요. {left} 뒤에 울려요.", data={"timer": row_json(row, service)}
     )
+
+
+_TIME_ANSWER = re.compile(
+    rf"(?:(?P<day>{DAY_RE})\s*)?(?P<t>{TIME_RE})\s*(?:이요|요|에|으로|로)?(?:\s*(?:해|맞춰|설정해)\s*(?:줘|주세요|줘요)?)?"
+)
+
+
+def _ask_alarm_time(request: Request, service: TimerService) -> Reply:
+    """ "알람 맞춰줘" without a time: ask for it; the answer ("7시", "내일 오전 6시") sets it."""
+
+    def answer(next_request: Request) -> Reply | str | None:
+        m = _TIME_ANSWER.fullmatch(next_request.normalized)
+        if not m:
+            return None
+        try:
+            slots = {"time": parse_time(m.group("t"))}
+        except SlotError as exc:
+            return str(exc)
+        if m.group("day"):
+            slots["day"] = parse_day(m.group("day"))
+        if request.slots.get("name"):
+            slots["name"] = request.slots["name"]
+        follow = Request(
+            text=next_request.text, normalized=next_request.normalized, intent="alarm.set",
+            slots=slots, app=next_request.app, raw_slots={"time": m.group("t").strip()},
+        )  # fmt: skip
+        return set_alarm(follow)
+
+    return Reply("몇 시에 맞출까요? 예: '오전 7시', '내일 6시 반'", followup=answer)
 
 
 def status_reply(rows: list[TimerRow], service: TimerService, kind: str | None = None) -> Reply:

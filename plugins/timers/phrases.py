@@ -29,6 +29,9 @@ TIMER_START = [
     rf"{NOT_A_DURATION}{{name}} {{duration}} (?:짜리 )?타이머{OBJ}{SET}",
     rf"^타이머{OBJ} {{duration}}(?:으로|로)?{SET}",
     rf"{{duration}} {AFTER} {MESSAGE}{TELL}{SET}",
+    rf"^{{duration}} (?:짜리 )?(?:알람|알림){OBJ}{SET}",
+    # no length given: the handler asks for it
+    rf"^타이머{OBJ} (?:좀 )?(?:맞춰|설정|시작|켜|걸어|만들어)(?: ?(?:해|놔|둬))?",
 ]
 TIMER_START_KEYWORDS = ["타이머", "알려", "알림", "알람", "깨워", "불러", "말해"]
 TIMER_START_EXAMPLES = [
@@ -47,6 +50,8 @@ ALARM_SET = [
     rf"(?:{{day}} )?{{time}}(?:에|으로|로)? (?:{{name}} )?(?:알람|알림|모닝콜){OBJ}{SET}",
     rf"(?:{{day}} )?{{time}}(?:에|까지)? {MESSAGE}(?:깨워|알려|불러)",
     rf"(?:{{name}} )?(?:알람|알림|모닝콜){OBJ} (?:{{day}} )?{{time}}(?:에|으로|로)?{SET}",
+    # no time given: the handler asks for it
+    rf"^(?:{{name}} )?(?:알람|모닝콜){OBJ} (?:좀 )?(?:맞춰|설정|켜|걸어|만들어|해)(?: ?(?:해|놔|둬))?",
 ]
 ALARM_SET_KEYWORDS = ["알람", "알림", "모닝콜", "깨워", "알려", "불러"]
 ALARM_SET_EXAMPLES = [

@@ -43,6 +43,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _quiet_apscheduler() -> None:
+    """Send APScheduler's warnings to the assistant's log file, never onto the terminal."""
+    aps = logging.getLogger("apscheduler")
+    if aps.propagate:
+        aps.propagate = False
+        aps.setLevel(logging.WARNING)
+        for handler in logging.getLogger("assistant").handlers:
+            aps.addHandler(handler)
+        if not aps.handlers:
+            aps.addHandler(logging.NullHandler())
+
+
 def service_for(app: App) -> TimerService:
     """The (lazily created) timer service of this process."""
     service = app.state.get(STATE_KEY)
@@ -213,6 +225,7 @@ class TimerService:
     def start_scheduler(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
 
+        _quiet_apscheduler()
         scheduler = BackgroundScheduler(
             timezone=timezone.utc,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
