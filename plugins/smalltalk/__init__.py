@@ -42,8 +42,9 @@ def holder(app: App) -> ModelHolder:
     if found is None:
         from assistant_plugins.smalltalk.chat import ModelHolder, resolve_source
 
-        source, local = resolve_source(settings(app).get("model"))
-        found = app.state[NAME] = ModelHolder(source, local)
+        config = settings(app)
+        source, local = resolve_source(config.get("model"))
+        found = app.state[NAME] = ModelHolder(source, local, bool(config.get("fast_decoder", True)))
     return found
 
 
@@ -67,7 +68,8 @@ def fallback_reply(request: Request) -> Reply | str | None:
     emotion = request.emotion
     overrides = dict(emotion.generation) if emotion is not None and emotion.generation else {}
     generation = GenerationSettings.from_mapping(config.get("generation"), overrides)
-    turns = max(0, int(config.get("context_turns", 3)))
+    # a model trained on single-turn data only (context_turns 0 in smalltalk.json) gets none
+    turns = max(0, min(int(config.get("context_turns", 3)), model.fmt.context_turns))
     history = list(request.history)[-turns:] if turns else []
     result = model.reply(
         request.text.strip() or request.normalized,

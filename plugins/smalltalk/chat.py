@@ -6,6 +6,7 @@ torch and transformers are imported inside the functions here.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -139,8 +140,11 @@ class Generated:
 class ChatModel:
     """A loaded causal LM, its tokenizer and turn format."""
 
-    def __init__(self, model: Any, tokenizer: Any, fmt: TurnFormat, source: str) -> None:
+    def __init__(
+        self, model: Any, tokenizer: Any, fmt: TurnFormat, source: str, fast: bool = True
+    ) -> None:
         import torch
+        from assistant_plugins.smalltalk.fastgen import FastGPT2, supports
 
         self.torch = torch
         self.model = model.eval()
@@ -158,9 +162,11 @@ class ChatModel:
         )
         self._bad_cache: dict[tuple[str, ...], list[list[int]] | None] = {}
         self._lock = threading.Lock()
+        #: the lean decoder for plain GPT-2 models (greedy and sampling); None: model.generate
+        self.fast = FastGPT2(model) if fast and supports(model) else None
 
     @classmethod
-    def load(cls, source: str, local: bool = True) -> ChatModel:
+    def load(cls, source: str, local: bool = True, fast: bool = True) -> ChatModel:
         """Load from a local directory or hub id; safetensors only, no remote code."""
         if local:
             path = Path(source)
@@ -174,12 +180,15 @@ class ChatModel:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
 
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar in the terminal
             tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
             model = AutoModelForCausalLM.from_pretrained(
                 source, use_safetensors=True, trust_remote_code=False, dtype=torch.float32
             )
             fmt = TurnFormat.load(Path(source) if local else None, tokenizer)
-            return cls(model, tokenizer, fmt, source)
+            return cls(model, tokenizer, fmt, source, fast=fast)
         except ModelUnavailable:
             raise
         except Exception as exc:  # corrupt files, missing tokens, no network for a hub id
@@ -219,21 +228,38 @@ class ChatModel:
         self, prompt: list[int], settings: GenerationSettings
     ) -> tuple[str, str, int]:
         torch = self.torch
+        generator = None
         if settings.seed is not None:
             torch.manual_seed(settings.seed)
+            generator = torch.Generator().manual_seed(settings.seed)
+        bad_words = self._bad_words_ids(settings.bad_words) or []
+        if self.fast is not None and settings.strategy != "beam":
+            sampling = settings.strategy == "sampling"
+            new = self.fast.generate(
+                prompt,
+                max_new_tokens=settings.max_new_tokens,
+                stop_ids=(self.encoder.eos_id, self.encoder.usr_id),
+                do_sample=sampling,
+                temperature=settings.temperature,
+                top_k=settings.top_k,
+                top_p=settings.top_p,
+                repetition_penalty=settings.repetition_penalty,
+                no_repeat_ngram_size=settings.no_repeat_ngram_size if sampling else 0,
+                bad_words_ids=bad_words,
+                generator=generator,
+            )
+            return self._decode(new)
         input_ids = torch.tensor([prompt], dtype=torch.long)
-        kwargs = settings.generate_kwargs()
         with torch.inference_mode():
             output = self.model.generate(
                 input_ids=input_ids,
                 attention_mask=torch.ones_like(input_ids),
                 eos_token_id=[self.encoder.eos_id, self.encoder.usr_id],
                 pad_token_id=self.pad_id,
-                bad_words_ids=self._bad_words_ids(settings.bad_words),
-                **kwargs,
+                bad_words_ids=bad_words or None,
+                **settings.generate_kwargs(),
             )
-        new = output[0, len(prompt) :].tolist()
-        return self._decode(new)
+        return self._decode(output[0, len(prompt) :].tolist())
 
     def _decode(self, new: list[int]) -> tuple[str, str, int]:
         """(clean text, raw text, tokens) for generated ids: cut at a stop token, drop specials."""
@@ -280,9 +306,10 @@ class ChatModel:
 class ModelHolder:
     """Loads the configured model once per process, in the background or on demand."""
 
-    def __init__(self, source: str, local: bool) -> None:
+    def __init__(self, source: str, local: bool, fast: bool = True) -> None:
         self.source = source
         self.local = local
+        self.fast = fast
         self.model: ChatModel | None = None
         self.error: str | None = None
         self._lock = threading.Lock()
@@ -297,10 +324,9 @@ class ModelHolder:
             self._thread.start()
 
     def _background(self) -> None:
-        try:
+        # a failure is remembered in self.error and reported on the first chat turn
+        with contextlib.suppress(ModelUnavailable):
             self.get()
-        except ModelUnavailable:
-            pass  # remembered in self.error and reported on the first chat turn
 
     def get(self) -> ChatModel:
         """The loaded model (waits for a load in progress); raises ModelUnavailable."""
@@ -308,7 +334,7 @@ class ModelHolder:
             if self.model is None and self.error is None:
                 started = time.perf_counter()
                 try:
-                    self.model = ChatModel.load(self.source, self.local)
+                    self.model = ChatModel.load(self.source, self.local, self.fast)
                     log.info(
                         "small-talk model %s loaded in %.1fs",
                         self.source,

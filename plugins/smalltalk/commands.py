@@ -1,0 +1,391 @@
+"""Click commands ``assistant train smalltalk`` and ``assistant eval smalltalk``.
+
+Building the commands is cheap (click only); torch, transformers and the
+training toolkit are imported when a command actually runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from assistant_plugins.smalltalk.data import FORMATS
+
+NAME = "smalltalk"
+
+
+def _config(ctx: click.Context) -> dict[str, Any]:
+    runtime = ctx.find_root().obj
+    config = getattr(runtime, "config", None)
+    if config is None:
+        from assistant.config import load_config
+
+        config = load_config(None)
+    return config.plugin(NAME)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"오류: {message}", err=True)
+    sys.exit(1)
+
+
+def train_command() -> click.Command:
+    from assistant.training.options import training_options
+
+    @click.command(NAME)
+    @click.pass_context
+    @training_options(NAME, presets=("mini",))
+    @click.option(
+        "--format",
+        "data_format",
+        type=click.Choice(FORMATS),
+        default=None,
+        help="데이터 형식 (auto: 파일마다 자동 판별)",
+    )
+    @click.option(
+        "--context-turns",
+        type=click.IntRange(0, 10),
+        default=None,
+        help="샘플에 넣을 이전 대화 쌍 수 (여러 턴 데이터일 때)",
+    )
+    @click.option(
+        "--vocab-size", type=click.IntRange(min=64), default=None, help="mini: 토크나이저 어휘 크기"
+    )
+    @click.option(
+        "--emotion/--no-emotion",
+        "with_emotion",
+        default=None,
+        help="데이터의 감정 라벨로 답변을 조건화 (<unused1> 라벨)",
+    )
+    def command(
+        ctx: click.Context,
+        settings: Any,
+        data_format: str | None,
+        context_turns: int | None,
+        vocab_size: int | None,
+        with_emotion: bool | None,
+    ) -> None:
+        """잡담 모델 학습: --preset mini (처음부터) 또는 --base 허브ID/폴더 (미세조정).
+
+        \b
+        예) assistant train smalltalk --preset mini --data ChatbotData.csv --output models/my-chat
+            assistant train smalltalk --base skt/kogpt2-base-v2 --data chat.jsonl --epochs 3
+        여러 GPU: torchrun --nproc_per_node=N -m assistant train smalltalk ...
+        """
+        config = _config(ctx)
+        training = dict(config.get("training") or {})
+        if not settings.base and not settings.preset:
+            _fail("--preset mini 또는 --base 허브ID/폴더 중 하나를 지정해 주세요.")
+        run_training(
+            settings,
+            data_format=data_format or str(training.get("format", "auto")),
+            context_turns=int(
+                context_turns if context_turns is not None else training.get("context_turns", 3)
+            ),
+            with_emotion=bool(
+                with_emotion if with_emotion is not None else training.get("emotion", False)
+            ),
+            training_config=training,
+            vocab_size=vocab_size,
+            generation=dict(config.get("generation") or {}),
+        )
+
+    return command
+
+
+def run_training(
+    settings: Any,
+    *,
+    data_format: str,
+    context_turns: int,
+    with_emotion: bool,
+    training_config: dict[str, Any],
+    vocab_size: int | None,
+    generation: dict[str, Any],
+) -> None:
+    from assistant_plugins.smalltalk.training import finish_output, mini_config, prepare
+
+    from assistant.training.batching import make_collate
+    from assistant.training.device import is_main_process
+    from assistant.training.errors import TrainingError
+    from assistant.training.loop import seed_everything, train
+
+    main = is_main_process()
+    try:
+        seed_everything(settings.seed)
+        prepared = prepare(
+            settings,
+            data_format=data_format,
+            context_turns=context_turns,
+            with_emotion=with_emotion,
+            training_config=training_config,
+            vocab_size=vocab_size,
+        )
+        if main:
+            _print_data_summary(prepared)
+        arch = None
+        if not settings.base:
+            arch = mini_config(training_config)
+            if vocab_size:
+                arch["vocab_size"] = vocab_size
+        metadata = {
+            "task": "smalltalk",
+            "start": {"base": settings.base}
+            if settings.base
+            else {"preset": settings.preset, "architecture": arch},
+            "data": prepared.data.files,
+            "skipped_rows": prepared.data.skipped.as_json(),
+            "dialogues": {
+                "train": len(prepared.train_dialogues),
+                "held_out": len(prepared.held_out_dialogues),
+            },
+            "samples": {"train": len(prepared.train), "held_out": len(prepared.held_out)},
+            "turn_format": {
+                "usr": prepared.fmt.usr,
+                "sys": prepared.fmt.sys,
+                "eos": prepared.fmt.eos,
+                "context_turns": prepared.fmt.context_turns,
+                "emotion": prepared.fmt.emotion,
+            },
+            "vocab_size": len(prepared.tokenizer),
+        }
+        pad_id = prepared.tokenizer.pad_token_id
+        result = train(
+            prepared.model,
+            [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.train],
+            [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.held_out],
+            settings,
+            collate=make_collate(pad_id if pad_id is not None else 0),
+            tokenizer=prepared.tokenizer,
+            on_save=lambda out, model: finish_output(
+                prepared, Path(out), generation_defaults(generation)
+            ),
+            metadata=metadata,
+        )
+    except TrainingError as exc:
+        _fail(str(exc))
+    if not main:
+        return
+    if result.interrupted:
+        click.echo(
+            f"학습을 멈췄어요. 체크포인트를 {settings.checkpoint_dir} 에 저장했으니 "
+            "같은 명령에 --resume 을 붙이면 이어서 학습해요.",
+            err=True,
+        )
+        sys.exit(130)
+    _print_result(settings, result, prepared)
+
+
+def generation_defaults(generation: dict[str, Any]) -> dict[str, Any]:
+    """The plugin's configured decoding, as generation_config.json fields."""
+    from assistant_plugins.smalltalk.chat import GenerationSettings
+
+    kwargs = GenerationSettings.from_mapping(generation).generate_kwargs()
+    kwargs.pop("early_stopping", None)
+    return kwargs
+
+
+def _print_data_summary(prepared: Any) -> None:
+    data = prepared.data
+    files = ", ".join(
+        f"{Path(f['path']).name}({f['format']}, {f['dialogues']:,}개)" for f in data.files
+    )
+    click.echo(f"데이터: {files}", err=True)
+    click.echo(
+        f"대화 {len(data.dialogues):,}개 -> 학습 샘플 {len(prepared.train):,}개, "
+        f"검증 샘플 {len(prepared.held_out):,}개",
+        err=True,
+    )
+    summary = data.skipped.summary()
+    if summary:
+        click.echo(summary, err=True)
+
+
+def _print_result(settings: Any, result: Any, prepared: Any) -> None:
+    metrics = result.metrics
+    lines = [f"모델을 {settings.output} 에 저장했어요."]
+    if result.eval_loss is not None:
+        import math
+
+        lines.append(
+            f"검증 손실 {result.eval_loss:.4f} (퍼플렉서티 {math.exp(min(result.eval_loss, 50)):.2f})"
+        )
+    lines.append(
+        f"스텝 {metrics.get('steps')}개, {result.elapsed_s:.0f}초, 초당 {result.tokens_per_s:,.0f} 토큰, "
+        f"유효 토큰 비율 {result.useful_token_fraction:.3f}"
+    )
+    lines.append(f"사용하려면 설정에 plugins.smalltalk.model: {Path(settings.output).resolve()}")
+    click.echo("\n".join(lines))
+
+
+def eval_command() -> click.Command:
+    @click.command(NAME)
+    @click.pass_context
+    @click.option(
+        "--data",
+        "data",
+        multiple=True,
+        required=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="평가 데이터 파일 (여러 번 지정 가능)",
+    )
+    @click.option(
+        "--format", "data_format", type=click.Choice(FORMATS), default="auto", help="데이터 형식"
+    )
+    @click.option(
+        "--model", "model_source", default=None, help="모델 폴더 또는 허브 ID (기본: 설정의 모델)"
+    )
+    @click.option(
+        "--held-out",
+        is_flag=True,
+        help="모델 학습 때 떼어 둔 검증 부분만 평가 (metadata.json 의 비율과 시드로 같은 분할)",
+    )
+    @click.option(
+        "--prompts",
+        type=click.IntRange(0, 1000),
+        default=30,
+        show_default=True,
+        help="답변 점검에 쓸 질문 수",
+    )
+    @click.option(
+        "--max-length",
+        type=click.IntRange(min=8),
+        default=128,
+        show_default=True,
+        help="샘플 최대 토큰 수",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="JSON 한 줄로 출력")
+    def command(
+        ctx: click.Context,
+        data: tuple[Path, ...],
+        data_format: str,
+        model_source: str | None,
+        held_out: bool,
+        prompts: int,
+        max_length: int,
+        as_json: bool,
+    ) -> None:
+        """잡담 모델 평가: 시스템 발화 토큰의 손실/퍼플렉서티와 답변 점검."""
+        config = _config(ctx)
+        report = run_eval(
+            list(data),
+            data_format,
+            model_source or str(config.get("model") or ""),
+            held_out,
+            prompts,
+            max_length,
+            dict(config.get("generation") or {}),
+        )
+        if as_json:
+            click.echo(json.dumps(report, ensure_ascii=False))
+        else:
+            _print_report(report)
+
+    return command
+
+
+def run_eval(
+    paths: list[Path],
+    data_format: str,
+    model_value: str,
+    held_out: bool,
+    prompts: int,
+    max_length: int,
+    generation: dict[str, Any],
+) -> dict[str, Any]:
+    from assistant_plugins.smalltalk.chat import (
+        ChatModel,
+        GenerationSettings,
+        ModelUnavailable,
+        resolve_source,
+    )
+    from assistant_plugins.smalltalk.data import read_dialogues, user_prompts
+    from assistant_plugins.smalltalk.evaluate import reply_sanity, sample_loss
+    from assistant_plugins.smalltalk.training import build_samples, split_dialogues
+
+    from assistant.training.errors import TrainingError
+
+    source, local = resolve_source(model_value)
+    try:
+        chat = ChatModel.load(source, local)
+    except ModelUnavailable as exc:
+        _fail(f"모델을 불러오지 못했어요: {exc}")
+    try:
+        data = read_dialogues(paths, data_format)
+    except TrainingError as exc:
+        _fail(str(exc))
+    dialogues = data.dialogues
+    split = None
+    if held_out:
+        meta_path = Path(source) / "metadata.json"
+        if not local or not meta_path.is_file():
+            _fail("--held-out 에는 학습 때 만든 metadata.json 이 있는 모델 폴더가 필요해요.")
+        meta = json.loads(meta_path.read_text("utf-8"))
+        fraction = float(meta.get("settings", {}).get("eval_split", 0.05))
+        seed = int(meta.get("settings", {}).get("seed", 42))
+        dialogues = split_dialogues(dialogues, fraction, seed)[1]
+        split = {"eval_split": fraction, "seed": seed}
+    window = min(max_length, chat.window)
+    samples = build_samples(
+        dialogues,
+        chat.encoder,
+        window,
+        chat.fmt.context_turns,
+        data.skipped,
+        chat.fmt.emotion is not None,
+    )
+    if not samples:
+        _fail("평가할 수 있는 대화가 없어요.")
+    pad = chat.pad_id
+    loss = sample_loss(chat.model, samples, pad)
+    settings = GenerationSettings.from_mapping(generation)
+    sanity = reply_sanity(chat, user_prompts(dialogues, prompts), settings) if prompts else {}
+    return {
+        "model": source,
+        "data": [str(p) for p in paths],
+        "held_out_split": split,
+        "dialogues": len(dialogues),
+        "samples": loss.samples,
+        "system_tokens": loss.tokens,
+        "loss": round(loss.loss, 4),
+        "perplexity": round(loss.perplexity, 3),
+        "skipped_rows": data.skipped.count,
+        "decoding": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
+        "replies": sanity,
+    }
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="잡담 모델 평가", show_header=True)
+    table.add_column("항목")
+    table.add_column("값", justify="right")
+    replies = report.get("replies") or {}
+    rows = [
+        ("모델", str(report["model"])),
+        ("대화 / 샘플", f"{report['dialogues']:,} / {report['samples']:,}"),
+        ("시스템 토큰", f"{report['system_tokens']:,}"),
+        ("손실", f"{report['loss']:.4f}"),
+        ("퍼플렉서티", f"{report['perplexity']:.2f}"),
+    ]
+    if replies:
+        rows += [
+            ("점검한 질문", str(replies["prompts"])),
+            ("빈 답변", str(replies["empty"])),
+            ("특수 토큰 노출", str(replies["special_token_leaks"])),
+            ("따라 말하기(에코)", str(replies["echo"])),
+            ("서로 다른 답변 비율", f"{replies['distinct_reply_ratio']:.2f}"),
+            ("재시도 / 중립 답변", f"{replies['retried']} / {replies['neutral_fallbacks']}"),
+            ("답변 지연 p50", f"{replies['latency_ms_p50']:.0f} ms"),
+        ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console = Console()
+    console.print(table)
+    for example in replies.get("examples", [])[:5]:
+        console.print(f"  {example['prompt']} -> {example['reply']}")
