@@ -179,7 +179,6 @@ class ChatModel:
         try:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
-
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()  # no "Loading weights" bar in the terminal
