@@ -5,8 +5,9 @@ an English word list:
 
 1. Every Latin run must compose into complete syllables with no lone jamo
    ("hello" -> ㅗ디ㅣㅐ fails; "dkssud" -> 안녕 passes). Laughing/crying jamo at the end
-   of a word ("rmfjgrnsbb" -> 그렇군ㅠㅠ, "zzz" -> ㅋㅋㅋ) are accepted alongside
-   real syllables but never count as evidence.
+   of a word ("rmfjgrnsbb" -> 그렇군ㅠㅠ) and words of chat jamo only ("zzz" ->
+   ㅋㅋㅋ, "rc" -> ㄱㅊ) are accepted alongside real syllables but never count
+   as evidence.
 2. A word with a capital letter that Shift does not change in Korean mode
    ("Hello", "iPad") was typed as English; an all-capitals word is taken as
    Caps Lock and read lower-case.
@@ -40,10 +41,12 @@ _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _EDGE_PUNCT = "?!.~,'\"…"
 #: What a word may contain besides its leading/trailing punctuation.
-_WORD = re.compile(r"[0-9A-Za-z가-힣ㄱ-ㆎ.~;%,!?^]+")
+_WORD = re.compile(r"[0-9A-Za-z가-힣ㄱ-ㆎ.~;%,!?^'\"…·-]+")
 #: Laughing/crying jamo that may trail Korean text ("병걸리겠어ㅠㅠ", "ㅋㅋㅋ").
 _TRAILING_JAMO = re.compile(r"(?:ㅋㅋ+|ㅎㅎ+|ㅠㅠ+|ㅜㅜ+)$")
 _JAMO = re.compile(r"[ㄱ-ㆎ]")
+#: A word of jamo only that Korean chat uses on its own: consonants (ㅋㅋ, ㄱㅊ, ㅇㅋ) or ㅠ/ㅜ/ㅡ.
+_CHAT_JAMO = re.compile(r"[ㄱ-ㅎㅠㅜㅡ]+")
 _LAUGHTER_KEYS = re.compile(r"(?:z{2,}|g{2,}|b{2,}|n{2,})$")
 
 
@@ -157,7 +160,9 @@ def analyse(text: str, model: SyllableModel | None = None) -> Recovery | None:
             else:
                 tail = ""
             conversion = keys_to_hangul(keys)
-            if _JAMO.search(_TRAILING_JAMO.sub("", conversion.text)):
+            if not conversion.syllables and _CHAT_JAMO.fullmatch(conversion.text + tail):
+                pass  # "z" -> ㅋ, "rc" -> ㄱㅊ: fine next to real words, but no evidence
+            elif _JAMO.search(_TRAILING_JAMO.sub("", conversion.text)):
                 return None  # a lone jamo: not Korean
             if conversion.syllables:
                 scores.append((len(conversion.syllables), model.word_score(conversion.syllables)))
