@@ -147,6 +147,15 @@ def test_cancel_by_name(irang):
     assert [r.name for r in active(irang)] == ["계란"]
 
 
+def test_names_ending_in_particle_like_syllables(irang):
+    say(irang, "고양이 타이머 3분")  # "이" is part of the name, not a particle
+    say(irang, "요가 타이머 10분")
+    assert say(irang, "고양이 타이머 몇 분 남았어").text.startswith("고양이 타이머는 3분 남았어요")
+    say(irang, "타이머 취소")
+    assert say(irang, "요가요").text == "요가 타이머를 취소했어요."
+    assert [r.name for r in active(irang)] == ["고양이"]
+
+
 def test_one_timer_is_cancelled_without_a_question(irang):
     say(irang, "5분 타이머")
     assert say(irang, "타이머 취소").text == "5분 타이머를 취소했어요."

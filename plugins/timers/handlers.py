@@ -77,7 +77,7 @@ _ALL_RE = re.compile(
 _NEVERMIND_RE = re.compile(
     r"^(?:아니|아니요|아뇨|아니야|아냐|됐어|됐어요|됐다|그냥\s*둬|놔둬|그대로\s*둬|하지\s*마|취소하지\s*마|안\s*해|괜찮아)(?:요)?$"
 )
-_NAME_TAIL = re.compile(r"\s*(?:타이머|알람|알림|모닝콜)?\s*(?:은|는|이|가|을|를|도|요|이요)?$")
+_NAME_TAIL = re.compile(r"\s*(?:타이머|알람|알림|모닝콜)\s*(?:은|는|가|를|도|요|이요|이|을)?$")
 
 
 def wanted_kind(text: str) -> str | None:
@@ -100,15 +100,26 @@ def clean_name(name: str | None) -> str:
     return "" if text in ("이", "그", "저", "내", "제", "지금", "방금") else text
 
 
+def _variants(name: str) -> list[str]:
+    """``name`` without spaces, and without a trailing "요"/"이요" ("라면이요" -> "라면")."""
+    compact = name.replace(" ", "")
+    out = [compact]
+    for tail in ("이요", "요"):
+        if compact.endswith(tail) and len(compact) > len(tail):
+            out.append(compact[: -len(tail)])
+    return out
+
+
 def find_by_name(rows: list[TimerRow], name: str) -> list[TimerRow]:
     """Rows the user means by ``name``: exact name, part of the name, or a timer's length."""
     name = clean_name(name)
     if not name:
         return []
     compact = name.replace(" ", "")
-    exact = [r for r in rows if r.name.replace(" ", "") == compact]
-    if exact:
-        return exact
+    for variant in _variants(name):
+        exact = [r for r in rows if r.name.replace(" ", "") == variant]
+        if exact:
+            return exact
     partial = [
         r
         for r in rows
@@ -134,7 +145,7 @@ def pick_from(rows: list[TimerRow], text: str, verbs: str = "") -> list[TimerRow
     t = text.strip()
     if verbs:
         t = re.sub(rf"\s*(?:{verbs})(?:\s*(?:해|해요|하자|시켜))?$", "", t).strip() or t
-    t = re.sub(r"\s*(?:으로|로|을|를|요|이요)$", "", t).strip()
+    t = re.sub(r"\s*(?:으로|로)$", "", t).strip()
     if _ALL_RE.match(t):
         return list(rows)
     m = _ORDINAL_RE.match(t)
@@ -146,14 +157,18 @@ def pick_from(rows: list[TimerRow], text: str, verbs: str = "") -> list[TimerRow
             return [rows[n - 1]]
     if _LAST_RE.match(t):
         return [rows[-1]]
-    name = clean_name(t).replace(" ", "")
+    name = clean_name(t)
     if not name:
         return None
-    found = [r for r in rows if r.name and r.name.replace(" ", "") == name]
-    if not found:
-        labels = {r.id: speech.label(r.name, r.kind, r.duration).replace(" ", "") for r in rows}
-        found = [r for r in rows if labels[r.id] in (name, name + "타이머", name + "알람")]
-    return found or None
+    labels = {r.id: speech.label(r.name, r.kind, r.duration).replace(" ", "") for r in rows}
+    for variant in _variants(name):
+        found = [r for r in rows if r.name and r.name.replace(" ", "") == variant]
+        found = found or [
+            r for r in rows if labels[r.id] in (variant, variant + "타이머", variant + "알람")
+        ]
+        if found:
+            return found
+    return None
 
 
 # -- reading timers out --------------------------------------------------------------
