@@ -200,3 +200,54 @@ def test_geocoder_url_and_forecast_url_are_settings(ask, server):
     ask("역삼동 날씨 어때?")
     assert urlsplit(server.hits("/v1/search")[0].path).path == "/v1/search"
     assert len(server.hits("/v1/forecast")) == 1
+
+
+def test_http_proxy_from_the_environment_is_used(make_assistant, server, monkeypatch):
+    """With http_proxy set, requests go to the proxy with the absolute URL (no DNS lookup here)."""
+    for name in ("no_proxy", "NO_PROXY", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", server.base)
+    settings = server.settings(forecast_url="http://weather.test/v1/forecast")
+    turn = make_assistant({"plugins": {"weather": settings}}, clock=Clock()).respond(
+        "서울 날씨 어때?"
+    )
+    assert turn.reply.text.startswith("서울은 지금")
+    [hit] = server.hits("/v1/forecast")
+    assert hit.headers["Host"] == "weather.test"
+
+
+def test_a_fuzzy_geocoder_match_is_a_suggestion_not_a_guess(ask, server):
+    text = ask("고잔도 날씨 어때?").reply.text
+    assert text.startswith("죄송해요, '고잔도'이(가) 어느 지역인지 찾지 못했어요.")
+    assert "경기 안산시 단원구 고잔동" in text
+    assert server.hits("/v1/forecast") == []
+
+
+def test_latin_place_names_trust_the_geocoder(ask, server):
+    text = ask("Seoul 날씨 어때?").reply.text
+    assert text.startswith("서울은 지금")
+
+
+def test_part_of_day_uses_those_hours(ask, server):
+    # Tomorrow: dry morning, wet evening.
+    server.scenario.days[1] = DayScenario(
+        code=63, tmin=1, tmax=9, pop=80, rain_mm=6.0, wet_hours=(18, 23)
+    )
+    text = ask("내일 아침 비 와?").reply.text
+    assert text.startswith("아니요, 내일 아침 서울에는 비 소식이 없어요."), text
+    text = ask("내일 저녁 비 와?").reply.text
+    assert text.startswith("네, 내일 저녁 서울에는 비 소식이 있어요."), text
+    assert "저녁 6시쯤부터" in text
+    text = ask("내일 아침 날씨 어때?").reply.text
+    assert text.startswith("내일 아침 서울은")
+
+
+def test_now_rain_question_answers_about_now_and_mentions_later(ask, server):
+    server.scenario.days[0] = DayScenario(code=61, pop=70, rain_mm=3.0, wet_hours=(15, 18))
+    text = ask("지금 비 와?").reply.text
+    assert text.startswith(
+        "아니요, 지금 서울에는 비가 오지 않아요. 다만 오후 3시쯤부터 비 소식이 있어요."
+    )
+    server.scenario.current.code = 63
+    ask.clock.advance(minutes=11)
+    assert ask("지금 비 와?").reply.text.startswith("네, 지금 서울에는 비가 오고 있어요.")

@@ -23,7 +23,14 @@ ISSUE_PHRASES = [
 ]
 
 MORE_WEATHER = [
-    ("이랑아, 내일 아침 서울 날씨 좀 알려줘", {"place": "서울", "day": "tomorrow"}),
+    (
+        "이랑아, 내일 아침 서울 날씨 좀 알려줘",
+        {"place": "서울", "day": "tomorrow", "part": "morning"},
+    ),
+    ("오늘밤 추워?", {"day": "today", "part": "evening", "ask": "cold"}),
+    ("오후에 우산 챙겨야 돼?", {"part": "afternoon", "ask": "umbrella"}),
+    ("지금 비 와?", {"now": True, "ask": "rain"}),
+    ("Seoul 날씨 어때", {"place": "Seoul"}),
     ("부산에서 내일 비 와?", {"place": "부산", "day": "tomorrow", "ask": "rain"}),
     ("서울 추워?", {"place": "서울", "ask": "cold"}),
     ("지금 몇 도야", {"now": True, "ask": "temperature"}),
@@ -45,6 +52,8 @@ CHAT = [
     "방 온도 몇 도야",
     "물 끓는 점이 몇 도야",
     "비밀 하나 알려줄까",
+    "좋은 날씨",
+    "이런 날씨 싫어",
     "눈물이 나",
 ]
 

@@ -81,6 +81,18 @@ GEO_RESULTS = {
             "admin2": "남동구",
         },
     ],
+    "Seoul": [
+        {
+            "id": 1835848,
+            "name": "서울",
+            "latitude": 37.566,
+            "longitude": 126.9784,
+            "feature_code": "PPLC",
+            "country_code": "KR",
+            "timezone": "Asia/Seoul",
+            "admin1": "서울특별시",
+        }
+    ],
     "역삼동": [
         {
             "id": 3,
@@ -94,6 +106,10 @@ GEO_RESULTS = {
         }
     ],
 }
+
+
+# A fuzzy look-alike: the geocoder answers "고잔도" (a typo) with the 고잔동s.
+GEO_RESULTS["고잔도"] = GEO_RESULTS["고잔동"]
 
 
 def c_to_f(value: float) -> float:

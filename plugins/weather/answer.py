@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from . import codes
-from .providers import Day, Forecast, Hour
+from .providers import Current, Day, Forecast, Hour
 
 DAY_OFFSETS = {"today": 0, "tomorrow": 1, "day_after_tomorrow": 2}
 DAY_WORDS = {"today": "오늘", "tomorrow": "내일", "day_after_tomorrow": "모레"}
@@ -95,8 +95,44 @@ class Precip:
         return "no"
 
 
+#: Parts of the day a question can name: (first hour, end hour, word).
+PARTS: dict[str, tuple[int, int, str]] = {
+    "dawn": (0, 6, "새벽"),
+    "morning": (6, 12, "아침"),
+    "afternoon": (12, 18, "오후"),
+    "evening": (18, 24, "저녁"),
+}
+
+
+@dataclass
+class Question:
+    """Everything an answer needs about what was asked and what was forecast."""
+
+    forecast: Forecast
+    place: str
+    day: Day
+    target: date
+    today: bool
+    day_word: str  # 오늘 / 내일 / 모레
+    when: str  # 오늘 / 내일 아침 / 오늘 저녁 …
+    hours: list[Hour]  # the hours the question is about
+    units: Units
+    part: str | None
+    now_asked: bool
+    now_local: datetime
+
+    @property
+    def current(self) -> Current | None:
+        """Current conditions, when the question is about now (today, no part of the day)."""
+        if self.today and (self.part is None or self.now_asked):
+            return self.forecast.current
+        return None
+
+
 def local_now(forecast: Forecast, now: datetime) -> datetime:
     """The current time at the forecast's place (naive local time)."""
+    if forecast.utc_offset_seconds is None:
+        return now.replace(tzinfo=None)
     offset = timezone(timedelta(seconds=forecast.utc_offset_seconds))
     return now.astimezone(offset).replace(tzinfo=None)
 
@@ -106,29 +142,35 @@ def find_day(forecast: Forecast, target: date) -> Day | None:
     return next((d for d in forecast.days if d.date == iso), None)
 
 
-def hours_of(forecast: Forecast, target: date, after: datetime | None = None) -> list[Hour]:
-    iso = target.isoformat()
-    selected = []
+def select_hours(
+    forecast: Forecast, target: date, part: str | None, after: datetime | None
+) -> list[Hour]:
+    """Hours of ``target`` (within ``part``), from ``after``'s hour on when given.
+
+    If a named part of today is already over, its hours are still returned.
+    """
+    timed = []
     for hour in forecast.hours:
-        if not hour.time.startswith(iso):
+        try:
+            t = datetime.fromisoformat(hour.time)
+        except ValueError:
             continue
-        if after is not None:
-            try:
-                if datetime.fromisoformat(hour.time) < after.replace(
-                    minute=0, second=0, microsecond=0
-                ):
-                    continue
-            except ValueError:
-                continue
-        selected.append(hour)
-    return selected
+        if t.date() != target:
+            continue
+        if part and not PARTS[part][0] <= t.hour < PARTS[part][1]:
+            continue
+        timed.append((t, hour))
+    if after is not None:
+        start = after.replace(minute=0, second=0, microsecond=0)
+        later = [h for t, h in timed if t >= start]
+        if later or not part:
+            return later
+    return [h for _, h in timed]
 
 
-def precipitation(
-    forecast: Forecast, day: Day, target: date, now_local: datetime, today: bool
-) -> Precip:
-    """Rain/snow outlook of ``day``; for today only the hours still to come count."""
-    hours = hours_of(forecast, target, now_local if today else None)
+def precipitation(q: Question) -> Precip:
+    """Rain/snow outlook of the hours asked about (the day's figures if there are none)."""
+    hours, day = q.hours, q.day
     probs = [h.precipitation_probability for h in hours if h.precipitation_probability is not None]
     amounts = [h.precipitation for h in hours if h.precipitation is not None]
     if hours and (probs or amounts):
@@ -145,20 +187,20 @@ def precipitation(
         or (h.precipitation or 0) >= 0.5
     ]
     wet_code = codes.is_wet(day.weather_code) if not hours else bool(wet_hours)
-    snow = (
-        codes.is_snow(day.weather_code)
-        or (day.snowfall_sum or 0) > 0
-        or any(codes.is_snow(h.weather_code) for h in hours)
+    snow = any(codes.is_snow(h.weather_code) for h in hours) or (
+        not q.part and (codes.is_snow(day.weather_code) or (day.snowfall_sum or 0) > 0)
     )
-    current = forecast.current if today else None
-    rain = codes.is_rain(day.weather_code) or any(codes.is_rain(h.weather_code) for h in hours)
+    rain = any(codes.is_rain(h.weather_code) for h in hours) or (
+        not hours and codes.is_rain(day.weather_code)
+    )
+    current = q.forecast.current if q.today else None
     return Precip(
-        rain=rain,
         probability=probability,
         amount=amount,
         wet_code=wet_code,
         snow=snow,
         first_hour=wet_hours[0].time if wet_hours else None,
+        rain=rain,
         raining_now=bool(current and codes.is_rain(current.weather_code)),
         snowing_now=bool(current and codes.is_snow(current.weather_code)),
     )
@@ -190,6 +232,8 @@ def compose(
     day: str | None,
     ask: str | None,
     now: datetime,
+    part: str | None = None,
+    now_asked: bool = False,
 ) -> str:
     """The Korean answer for one question (see the module docstring)."""
     units = Units(
@@ -203,22 +247,58 @@ def compose(
     forecast_day = find_day(forecast, target)
     if forecast_day is None:
         return f"죄송해요, {place}의 {day_word} 예보를 받지 못했어요. 잠시 후 다시 물어봐 주세요."
+    part = part if part in PARTS else None
+    q = Question(
+        forecast=forecast,
+        place=place,
+        day=forecast_day,
+        target=target,
+        today=today,
+        day_word=day_word,
+        when=f"{day_word} {PARTS[part][2]}" if part else day_word,
+        hours=select_hours(forecast, target, part, now_local if today else None),
+        units=units,
+        part=part,
+        now_asked=now_asked and today,
+        now_local=now_local,
+    )
     if ask in ("rain", "snow", "umbrella"):
-        return _precip_answer(
-            forecast, forecast_day, target, now_local, today, place, day_word, ask, units
-        )
+        return _precip_answer(q, ask)
     if ask in ("cold", "hot"):
-        return _feel_answer(forecast, forecast_day, today, place, day_word, ask, units)
+        return _feel_answer(q, ask)
     if ask == "temperature":
-        return _temperature_answer(forecast, forecast_day, today, place, day_word, units)
-    return _general_answer(forecast, forecast_day, target, now_local, today, place, day_word, units)
+        return _temperature_answer(q)
+    return _general_answer(q)
 
 
-# --- the answers ------------------------------------------------------------------
+# --- pieces -----------------------------------------------------------------------
 
 
-def _range(day: Day, units: Units) -> str:
-    return f"최저 {units.degrees(day.temperature_min)}, 최고 {units.degrees(day.temperature_max)}"
+def _day_range(q: Question) -> str:
+    d, u = q.day, q.units
+    return f"최저 {u.degrees(d.temperature_min)}, 최고 {u.degrees(d.temperature_max)}"
+
+
+def _hours_range(q: Question) -> str | None:
+    temps = [h.temperature for h in q.hours if h.temperature is not None]
+    if not temps:
+        return None
+    lo, hi = min(temps), max(temps)
+    prefix = "화씨 " if q.units.fahrenheit else ""
+    if number(lo) == number(hi):
+        return f"{prefix}{number(lo)}도"
+    return f"{prefix}{number(lo)}~{number(hi)}도"
+
+
+def _hours_sky(q: Question) -> str | None:
+    """The sky of the hours asked about: the wettest code if any, else the most frequent."""
+    found = [h.weather_code for h in q.hours if h.weather_code is not None]
+    if not found:
+        return codes.clause(q.day.weather_code)
+    wet = [c for c in found if codes.is_wet(c)]
+    if wet:
+        return codes.clause(max(wet))
+    return codes.clause(max(set(found), key=found.count))
 
 
 def _precip_figures(p: Precip, units: Units, snow: bool) -> str:
@@ -233,56 +313,12 @@ def _precip_figures(p: Precip, units: Units, snow: bool) -> str:
 def _umbrella_hint(p: Precip) -> str:
     level = p.level
     if level in ("now", "likely"):
-        return (
-            "외출하실 때 우산을 꼭 챙기세요."
-            if not p.snow
-            else "우산을 챙기시고 빙판길을 조심하세요."
-        )
+        if p.snow:
+            return "우산을 챙기시고 빙판길을 조심하세요."
+        return "외출하실 때 우산을 꼭 챙기세요."
     if level == "maybe":
         return "혹시 모르니 작은 우산을 챙기시면 좋겠어요."
     return ""
-
-
-def _general_answer(
-    forecast: Forecast,
-    day: Day,
-    target: date,
-    now_local: datetime,
-    today: bool,
-    place: str,
-    day_word: str,
-    units: Units,
-) -> str:
-    sentences = []
-    p = precipitation(forecast, day, target, now_local, today)
-    cur = forecast.current
-    if today and cur is not None:
-        sky = codes.clause(cur.weather_code)
-        head = f"{josa(place, '은', '는')} 지금 {sky + ' ' if sky else ''}기온은 {units.degrees(cur.temperature)}"
-        if (
-            cur.apparent_temperature is not None
-            and abs(cur.apparent_temperature - cur.temperature) >= 1
-        ):
-            head += f", 체감 온도는 {units.degrees(cur.apparent_temperature)}"
-        sentences.append(head + "예요.")
-        notable = _notable(cur.humidity, cur.wind_speed, units)
-        if notable:
-            sentences.append(notable)
-        sentences.append(f"오늘은 {_range(day, units)}예요.")
-    else:
-        sky = codes.clause(day.weather_code)
-        sentences.append(
-            f"{day_word} {josa(place, '은', '는')} {sky + ' ' if sky else ''}기온은 {_range(day, units)}예요."
-        )
-    figures = _precip_figures(p, units, p.snow)
-    if figures and p.level != "no":
-        sentences.append(figures)
-    elif p.probability is not None:
-        sentences.append(f"비 올 확률은 {number(p.probability)}%로 낮아요.")
-    hint = _umbrella_hint(p)
-    if hint:
-        sentences.append(hint)
-    return " ".join(sentences)
 
 
 def _notable(humidity: float | None, wind: float | None, units: Units) -> str:
@@ -299,23 +335,67 @@ def _notable(humidity: float | None, wind: float | None, units: Units) -> str:
     return text[:-1] + "요." if text.endswith("고") else text
 
 
-def _precip_answer(
-    forecast: Forecast,
-    day: Day,
-    target: date,
-    now_local: datetime,
-    today: bool,
-    place: str,
-    day_word: str,
-    ask: str,
-    units: Units,
-) -> str:
-    p = precipitation(forecast, day, target, now_local, today)
-    where = f"{day_word} {place}에는"
+# --- the answers ------------------------------------------------------------------
+
+
+def _general_answer(q: Question) -> str:
+    sentences = []
+    p = precipitation(q)
+    cur, u = q.current, q.units
+    subject = josa(q.place, "은", "는")
+    if cur is not None:
+        sky = codes.clause(cur.weather_code)
+        head = f"{subject} 지금 {sky + ' ' if sky else ''}기온은 {u.degrees(cur.temperature)}"
+        if (
+            cur.apparent_temperature is not None
+            and abs(cur.apparent_temperature - cur.temperature) >= 1
+        ):
+            head += f", 체감 온도는 {u.degrees(cur.apparent_temperature)}"
+        sentences.append(head + "예요.")
+        notable = _notable(cur.humidity, cur.wind_speed, u)
+        if notable:
+            sentences.append(notable)
+        sentences.append(f"오늘은 {_day_range(q)}예요.")
+    elif q.part and _hours_range(q):
+        sky = _hours_sky(q)
+        sentences.append(
+            f"{q.when} {subject} {sky + ' ' if sky else ''}기온은 {_hours_range(q)}예요."
+        )
+    else:
+        sky = codes.clause(q.day.weather_code)
+        sentences.append(
+            f"{q.when} {subject} {sky + ' ' if sky else ''}기온은 {_day_range(q)}예요."
+        )
+    figures = _precip_figures(p, u, p.snow)
+    if figures and p.level != "no":
+        sentences.append(figures)
+    elif p.probability is not None:
+        sentences.append(f"비 올 확률은 {number(p.probability)}%로 낮아요.")
+    hint = _umbrella_hint(p)
+    if hint:
+        sentences.append(hint)
+    return " ".join(sentences)
+
+
+def _precip_answer(q: Question, ask: str) -> str:
+    p = precipitation(q)
+    place = q.place
+    where = f"{q.when} {place}에는"
     level = p.level
+    what = "눈이" if ask == "snow" else "비가"
+    if q.now_asked and not (p.raining_now or p.snowing_now):
+        head = f"아니요, 지금 {place}에는 {what} 오지 않아요."
+        if level in ("likely", "maybe") and p.first_hour:
+            kind = "눈" if p.snow and not p.rain else "비"
+            head += f" 다만 {hour_words(p.first_hour)}쯤부터 {kind} 소식이 있어요."
+        sentences = [head]
+        figures = _precip_figures(p, q.units, p.snow)
+        if figures and level != "no":
+            sentences.append(figures)
+        return " ".join(sentences)
     if ask == "snow":
         if p.snowing_now:
-            head = f"네, {place}에는 지금 눈이 내리고 있어요."
+            head = f"네, 지금 {place}에는 눈이 내리고 있어요."
         elif p.snow and level in ("likely", "now"):
             head = f"네, {where} 눈 소식이 있어요."
         elif p.snow:
@@ -326,16 +406,18 @@ def _precip_answer(
             head = f"아니요, {where} 눈 소식은 없어요."
     elif ask == "umbrella":
         if level == "now":
-            head = f"네, {place}에는 지금 {'눈이' if p.snowing_now else '비가'} 오고 있어요. 우산을 챙기세요."
+            falling = "눈이" if p.snowing_now else "비가"
+            head = f"네, 지금 {place}에는 {falling} 오고 있어요. 우산을 챙기세요."
         elif level == "likely":
-            head = f"네, 우산을 챙기시는 게 좋겠어요. {where} {'눈이나 비' if p.snow else '비'} 소식이 있어요."
+            kind = "눈이나 비" if p.snow else "비"
+            head = f"네, 우산을 챙기시는 게 좋겠어요. {where} {kind} 소식이 있어요."
         elif level == "maybe":
             head = f"{where} 비가 올 수도 있어요. 작은 우산을 챙기시면 좋겠어요."
         else:
             head = f"아니요, {where} 비 소식이 없어서 우산은 필요 없을 것 같아요."
     else:  # rain
         if p.raining_now:
-            head = f"네, {place}에는 지금 비가 오고 있어요."
+            head = f"네, 지금 {place}에는 비가 오고 있어요."
         elif p.snow and not p.rain and level in ("likely", "maybe"):
             head = f"{where} 비 대신 눈 소식이 있어요."
         elif level == "likely":
@@ -345,38 +427,42 @@ def _precip_answer(
         else:
             head = f"아니요, {where} 비 소식이 없어요."
     sentences = [head]
-    if p.first_hour and level in ("likely", "maybe") and not (p.raining_now or p.snowing_now):
+    if p.first_hour and level in ("likely", "maybe"):
         sentences.append(f"{hour_words(p.first_hour)}쯤부터 올 것 같아요.")
-    figures = _precip_figures(p, units, p.snow or ask == "snow")
+    figures = _precip_figures(p, q.units, p.snow or ask == "snow")
     if figures:
         sentences.append(figures)
-    if ask == "snow" and (day.snowfall_sum or 0) > 0:
-        sentences.append(f"예상 적설량은 {number(day.snowfall_sum)}cm예요.")
+    if ask == "snow" and not q.part and (q.day.snowfall_sum or 0) > 0:
+        sentences.append(f"예상 적설량은 {number(q.day.snowfall_sum)}cm예요.")
     if ask != "umbrella" and level in ("likely", "now"):
         sentences.append("우산을 챙기세요.")
     return " ".join(sentences)
 
 
-def _reference_temperature(forecast: Forecast, day: Day, today: bool) -> float | None:
-    cur = forecast.current
-    if today and cur is not None:
+def _reference_temperature(q: Question) -> float | None:
+    """The temperature "추워?/더워?" is judged on (feels-like where known)."""
+    cur = q.current
+    if cur is not None:
         return cur.apparent_temperature if cur.apparent_temperature is not None else cur.temperature
-    low = day.apparent_min if day.apparent_min is not None else day.temperature_min
-    high = day.apparent_max if day.apparent_max is not None else day.temperature_max
+    if q.part:
+        temps = [h.temperature for h in q.hours if h.temperature is not None]
+        if temps:
+            return sum(temps) / len(temps)
+    d = q.day
+    low = d.apparent_min if d.apparent_min is not None else d.temperature_min
+    high = d.apparent_max if d.apparent_max is not None else d.temperature_max
     if low is None or high is None:
         return low if high is None else high
     return (low + high) / 2
 
 
-def _feel_answer(
-    forecast: Forecast, day: Day, today: bool, place: str, day_word: str, ask: str, units: Units
-) -> str:
-    ref = _reference_temperature(forecast, day, today)
-    when = "지금" if today else day_word
+def _feel_answer(q: Question, ask: str) -> str:
+    ref = _reference_temperature(q)
     if ref is None:
-        return f"죄송해요, {place}의 기온 정보를 받지 못했어요."
-    c = units.celsius(ref)
-    subject = f"{when} {josa(place, '은', '는')}"
+        return f"죄송해요, {q.place}의 기온 정보를 받지 못했어요."
+    c = q.units.celsius(ref)
+    when = "지금" if q.current is not None else q.when
+    subject = f"{when} {josa(q.place, '은', '는')}"
     if ask == "cold":
         if c <= -5:
             head = f"네, {subject} 아주 추워요. 따뜻하게 입으세요."
@@ -395,28 +481,28 @@ def _feel_answer(
             head = f"{subject} 조금 따뜻한 편이에요."
         else:
             head = f"아니요, {subject} 덥지 않아요."
-    return head + " " + _temperature_figures(forecast, day, today, day_word, units)
+    return head + " " + _temperature_figures(q)
 
 
-def _temperature_figures(
-    forecast: Forecast, day: Day, today: bool, day_word: str, units: Units
-) -> str:
-    cur = forecast.current
-    if today and cur is not None:
-        text = f"기온은 {units.degrees(cur.temperature)}"
+def _temperature_figures(q: Question) -> str:
+    cur, u = q.current, q.units
+    if cur is not None:
+        text = f"기온은 {u.degrees(cur.temperature)}"
         if cur.apparent_temperature is not None:
-            text += f", 체감 온도는 {units.degrees(cur.apparent_temperature)}"
-        return text + f"이고, 오늘은 {_range(day, units)}예요."
-    return f"{josa(day_word, '은', '는')} {_range(day, units)}예요."
+            text += f", 체감 온도는 {u.degrees(cur.apparent_temperature)}"
+        return text + f"이고, 오늘은 {_day_range(q)}예요."
+    if q.part and _hours_range(q):
+        return f"{q.when} 기온은 {_hours_range(q)}예요."
+    return f"{josa(q.day_word, '은', '는')} {_day_range(q)}예요."
 
 
-def _temperature_answer(
-    forecast: Forecast, day: Day, today: bool, place: str, day_word: str, units: Units
-) -> str:
-    cur = forecast.current
-    if today and cur is not None:
-        text = f"{place}의 지금 기온은 {units.degrees(cur.temperature)}"
+def _temperature_answer(q: Question) -> str:
+    cur, u = q.current, q.units
+    if cur is not None:
+        text = f"{q.place}의 지금 기온은 {u.degrees(cur.temperature)}"
         if cur.apparent_temperature is not None:
-            text += f"(체감 {units.degrees(cur.apparent_temperature)})"
-        return text + f"예요. 오늘은 {_range(day, units)}예요."
-    return f"{day_word} {place}의 기온은 {_range(day, units)}예요."
+            text += f"(체감 {u.degrees(cur.apparent_temperature)})"
+        return text + f"예요. 오늘은 {_day_range(q)}예요."
+    if q.part and _hours_range(q):
+        return f"{q.when} {q.place}의 기온은 {_hours_range(q)}예요."
+    return f"{q.day_word} {q.place}의 기온은 {_day_range(q)}예요."

@@ -12,16 +12,18 @@ whose :meth:`FetchError.korean` explains it in plain Korean.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import logging
 import socket
 import ssl
 import time
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from assistant import __version__
 
@@ -136,7 +138,27 @@ class HttpClient:
             target += "?" + parts.query
         conn: http.client.HTTPConnection
         connect_timeout = min(s.connect_timeout, remaining)
-        if parts.scheme == "https":
+        headers = {
+            "User-Agent": s.user_agent,
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",
+        }
+        proxy = proxy_for(parts.scheme, parts.hostname)
+        if proxy is not None:
+            proxy_host, proxy_port, proxy_auth = proxy
+            if parts.scheme == "https":  # CONNECT tunnel through the proxy
+                conn = http.client.HTTPSConnection(
+                    proxy_host,
+                    proxy_port,
+                    timeout=connect_timeout,
+                    context=ssl.create_default_context(),
+                )
+                conn.set_tunnel(parts.hostname, port, headers=proxy_auth)
+            else:  # plain HTTP: the proxy gets the absolute URL
+                conn = http.client.HTTPConnection(proxy_host, proxy_port, timeout=connect_timeout)
+                target = full
+                headers.update(proxy_auth)
+        elif parts.scheme == "https":
             conn = http.client.HTTPSConnection(
                 parts.hostname, port, timeout=connect_timeout, context=ssl.create_default_context()
             )
@@ -158,15 +180,7 @@ class HttpClient:
                 sock = conn.sock
                 assert sock is not None
                 sock.settimeout(max(0.05, read_deadline.remaining()))
-                conn.request(
-                    "GET",
-                    target,
-                    headers={
-                        "User-Agent": s.user_agent,
-                        "Accept": "application/json",
-                        "Accept-Encoding": "identity",
-                    },
-                )
+                conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 body = _read_body(response, sock, read_deadline)
             except TimeoutError as exc:
@@ -209,6 +223,35 @@ def _read_body(
     if expected and expected.isdigit() and int(expected) > size:
         raise http.client.IncompleteRead(b"".join(chunks), int(expected) - size)
     return b"".join(chunks)
+
+
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def proxy_for(scheme: str, host: str) -> tuple[str, int, dict[str, str]] | None:
+    """``(host, port, auth headers)`` of the proxy to use (``https_proxy`` etc.), or None.
+
+    Follows the usual environment variables like urllib does (``no_proxy``
+    included); loopback addresses never go through a proxy.
+    """
+    if host in _LOOPBACK:
+        return None
+    proxies = urllib.request.getproxies()
+    url = proxies.get(scheme)
+    if not url or urllib.request.proxy_bypass(host):
+        return None
+    if "://" not in url:
+        url = "http://" + url
+    p = urlsplit(url)
+    if not p.hostname:
+        return None
+    auth: dict[str, str] = {}
+    if p.username:
+        token = base64.b64encode(
+            f"{unquote(p.username)}:{unquote(p.password or '')}".encode()
+        ).decode()
+        auth["Proxy-Authorization"] = f"Basic {token}"
+    return p.hostname, p.port or 80, auth
 
 
 def _param(value: Any) -> str:

@@ -77,7 +77,7 @@ class Forecast:
     current: Current | None
     hours: list[Hour] = field(default_factory=list)
     days: list[Day] = field(default_factory=list)
-    utc_offset_seconds: int = 9 * 3600
+    utc_offset_seconds: int | None = None  # None: the assistant's own time zone
     units: dict[str, str] = field(default_factory=dict)  # temperature / wind / precipitation
 
     def as_json(self) -> dict[str, Any]:
@@ -90,7 +90,7 @@ class Forecast:
             current=Current(**current) if current else None,
             hours=[Hour(**h) for h in data.get("hours") or ()],
             days=[Day(**d) for d in data.get("days") or ()],
-            utc_offset_seconds=int(data.get("utc_offset_seconds") or 0),
+            utc_offset_seconds=_optional_int(data.get("utc_offset_seconds")),
             units=dict(data.get("units") or {}),
         )
 
@@ -292,7 +292,7 @@ def parse_open_meteo_forecast(data: Any) -> Forecast:
         current=current,
         hours=hours,
         days=day_list,
-        utc_offset_seconds=int(data.get("utc_offset_seconds") or 0),
+        utc_offset_seconds=_optional_int(data.get("utc_offset_seconds")),
         units={
             "temperature": str(units.get("temperature_2m") or "°C"),
             "wind": str(units.get("wind_speed_10m") or "m/s"),
@@ -315,6 +315,10 @@ def _maybe(value: Any) -> float | None:
         return _number(value)
     except (TypeError, ValueError):
         return None
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _int(value: Any) -> int | None:

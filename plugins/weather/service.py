@@ -112,7 +112,13 @@ class WeatherService:
             )
         try:
             text = answer.compose(
-                forecast, label, day=slots.get("day"), ask=slots.get("ask"), now=self.app.now()
+                forecast,
+                label,
+                day=slots.get("day"),
+                ask=slots.get("ask"),
+                now=self.app.now(),
+                part=slots.get("part"),
+                now_asked=bool(slots.get("now")),
             )
         except Exception as exc:  # a provider's odd data must never crash the turn
             log.exception("could not compose a weather answer for %s", label)
@@ -145,8 +151,21 @@ class WeatherService:
             return Resolved(
                 None, f"죄송해요, '{text}'의 위치를 찾는 중에 문제가 생겼어요. {exc.korean()}"
             )
-        exact = [p for p in candidates if places.compact(p.name) == places.compact(name)]
-        pool = exact or candidates
+        pool = [p for p in candidates if name_matches(name, p.name)]
+        if not pool:
+            # A name in another script (query "Seoul" -> "서울", or no Korean name known for
+            # the result) can't be compared: trust the geocoder for those.
+            pool = [p for p in candidates if not (_has_hangul(name) and _has_hangul(p.name))]
+        if not pool:
+            if candidates:
+                log.info(
+                    "geocoder results for %r do not match the name: %r",
+                    name,
+                    [p.name for p in candidates],
+                )
+            return Resolved(
+                None, unknown_place_message(text, [place_label(p) for p in candidates[:2]])
+            )
         if hints:
             inside = [p for p in pool if all(places.region_matches(h, p.admin) for h in hints)]
             if not inside:
@@ -233,9 +252,29 @@ def check_place_text(text: str) -> str | None:
     return None
 
 
-def unknown_place_message(text: str) -> str:
+_NAME_SUFFIX = re.compile(r"(?:특별자치시|특별자치도|특별시|광역시|시|군|구|동|읍|면|리|도)$")
+
+
+def name_matches(said: str, found: str) -> bool:
+    """Is a geocoder result called ``found`` the place the user called ``said``?
+
+    Exact (spaces and case ignored), or equal once one side's administrative
+    suffix is dropped ("고잔" ~ "고잔동", "강남구" ~ "강남"; not "행복동" ~ "행복리"). Fuzzy look-alikes are not
+    accepted: they become suggestions, never a guess.
+    """
+    a, b = places.compact(said).lower(), places.compact(found).lower()
+    if not a or not b:
+        return False
+    return a == b or a == _NAME_SUFFIX.sub("", b) or _NAME_SUFFIX.sub("", a) == b
+
+
+def _has_hangul(text: str) -> bool:
+    return any("가" <= ch <= "힣" for ch in text)
+
+
+def unknown_place_message(text: str, found: list[str] | tuple[str, ...] = ()) -> str:
     msg = f"죄송해요, '{text}'이(가) 어느 지역인지 찾지 못했어요."
-    close = places.suggestions(text)
+    close = [*found, *(n for n in places.suggestions(text) if n not in found)][:3]
     if close:
         msg += f" 혹시 {', '.join(close)} 중 하나를 말씀하신 건가요?"
     return msg + " 시·군·구나 동 이름으로 다시 말씀해 주세요."

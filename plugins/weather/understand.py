@@ -5,6 +5,7 @@ Used as the ``match`` rule of the ``weather.get`` intent. Slots:
 - ``place``: the place as said, particles removed ("인천 고잔동"); absent = default place
 - ``day``: "today" | "tomorrow" | "day_after_tomorrow"; absent = now / today
 - ``now``: True when the user said 지금/현재
+- ``part``: "dawn" | "morning" | "afternoon" | "evening" when a part of the day was named
 - ``ask``: the kind of question: "rain" | "snow" | "umbrella" | "cold" | "hot" | "temperature";
   absent = a general weather question
 - ``day_unsupported``: a day word we can't answer ("주말", "어제")
@@ -32,6 +33,7 @@ DAY_WORDS = {
     "오늘": "today",
     "금일": "today",
     "오늘밤": "today",
+    "오늘저녁": "today",
     "내일": "tomorrow",
     "명일": "tomorrow",
     "낼": "tomorrow",
@@ -41,19 +43,21 @@ DAY_WORDS = {
 }
 NOW_WORDS = {"지금", "현재", "당장", "지금당장", "이따", "이따가"}
 PART_OF_DAY = {
-    "아침",
-    "오전",
-    "낮",
-    "점심",
-    "오후",
-    "저녁",
-    "밤",
-    "새벽",
-    "출근길",
-    "퇴근길",
-    "하루",
-    "종일",
-    "하루종일",
+    "새벽": "dawn",
+    "아침": "morning",
+    "오전": "morning",
+    "출근길": "morning",
+    "출근할때": "morning",
+    "낮": "afternoon",
+    "점심": "afternoon",
+    "오후": "afternoon",
+    "저녁": "evening",
+    "밤": "evening",
+    "퇴근길": "evening",
+    "퇴근할때": "evening",
+    "하루": None,
+    "종일": None,
+    "하루종일": None,
 }
 FILLERS = {
     "밖",
@@ -113,6 +117,42 @@ HERE_WORDS = {
 }
 #: Pronouns: not a place, and no sign of a weather question either ("나 추워").
 PRONOUNS = {"우리", "너", "너네", "너희", "니", "네", "나", "저", "제", "내", "이랑"}
+#: Words describing the weather ("좋은 날씨"): the utterance is about weather, not asking for it.
+MODIFIERS = {
+    "좋은",
+    "나쁜",
+    "맑은",
+    "흐린",
+    "궂은",
+    "추운",
+    "더운",
+    "화창한",
+    "따뜻한",
+    "쌀쌀한",
+    "이런",
+    "그런",
+    "저런",
+    "무슨",
+    "어떤",
+    "이상한",
+    "미친",
+    "최악의",
+    "최고의",
+    "완벽한",
+    "우중충한",
+    "꿀꿀한",
+    "습한",
+    "건조한",
+    "선선한",
+    "시원한",
+    "포근한",
+    "같은",
+    "오늘같은",
+    "좋았던",
+    "싫은",
+    "좋아하는",
+    "싫어하는",
+}
 #: Not an outdoor place: "방 온도 몇 도야" is not a weather question.
 INDOOR = {
     "방",
@@ -289,6 +329,8 @@ def _slots(
             if _CLAUSE_END.search(words[i]) and not is_known(words[i]):
                 words = words[i + 1 :]
                 break
+    if any(w in MODIFIERS for w in words):
+        return None
     for raw in words:
         word = _strip_particle(raw)
         kind = _classify(word)
@@ -296,6 +338,11 @@ def _slots(
             return None
         if kind == "day":
             slots.setdefault("day", _day_of(word))
+            part = _split_day_part(word)
+            if part and PART_OF_DAY.get(part[1]):
+                slots.setdefault("part", PART_OF_DAY[part[1]])
+            elif word == "오늘밤":
+                slots.setdefault("part", "evening")
             context = True
         elif kind == "now":
             slots["now"] = True
@@ -303,7 +350,10 @@ def _slots(
         elif kind == "unsupported_day":
             slots.setdefault("day_unsupported", word)
             context = True
-        elif kind in ("filler", "part"):
+        elif kind == "part":
+            if PART_OF_DAY.get(word):
+                slots.setdefault("part", PART_OF_DAY[word])
+        elif kind == "filler":
             if word in ("밖", "바깥", "밖앝", "날씨"):
                 context = True
         elif kind == "here":
@@ -349,16 +399,19 @@ def _classify(word: str) -> str:
     return "place"
 
 
-def _split_day_part(word: str) -> str | None:
-    """ "내일아침" -> "내일" (a day word glued to a part of the day)."""
+def _split_day_part(word: str) -> tuple[str, str] | None:
+    """ "내일아침" -> ("내일", "아침"): a day word glued to a part of the day."""
     for day in DAY_WORDS:
         if word.startswith(day) and word[len(day) :] in PART_OF_DAY:
-            return day
+            return day, word[len(day) :]
     return None
 
 
 def _day_of(word: str) -> str:
-    return DAY_WORDS.get(word) or DAY_WORDS[_split_day_part(word) or "오늘"]
+    if word in DAY_WORDS:
+        return DAY_WORDS[word]
+    split = _split_day_part(word)
+    return DAY_WORDS[split[0] if split else "오늘"]
 
 
 def _strip_particle(word: str) -> str:
