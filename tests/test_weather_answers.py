@@ -251,3 +251,27 @@ def test_now_rain_question_answers_about_now_and_mentions_later(ask, server):
     server.scenario.current.code = 63
     ask.clock.advance(minutes=11)
     assert ask("지금 비 와?").reply.text.startswith("네, 지금 서울에는 비가 오고 있어요.")
+
+
+def test_days_it_cannot_answer_are_said_plainly(ask, server):
+    assert ask("이번 주 날씨 어때?").reply.text.startswith(
+        "죄송해요, 이번 주 날씨는 아직 알려드릴 수 없어요."
+    )
+    assert ask("어제 날씨 어때?").reply.text.startswith("죄송해요, 지난 날씨는 알려드릴 수 없어요.")
+    assert server.requests == []
+
+
+def test_old_forecasts_are_pruned_but_geocoding_is_kept(make_assistant, server, home):
+    import sqlite3
+
+    clock = Clock()
+    assistant = make_assistant(server.overrides(), clock=clock)
+    assistant.respond("인천 고잔동 날씨 어때?")
+    clock.advance(days=2)
+    assistant.respond("서울 날씨 어때?")  # a fresh fetch prunes forecasts older than ~a day
+    conn = sqlite3.connect(home / "weather.db")
+    keys = sorted(k for (k,) in conn.execute("SELECT key FROM answers"))
+    conn.close()
+    assert [k.split("|")[0] for k in keys] == ["fc", "geo"]
+    assistant.respond("인천 고잔동 날씨 어때?")
+    assert len(server.hits("/v1/search")) == 1

@@ -31,6 +31,8 @@ MORE_WEATHER = [
     ("오후에 우산 챙겨야 돼?", {"part": "afternoon", "ask": "umbrella"}),
     ("지금 비 와?", {"now": True, "ask": "rain"}),
     ("Seoul 날씨 어때", {"place": "Seoul"}),
+    ("내일 모레 날씨 어때", {"day": "day_after_tomorrow"}),
+    ("이번 주 날씨 어때", {"day_unsupported": "이번주"}),
     ("부산에서 내일 비 와?", {"place": "부산", "day": "tomorrow", "ask": "rain"}),
     ("서울 추워?", {"place": "서울", "ask": "cold"}),
     ("지금 몇 도야", {"now": True, "ask": "temperature"}),

@@ -83,14 +83,17 @@ class WeatherCache:
         except (sqlite3.Error, TypeError, ValueError) as exc:
             log.error("weather cache write failed: %s", exc)
 
-    def prune(self, older_than: float) -> None:
-        """Drop entries fetched before ``older_than`` (epoch seconds)."""
+    def prune(self, older_than: float, prefix: str = "") -> None:
+        """Drop entries whose key starts with ``prefix`` fetched before ``older_than`` (epoch s)."""
         conn = self._connection()
         if conn is None:
             return
         try:
             with conn:
-                conn.execute("DELETE FROM answers WHERE fetched_at < ?", (older_than,))
+                conn.execute(
+                    "DELETE FROM answers WHERE fetched_at < ? AND substr(key, 1, ?) = ?",
+                    (older_than, len(prefix), prefix),
+                )
         except sqlite3.Error as exc:
             log.error("weather cache prune failed: %s", exc)
 

@@ -76,7 +76,7 @@ class WeatherService:
     def answer(self, slots: Mapping[str, Any]) -> Reply:
         self.http.new_deadline()
         if slots.get("day_unsupported"):
-            word = str(slots["day_unsupported"])
+            word = re.sub(r"^(이번|다음|지난)(주)", r"\1 \2", str(slots["day_unsupported"]))
             if word in ("어제", "그제", "그저께", "작년"):
                 return Reply(
                     "죄송해요, 지난 날씨는 알려드릴 수 없어요. 오늘, 내일, 모레 날씨를 물어봐 주세요."
@@ -229,7 +229,7 @@ class WeatherService:
                 return cached_forecast, note, "stale"
             return None, exc.korean(), "error"
         self.cache.put(key, now, fresh.as_json())
-        self.cache.prune(now - max(self.stale_seconds, self.cache_seconds) - 86400)
+        self.cache.prune(now - max(self.stale_seconds, self.cache_seconds) - 86400, prefix="fc|")
         return fresh, "", "network"
 
 

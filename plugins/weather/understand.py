@@ -172,6 +172,8 @@ INDOOR = {
 UNSUPPORTED_DAY = re.compile(
     r"^(?:주말|이번주|다음주|이번주말|다음주말|글피|[월화수목금토일]요일|다음달|이번달|어제|그제|그저께|작년|내년)$"
 )
+#: Day expressions written in two words: "내일 모레" -> "내일모레", "이번 주" -> "이번주".
+_JOIN_DAYS = re.compile(r"(내일|낼|이번|다음|지난)\s+(모레|주말|주)(?=\s|$|[은는에도])")
 #: Word endings of clause material before the question ("… 덥던데 내일 날씨 어때").
 _CLAUSE_END = re.compile(
     r"(?:데|다|지만|니까|어서|아서|해서|워서|라서|하고|되고|있고|없고|는데|면서)$"
@@ -319,6 +321,7 @@ def _slots(
     need_context: bool = False,
     placeish_only: bool = False,
 ) -> dict[str, Any] | None:
+    pre = _JOIN_DAYS.sub(lambda m: m.group(1) + m.group(2), pre)
     words = pre.split()
     slots: dict[str, Any] = {}
     place: list[str] = []
