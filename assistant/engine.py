@@ -117,7 +117,7 @@ class Assistant:
     # -- setup -----------------------------------------------------------------
 
     def _register(self) -> None:
-        for plugin, function, _argnames in self.host.implementations("register_intents"):
+        for plugin, function, argnames in self.host.implementations("register_intents"):
 
             def register(intent: Intent, plugin: str = plugin) -> None:
                 try:
@@ -125,7 +125,10 @@ class Assistant:
                 except PatternError as exc:
                     self.host.record_failure(plugin, "register_intents", exc)
 
-            self.host.call_one(plugin, "register_intents", function, {"register": register})
+            offered = {"register": register, "app": self.app}
+            self.host.call_one(
+                plugin, "register_intents", function, {a: offered[a] for a in argnames}
+            )
         for plugin, function, _ in self.host.implementations("register_slash_commands"):
 
             def add(command: SlashCommand, plugin: str = plugin) -> None:

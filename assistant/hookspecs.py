@@ -25,11 +25,12 @@ hookimpl = pluggy.HookimplMarker("assistant")
 
 
 @hookspec
-def register_intents(register: Callable[[Intent], None]) -> None:
+def register_intents(register: Callable[[Intent], None], app: App) -> None:
     """Register the intents this plugin handles by calling ``register(Intent(...))``.
 
     Called once when the assistant starts, for routing only: it must not load
-    models or open connections. Intent names are public (``timer.start``).
+    models or open connections. ``app`` gives the settings a ``match`` callable
+    may need. Intent names are public (``timer.start``).
     """
 
 

@@ -34,22 +34,9 @@ KEYBOARD_TIP = '한/영 전환을 깜빡하고 쳐도 알아들어요: "tlrks dk
 
 
 def collect_intents(request: Request) -> dict[str, list[Intent]]:
-    """Intents with examples of each enabled plugin, by plugin name.
-
-    Read from the Assistant's router (``app.router``); without one (an App
-    not driven by an Assistant) the plugins' ``register_intents`` hooks are
-    asked again, which is cheap by contract.
-    """
-    found: list[tuple[str, Intent]] = []
-    router = getattr(request.app, "router", None)
-    host = request.app.host
-    if router is not None:
-        found = [(plugin, intent) for intent, plugin in router.intents.values()]
-    elif host is not None:
-        for plugin, function, _ in host.implementations("register_intents"):
-            registered: list[Intent] = []
-            host.call_one(plugin, "register_intents", function, {"register": registered.append})
-            found += [(plugin, i) for i in registered if isinstance(i, Intent)]
+    """Intents with examples of each enabled plugin, by plugin name (from ``app.router``)."""
+    router = request.app.router
+    found = [(plugin, intent) for intent, plugin in router.intents.values()] if router else []
     by_plugin: dict[str, list[Intent]] = {}
     for plugin, intent in found:
         if intent.examples:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,40 +45,6 @@ AGAIN = [
 _random = secrets.SystemRandom()
 
 
-class _Configured:
-    """The guard built from the settings of the App seen last (see ``normalize_utterance``).
-
-    ``register_intents`` gets no App, so the intent's ``match`` callable cannot
-    read settings itself: the plugin's ``normalize_utterance`` hook, which runs
-    just before routing every utterance, hands the App over here.
-    """
-
-    def __init__(self) -> None:
-        self.key: Any = None
-        self.guard: Guard | None = None
-        self.confidence = 0.5
-
-    def use(self, app: App) -> None:
-        settings = app.config.plugin("profanity")
-        router = app.config.get("router") or {}
-        self.confidence = float(router.get("min_confidence", 0.5))
-        key = (
-            str(settings.get("words_file") or ""),
-            tuple(settings.get("extra_words") or ()),
-            tuple(settings.get("false_friends") or ()),
-            tuple(str(s) for s in app.config.sources),
-        )
-        if key == self.key and self.guard is not None:
-            return
-        self.guard = _build(settings, app)
-        self.key = key
-
-    def current(self) -> Guard:
-        if self.guard is None:
-            self.guard = Guard.from_files()
-        return self.guard
-
-
 def _build(settings: dict[str, Any], app: App) -> Guard:
     words_file = WORDS_PATH
     raw = str(settings.get("words_file") or "").strip()
@@ -98,21 +65,22 @@ def _build(settings: dict[str, Any], app: App) -> Guard:
         return Guard.from_files()
 
 
-CONFIGURED = _Configured()
-
-
-def match(text: str) -> tuple[float, dict[str, Any]] | None:
+def make_match(guard: Guard, confidence: float) -> Callable[[str], tuple[float, dict] | None]:
     """Intent matcher: fires on profanity with the lowest confidence that still routes.
 
     So the guard always beats small talk (and wins ties by its priority), while
     a clear command said with a curse ("아 씨발 지금 몇 시야") still reaches
     its intent, whose match covers more of the utterance.
     """
-    found = CONFIGURED.current().find(text)
-    if found is None:
-        return None
-    log.debug("profanity guard fired on entry %r", found)
-    return CONFIGURED.confidence, {}
+
+    def match(text: str) -> tuple[float, dict[str, Any]] | None:
+        found = guard.find(text)
+        if found is None:
+            return None
+        log.debug("profanity guard fired on entry %r", found)
+        return confidence, {}
+
+    return match
 
 
 def answer(request: Request) -> Reply:
@@ -128,18 +96,14 @@ def answer(request: Request) -> Reply:
 
 
 @hookimpl
-def normalize_utterance(text: str, app: App) -> None:
-    CONFIGURED.use(app)
-    return None
-
-
-@hookimpl
-def register_intents(register) -> None:
+def register_intents(register: Callable[[Intent], None], app: App) -> None:
+    guard = _build(app.config.plugin("profanity"), app)
+    confidence = float((app.config.get("router") or {}).get("min_confidence", 0.5))
     register(
         Intent(
             name=INTENT,
             handler=answer,
-            match=match,
+            match=make_match(guard, confidence),
             priority=100,
             examples=["ㅅㅂ"],
             description="거친 말에는 잡담 대신 차분하게 답해요",
