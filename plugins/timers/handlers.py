@@ -380,6 +380,10 @@ def start_timer(request: Request, service: TimerService) -> Reply | str:
     return Reply("몇 분으로 맞출까요? 예: '5분', '1시간 30분'", followup=answer)
 
 
+_OTHER_DAY = re.compile(r"[월화수목금토일]요일|주말|다음\s*주|이번\s*주|다음\s*달|\d+\s*일\s|글피")
+_REPEAT = re.compile(r"매일|날마다|평일마다|주말마다|매주|반복")
+
+
 def next_alarm_time(
     service: TimerService, hhmm: str, ambiguous: bool, day: str | None
 ) -> datetime | None:
@@ -411,6 +415,12 @@ def set_alarm(request: Request, service: TimerService) -> Reply | str:
     hhmm = request.slots.get("time")
     if not hhmm:
         return _ask_alarm_time(request, service)
+    if _OTHER_DAY.search(request.normalized):
+        return (
+            "요일이나 날짜를 정한 알람은 아직 맞출 수 없어요. "
+            "'내일 7시', '모레 오전 6시'처럼 모레까지만 말씀해 주세요."
+        )
+    repeat = _REPEAT.search(request.normalized)
     raw = request.raw_slots.get("time", hhmm)
     day = request.slots.get("day")
     name = clean_name(request.slots.get("name"))
@@ -423,9 +433,10 @@ def set_alarm(request: Request, service: TimerService) -> Reply | str:
     what = speech.particle(speech.label(name, "alarm", 0), "을", "를")
     when = speech.say_clock(at, service.app.now())
     left = speech.say_duration(row.left(service.now()))
-    return Reply(
-        f"{what} {when}에 맞췄어요. {left} 뒤에 울려요.", data={"timer": row_json(row, service)}
-    )
+    text = f"{what} {when}에 맞췄어요. {left} 뒤에 울려요."
+    if repeat:
+        text = f"반복 알람은 아직 못 맞춰요. 이번 한 번만 울리도록 {text}"
+    return Reply(text, data={"timer": row_json(row, service)})
 
 
 _TIME_ANSWER = re.compile(

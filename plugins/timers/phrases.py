@@ -22,6 +22,11 @@ MESSAGE = r"(?:{name} ?(?:라고|하라고|이라고) )?"
 # "라면 3분 타이머": the name may not itself be a duration ("15분 타이머" has no name).
 NOT_A_DURATION = rf"^(?!(?:{DURATION_RE}) ?(?:짜리 )?타이머)"
 
+# "알람 맞춰줘" without a time: the name before 알람 may not hold a time or a length
+# ("다음 주 7시에 알람", "5분 알람" are not names).
+# (TIME_RE itself can't be embedded: its "{2}" quantifier reads as a slot.)
+NO_CLOCK_TIME = r"^(?!.*?(?:[0-9영일이삼사오육칠팔구십한두세네섯곱덟홉열] ?(?:시|분|초)|정오|자정))"
+
 TIMER_START = [
     rf"{{duration}} (?:짜리 )?타이머{OBJ}{SET}",
     rf"{{name}} 타이머{OBJ} {{duration}}(?:으로|로)?{SET}",
@@ -51,7 +56,7 @@ ALARM_SET = [
     rf"(?:{{day}} )?{{time}}(?:에|까지)? {MESSAGE}(?:깨워|알려|불러)",
     rf"(?:{{name}} )?(?:알람|알림|모닝콜){OBJ} (?:{{day}} )?{{time}}(?:에|으로|로)?{SET}",
     # no time given: the handler asks for it
-    rf"^(?:{{name}} )?(?:알람|모닝콜){OBJ} (?:좀 )?(?:맞춰|설정|켜|걸어|만들어|해)(?: ?(?:해|놔|둬))?",
+    rf"{NO_CLOCK_TIME}(?:{{name}} )?(?:알람|모닝콜){OBJ} (?:좀 )?(?:맞춰|설정|켜|걸어|만들어|해)(?: ?(?:해|놔|둬))?",
 ]
 ALARM_SET_KEYWORDS = ["알람", "알림", "모닝콜", "깨워", "알려", "불러"]
 ALARM_SET_EXAMPLES = [
