@@ -62,6 +62,25 @@ def test_ask_json_carries_the_timer(run_cli):
     assert data["data"]["timer"]["kind"] == "timer"
 
 
+def test_parallel_writers_lose_nothing(home):
+    """Four processes setting timers at the same moment: every one is stored."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "assistant", "ask", f"{minutes}분 타이머"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=cli_env(home),
+            cwd=ROOT,
+        )
+        for minutes in (1, 2, 3, 4)
+    ]
+    outputs = [p.communicate(timeout=60)[0].decode("utf-8") for p in procs]
+    assert all("맞췄어요" in out for out in outputs), outputs
+    conn = sqlite3.connect(home / "timers.db")
+    durations = sorted(d for (d,) in conn.execute("SELECT duration FROM timers"))
+    assert durations == [60.0, 120.0, 180.0, 240.0]
+
+
 def test_timer_survives_kill_right_after_the_reply(home):
     """SIGKILL as soon as the confirmation is printed: the timer must already be stored."""
     proc = subprocess.Popen(

@@ -9,11 +9,14 @@ from datetime import datetime
 def say_duration(seconds: float, *, round_up: bool = True) -> str:
     """A length of time read naturally: "2분 10초", "1시간 30분", "45초".
 
-    Seconds are dropped from an hour or more ("1시간 5분"). With ``round_up``
-    a fraction counts as a whole second, so a running timer never says "0초".
+    Seconds are not read from an hour on ("1시간 5분"). With ``round_up`` a
+    fraction counts as a whole second (and from an hour on, leftover seconds as
+    a whole minute), so a running timer never says "0초" or less than is left.
     """
     total = math.ceil(seconds - 1e-6) if round_up else math.floor(seconds + 1e-6)
     total = max(0, int(total))
+    if total >= 3600 and total % 60:  # seconds are not read out past an hour: nearest minute
+        total = (total + 30) // 60 * 60 if round_up else total // 60 * 60
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     parts = []
