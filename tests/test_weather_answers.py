@@ -218,7 +218,7 @@ def test_http_proxy_from_the_environment_is_used(make_assistant, server, monkeyp
 
 def test_a_fuzzy_geocoder_match_is_a_suggestion_not_a_guess(ask, server):
     text = ask("고잔도 날씨 어때?").reply.text
-    assert text.startswith("죄송해요, '고잔도'이(가) 어느 지역인지 찾지 못했어요.")
+    assert text.startswith("죄송해요, '고잔도'가 어느 지역인지 찾지 못했어요.")
     assert "경기 안산시 단원구 고잔동" in text
     assert server.hits("/v1/forecast") == []
 

@@ -53,6 +53,26 @@ class FetchError(Exception):
             return self.status is not None and (self.status >= 500 or self.status == 429)
         return self.kind == "bad_response" and self.detail.startswith("truncated")
 
+    def because(self) -> str:
+        """The failure as a Korean "because" clause ("날씨 서버에 연결하지 못해서")."""
+        if self.kind == "dns":
+            return "날씨 서버 주소를 찾지 못해서"
+        if self.kind == "connect":
+            return "날씨 서버에 연결하지 못해서"
+        if self.kind == "timeout":
+            return "날씨 서버가 제때 응답하지 않아서"
+        if (
+            self.kind == "http"
+            and self.status is not None
+            and (self.status >= 500 or self.status == 429)
+        ):
+            return f"날씨 서버에 문제가 생겨서(HTTP {self.status})"
+        if self.kind == "http":
+            return f"날씨 서버가 요청을 받아 주지 않아서(HTTP {self.status})"
+        if self.kind == "config":
+            return "날씨 서버 주소 설정이 잘못돼서"
+        return "날씨 서버의 응답이 깨져 있어서"
+
     def korean(self) -> str:
         """What went wrong, in plain Korean, for the user."""
         if self.kind == "dns":

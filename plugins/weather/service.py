@@ -169,12 +169,13 @@ class WeatherService:
         if hints:
             inside = [p for p in pool if all(places.region_matches(h, p.admin) for h in hints)]
             if not inside:
+                region = " ".join(hints)
                 elsewhere = ", ".join(place_label(p) for p in pool[:3])
                 msg = (
-                    f"죄송해요, '{' '.join(hints)}'에서 '{name}'이(가) 어느 지역인지 찾지 못했어요."
+                    f"죄송해요, {region}에서는 '{name}'{_particle(name, '을', '를')} 찾지 못했어요."
                 )
                 if elsewhere:
-                    msg += f" 비슷한 곳으로 {elsewhere}이(가) 있어요."
+                    msg += f" 다른 지역에 있는 {name}: {elsewhere}."
                 return Resolved(None, msg)
             pool = inside
         if not pool:
@@ -225,7 +226,7 @@ class WeatherService:
         except FetchError as exc:
             log.warning("forecast for %s failed: %s", place.name, exc)
             if cached_forecast is not None and age is not None and 0 <= age <= self.stale_seconds:
-                note = f"({exc.korean().rstrip('.')}. 그래서 {_age_words(age)} 전에 받아 둔 정보로 답했어요.)"
+                note = f"다만 {exc.because()} {_age_words(age)} 전에 받아 둔 정보로 답했어요."
                 return cached_forecast, note, "stale"
             return None, exc.korean(), "error"
         self.cache.put(key, now, fresh.as_json())
@@ -272,8 +273,13 @@ def _has_hangul(text: str) -> bool:
     return any("가" <= ch <= "힣" for ch in text)
 
 
+def _particle(word: str, with_final: str, without_final: str) -> str:
+    """Just the particle ``word`` takes ("이" after 동, "가" after 수언 -> "이")."""
+    return answer.josa(word, with_final, without_final)[len(word) :]
+
+
 def unknown_place_message(text: str, found: list[str] | tuple[str, ...] = ()) -> str:
-    msg = f"죄송해요, '{text}'이(가) 어느 지역인지 찾지 못했어요."
+    msg = f"죄송해요, '{text}'{_particle(text, '이', '가')} 어느 지역인지 찾지 못했어요."
     close = [*found, *(n for n in places.suggestions(text) if n not in found)][:3]
     if close:
         msg += f" 혹시 {', '.join(close)} 중 하나를 말씀하신 건가요?"
