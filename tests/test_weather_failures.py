@@ -228,3 +228,13 @@ def test_a_registered_provider_replaces_open_meteo(make_assistant, monkeypatch):
     text = assistant.respond("테스트동 더워?").reply.text
     assert text.startswith("네, 지금 부산 테스트구 테스트동은 아주 더워요.")
     assert assistant.respond("서울 날씨 어때?").reply.data["provider"] == "fixed"
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://127.0.0.1/v1/forecast", "http://127.0.0.1:notaport/x", "nonsense"]
+)
+def test_a_bad_url_setting_is_named(make_assistant, url):
+    assistant = make_assistant({"plugins": {"weather": {"forecast_url": url}}}, clock=Clock())
+    text = assistant.respond("서울 날씨 어때?").reply.text
+    assert "날씨 서버 주소 설정이 잘못됐어요" in text
+    no_failures(assistant)

@@ -146,13 +146,16 @@ class HttpClient:
 
     def _once(self, full: str) -> Any:
         s = self.settings
-        parts = urlsplit(full)
+        try:
+            parts = urlsplit(full)
+            port = parts.port
+        except ValueError as exc:  # "http://host:abc"
+            raise FetchError("config", full.split("?")[0]) from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("config", full)
+            raise FetchError("config", full.split("?")[0])
         remaining = self.deadline.remaining()
         if remaining <= 0.05:
             raise FetchError("timeout", "no time left for this answer")
-        port = parts.port
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
