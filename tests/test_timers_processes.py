@@ -110,14 +110,16 @@ def test_timer_survives_kill_right_after_the_reply(home):
     assert '"duration": 300.0' in listing.stdout and '"state": "running"' in listing.stdout
 
 
-def test_timers_command_when_the_database_is_locked(run_cli, home):
+def test_timers_command_when_the_database_is_locked(run_cli, home, tmp_path):
     home.mkdir(parents=True, exist_ok=True)
+    config = tmp_path / "fast-lock.yaml"
+    config.write_text("plugins:\n  timers:\n    lock_timeout_seconds: 0.2\n", encoding="utf-8")
     locker = sqlite3.connect(home / "timers.db", isolation_level=None)
     locker.execute("PRAGMA locking_mode=EXCLUSIVE")
     locker.execute("CREATE TABLE other (x)")
     locker.execute("BEGIN EXCLUSIVE")
     try:
-        result = run_cli("timers", "--json")
+        result = run_cli("--config", str(config), "timers", "--json")
     finally:
         locker.close()
     assert result.returncode == 1

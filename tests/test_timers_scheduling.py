@@ -410,7 +410,7 @@ def test_cancelled_elsewhere_does_not_fire(make_assistant):
     say(irang, "2초 타이머")
     other = make_assistant()
     assert say(other, "타이머 취소").text == "2초 타이머를 취소했어요."
-    time.sleep(2.8)
+    time.sleep(2.5)
     assert inbox.items == []
 
 
