@@ -103,7 +103,7 @@ class TimerService:
 
     def close(self) -> None:
         self.stop_scheduler()
-        with self._open_lock:
+        with self._sync_lock, self._open_lock:  # let a poll in progress finish first
             if self._store is not None:
                 self._store.close()
                 self._store = None
@@ -168,6 +168,8 @@ class TimerService:
 
     def _fire_one(self, timer_id: int) -> None:
         """Date-job target: fire one timer if it is (still) due."""
+        if self._scheduler is None:  # shutting down
+            return
         try:
             now = self.now()
             row = self.store.get(timer_id)
@@ -256,6 +258,8 @@ class TimerService:
             self._sync_locked()
 
     def _sync_locked(self) -> None:
+        if self._scheduler is None:  # shutting down
+            return
         try:
             store = self.store
             version = store.data_version()
