@@ -16,7 +16,7 @@ SET = r"(?: (?:좀 )?(?:맞춰|설정|시작|켜|걸어|돌려|등록|예약|부
 OBJ = r"(?:을|를)?"
 ALL = r"(?:모든|모두|전부|다|싹 ?다|몽땅)"
 NOUN = r"(?:타이머|알람|알림|모닝콜)"
-AFTER = r"(?:뒤|후|있다가|이따가|지나면|지나서)(?:에)?"
+AFTER = r"(?:뒤|후|있다가|있다|이따가|지나면|지나서)(?:에)?"
 TELL = r"(?:알려|알림|알람|깨워|불러|말해)"
 MESSAGE = r"(?:{name} ?(?:라고|하라고|이라고) )?"
 # "라면 3분 타이머": the name may not itself be a duration ("15분 타이머" has no name).
@@ -28,17 +28,29 @@ NOT_A_DURATION = rf"^(?!(?:{DURATION_RE}) ?(?:짜리 )?타이머)"
 NO_CLOCK_TIME = r"^(?!.*?(?:[0-9영일이삼사오육칠팔구십한두세네섯곱덟홉열] ?(?:시|분|초)|정오|자정))"
 
 TIMER_START = [
-    rf"{{duration}} (?:짜리 )?타이머{OBJ}{SET}",
+    rf"{{duration}}(?:만)? (?:짜리 )?(?:타이머|카운트 ?다운){OBJ}{SET}",
     rf"{{name}} 타이머{OBJ} {{duration}}(?:으로|로)?{SET}",
     rf"{{duration}} ?짜리 {{name}} 타이머{OBJ}{SET}",
     rf"{NOT_A_DURATION}{{name}} {{duration}} (?:짜리 )?타이머{OBJ}{SET}",
-    rf"^타이머{OBJ} {{duration}}(?:으로|로)?{SET}",
+    rf"^타이머{OBJ} {{duration}}(?:만|으로|로|짜리)?{SET}",
+    r"^{duration}(?:만)? (?:재|세|카운트)(?= ?(?:어|줘|줄래|봐|$))",
     rf"{{duration}} {AFTER} {MESSAGE}{TELL}{SET}",
     rf"^{{duration}} (?:짜리 )?(?:알람|알림){OBJ}{SET}",
     # no length given: the handler asks for it
     rf"^타이머{OBJ} (?:좀 )?(?:맞춰|설정|시작|켜|걸어|만들어)(?: ?(?:해|놔|둬))?",
 ]
-TIMER_START_KEYWORDS = ["타이머", "알려", "알림", "알람", "깨워", "불러", "말해"]
+TIMER_START_KEYWORDS = [
+    "타이머",
+    "알려",
+    "알림",
+    "알람",
+    "깨워",
+    "불러",
+    "말해",
+    "카운트",
+    "재",
+    "세",
+]
 TIMER_START_EXAMPLES = [
     "5분 타이머 맞춰줘",
     "10분 뒤에 알려줘",
