@@ -254,8 +254,8 @@ def test_now_rain_question_answers_about_now_and_mentions_later(ask, server):
 
 
 def test_days_it_cannot_answer_are_said_plainly(ask, server):
-    assert ask("이번 주 날씨 어때?").reply.text.startswith(
-        "죄송해요, 이번 주 날씨는 아직 알려드릴 수 없어요."
+    assert ask("글피 날씨 어때?").reply.text.startswith(
+        "죄송해요, 글피 날씨는 아직 알려드릴 수 없어요."
     )
     assert ask("어제 날씨 어때?").reply.text.startswith("죄송해요, 지난 날씨는 알려드릴 수 없어요.")
     assert server.requests == []
@@ -275,3 +275,41 @@ def test_old_forecasts_are_pruned_but_geocoding_is_kept(make_assistant, server, 
     assert [k.split("|")[0] for k in keys] == ["fc", "geo"]
     assistant.respond("인천 고잔동 날씨 어때?")
     assert len(server.hits("/v1/search")) == 1
+
+
+@pytest.fixture
+def ask_on_wednesday(make_assistant):
+    """Like ``ask`` but on Wednesday 2026-11-25, with the server's forecast starting that day."""
+    wednesday = NOW.replace(day=25)
+    with OpenMeteoServer(today=wednesday.date()) as server:
+        assistant = make_assistant(server.overrides(), clock=Clock(wednesday))
+        yield assistant.respond, server
+
+
+def test_weekend_question_lists_saturday_and_sunday(ask_on_wednesday):
+    ask, server = ask_on_wednesday
+    server.scenario.days[4] = DayScenario(code=63, tmin=4, tmax=10, pop=80, rain_mm=8.0)  # Sunday
+    turn = ask("이번 주말에 비 와?")
+    text = turn.reply.text
+    assert text.startswith("네, 이번 주말 서울에는 일요일에 비 소식이 있어요.")
+    assert "토요일(11/28)" in text and "일요일(11/29) 비" in text
+    assert [row[0] for row in turn.reply.table.rows] == ["토요일(11/28)", "일요일(11/29)"]
+    assert turn.reply.data["days"] == [3, 4]
+
+
+def test_a_weekday_is_its_next_occurrence(ask_on_wednesday):
+    ask, server = ask_on_wednesday
+    server.scenario.days[3] = DayScenario(code=0, tmin=-3, tmax=4)  # Saturday
+    text = ask("토요일 날씨 어때?").reply.text
+    assert text.startswith("토요일(11/28) 서울은 맑고 기온은 최저 -3도, 최고 4도예요.")
+    assert ask("금요일에 우산 챙겨야 돼?").reply.text.startswith("아니요, 모레(금요일) 서울에는")
+
+
+def test_this_week_runs_to_sunday_and_next_week_says_where_the_forecast_ends(ask_on_wednesday):
+    ask, server = ask_on_wednesday
+    turn = ask("이번 주 날씨 어때?")
+    assert len(turn.reply.table.rows) == 5  # Wednesday to Sunday
+    text = ask("다음 주 날씨 알려줘").reply.text
+    assert "(화요일까지만 예보가 있어요.)" in text
+    text = ask("다음 주 토요일 날씨 알려줘").reply.text
+    assert text.startswith("죄송해요, 다음 주 토요일 날씨는 아직 예보가 없어요.")

@@ -46,9 +46,7 @@ class CurrentScenario:
 @dataclass
 class Scenario:
     current: CurrentScenario = field(default_factory=CurrentScenario)
-    days: list[DayScenario] = field(
-        default_factory=lambda: [DayScenario(), DayScenario(), DayScenario()]
-    )
+    days: list[DayScenario] = field(default_factory=lambda: [DayScenario() for _ in range(7)])
 
 
 GEO_RESULTS = {

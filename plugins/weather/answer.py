@@ -9,11 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from assistant.types import Table
+
 from . import codes
 from .providers import Current, Day, Forecast, Hour
 
 DAY_OFFSETS = {"today": 0, "tomorrow": 1, "day_after_tomorrow": 2}
 DAY_WORDS = {"today": "오늘", "tomorrow": "내일", "day_after_tomorrow": "모레"}
+_DAY_BY_OFFSET = {v: k for k, v in DAY_OFFSETS.items()}
+WEEKDAYS = "월화수목금토일"
+
+
+def weekday_words(d: date) -> str:
+    """ "토요일(11/28)"."""
+    return f"{WEEKDAYS[d.weekday()]}요일({d.month}/{d.day})"
 
 
 def josa(word: str, with_final: str, without_final: str) -> str:
@@ -234,16 +243,23 @@ def compose(
     now: datetime,
     part: str | None = None,
     now_asked: bool = False,
+    offset: int | None = None,
 ) -> str:
-    """The Korean answer for one question (see the module docstring)."""
-    units = Units(
-        **{k: v for k, v in forecast.units.items() if k in ("temperature", "wind", "precipitation")}
-    )
+    """The Korean answer for one question (see the module docstring).
+
+    ``offset`` (days from today) replaces ``day`` for days named by weekday.
+    """
+    units = _units(forecast)
     now_local = local_now(forecast, now)
-    offset = DAY_OFFSETS.get(day or "today", 0)
+    if offset is None:
+        offset = DAY_OFFSETS.get(day or "today", 0)
+        day_word = DAY_WORDS.get(day or "today", "오늘")
+    else:
+        named = now_local.date() + timedelta(days=offset)
+        near = DAY_WORDS.get(_DAY_BY_OFFSET.get(offset, ""), "")
+        day_word = f"{near}({WEEKDAYS[named.weekday()]}요일)" if near else weekday_words(named)
     today = offset == 0
     target = now_local.date() + timedelta(days=offset)
-    day_word = DAY_WORDS.get(day or "today", "오늘")
     forecast_day = find_day(forecast, target)
     if forecast_day is None:
         return f"죄송해요, {place}의 {day_word} 예보를 받지 못했어요. 잠시 후 다시 물어봐 주세요."
@@ -506,3 +522,128 @@ def _temperature_answer(q: Question) -> str:
     if q.part and _hours_range(q):
         return f"{q.when} {q.place}의 기온은 {_hours_range(q)}예요."
     return f"{q.day_word} {q.place}의 기온은 {_day_range(q)}예요."
+
+
+# --- several days ("주말", "이번 주") --------------------------------------------------
+
+
+def _units(forecast: Forecast) -> Units:
+    return Units(
+        **{k: v for k, v in forecast.units.items() if k in ("temperature", "wind", "precipitation")}
+    )
+
+
+def _day_level(d: Day) -> str:
+    """ "likely" | "maybe" | "no" for a whole day from its daily figures."""
+    p = d.precipitation_probability_max or 0
+    a = d.precipitation_sum or 0
+    wet = codes.is_wet(d.weather_code)
+    if p >= 60 or a >= 1.0 or (wet and p >= 40):
+        return "likely"
+    if p >= 30 or a >= 0.1 or wet:
+        return "maybe"
+    return "no"
+
+
+def _feels(d: Day) -> float | None:
+    low = d.apparent_min if d.apparent_min is not None else d.temperature_min
+    high = d.apparent_max if d.apparent_max is not None else d.temperature_max
+    if low is None or high is None:
+        return low if high is None else high
+    return (low + high) / 2
+
+
+def compose_range(
+    forecast: Forecast,
+    place: str,
+    *,
+    offsets: list[int],
+    label: str,
+    ask: str | None,
+    now: datetime,
+) -> tuple[str, Table | None]:
+    """The answer for several days (``offsets`` from today), with a table of the days."""
+    units = _units(forecast)
+    today = local_now(forecast, now).date()
+    days: list[tuple[str, Day]] = []
+    for offset in offsets:
+        d = find_day(forecast, today + timedelta(days=offset))
+        if d is not None:
+            days.append((weekday_words(today + timedelta(days=offset)), d))
+    if not days:
+        return f"죄송해요, {label} {place} 날씨는 아직 예보가 없어요.", None
+    sentences: list[str] = []
+    if len(days) < len(offsets):
+        sentences.append(f"({days[-1][0].split('(')[0]}까지만 예보가 있어요.)")
+    likely = [name.split("(")[0] for name, d in days if _day_level(d) == "likely"]
+    maybe = [name.split("(")[0] for name, d in days if _day_level(d) == "maybe"]
+    snowy = any(codes.is_snow(d.weather_code) or (d.snowfall_sum or 0) > 0 for _, d in days)
+    kind = (
+        "눈"
+        if ask == "snow" or (snowy and not any(codes.is_rain(d.weather_code) for _, d in days))
+        else "비"
+    )
+    if ask in ("rain", "snow", "umbrella"):
+        if likely:
+            head = f"네, {label} {place}에는 {', '.join(likely)}에 {kind} 소식이 있어요."
+            if ask == "umbrella":
+                head += " 우산을 챙기세요."
+        elif maybe:
+            subject = "비가" if kind == "비" else "눈이"
+            head = f"{label} {place}에는 {', '.join(maybe)}에 {subject} 올 수도 있어요."
+        else:
+            head = f"아니요, {label} {place}에는 {kind} 소식이 없어요."
+        sentences.insert(0, head)
+    elif ask in ("cold", "hot"):
+        feels = [(name.split("(")[0], _feels(d)) for name, d in days]
+        known = [(name, value) for name, value in feels if value is not None]
+        if known:
+            subject = f"{label} {josa(place, '은', '는')}"
+            if ask == "cold":
+                name, value = min(known, key=lambda kv: kv[1])
+                c = units.celsius(value)
+                if c <= 5:
+                    head = f"네, {subject} 추워요. {name}이 가장 추워요."
+                elif c <= 12:
+                    head = f"{subject} 조금 쌀쌀해요. {name}이 가장 쌀쌀해요."
+                else:
+                    head = f"아니요, {subject} 춥지 않아요."
+            else:
+                name, value = max(known, key=lambda kv: kv[1])
+                c = units.celsius(value)
+                if c >= 28:
+                    head = f"네, {subject} 더워요. {name}이 가장 더워요."
+                elif c >= 23:
+                    head = f"{subject} 조금 따뜻한 편이에요."
+                else:
+                    head = f"아니요, {subject} 덥지 않아요."
+            sentences.insert(0, head)
+    else:
+        sentences.insert(0, f"{label} {place} 날씨예요.")
+    for name, d in days:
+        sky = codes.describe(d.weather_code) or "날씨 정보 없음"
+        line = (
+            f"{name} {sky}, 최저 {units.degrees(d.temperature_min)}, "
+            f"최고 {units.degrees(d.temperature_max)}"
+        )
+        if d.precipitation_probability_max is not None:
+            line += f", 강수 확률 {number(d.precipitation_probability_max)}%"
+        sentences.append(line + ".")
+    if ask not in ("rain", "snow", "umbrella") and likely:
+        sentences.append(f"{', '.join(likely)}에는 우산을 챙기세요.")
+    table = Table(
+        columns=("날짜", "날씨", "최저", "최고", "강수 확률"),
+        rows=[
+            (
+                name,
+                codes.describe(d.weather_code) or "-",
+                units.degrees(d.temperature_min),
+                units.degrees(d.temperature_max),
+                "-"
+                if d.precipitation_probability_max is None
+                else f"{number(d.precipitation_probability_max)}%",
+            )
+            for name, d in days
+        ],
+    )
+    return " ".join(sentences), table

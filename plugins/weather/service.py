@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assistant.app import App
@@ -21,13 +22,14 @@ from .cache import WeatherCache
 from .http import FetchError, HttpClient, HttpSettings
 from .places import Place
 from .providers import Forecast, WeatherProvider, available_providers, make_provider
+from .understand import WEEKDAY_NAMES
 
 log = logging.getLogger("assistant.weather")
 
 MAX_PLACE_CHARS = 40
 _PLACE_CHARS = re.compile(r"^[가-힣A-Za-z][가-힣A-Za-z0-9 .\-]*$")
 GEOCODE_COUNT = 10
-FORECAST_DAYS = 3
+FORECAST_DAYS = 7  # today + 6: enough for 이번 주, 주말 and weekday names
 
 
 @dataclass
@@ -110,6 +112,8 @@ class WeatherService:
                 f"죄송해요, {label} 날씨를 가져오지 못했어요. {note}",
                 data={"error": "forecast", "place": label},
             )
+        if slots.get("days") and not slots.get("day"):
+            return self._several_days(forecast, label, slots, note, source, place)
         try:
             text = answer.compose(
                 forecast,
@@ -135,6 +139,55 @@ class WeatherService:
             "provider": self.provider_name,
         }
         return Reply(text, data=data)
+
+    def _several_days(
+        self,
+        forecast: Forecast,
+        label: str,
+        slots: Mapping[str, Any],
+        note: str,
+        source: str,
+        place: Place,
+    ) -> Reply:
+        """Answers for "주말", "이번 주", "토요일" …: a day by weekday or a span of days."""
+        offsets, span = day_offsets(
+            str(slots["days"]), bool(slots.get("next_week")), self.app.now().date()
+        )
+        last = FORECAST_DAYS - 1
+        data = {"place": label, "source": source, "provider": self.provider_name}
+        if not any(0 <= o <= last for o in offsets):
+            return Reply(
+                f"죄송해요, {span} 날씨는 아직 예보가 없어요. 오늘부터 {last}일 뒤까지만 알려드릴 수 있어요.",
+                data=data,
+            )
+        offsets = [o for o in offsets if o >= 0]  # days past the forecast are said by the answer
+        try:
+            if len(offsets) == 1 and not str(slots["days"]).endswith("week"):
+                text = answer.compose(
+                    forecast,
+                    label,
+                    day=None,
+                    ask=slots.get("ask"),
+                    now=self.app.now(),
+                    part=slots.get("part"),
+                    offset=offsets[0],
+                )
+                table = None
+            else:
+                text, table = answer.compose_range(
+                    forecast,
+                    label,
+                    offsets=offsets,
+                    label=span,
+                    ask=slots.get("ask"),
+                    now=self.app.now(),
+                )
+        except Exception as exc:  # a provider's odd data must never crash the turn
+            log.exception("could not compose a weather answer for %s", label)
+            return Reply(f"죄송해요, {label} 날씨 정보를 해석하지 못했어요 ({type(exc).__name__}).")
+        if note:
+            text += " " + note
+        return Reply(text, table=table, data={**data, "days": offsets})
 
     # -- places ------------------------------------------------------------------------
 
@@ -235,6 +288,28 @@ class WeatherService:
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def day_offsets(days: str, next_week: bool, today: date) -> tuple[list[int], str]:
+    """Days from ``today`` meant by a ``days`` slot, and how to call them.
+
+    "weekend" -> the coming Saturday and Sunday (today's, at the weekend),
+    "this_week" -> today to Sunday, "next_week" -> next Monday to Sunday, a
+    weekday -> its next occurrence (today included), or in next week.
+    """
+    wd = today.weekday()  # Monday 0 … Sunday 6
+    if days == "weekend":
+        if next_week:
+            return [12 - wd, 13 - wd], "다음 주말"
+        return ([0] if wd == 6 else [5 - wd, 6 - wd]), "이번 주말"
+    if days == "this_week":
+        return list(range(0, 7 - wd)), "이번 주"
+    if days == "next_week":
+        return list(range(7 - wd, 14 - wd)), "다음 주"
+    target = WEEKDAY_NAMES.index(days) if days in WEEKDAY_NAMES else wd
+    offset = 7 - wd + target if next_week else (target - wd) % 7
+    name = "월화수목금토일"[target] + "요일"
+    return [offset], f"다음 주 {name}" if next_week else name
 
 
 def check_place_text(text: str) -> str | None:

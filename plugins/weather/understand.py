@@ -8,7 +8,9 @@ Used as the ``match`` rule of the ``weather.get`` intent. Slots:
 - ``part``: "dawn" | "morning" | "afternoon" | "evening" when a part of the day was named
 - ``ask``: the kind of question: "rain" | "snow" | "umbrella" | "cold" | "hot" | "temperature";
   absent = a general weather question
-- ``day_unsupported``: a day word we can't answer ("주말", "어제")
+- ``days``: "weekend" | "this_week" | "next_week" | "monday" … "sunday" (with
+  ``next_week: True`` for "다음 주 토요일"): days beyond 오늘/내일/모레
+- ``day_unsupported``: a day word we can't answer ("어제", "글피")
 
 Design: an utterance is weather only when it *ends* in a weather question or
 request ("… 날씨 어때", "… 비 와", "우산 챙겨야 돼", "… 몇 도야"). Statements
@@ -169,11 +171,18 @@ INDOOR = {
     "보일러",
     "에어컨",
 }
-UNSUPPORTED_DAY = re.compile(
-    r"^(?:주말|이번주|다음주|이번주말|다음주말|글피|[월화수목금토일]요일|다음달|이번달|어제|그제|그저께|작년|내년)$"
+UNSUPPORTED_DAY = re.compile(r"^(?:글피|다음달|이번달|어제|그제|그저께|작년|내년|지난주|지난주말)$")
+#: Days of a week: "토요일", "다음주토요일", "주말", "이번주말", "이번주", "다음주".
+WEEK = re.compile(
+    r"^(?:(?P<which>이번|다음)주)?(?P<weekday>[월화수목금토일])요일$"
+    r"|^(?P<which_end>이번|다음)?주말$"
+    r"|^(?P<week>이번|다음)주$"
 )
-#: Day expressions written in two words: "내일 모레" -> "내일모레", "이번 주" -> "이번주".
-_JOIN_DAYS = re.compile(r"(내일|낼|이번|다음|지난)\s+(모레|주말|주)(?=\s|$|[은는에도])")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: Day expressions written in two words: "내일 모레" -> "내일모레", "이번 주" -> "이번주",
+#: "다음 주 토요일" -> "다음주토요일".
+_JOIN_DAYS = re.compile(r"(내일|낼)\s+(모레)(?=\s|$|[은는에도])")
+_JOIN_WEEK = re.compile(r"(이번|다음|지난)\s*주\s*(말|[월화수목금토일]요일)?(?=\s|$|[은는에도엔])")
 #: Word endings of clause material before the question ("… 덥던데 내일 날씨 어때").
 _CLAUSE_END = re.compile(
     r"(?:데|다|지만|니까|어서|아서|해서|워서|라서|하고|되고|있고|없고|는데|면서)$"
@@ -322,6 +331,9 @@ def _slots(
     placeish_only: bool = False,
 ) -> dict[str, Any] | None:
     pre = _JOIN_DAYS.sub(lambda m: m.group(1) + m.group(2), pre)
+    pre = _JOIN_WEEK.sub(lambda m: m.group(1) + "주" + (m.group(2) or ""), pre).replace(
+        "주주말", "주말"
+    )
     words = pre.split()
     slots: dict[str, Any] = {}
     place: list[str] = []
@@ -349,6 +361,9 @@ def _slots(
             context = True
         elif kind == "now":
             slots["now"] = True
+            context = True
+        elif kind == "week":
+            slots.update(_week_slots(word))
             context = True
         elif kind == "unsupported_day":
             slots.setdefault("day_unsupported", word)
@@ -389,6 +404,8 @@ def _classify(word: str) -> str:
         return "now"
     if UNSUPPORTED_DAY.match(word):
         return "unsupported_day"
+    if WEEK.match(word):
+        return "week"
     if word in PART_OF_DAY:
         return "part"
     if word in FILLERS:
@@ -400,6 +417,23 @@ def _classify(word: str) -> str:
     if word in INDOOR:
         return "indoor"
     return "place"
+
+
+def _week_slots(word: str) -> dict[str, Any]:
+    """ "다음주토요일" -> {"days": "saturday", "next_week": True}; "주말" -> {"days": "weekend"}."""
+    m = WEEK.match(word)
+    assert m is not None
+    if m.group("week"):
+        return {"days": "this_week" if m.group("week") == "이번" else "next_week"}
+    if m.group("weekday"):
+        slots: dict[str, Any] = {"days": WEEKDAY_NAMES["월화수목금토일".index(m.group("weekday"))]}
+        which = m.group("which")
+    else:
+        slots = {"days": "weekend"}
+        which = m.group("which_end")
+    if which == "다음":
+        slots["next_week"] = True
+    return slots
 
 
 def _split_day_part(word: str) -> tuple[str, str] | None:
