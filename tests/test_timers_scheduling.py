@@ -476,6 +476,18 @@ def test_corrupt_database_is_kept_aside_and_the_user_is_told(make_assistant, hom
     assert len(active(irang)) == 1
 
 
+def test_database_broken_while_running_gets_a_clear_answer_then_recovers(irang, home):
+    say(irang, "5분 타이머")
+    other = sqlite3.connect(home / "timers.db", isolation_level=None)
+    other.execute("DROP TABLE timers")
+    other.close()
+    turn = irang.respond("타이머 얼마나 남았어")
+    assert turn.plugin == "timers"
+    assert "timers.db" in turn.reply.text and "잠시 후 다시" in turn.reply.text
+    assert "맞췄어요" in say(irang, "3분 타이머").text  # reconnected, table created again
+    assert [r.duration for r in active(irang)] == [180]
+
+
 def test_slash_command_lists_timers(irang):
     say(irang, "라면 타이머 3분")
     say(irang, "계란 타이머 10분")

@@ -28,7 +28,7 @@ from assistant.types import Reply, Request, Table
 from . import speech
 from .phrases import SUBTRACT
 from .service import TimerService, service_for
-from .store import TimerRow
+from .store import StoreBroken, TimerRow
 
 log = logging.getLogger("assistant.timers")
 
@@ -45,6 +45,8 @@ def guarded(handler: Callable[[Request, TimerService], Reply | str]) -> Handler:
             result = handler(request, service)
         except StoreError as exc:
             log.warning("timers: %s", exc)
+            if isinstance(exc, StoreBroken):
+                service.reopen()  # the next request reconnects (a corrupt file is moved aside)
             result = Reply(str(exc), data={"error": "store"})
         reply = result if isinstance(result, Reply) else Reply(result)
         notice = service.take_notice()

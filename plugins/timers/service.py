@@ -25,7 +25,7 @@ from assistant.store import StoreError
 from assistant.types import Notification
 
 from . import speech
-from .store import FILE_NAME, TimerRow, TimerStore
+from .store import FILE_NAME, StoreBroken, TimerRow, TimerStore
 
 if TYPE_CHECKING:
     from assistant.app import App
@@ -100,6 +100,15 @@ class TimerService:
         """A one-time message for the user (the database was moved aside), or None."""
         notice, self._notice = self._notice, None
         return notice
+
+    def reopen(self) -> None:
+        """Drop the connection after a failure; the next use connects afresh."""
+        with self._open_lock:
+            if self._store is not None:
+                with contextlib.suppress(Exception):
+                    self._store.close()
+                self._store = None
+        self._seen_version = None
 
     def close(self) -> None:
         self.stop_scheduler()
@@ -269,6 +278,8 @@ class TimerService:
             self.fire_due()
         except StoreError as exc:
             log.warning("timers poll skipped: %s", exc)
+            if isinstance(exc, StoreBroken):
+                self.reopen()
         except Exception:
             log.exception("timers poll failed")
 

@@ -12,6 +12,7 @@ States: ``running`` -> ``fired`` (claimed by exactly one process when due),
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -67,9 +68,23 @@ class TimerRow:
 _COLUMNS = "id, kind, name, duration, created_at, ends_at, remaining, state, fired_at"
 
 
-def _locked(exc: sqlite3.OperationalError) -> bool:
+def _locked(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+class StoreBroken(StoreError):
+    """timers.db failed in a way a retry won't fix; the service reopens it next time."""
+
+
+def _store_error(exc: sqlite3.DatabaseError) -> StoreError:
+    """A Korean StoreError for a sqlite error (details go to the log)."""
+    if _locked(exc):
+        return StoreError(LOCKED_MESSAGE)
+    log.error("timers.db failed: %s", exc)
+    return StoreBroken(
+        f"타이머 저장 파일(timers.db)을 읽거나 쓰지 못했어요 ({exc}). 잠시 후 다시 말씀해 주세요."
+    )
 
 
 LOCKED_MESSAGE = "타이머 저장 파일(timers.db)을 다른 프로그램이 쓰고 있어서 지금은 바꿀 수 없어요. 잠시 후 다시 말씀해 주세요."
@@ -89,35 +104,33 @@ class TimerStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT); lock errors -> StoreError."""
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT); sqlite errors -> StoreError."""
         with self._lock:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if _locked(exc):
-                    raise StoreError(LOCKED_MESSAGE) from exc
-                raise
+            except sqlite3.DatabaseError as exc:
+                raise _store_error(exc) from exc
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.DatabaseError):
+                    raise _store_error(exc) from exc
                 raise
             try:
                 self.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                self.conn.execute("ROLLBACK")
-                if _locked(exc):
-                    raise StoreError(LOCKED_MESSAGE) from exc
-                raise
+            except sqlite3.DatabaseError as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise _store_error(exc) from exc
 
     def _read(self, sql: str, args: tuple = ()) -> list[TimerRow]:
         with self._lock:
             try:
                 rows = self.conn.execute(sql, args).fetchall()
-            except sqlite3.OperationalError as exc:
-                if _locked(exc):
-                    raise StoreError(LOCKED_MESSAGE) from exc
-                raise
+            except sqlite3.DatabaseError as exc:
+                raise _store_error(exc) from exc
         return [TimerRow(*r) for r in rows]
 
     # -- reading ---------------------------------------------------------------
