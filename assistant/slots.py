@@ -3,8 +3,10 @@
 Each slot type has a regex (used inside intent patterns as ``{duration}`` etc.)
 and a parser from the matched span to a value:
 
-- ``duration``: integer seconds ("한 시간 반" -> 5400, "2분 30초" -> 150, "-5분" -> -300)
-- ``time``: 24h "HH:MM" ("오후 3시" -> "15:00", "저녁 6시 반" -> "18:30")
+- ``duration``: integer seconds ("한 시간 반" -> 5400, "2분 30초" -> 150, "1.5시간" -> 5400,
+  "-5분" -> -300, "0분" -> 0: handlers decide what is allowed)
+- ``time``: 24h "HH:MM" ("오후 3시" -> "15:00", "저녁 6시 반" -> "18:30", "밤 12시" -> "00:00";
+  a bare "7시" gives "07:00" and :func:`time_is_ambiguous` says it could be 19:00)
 - ``day``: "today" | "tomorrow" | "day_after_tomorrow"
 - ``place``: the place as said, particles removed ("인천 고잔동은" -> "인천 고잔동")
 - ``number``: an integer (Arabic, Sino-Korean or native Korean numerals)

@@ -264,6 +264,9 @@ def test_add_and_take_time(irang, clock):
         (seoul(10, 0), "내일 7시 알람", seoul(7, 0, day=23)),
         (seoul(10, 0), "내일 알람 7시로 맞춰줘", seoul(7, 0, day=23)),
         (seoul(10, 0), "모레 아침 6시 반에 깨워줘", seoul(6, 30, day=24)),
+        (seoul(10, 0), "12시에 깨워줘", seoul(12, 0)),  # bare 12: noon or midnight, the next one
+        (seoul(13, 0), "12시에 깨워줘", seoul(0, 0, day=23)),
+        (seoul(13, 0), "7시 반에 알람", seoul(19, 30)),
     ],
 )
 def test_alarm_rings_at_the_next_such_time(make_assistant, now, text, rings):

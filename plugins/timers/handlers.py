@@ -396,9 +396,7 @@ def next_alarm_time(
     """
     now = service.app.now()
     hour, minute = (int(x) for x in hhmm.split(":"))
-    hours = [hour, hour + 12] if ambiguous and hour < 12 else [hour]
-    if ambiguous and hour == 0:  # "12시": noon or midnight
-        hours = [0, 12]
+    hours = [hour % 12, hour % 12 + 12] if ambiguous else [hour]  # "12시": midnight or noon
     offsets = {"today": [0], "tomorrow": [1], "day_after_tomorrow": [2]}.get(day or "", [0, 1])
     candidates = []
     for offset in offsets:
