@@ -136,3 +136,47 @@ def test_single_process_cli_uses_config_defaults_and_korean_errors(
     assert resume.returncode == 1
     assert "오류: 이어서 학습할 체크포인트가 없어요" in resume.stderr
     assert "Traceback" not in resume.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_a_real_cli_process_then_resume(tmp_path: Path, home: Path) -> None:
+    import signal
+    import time
+
+    config, data = _setup(tmp_path)
+    out = tmp_path / "out"
+    base = [sys.executable, "-m", "assistant", "--config", str(config), "train", "toytrain"]
+    args = ["--data", str(data), "--output", str(out), "--device", "cpu"]
+    env = cli_env(home, OMP_NUM_THREADS="1")
+    proc = subprocess.Popen(
+        [*base, *args, "--max-steps", "400"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 180
+    seen = []
+    try:
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            seen.append(line)
+            if line.startswith("step 2/400") or not line:
+                break
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, "".join(seen) + stderr
+    assert "--resume" in stderr and "Traceback" not in stderr
+    stopped = json.loads(stdout.split("RESULT ", 1)[1])
+    assert stopped["interrupted"] and 2 <= stopped["steps"] < 400
+    assert (out / "checkpoint" / "trainer_state.json").is_file()
+    target = stopped["steps"] + 3
+    resumed = subprocess.run(
+        [*base, *args, "--max-steps", str(target), "--resume"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=180,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    final = json.loads(resumed.stdout.split("RESULT ", 1)[1])
+    assert final["steps"] == target and not final["interrupted"]
+    assert f"step {stopped['steps'] + 1}/{target}" in resumed.stderr
+    assert (out / "model.safetensors").is_file()

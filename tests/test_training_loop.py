@@ -187,3 +187,22 @@ def test_empty_training_set_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(DataError, match="샘플이 하나도"):
         train(tiny_gpt2(), [], [], settings(tmp_path), collate=COLLATE)
+
+
+def test_compile_failure_falls_back_to_eager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compiler that fails on the first batch (as inductor does without a C compiler)."""
+    from torch._dynamo.exc import InternalTorchDynamoError
+
+    class BrokenCompiled(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, **batch):
+            raise InternalTorchDynamoError("no compiler")
+
+    monkeypatch.setattr(torch, "compile", lambda model, **kwargs: BrokenCompiled(model))
+    seed_everything(0)
+    s = settings(tmp_path, max_steps=3, eval_every=3, compile=True)
+    result = train(tiny_gpt2(), lm_examples(40), lm_examples(8, seed=1), s, collate=COLLATE)
+    assert result.steps == 3 and result.eval_loss == result.eval_loss

@@ -41,7 +41,8 @@ padding (``batching.LengthGroupedBatches``, sharded across ranks), held-out loss
 improvement, and a checkpoint at every eval in ``<output>/checkpoint`` (see
 ``checkpoint.py``) that ``settings.resume`` continues exactly: same final weights and losses
 as an uninterrupted run. Ctrl-C (SIGINT) finishes the current optimizer step, saves a
-checkpoint and returns with ``result.interrupted = True`` (a second Ctrl-C aborts at once).
+checkpoint and returns with ``result.interrupted = True`` (a second Ctrl-C aborts at once);
+SIGTERM (what torchrun and job schedulers send) does the same.
 Progress: a rich bar (step, loss, tokens/s, ETA) when stderr is a terminal, plain lines every
 ``log_every`` steps otherwise; only rank 0 prints or writes.
 
@@ -249,9 +250,11 @@ def evaluate_loss(
     autocast = precision.autocast(device) if precision else contextlib.nullcontext()
     for indices in _eval_batches(lengths, batch_size, dist):
         batch = _to_device(collate([examples[i] for i in indices]), device)
+        weight = _loss_weight(batch)
+        if weight == 0:  # nothing to score (all labels -100): the mean would be NaN
+            continue
         with autocast:
             loss = _compute_loss(model, batch, loss_fn)
-        weight = _loss_weight(batch)
         total[0] += loss.detach().double() * weight
         total[1] += weight
     all_reduce_sum(total)
@@ -259,29 +262,34 @@ def evaluate_loss(
 
 
 class _StopFlag:
-    """SIGINT sets a flag (checked between optimizer steps); a second SIGINT aborts."""
+    """SIGINT/SIGTERM set a flag (checked between optimizer steps); a second one aborts.
+
+    SIGTERM is handled too because torchrun (and schedulers) stop workers with it.
+    """
+
+    SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None)
 
     def __init__(self) -> None:
         self.requested = False
-        self._previous: Any = None
-        self._installed = False
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _StopFlag:
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-            self._installed = True
-        except ValueError:  # not the main thread
-            self._installed = False
+        for sig in self.SIGNALS:
+            try:
+                self._previous[sig] = signal.signal(sig, self._handle)
+            except ValueError:  # not the main thread: no signal handling
+                break
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
+        log.info("signal %d: stopping after this optimizer step", signum)
 
     def __exit__(self, *exc: object) -> None:
-        if self._installed:
-            signal.signal(signal.SIGINT, self._previous)
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
 
 
 def train(
@@ -456,11 +464,11 @@ class _Run:
         )
         return loss
 
-    def _wrap_model(self) -> torch.nn.Module:
+    def _wrap_model(self, compile_model: bool) -> torch.nn.Module:
         model: torch.nn.Module = self.raw_model
-        if self.settings.compile:
+        if compile_model:
             try:
-                model = torch.compile(model)  # type: ignore[assignment]
+                model = torch.compile(model, dynamic=True)  # type: ignore[assignment]
             except Exception as exc:  # noqa: BLE001 - compile is optional
                 log.warning("torch.compile failed, training uncompiled: %s", exc)
         if self.dist.enabled:
@@ -469,6 +477,24 @@ class _Run:
             ids = [self.device.index] if is_cuda(self.device) else None
             model = DistributedDataParallel(model, device_ids=ids)
         return model
+
+    def _forward_loss(self, batch: Batch, reporter: Reporter) -> torch.Tensor:
+        """The training loss; if ``torch.compile`` fails on the first batch, fall back."""
+        if not self._compile_pending:
+            return _compute_loss(self.model, batch, self.loss_fn)
+        try:
+            loss = _compute_loss(self.model, batch, self.loss_fn)
+        except Exception as exc:
+            if not type(exc).__module__.startswith(("torch._dynamo", "torch._inductor")):
+                raise
+            log.warning("torch.compile failed, training uncompiled", exc_info=exc)
+            reporter.message(
+                f"torch.compile을 쓸 수 없어 컴파일 없이 학습해요 ({type(exc).__name__})."
+            )
+            self.model = self._wrap_model(False)
+            loss = _compute_loss(self.model, batch, self.loss_fn)
+        self._compile_pending = False
+        return loss
 
     def _stop_requested(self, flag: _StopFlag) -> bool:
         if not self.dist.enabled:
@@ -481,10 +507,12 @@ class _Run:
     def fit(self) -> TrainResult:
         s = self.settings
         self.started = time.perf_counter()
+        self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if s.resume:
             self._resume()
         self.rng_at_step = ckpt.capture_rng()
-        self.model = self._wrap_model()
+        self.model = self._wrap_model(s.compile)
+        self._compile_pending = s.compile
         accum = max(1, s.grad_accum)
         min_lr = s.lr * s.min_lr_ratio
         reporter = Reporter(
@@ -529,7 +557,7 @@ class _Run:
                         )
                         with no_sync:
                             with self.precision.autocast(self.device):
-                                loss = _compute_loss(self.model, batch, self.loss_fn)
+                                loss = self._forward_loss(batch, reporter)
                             scaled = loss / accum
                             if self.scaler is not None:
                                 self.scaler.scale(scaled).backward()
@@ -697,6 +725,12 @@ def _final_save(
         "num_train_examples": len(run.train_examples),
         "num_eval_examples": len(run.eval_examples),
         "num_parameters": sum(p.numel() for p in model.parameters()),
+        "timings": {
+            "started": run.started_at,
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "elapsed_s": round(result.elapsed_s, 2),
+            "tokens_per_s": round(result.tokens_per_s, 1),
+        },
         "versions": _library_versions(),
     }
     meta.update(dict(metadata or {}))
