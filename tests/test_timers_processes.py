@@ -110,6 +110,29 @@ def test_timer_survives_kill_right_after_the_reply(home):
     assert '"duration": 300.0' in listing.stdout and '"state": "running"' in listing.stdout
 
 
+def test_kill_in_the_middle_of_many_writes_keeps_every_confirmed_timer(home):
+    """Kill -9 while a process is busy setting timers: the file stays sound, nothing confirmed is lost."""
+    lines = "".join(f"{n}분 타이머\n" for n in range(1, 41)).encode("utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(home),
+        cwd=ROOT,
+    )
+    proc.stdin.write(lines)
+    proc.stdin.flush()
+    confirmed = [proc.stdout.readline().decode("utf-8") for _ in range(12)]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert all("맞췄어요" in line for line in confirmed)
+    conn = sqlite3.connect(home / "timers.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored = {int(d) // 60 for (d,) in conn.execute("SELECT duration FROM timers")}
+    assert set(range(1, 13)) <= stored  # every confirmed one (and maybe a few more)
+
+
 def test_timers_command_when_the_database_is_locked(run_cli, home, tmp_path):
     home.mkdir(parents=True, exist_ok=True)
     config = tmp_path / "fast-lock.yaml"
