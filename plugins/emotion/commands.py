@@ -102,6 +102,13 @@ def class_weights(counts: Counter, labels: list[str], mode: str) -> list[float]:
     help="불균형 데이터용 클래스 가중치",
 )
 @click.option(
+    "--label-smoothing",
+    type=click.FloatRange(0, 0.5),
+    default=0.1,
+    show_default=True,
+    help="레이블 스무딩 (잡음 많은 라벨에서 과신을 줄여요)",
+)
+@click.option(
     "--vocab-size",
     type=click.IntRange(min=200),
     default=8000,
@@ -114,6 +121,7 @@ def train_command(
     labels_file: Path | None,
     repeats: tuple[str, ...],
     weighting: str,
+    label_smoothing: float,
     vocab_size: int,
 ) -> None:
     """감정 분류 모델을 학습해요 (--preset mini: 처음부터, --base: 미세조정).
@@ -132,6 +140,7 @@ def train_command(
             labels_file,
             _parse_repeats(repeats, settings.data),
             weighting,
+            label_smoothing,
             vocab_size,
         )
     except TrainingError as exc:
@@ -145,6 +154,7 @@ def _train(
     labels_file: Path | None,
     repeats: dict[Path, int],
     weighting: str,
+    label_smoothing: float,
     vocab_size: int,
 ) -> None:
     from assistant.training.batching import make_collate, split_eval
@@ -202,7 +212,12 @@ def _train(
 
     def loss_fn(net: Any, batch: dict[str, Any]) -> Any:
         logits = net(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        return F.cross_entropy(logits.float(), batch["labels"], weight=weight.to(logits.device))
+        return F.cross_entropy(
+            logits.float(),
+            batch["labels"],
+            weight=weight.to(logits.device),
+            label_smoothing=label_smoothing,
+        )
 
     def on_save(output: Path, saved: Any) -> None:
         _write_eval_report(output, saved, tokenizer, eval_rows, settings.max_length)
@@ -216,6 +231,7 @@ def _train(
         "vocab_size": tokenizer.vocab_size,
         "class_weights": dict(zip(labels, weights, strict=True)),
         "class_weighting": weighting,
+        "label_smoothing": label_smoothing,
         "data": per_file,
         "format": fmt,
         "mapping_tables": ["kote_mapping.tsv", "chatbotdata_mapping.tsv", "aihub_mapping.tsv"],
