@@ -39,6 +39,20 @@ def register_trainers(train):
         from assistant.training.loop import seed_everything, train as run
         from assistant.training.tables import SkipLog, read_table
 
+        import time
+
+        from assistant.training.device import main_process_first
+
+        # Before train(): main_process_first joins the process group itself.
+        marker = settings.output / "marker.txt"
+        with main_process_first():
+            if is_main_process():
+                time.sleep(1.0)
+                settings.output.mkdir(parents=True, exist_ok=True)
+                marker.write_text("ok")
+            else:
+                assert marker.read_text() == "ok"
+
         skips = SkipLog()
         examples = []
         for path in settings.data:

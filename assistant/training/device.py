@@ -13,10 +13,13 @@ Public API::
         # decay on >=2-D weights only; fused=True on CUDA
     Distributed(rank, local_rank, world_size)          # .enabled, .is_main
     setup_distributed(device_name="auto") -> tuple[Distributed, torch.device]
-        # idempotent; reads torchrun's RANK / LOCAL_RANK / WORLD_SIZE; gloo on CPU, nccl on CUDA
+        # idempotent; reads torchrun's RANK / LOCAL_RANK / WORLD_SIZE; gloo on CPU,
+        # "cpu:gloo,cuda:nccl" on CUDA
+    main_process_first()                               # context manager: rank 0 first, then others
     is_main_process() -> bool                          # rank 0 (or not distributed); torch-free
     world_size() -> int
-    barrier() / all_reduce_sum(tensor) / cleanup_distributed()
+    barrier()                                          # joins the process group if needed
+    all_reduce_sum(tensor) / cleanup_distributed()
 
 Precision rules (``pick_precision``):
 
@@ -223,7 +226,8 @@ def setup_distributed(device_name: str = "auto") -> tuple[Distributed, torch.dev
     import torch.distributed as td
 
     if not td.is_initialized():
-        backend = "nccl" if is_cuda(device) else "gloo"
+        # With CUDA, CPU tensors (barriers, flags) go through gloo and CUDA ones through nccl.
+        backend = "cpu:gloo,cuda:nccl" if is_cuda(device) else "gloo"
         td.init_process_group(backend=backend)
         log.info("joined process group: rank %d of %d (%s)", dist.rank, dist.world_size, backend)
     return dist, device
@@ -235,12 +239,25 @@ def _initialized() -> bool:
     return td.is_available() and td.is_initialized()
 
 
+def _ensure_process_group() -> bool:
+    """Join the torchrun process group if this is a torchrun job; True when distributed."""
+    if world_size() <= 1:
+        return False
+    if not _initialized():
+        setup_distributed("auto")
+    return True
+
+
 def barrier() -> None:
-    """Wait for all ranks (no-op when not distributed)."""
-    if _initialized():
+    """Wait for all ranks; joins the torchrun process group first if needed (no-op alone).
+
+    Implemented as an all-reduce of a CPU tensor, which works on gloo and on the
+    ``cpu:gloo,cuda:nccl`` group used with CUDA.
+    """
+    if _ensure_process_group():
         import torch.distributed as td
 
-        td.barrier()
+        td.all_reduce(torch.zeros(1))
 
 
 def all_reduce_sum(tensor: torch.Tensor) -> torch.Tensor:
@@ -262,7 +279,10 @@ def cleanup_distributed() -> None:
 
 @contextlib.contextmanager
 def main_process_first() -> Iterator[None]:
-    """Rank 0 runs the block first (e.g. builds a cache or tokenizer), then the others."""
+    """Rank 0 runs the block first (e.g. trains and saves a tokenizer), then the others.
+
+    Usable before ``train()``: it joins the torchrun process group itself.
+    """
     if not is_main_process():
         barrier()
     yield
