@@ -80,12 +80,19 @@ def all_texts() -> list[str]:
 
 
 def build_tiny_model(
-    directory: Path, *, vocab_size: int = 400, with_turn_tokens: bool = True
+    directory: Path,
+    *,
+    vocab_size: int = 400,
+    with_turn_tokens: bool = True,
+    context_turns: int = 3,
+    always_end: bool = False,
 ) -> Path:
     """A random 1-layer GPT-2 with a BPE tokenizer trained on the test texts, saved as safetensors.
 
     ``with_turn_tokens=False`` builds a plain "pretrained base" whose tokenizer has no
     ``<usr>``/``<sys>`` (as a generic GPT-2 would), for fine-tuning tests.
+    ``always_end=True`` rigs the weights so the end token is (almost) always predicted,
+    i.e. every generation is empty.
     """
     import torch
     from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
@@ -96,7 +103,7 @@ def build_tiny_model(
     directory.mkdir(parents=True, exist_ok=True)
     if with_turn_tokens:
         tokenizer = train_mini_tokenizer(all_texts(), vocab_size=vocab_size, min_frequency=1)
-        TurnFormat().save(directory)
+        TurnFormat(context_turns=context_turns).save(directory)
     else:
         tok = Tokenizer(models.BPE(unk_token="[UNK]"))
         tok.pre_tokenizer = pre_tokenizers.Metaspace()
@@ -122,6 +129,12 @@ def build_tiny_model(
         eos_token_id=tokenizer.eos_token_id,
     )
     model = GPT2LMHeadModel(config)
+    if always_end:
+        with torch.no_grad():
+            end = model.transformer.wte.weight[tokenizer.eos_token_id]
+            end.mul_(20.0)
+            model.transformer.ln_f.weight.zero_()
+            model.transformer.ln_f.bias.copy_(end)
     model.save_pretrained(directory, safe_serialization=True)
     tokenizer.save_pretrained(directory)
     return directory

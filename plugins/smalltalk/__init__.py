@@ -84,7 +84,19 @@ def fallback_reply(request: Request) -> Reply | str | None:
         result.attempts,
         result.neutral,
     )
-    return Reply(result.text)
+    return Reply(
+        result.text,
+        data={
+            "smalltalk": {
+                "new_tokens": result.new_tokens,
+                "attempts": result.attempts,
+                "context_pairs": result.context_pairs,
+                "neutral": result.neutral,
+                "strategy": generation.strategy,
+                "ms": round(result.elapsed_ms, 1),
+            }
+        },
+    )
 
 
 def _set_threads(model: Any, threads: int) -> None:

@@ -135,6 +135,7 @@ class Generated:
     neutral: bool
     new_tokens: int
     elapsed_ms: float
+    context_pairs: int = 0  # earlier (user, reply) pairs that fit in the prompt
 
 
 class ChatModel:
@@ -297,9 +298,9 @@ class ChatModel:
                 if is_degenerate(text, user_text):
                     rng = random.Random(settings.seed) if settings.seed is not None else None
                     text, neutral = neutral_reply(rng), True
-        return Generated(
-            text, raw, attempts, neutral, count, (time.perf_counter() - started) * 1000
-        )
+        elapsed = (time.perf_counter() - started) * 1000
+        context = prompt.count(self.encoder.usr_id) - 1
+        return Generated(text, raw, attempts, neutral, count, elapsed, context)
 
 
 class ModelHolder:
