@@ -313,3 +313,30 @@ def test_this_week_runs_to_sunday_and_next_week_says_where_the_forecast_ends(ask
     assert "(화요일까지만 예보가 있어요.)" in text
     text = ask("다음 주 토요일 날씨 알려줘").reply.text
     assert text.startswith("죄송해요, 다음 주 토요일 날씨는 아직 예보가 없어요.")
+
+
+@pytest.fixture
+def chat(make_assistant, server):
+    """An assistant without the (slow, model-based) chat plugins: small talk gets a fixed reply."""
+    overrides = server.overrides()
+    overrides["plugins"].update({"smalltalk": {"enabled": False}, "emotion": {"enabled": False}})
+    return make_assistant(overrides, clock=Clock()).respond
+
+
+def test_short_follow_ups_continue_the_last_weather_question(chat, server):
+    server.scenario.days[1] = DayScenario(code=63, pop=80, rain_mm=5.0)
+    assert chat("내일 비 와?").reply.text.startswith("네, 내일 서울에는 비 소식이 있어요.")
+    turn = chat("부산은?")
+    assert turn.route.intent == "weather.get"
+    assert turn.reply.text.startswith("네, 내일 부산에는 비 소식이 있어요.")
+    assert chat("모레는?").reply.text.startswith("아니요, 모레 부산에는 비 소식이 없어요.")
+    assert chat("우산은?").reply.text.startswith("아니요, 모레 부산에는 비 소식이 없어서 우산은")
+    # Anything else is routed as usual and ends the follow-up.
+    assert chat("고마워").route.intent == "smalltalk"
+    assert chat("부산은?").route.intent == "smalltalk"
+
+
+def test_no_follow_up_after_a_failed_answer(chat, server):
+    server.mode["/v1/forecast"] = "404"
+    chat("서울 날씨 어때?")
+    assert chat("부산은?").route.intent == "smalltalk"

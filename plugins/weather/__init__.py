@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from assistant import hookimpl
 from assistant.app import App
 from assistant.types import Intent, Reply, Request
 
-from .understand import KEYWORDS, match
+from .understand import KEYWORDS, followup_slots, match
 
 log = logging.getLogger("assistant.weather")
 
@@ -44,13 +46,30 @@ def _service(app: App):
 
 def handle(request: Request) -> Reply:
     """The ``weather.get`` handler; never raises for network or data problems."""
+    return _answer(request, dict(request.slots))
+
+
+def _answer(request: Request, slots: dict[str, Any]) -> Reply:
     try:
-        return _service(request.app).answer(request.slots)
+        reply = _service(request.app).answer(slots)
     except Exception:
         log.exception("weather answer failed for %r", request.text)
         return Reply(
             "죄송해요, 날씨를 알아보는 중에 예상하지 못한 문제가 생겼어요. 자세한 내용은 로그에 남겼어요."
         )
+    if "error" not in reply.data:
+        # "부산은?" / "내일은?" right after an answer continue the same question.
+        reply.followup = partial(_followup, previous=slots)
+    return reply
+
+
+def _followup(request: Request, previous: dict[str, Any]) -> Reply | None:
+    """The next utterance after a weather answer: a short follow-up, or None to route it."""
+    slots = followup_slots(request.normalized, previous)
+    if slots is None:
+        return None
+    request.slots = slots
+    return _answer(request, slots)
 
 
 @hookimpl

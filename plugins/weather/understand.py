@@ -481,3 +481,65 @@ def _strip_particle(word: str) -> str:
             if stem in ("낼", "밖", "집", "방", "물", "몸"):
                 return stem
     return word
+
+
+# --- follow-up questions ("부산은?", "내일은?") ------------------------------------------
+
+_FOLLOWUP_END = re.compile(r"\s*(?:어때|어때요|어떄|는|은|도|요|날씨는|날씨도)?\s*$")
+_ASK_NOUNS = {
+    "비": "rain",
+    "눈": "snow",
+    "우산": "umbrella",
+    "기온": "temperature",
+    "온도": "temperature",
+}
+_PLAIN_PARTICLES = ("은", "는", "도", "에는", "에도", "에서는", "엔")
+
+
+def followup_slots(text: str, previous: dict[str, Any]) -> dict[str, Any] | None:
+    """Slots for a short follow-up to a weather answer, or None if ``text`` is not one.
+
+    "부산은?" asks the previous question about 부산, "내일은?" about tomorrow,
+    "우산은?" / "비는?" the umbrella / rain question for the same place and day.
+    Only day words, built-in or 동/구/시/군-like place names and these few nouns
+    are accepted (at most three words); anything else is routed normally.
+    """
+    words = _FOLLOWUP_END.sub("", text.strip()).split()
+    if not words or len(words) > 3:
+        return None
+    new: dict[str, Any] = {}
+    place: list[str] = []
+    for raw in words:
+        word = raw
+        if word in ("그럼", "그러면", "그리고", "혹시", "그럼요"):
+            continue
+        for particle in _PLAIN_PARTICLES:
+            if word.endswith(particle) and len(word) > len(particle) and not is_known(word):
+                word = word[: -len(particle)]
+                break
+        if word in _ASK_NOUNS:
+            new["ask"] = _ASK_NOUNS[word]
+            continue
+        kind = _classify(word)
+        if kind == "day":
+            new["day"] = _day_of(word)
+        elif kind == "now":
+            new["now"] = True
+        elif kind == "week":
+            new.update(_week_slots(word))
+        elif kind == "part" and PART_OF_DAY.get(word):
+            new["part"] = PART_OF_DAY[word]
+        elif kind == "place" and (is_known(word) or (len(word) >= 2 and _ADMIN_TAIL.search(word))):
+            place.append(word)
+        else:
+            return None
+    if place:
+        new["place"] = " ".join(place)
+    if not new:
+        return None
+    merged = dict(previous)
+    if any(k in new for k in ("day", "days", "now", "part")):
+        for key in ("day", "days", "next_week", "now", "part", "day_unsupported"):
+            merged.pop(key, None)
+    merged.update(new)
+    return merged
