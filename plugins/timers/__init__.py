@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from assistant import hookimpl
 from assistant.store import StoreError
-from assistant.types import Intent, Reply, SlashCommand
+from assistant.types import Intent, Notification, Reply, SlashCommand
 
 from . import handlers, phrases
 from .service import STATE_KEY, service_for
@@ -83,15 +83,11 @@ def startup(app: App) -> None:
         service.announce_missed()
     except StoreError as exc:
         log.warning("timers: %s", exc)
-        from assistant.types import Notification
-
         app.notify(
             Notification(text=str(exc), title="타이머", intent="timer.error", plugin="timers")
         )
     notice = service.take_notice()
     if notice:
-        from assistant.types import Notification
-
         app.notify(Notification(text=notice, title="타이머", intent="timer.error", plugin="timers"))
     service.start_scheduler()
 
