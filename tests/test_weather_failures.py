@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import threading
 import time
 
 import pytest
@@ -238,3 +239,24 @@ def test_a_bad_url_setting_is_named(make_assistant, url):
     text = assistant.respond("서울 날씨 어때?").reply.text
     assert "날씨 서버 주소 설정이 잘못됐어요" in text
     no_failures(assistant)
+
+
+def test_a_hanging_name_lookup_is_cut_off_by_the_connect_timeout(make_assistant, monkeypatch):
+    """getaddrinfo has no timeout of its own; the plugin bounds it (in-process, no real DNS)."""
+    release = threading.Event()
+
+    def slow_dns(*args, **kwargs):
+        release.wait(5)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_dns)
+    settings = {
+        "forecast_url": "https://weather.example.invalid/v1/forecast",
+        "connect_timeout": 0.3,
+    }
+    assistant = make_assistant({"plugins": {"weather": settings}}, clock=Clock())
+    started = time.monotonic()
+    text = assistant.respond("서울 날씨 어때?").reply.text
+    release.set()
+    assert time.monotonic() - started < 1.5
+    assert "날씨 서버 주소를 찾지 못했어요" in text

@@ -18,10 +18,12 @@ import json
 import logging
 import socket
 import ssl
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
@@ -189,6 +191,10 @@ class HttpClient:
             conn = http.client.HTTPConnection(parts.hostname, port, timeout=connect_timeout)
         try:
             try:
+                # Name resolution has no timeout of its own: bound it, then connect to
+                # the addresses found (TLS still checks the host name).
+                addresses = resolve(conn.host, conn.port, min(s.connect_timeout, remaining))
+                conn._create_connection = partial(_connect_any, addresses)  # noqa: SLF001
                 conn.connect()
             except socket.gaierror as exc:
                 raise FetchError("dns", f"{parts.hostname}: {exc}") from exc
@@ -246,6 +252,51 @@ def _read_body(
     if expected and expected.isdigit() and int(expected) > size:
         raise http.client.IncompleteRead(b"".join(chunks), int(expected) - size)
     return b"".join(chunks)
+
+
+def resolve(host: str, port: int, timeout: float) -> list[tuple]:
+    """``socket.getaddrinfo`` for a TCP connection, giving up after ``timeout`` seconds.
+
+    Raises :class:`FetchError` (``dns``) when the name can't be resolved in time.
+    """
+    found: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            found["addresses"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            found["error"] = exc
+
+    worker = threading.Thread(target=work, name="weather-dns", daemon=True)
+    worker.start()
+    worker.join(max(0.05, timeout))
+    if worker.is_alive():
+        raise FetchError("dns", f"resolving {host} took longer than {timeout:.1f} s")
+    if "error" in found:
+        raise FetchError("dns", f"{host}: {found['error']}") from found["error"]
+    if not found.get("addresses"):
+        raise FetchError("dns", f"{host}: no address")
+    return found["addresses"]
+
+
+def _connect_any(
+    addresses: list[tuple], address: tuple, timeout: float | None = None, source_address=None
+):
+    """Stand-in for ``socket.create_connection`` that uses addresses resolved beforehand."""
+    last: OSError | None = None
+    for family, kind, proto, _, sockaddr in addresses:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not None:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            last = exc
+            sock.close()
+    raise last or OSError(f"cannot connect to {address}")
 
 
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
