@@ -340,3 +340,10 @@ def test_no_follow_up_after_a_failed_answer(chat, server):
     server.mode["/v1/forecast"] = "404"
     chat("서울 날씨 어때?")
     assert chat("부산은?").route.intent == "smalltalk"
+
+
+def test_country_code_setting(ask, server):
+    ask("역삼동 날씨 어때?", country_code="")
+    assert "countryCode" not in server.hits("/v1/search")[0].query
+    ask("역삼동 날씨 어때?", country_code="JP", geocode_cache_days=0)
+    assert server.hits("/v1/search")[1].query["countryCode"] == "JP"

@@ -47,7 +47,7 @@ class WeatherService:
         s: Mapping[str, Any] = app.config.plugin("weather")
         self.settings = s
         self.default_place = str(s.get("default_place") or "서울")
-        self.country_code = str(s.get("country_code") or "KR")
+        self.country_code = str(s.get("country_code", "KR") or "")  # "" = worldwide only
         self.cache_seconds = float(s.get("cache_minutes", 10)) * 60
         self.stale_seconds = float(s.get("stale_hours", 3)) * 3600
         self.geocode_seconds = float(s.get("geocode_cache_days", 30)) * 86400
