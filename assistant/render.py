@@ -74,7 +74,8 @@ def help_panel(assistant: Assistant) -> RenderableType:
     """What each enabled plugin understands, with examples, plus slash commands."""
     by_plugin: dict[str, list] = {}
     for intent, plugin in assistant.router.intents.values():
-        by_plugin.setdefault(plugin, []).append(intent)
+        if intent.examples:  # intents without examples (guards) are not advertised
+            by_plugin.setdefault(plugin, []).append(intent)
     table = Table("플러그인", "할 수 있는 일", "이렇게 말해 보세요", show_lines=True)
     for plugin, intents in by_plugin.items():
         for intent in intents:

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 PUBLIC_INTENTS = {
-    "timer.start", "timer.cancel", "timer.status", "timer.pause", "timer.resume", "timer.add",
-    "alarm.set", "weather.get", "clock.time", "clock.date", "lotto.draw",
+    "timer.start",
+    "timer.cancel",
+    "timer.status",
+    "timer.pause",
+    "timer.resume",
+    "timer.add",
+    "alarm.set",
+    "weather.get",
+    "clock.time",
+    "clock.date",
+    "lotto.draw",
 }
 
 CHAT_MENTIONING_COMMAND_WORDS = [
@@ -34,13 +43,14 @@ def assistant(tmp_path_factory):
 
 
 def test_public_intents_are_registered(assistant):
-    assert PUBLIC_INTENTS <= set(assistant.router.intents)
+    assert set(assistant.router.intents) >= PUBLIC_INTENTS
 
 
 def test_every_declared_example_routes_to_its_intent(assistant):
     wrong = []
     for name, (intent, plugin) in assistant.router.intents.items():
-        assert intent.examples, f"{plugin}: intent {name} declares no examples for /help"
+        # Pattern intents must show examples in /help; a pure `match` guard may stay hidden.
+        assert intent.examples or not intent.patterns, f"{plugin}: {name} declares no examples"
         for example in intent.examples:
             got = assistant.route(example).intent
             if got != name:

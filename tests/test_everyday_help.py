@@ -34,7 +34,7 @@ def test_every_intent_of_this_area_is_documented_and_its_examples_route(make_ass
     assert {"clock.time", "clock.date", "lotto.draw", "help.show", "guard.profanity"} <= set(own)
     for name, intent in own.items():
         assert intent.description and any("가" <= ch <= "힣" for ch in intent.description)
-        assert intent.examples, name
+        assert intent.examples or name == "guard.profanity", name  # the guard isn't advertised
         assert intent.keywords or intent.match is not None, name
         for example in intent.examples:
             assert assistant.route(example).intent == name, (example, name)

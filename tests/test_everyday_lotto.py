@@ -9,6 +9,8 @@ from collections import Counter
 import pytest
 from assistant_plugins import lotto
 
+from assistant.korean import josa
+
 
 @pytest.mark.parametrize(
     "text",
@@ -65,7 +67,8 @@ def test_reply_shows_the_numbers_and_a_light_disclaimer(make_assistant):
     game = turn.reply.data["games"][0]
     assert len(turn.reply.data["games"]) == 1
     numbers = ", ".join(str(n) for n in game["numbers"])
-    assert turn.reply.text.startswith(f"이번 번호는 {numbers}, 보너스 {game['bonus']}이에요.")
+    bonus = josa(str(game["bonus"]), "이에요/예요")
+    assert turn.reply.text.startswith(f"이번 번호는 {numbers}, 보너스 {bonus}.")
     assert "재미로만" in turn.reply.text and "8,145,060분의 1" in turn.reply.text
 
 

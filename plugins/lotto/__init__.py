@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from assistant import hookimpl
+from assistant.korean import josa
 from assistant.types import Intent, Reply, Request
 
 LOWEST, HIGHEST, PICKS = 1, 45, 6
@@ -64,7 +65,7 @@ def lotto_draw(request: Request) -> Reply:
     data = {"games": [{"numbers": list(g.numbers), "bonus": g.bonus} for g in games]}
     if count == 1:
         game = games[0]
-        text = f"{note}이번 번호는 {_numbers(game)}, 보너스 {game.bonus}이에요. {disclaimer}"
+        text = f"{note}이번 번호는 {_numbers(game)}, 보너스 {josa(str(game.bonus), '이에요/예요')}. {disclaimer}"
         return Reply(text, data=data)
     lines = [f"{i}게임: {_numbers(g)} (보너스 {g.bonus})" for i, g in enumerate(games, 1)]
     text = f"{note}로또 번호 {count}게임이에요.\n" + "\n".join(lines) + f"\n{disclaimer}"

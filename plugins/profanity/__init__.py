@@ -105,7 +105,6 @@ def register_intents(register: Callable[[Intent], None], app: App) -> None:
             handler=answer,
             match=make_match(guard, confidence),
             priority=100,
-            examples=["ㅅㅂ"],
             description="거친 말에는 잡담 대신 차분하게 답해요",
         )
     )
