@@ -119,7 +119,8 @@ def test_torchrun_two_processes_gloo_cpu(tmp_path: Path, home: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     # Only rank 0 prints: one result line, each eval reported once.
     assert proc.stdout.count("RESULT ") == 1, proc.stdout
-    assert proc.stderr.count("eval step 3:") == 1 and proc.stderr.count("eval step 6:") == 1
+    assert proc.stderr.count("검증 (스텝 3)") == 1 and proc.stderr.count("검증 (스텝 6)") == 1
+    assert proc.stderr.count("학습 샘플 ") == 1 and "프로세스 2" in proc.stderr
     assert "Traceback" not in proc.stderr
     ranks = [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert ranks[0]["world_size"] == ranks[1]["world_size"] == 2
@@ -172,7 +173,7 @@ def test_ctrl_c_on_a_real_cli_process_then_resume(tmp_path: Path, home: Path) ->
         while time.monotonic() < deadline:
             line = proc.stderr.readline()
             seen.append(line)
-            if line.startswith("step 2/400") or not line:
+            if line.startswith("스텝 2/400") or not line:
                 break
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=120)
@@ -192,5 +193,6 @@ def test_ctrl_c_on_a_real_cli_process_then_resume(tmp_path: Path, home: Path) ->
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     final = json.loads(resumed.stdout.split("RESULT ", 1)[1])
     assert final["steps"] == target and not final["interrupted"]
-    assert f"step {stopped['steps'] + 1}/{target}" in resumed.stderr
+    assert f"스텝 {stopped['steps'] + 1}/{target}" in resumed.stderr
+    assert f"{stopped['steps']} 스텝부터" in resumed.stderr
     assert (out / "model.safetensors").is_file()

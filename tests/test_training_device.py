@@ -126,8 +126,12 @@ def test_reporter_plain_lines_and_rich_bar() -> None:
             rep.step(step, 1.5, 1e-3, 1234.0)
         rep.eval(20, 1.25, 1.2)
     lines = plain.getvalue().splitlines()
-    assert len(lines) == 3 and lines[0].startswith("step 10/20 | loss 1.5000")
-    assert "1,234 tok/s" in lines[0] and "ETA" in lines[0] and "held-out loss 1.2500" in lines[2]
+    assert len(lines) == 3 and lines[0].startswith("스텝 10/20 | loss 1.5000")
+    assert (
+        "1,234 tok/s" in lines[0]
+        and "남은 시간" in lines[0]
+        and "검증 (스텝 20): loss 1.2500" in lines[2]
+    )
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

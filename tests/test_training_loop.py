@@ -129,6 +129,9 @@ def test_resume_refuses_changed_settings_and_missing_checkpoint(tmp_path: Path) 
     changed = settings(tmp_path, max_steps=8, batch_size=4, resume=True)
     with pytest.raises(TrainingError, match="batch_size"):
         train(tiny_gpt2(), lm_examples(40), lm_examples(8, seed=1), changed, collate=COLLATE)
+    other_data = settings(tmp_path, max_steps=8, resume=True)
+    with pytest.raises(TrainingError, match="data_fingerprint"):
+        train(tiny_gpt2(), lm_examples(40, seed=9), [], other_data, collate=COLLATE)
 
 
 def test_early_stopping_keeps_the_best_weights_with_class_weighted_loss_fn(tmp_path: Path) -> None:
@@ -189,7 +192,9 @@ def test_empty_training_set_is_a_clear_error(tmp_path: Path) -> None:
         train(tiny_gpt2(), [], [], settings(tmp_path), collate=COLLATE)
 
 
-def test_compile_failure_falls_back_to_eager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compile_failure_falls_back_to_eager(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A compiler that fails on the first batch (as inductor does without a C compiler)."""
     from torch._dynamo.exc import InternalTorchDynamoError
 

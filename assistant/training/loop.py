@@ -151,6 +151,26 @@ class TrainResult:
         }
 
 
+def data_fingerprint(examples: Sequence[Example]) -> str:
+    """SHA-256 over every example's list values (token ids, labels) and scalar labels.
+
+    Stored in checkpoints so ``--resume`` refuses data that changed (an exact resume
+    would be impossible).
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for example in examples:
+        for key in sorted(example):
+            value = example[key]
+            digest.update(key.encode())
+            if isinstance(value, (list, tuple)):
+                digest.update(np.asarray(value, dtype=np.int64).tobytes())
+            else:
+                digest.update(repr(value).encode())
+    return digest.hexdigest()[:16]
+
+
 def _perplexity(loss: float | None) -> float | None:
     if loss is None:
         return None
@@ -344,6 +364,7 @@ class _Run:
         )
         self.batches_per_epoch = len(self.batches)
         self.useful_fraction = self.batches.useful_token_fraction()
+        self.fingerprint = data_fingerprint(train_examples)
         accum = max(1, s.grad_accum)
         if s.max_steps > 0:
             self.total_steps = s.max_steps
@@ -378,6 +399,7 @@ class _Run:
             "epoch": (self.step * max(1, s.grad_accum)) // max(1, self.batches_per_epoch),
             "batches_per_epoch": self.batches_per_epoch,
             "num_train_examples": len(self.train_examples),
+            "data_fingerprint": self.fingerprint,
             "batch_size": s.batch_size,
             "grad_accum": s.grad_accum,
             "seed": s.seed,
@@ -403,6 +425,7 @@ class _Run:
         )
         for key, now in (
             ("num_train_examples", len(self.train_examples)),
+            ("data_fingerprint", self.fingerprint),
             ("batch_size", s.batch_size),
             ("grad_accum", s.grad_accum),
             ("seed", s.seed),
@@ -478,6 +501,25 @@ class _Run:
             model = DistributedDataParallel(model, device_ids=ids)
         return model
 
+    def _start_line(self, resumed: bool) -> str:
+        s = self.settings
+        accum = max(1, s.grad_accum)
+        epochs = self.total_steps * accum / max(1, self.batches_per_epoch)
+        line = (
+            f"학습 샘플 {len(self.train_examples):,}개 (검증 {len(self.eval_examples):,}개), "
+            f"배치 {s.batch_size}×누적 {accum}×프로세스 {self.dist.world_size}, "
+            f"{self.total_steps:,} 스텝 ({epochs:.2f} 에폭), "
+            f"유효 토큰 비율 {self.useful_fraction:.1%}, {self.device}/{self.precision.name}"
+        )
+        if resumed:
+            line += f"\n체크포인트에서 이어서 학습해요: {self.step} 스텝부터"
+        elif self.replacing_checkpoint:
+            line += (
+                f"\n기존 체크포인트({s.checkpoint_dir})는 새 학습으로 덮어써요 "
+                "(이어서 하려면 --resume)."
+            )
+        return line
+
     def _forward_loss(self, batch: Batch, reporter: Reporter) -> torch.Tensor:
         """The training loss; if ``torch.compile`` fails on the first batch, fall back."""
         if not self._compile_pending:
@@ -510,6 +552,9 @@ class _Run:
         self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if s.resume:
             self._resume()
+        self.replacing_checkpoint = (
+            not s.resume and (s.checkpoint_dir / ckpt.STATE_FILE).exists() and self.dist.is_main
+        )
         self.rng_at_step = ckpt.capture_rng()
         self.model = self._wrap_model(s.compile)
         self._compile_pending = s.compile
@@ -527,6 +572,7 @@ class _Run:
         has_eval = len(self.eval_examples) > 0
         in_update = False
         with _StopFlag() as flag, reporter:
+            reporter.message(self._start_line(resumed=s.resume))
             try:
                 while self.step < self.total_steps:
                     if self._stop_requested(flag):

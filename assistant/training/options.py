@@ -112,7 +112,7 @@ class TrainSettings:
     log_every: int = 10  # optimizer steps between plain log lines (non-TTY)
     keep_checkpoint: bool = False  # keep <output>/checkpoint after a finished run
     eval_batch_size: int = 0  # 0 = batch_size
-    command_line: list[str] = field(default_factory=lambda: list(sys.argv))
+    command_line: list[str] = field(default_factory=lambda: command_line())
 
     def __post_init__(self) -> None:
         self.data = [Path(p) for p in self.data]
@@ -139,6 +139,14 @@ class TrainSettings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}
         return cls(plugin=plugin_name, **{k: v for k, v in values.items() if k in known})
+
+
+def command_line() -> list[str]:
+    """``sys.argv`` with ``python -m assistant``'s script path shown as ``assistant``."""
+    argv = list(sys.argv)
+    if argv and Path(argv[0]).name in {"__main__.py", "assistant", "assistant.exe"}:
+        argv[0] = "assistant"
+    return argv
 
 
 def _config_training(plugin_name: str, config: dict[str, Any] | None) -> dict[str, Any]:

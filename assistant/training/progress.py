@@ -4,7 +4,8 @@
 manager with ``step(step, loss, lr, tokens_per_s)``, ``eval(step, loss, best)`` and
 ``message(text)``. It prints nothing when ``enabled`` is false (ranks other than 0).
 The rich bar is used only when the stream is a TTY; otherwise one line every ``log_every``
-steps: ``step 120/1000 | loss 2.3456 | lr 3.00e-04 | 1,234 tok/s | ETA 2m10s``.
+steps: ``스텝 120/1000 | loss 2.3456 | lr 3.00e-04 | 1,234 tok/s | 남은 시간 2m10s``;
+held-out results: ``검증 (스텝 120): loss 2.1000 (최고 2.0500)``.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Reporter:
                 TextColumn("loss {task.fields[loss]}"),
                 TextColumn("{task.fields[tps]} tok/s"),
                 TimeElapsedColumn(),
-                TextColumn("ETA"),
+                TextColumn("남은 시간"),
                 TimeRemainingColumn(),
                 console=console,
                 transient=False,
@@ -97,14 +98,14 @@ class Reporter:
             return
         if step % self.log_every == 0 or step == self.total:
             self._print(
-                f"step {step}/{self.total} | loss {loss:.4f} | lr {lr:.2e} | "
-                f"{tokens_per_s:,.0f} tok/s | ETA {format_eta(self._eta(step))}"
+                f"스텝 {step}/{self.total} | loss {loss:.4f} | lr {lr:.2e} | "
+                f"{tokens_per_s:,.0f} tok/s | 남은 시간 {format_eta(self._eta(step))}"
             )
 
     def eval(self, step: int, loss: float, best: float | None) -> None:
         if self.enabled:
-            best_text = f" (best {best:.4f})" if best is not None else ""
-            self._print(f"eval step {step}: held-out loss {loss:.4f}{best_text}")
+            best_text = f" (최고 {best:.4f})" if best is not None else ""
+            self._print(f"검증 (스텝 {step}): loss {loss:.4f}{best_text}")
 
     def message(self, text: str) -> None:
         if self.enabled:
