@@ -33,6 +33,7 @@ MORE_WEATHER = [
     ("Seoul 날씨 어때", {"place": "Seoul"}),
     ("내일 모레 날씨 어때", {"day": "day_after_tomorrow"}),
     ("오늘 날씨 맑아?", {"day": "today"}),
+    ("부산 날씨 어때? 우산 필요해?", {"place": "부산", "ask": "umbrella"}),
     ("오늘 날씨 추워?", {"day": "today", "ask": "cold"}),
     ("뉴욕 내일 날씨 알려줘", {"place": "뉴욕", "day": "tomorrow"}),
     ("이번 주 날씨 어때", {"days": "this_week"}),
@@ -66,6 +67,7 @@ CHAT = [
     "추워서 죽겠어",
     "여름이라 너무 더워",
     "날씨 얘기 좀 하자",
+    "오늘 날씨 어때? 난 기분이 좋아",
     "이런 날씨 싫어",
     "눈물이 나",
 ]

@@ -283,7 +283,27 @@ KEYWORDS = (
 
 
 def understand(text: str) -> dict[str, Any] | None:
-    """Slots of a weather question, or None when ``text`` is not one (see module docstring)."""
+    """Slots of a weather question, or None when ``text`` is not one (see module docstring).
+
+    Several questions in one utterance ("부산 날씨 어때? 우산 필요해?") are merged
+    when every one of them is a weather question (the last kind of question wins).
+    """
+    sentences = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    if len(sentences) > 1:
+        merged: dict[str, Any] = {}
+        for sentence in sentences:
+            slots = _understand_one(sentence)
+            if slots is None:
+                return None
+            merged.update(slots)
+        return merged
+    return _understand_one(text)
+
+
+_SENTENCE_END = re.compile(r"[?!.]+\s*")
+
+
+def _understand_one(text: str) -> dict[str, Any] | None:
     text = text.strip()
     if not text:
         return None
