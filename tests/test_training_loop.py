@@ -211,3 +211,50 @@ def test_compile_failure_falls_back_to_eager(
     s = settings(tmp_path, max_steps=3, eval_every=3, compile=True)
     result = train(tiny_gpt2(), lm_examples(40), lm_examples(8, seed=1), s, collate=COLLATE)
     assert result.steps == 3 and result.eval_loss == result.eval_loss
+
+
+@pytest.fixture
+def pretend_cuda(monkeypatch: pytest.MonkeyPatch):
+    """Answer "yes" to "is this a CUDA device?" so the CUDA code paths (fp16 autocast +
+    GradScaler, fused AdamW, TF32 switches) run for real on CPU tensors."""
+    from assistant.training import device as dev
+    from assistant.training import loop
+
+    monkeypatch.setattr(dev, "is_cuda", lambda device: True)
+    monkeypatch.setattr(dev, "_cuda_bf16_supported", lambda: False)
+    monkeypatch.setattr(loop, "is_cuda", lambda device: True)
+    flags = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    matmul = torch.get_float32_matmul_precision()
+    yield
+    torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = flags
+    torch.set_float32_matmul_precision(matmul)
+
+
+def test_fp16_grad_scaler_path_trains_and_resumes_exactly(tmp_path: Path, pretend_cuda) -> None:
+    def run(tmp: Path, interrupt_at_call: int | None = None, resume: bool = False):
+        seed_everything(3)
+        model = tiny_gpt2(seed=3)
+        calls = 0
+
+        def collate(batch):
+            nonlocal calls
+            calls += 1
+            if calls == interrupt_at_call:
+                os.kill(os.getpid(), signal.SIGINT)
+            return COLLATE(batch)
+
+        s = settings(tmp, max_steps=8, eval_every=4, precision="auto", resume=resume)
+        s.keep_checkpoint = True
+        data = lm_examples(80, seed=4)
+        return train(model, data, lm_examples(8, seed=5), s, collate=collate), model
+
+    straight, model_a = run(tmp_path / "a")
+    assert straight.precision == "fp16" and torch.backends.cuda.matmul.allow_tf32
+    state = json.loads((tmp_path / "a/out/checkpoint/trainer_state.json").read_text())
+    assert state["scaler"]["scale"] > 0 and state["optimizer"]["param_groups"][0]["fused"]
+    stopped, _ = run(tmp_path / "b", interrupt_at_call=4)
+    assert stopped.interrupted
+    resumed, model_b = run(tmp_path / "b", resume=True)
+    assert resumed.eval_loss == straight.eval_loss
+    a, b = weights(model_a), weights(model_b)
+    assert all(torch.equal(a[k], b[k]) for k in a)

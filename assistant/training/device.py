@@ -113,7 +113,7 @@ class Precision:
         """A ``GradScaler`` for fp16 on CUDA, else ``None``."""
         if not self.use_scaler:
             return None
-        return torch.amp.GradScaler("cuda")
+        return torch.amp.GradScaler(torch.device(device).type)
 
 
 def pick_precision(name: str, device: torch.device) -> Precision:
