@@ -236,7 +236,12 @@ class Assistant:
             request.intent = pending.intent
             result = self._run(pending.plugin, pending.intent, pending.ask, request)
             if result is not None:
-                route.intent, route.plugin = pending.intent, pending.plugin
+                # the follow-up may have filled slots in its request: show and log those
+                route.intent, route.plugin, route.slots = (
+                    pending.intent,
+                    pending.plugin,
+                    request.slots,
+                )
                 return self._finish(result, pending.intent, pending.plugin), pending.plugin, None
         emotion = None
         if route.intent == SMALLTALK or self.emotion_scope == "all":
