@@ -37,6 +37,13 @@ def test_csv_encodings_are_detected(tmp_path: Path, encoding: str) -> None:
     assert detect_encoding(path.read_bytes()) == encoding
 
 
+def test_excel_unicode_text_and_mislabelled_suffix(tmp_path: Path) -> None:
+    utf16 = write_csv(tmp_path / "export.txt", "utf-16", "\t")
+    assert [r.get("A") for r in read_table(utf16)] == [r[1] for r in ROWS]
+    tabbed = write_csv(tmp_path / "really_tabs.csv", "utf-8", "\t")
+    assert [r.get("Q") for r in read_table(tabbed)] == [r[0] for r in ROWS]
+
+
 def test_tsv_and_headerless(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "data.tsv", "utf-8", "\t")
     rows = list(read_table(path))

@@ -1,4 +1,5 @@
-"""Reading training tables robustly: CSV, TSV and XLSX in UTF-8, UTF-8-BOM or CP949.
+"""Reading training tables robustly: CSV, TSV and XLSX in UTF-8, UTF-8-BOM or CP949
+(and UTF-16 with a BOM, Excel's "Unicode text" export).
 
 Public API::
 
@@ -15,7 +16,7 @@ Public API::
         log.as_json() -> dict                 # for metadata.json
     DataError(Exception)                      # Korean message: file unreadable / no usable rows
     no_usable_rows(path, skip_log=None) -> DataError   # the standard "no usable rows" error
-    detect_encoding(data: bytes, path) -> str # "utf-8-sig" | "utf-8" | "cp949"
+    detect_encoding(data: bytes, path) -> str # "utf-8-sig" | "utf-16" | "utf-8" | "cp949"
     sha256_file(path) -> str                  # hex digest
 
 Behaviour:
@@ -29,9 +30,9 @@ Behaviour:
 - Fully blank lines are ignored silently. A row with a different number of cells than the
   header (a broken row) is not yielded: it goes to ``skip_log`` (if given) with its file and
   row number, and is logged to ``logging.getLogger("assistant.training")``.
-- The delimiter is ``\\t`` for ``.tsv``/``.tab``, ``,`` for ``.csv`` and otherwise whichever of
-  tab/comma the first line has more of. ``.xlsx``/``.xlsm`` are read with openpyxl (first sheet
-  unless ``sheet`` names one).
+- The delimiter is ``\\t`` for ``.tsv``/``.tab``, ``,`` for ``.csv`` (unless the first line
+  has only the other one) and otherwise whichever of tab/comma the first line has more of.
+  ``.xlsx``/``.xlsm`` are read with openpyxl (first sheet unless ``sheet`` names one).
 - An unreadable file (missing, a directory, undecodable in all three encodings, empty, not a
   valid XLSX, a header with no columns) raises ``DataError`` naming the file. Reading is eager
   for the decode step, so that error comes at the first ``next()``.
@@ -165,9 +166,17 @@ def sha256_file(path: str | Path) -> str:
 
 
 def detect_encoding(data: bytes, path: str | Path = "") -> str:
-    """'utf-8-sig' (BOM), 'utf-8' or 'cp949', whichever decodes ``data`` strictly."""
+    """'utf-8-sig' / 'utf-16' (by BOM), else 'utf-8' or 'cp949', whichever decodes strictly."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: UTF-16 with a BOM (tab-separated).
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "utf-16"
     for encoding in ("utf-8", "cp949"):
         try:
             data.decode(encoding)
@@ -277,13 +286,14 @@ def _text_rows(path: Path, delimiter: str | None) -> Iterator[tuple[int, list[st
 
 
 def _guess_delimiter(path: Path, text: str) -> str:
+    first = text.split("\n", 1)[0]
+    tabs, commas = first.count("\t"), first.count(",")
     suffix = path.suffix.lower()
     if suffix in {".tsv", ".tab"}:
-        return "\t"
+        return "," if commas and not tabs else "\t"
     if suffix == ".csv":
-        return ","
-    first = text.split("\n", 1)[0]
-    return "\t" if first.count("\t") > first.count(",") else ","
+        return "\t" if tabs and not commas else ","
+    return "\t" if tabs > commas else ","
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
