@@ -196,3 +196,69 @@ def test_ctrl_c_on_a_real_cli_process_then_resume(tmp_path: Path, home: Path) ->
     assert f"스텝 {stopped['steps'] + 1}/{target}" in resumed.stderr
     assert f"{stopped['steps']} 스텝부터" in resumed.stderr
     assert (out / "model.safetensors").is_file()
+
+
+def _torchrun(config: Path, data: Path, out: Path, *extra: str) -> list[str]:
+    torchrun = Path(sys.executable).with_name("torchrun")
+    return [
+        str(torchrun), "--standalone", "--nproc_per_node=2", "-m", "assistant",
+        "--config", str(config), "train", "toytrain", "--data", str(data),
+        "--output", str(out), "--device", "cpu", *extra,
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_torchrun_ctrl_c_then_resume_matches_an_uninterrupted_run(
+    tmp_path: Path, home: Path
+) -> None:
+    """Ctrl-C in a terminal signals the whole process group (torchrun and both workers,
+    and torchrun forwards it again): the workers agree to stop, save one checkpoint,
+    and a resumed run ends with exactly the weights of an uninterrupted one."""
+    import os
+    import signal
+    import time
+
+    config, data = _setup(tmp_path)
+    env = cli_env(home, OMP_NUM_THREADS="1")
+    steps = "30"
+    straight = subprocess.run(
+        _torchrun(config, data, tmp_path / "a", "--max-steps", steps),
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert straight.returncode == 0, straight.stderr[-3000:]
+
+    out = tmp_path / "b"
+    proc = subprocess.Popen(
+        _torchrun(config, data, out, "--max-steps", steps),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if line.startswith("스텝 2/") or not line:
+                break
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    stopped = json.loads(stdout.split("RESULT ", 1)[1])
+    assert stopped["interrupted"] and stopped["steps"] < int(steps), stderr[-3000:]
+    checkpoint = out / "checkpoint"
+    state = json.loads((checkpoint / "trainer_state.json").read_text(encoding="utf-8"))
+    assert state["world_size"] == 2 and state["step"] == stopped["steps"]
+    assert (checkpoint / "rng_rank0.safetensors").is_file()
+    assert (checkpoint / "rng_rank1.safetensors").is_file()
+
+    resumed = subprocess.run(
+        _torchrun(config, data, out, "--max-steps", steps, "--resume"),
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    for rank in (0, 1):
+        a = json.loads((tmp_path / "a" / f"rank{rank}.json").read_text())
+        b = json.loads((out / f"rank{rank}.json").read_text())
+        assert b["steps"] == int(steps)
+        assert b["eval_loss"] == a["eval_loss"] and b["param_sum"] == a["param_sum"]

@@ -66,6 +66,16 @@ Several GPUs (or CPU processes) with DDP: run the same command under torchrun, e
     torchrun --nproc_per_node=2 -m assistant train emotion --data val.tsv --device cpu  # gloo
 
 ``--batch-size`` is per process; the effective batch is batch_size x grad_accum x processes.
+Ctrl-C in the terminal reaches torchrun and every worker: the workers agree to stop after
+the current step and save one checkpoint (torchrun itself then prints its own
+``SignalException`` traceback, which is harmless); resume with the same command plus
+``--resume`` and the same number of processes.
+
+Resume rules: the checkpoint must come from the same training data (a fingerprint of the
+encoded examples), ``batch_size``, ``grad_accum``, ``seed`` and number of processes, else
+``TrainingError`` explains what changed. The total number of steps may change (e.g. a larger
+``--max-steps`` to train further; the learning-rate schedule then follows the new total).
+A finished run deletes its checkpoint unless ``keep_checkpoint: true``.
 """
 
 from __future__ import annotations
@@ -289,8 +299,13 @@ class _StopFlag:
 
     SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None)
 
+    # torchrun forwards the terminal's Ctrl-C to workers that already got it from the
+    # terminal: a repeat this soon after the first signal is the same request.
+    REPEAT_GRACE_S = 2.0
+
     def __init__(self) -> None:
         self.requested = False
+        self._first_at = 0.0
         self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _StopFlag:
@@ -302,9 +317,13 @@ class _StopFlag:
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
+        now = time.monotonic()
         if self.requested:
-            raise KeyboardInterrupt
+            if now - self._first_at > self.REPEAT_GRACE_S:
+                raise KeyboardInterrupt
+            return
         self.requested = True
+        self._first_at = now
         log.info("signal %d: stopping after this optimizer step", signum)
 
     def __exit__(self, *exc: object) -> None:
