@@ -642,8 +642,8 @@ class _Run:
                         self.optimizer.step()
                     self.optimizer.zero_grad(set_to_none=True)
                     self.step += 1
-                    in_update = False
                     self.rng_at_step = ckpt.capture_rng()
+                    in_update = False
                     self.tokens_seen += step_tokens * self.dist.world_size
                     loss_value = float(step_loss)
                     if not math.isfinite(loss_value) and self.scaler is None:
