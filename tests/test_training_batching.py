@@ -94,3 +94,16 @@ def test_split_eval_is_fixed_and_disjoint() -> None:
     assert split_eval([1, 2, 3], 0.01)[1] != []
     assert split_eval([1], 0.5) == ([1], [])
     assert split_eval(items, 0.0) == (items, [])
+
+
+def test_light_modules_do_not_import_torch() -> None:
+    """Plugins may import these while registering commands: they must stay torch-free."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, assistant.training, assistant.training.options, assistant.training.tables;"
+        "print(sorted(m for m in ('torch', 'transformers', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
