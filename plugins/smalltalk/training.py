@@ -136,7 +136,7 @@ def load_base(base: str) -> tuple[Any, Any, TurnFormat, int]:
         model.resize_token_embeddings(len(tokenizer))
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id
-    return model, tokenizer, fmt, added
+    return _name_loss(model), tokenizer, fmt, added
 
 
 def build_mini(tokenizer: Any, arch: dict[str, int], max_length: int) -> Any:
@@ -152,7 +152,14 @@ def build_mini(tokenizer: Any, arch: dict[str, int], max_length: int) -> Any:
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
-    return GPT2LMHeadModel(config)
+    return _name_loss(GPT2LMHeadModel(config))
+
+
+def _name_loss(model: Any) -> Any:
+    """GPT2LMHeadModel's class name maps to no loss type: name it, so transformers won't warn."""
+    if getattr(model, "loss_type", None) is None:
+        model.loss_type = "ForCausalLM"
+    return model
 
 
 def prepare(
