@@ -56,7 +56,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     data = read_dialogues([args.data])
     tokenizer = train_mini_tokenizer(
-        [t for d in data.dialogues for t in d.turns], MINI_DEFAULTS["vocab_size"]
+        [t for d in data.dialogues for t in d.turns], int(MINI_DEFAULTS["vocab_size"])
     )
     encoder = TurnEncoder(tokenizer, TurnFormat(context_turns=0))
     samples = build_samples(data.dialogues, encoder, PAD_TO, 0)

@@ -55,6 +55,7 @@ def test_clean_reply_full_path() -> None:
         "좋아요 좋아요 좋아요 좋아요",
         "하하하하하하하하하",
         "배고파배고파배고파배고파",
+        "좋은 더 좋은 더 좋은 더 좋은 같아요.",
     ],
 )
 def test_degenerate_replies(reply: str) -> None:

@@ -76,7 +76,7 @@ def is_echo(reply: str, user_text: str) -> bool:
 
 
 def is_degenerate(reply: str, user_text: str = "") -> bool:
-    """Empty, punctuation only, a character run, a looping word, or an echo of the user."""
+    """Empty, punctuation only, a character run, looping words, or an echo of the user."""
     if not reply or not _WORD_CHAR.search(reply):
         return True
     if (
@@ -87,6 +87,9 @@ def is_degenerate(reply: str, user_text: str = "") -> bool:
         return True
     compact = _comparable(reply)
     if len(compact) >= 10 and len(set(compact)) / len(compact) < 0.25:
+        return True
+    words = reply.split()
+    if len(words) >= 6 and len(set(words)) / len(words) < 0.5:  # "좋은 더 좋은 더 좋은 더"
         return True
     return bool(user_text) and is_echo(reply, user_text)
 

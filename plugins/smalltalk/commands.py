@@ -257,9 +257,17 @@ def eval_command() -> click.Command:
         show_default=True,
         help="샘플 최대 토큰 수",
     )
+    @click.option(
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="디코딩 설정 덮어쓰기 (예: --set strategy=greedy --set temperature=0.7)",
+    )
     @click.option("--json", "as_json", is_flag=True, help="JSON 한 줄로 출력")
     def command(
         ctx: click.Context,
+        overrides: tuple[str, ...],
         data: tuple[Path, ...],
         data_format: str,
         model_source: str | None,
@@ -277,7 +285,7 @@ def eval_command() -> click.Command:
             held_out,
             prompts,
             max_length,
-            dict(config.get("generation") or {}),
+            {**dict(config.get("generation") or {}), **_parse_overrides(overrides)},
         )
         if as_json:
             click.echo(json.dumps(report, ensure_ascii=False))
@@ -285,6 +293,21 @@ def eval_command() -> click.Command:
             _print_report(report)
 
     return command
+
+
+def _parse_overrides(items: tuple[str, ...]) -> dict[str, Any]:
+    import yaml
+
+    parsed: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--set 은 KEY=VALUE 형식이어야 해요: '{item}'")
+        try:
+            parsed[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            parsed[key.strip()] = value
+    return parsed
 
 
 def run_eval(
@@ -380,6 +403,7 @@ def _print_report(report: dict[str, Any]) -> None:
             ("특수 토큰 노출", str(replies["special_token_leaks"])),
             ("따라 말하기(에코)", str(replies["echo"])),
             ("서로 다른 답변 비율", f"{replies['distinct_reply_ratio']:.2f}"),
+            ("정답과 글자 바이그램 F1", f"{replies['reference_bigram_f1']:.3f}"),
             ("재시도 / 중립 답변", f"{replies['retried']} / {replies['neutral_fallbacks']}"),
             ("답변 지연 p50", f"{replies['latency_ms_p50']:.0f} ms"),
         ]

@@ -227,15 +227,15 @@ def read_dialogues(paths: Iterable[str | Path], fmt: str = "auto", skipped: Any 
     return result
 
 
-def user_prompts(dialogues: Sequence[Dialogue], limit: int) -> list[str]:
-    """Distinct first user turns, in order, for reply sanity checks."""
-    prompts: list[str] = []
+def user_prompts(dialogues: Sequence[Dialogue], limit: int) -> list[tuple[str, str]]:
+    """Distinct first user turns with their reference replies, in order, for reply checks."""
+    prompts: list[tuple[str, str]] = []
     seen: set[str] = set()
     for dialogue in dialogues:
         first = dialogue.turns[0]
         if first not in seen:
             seen.add(first)
-            prompts.append(first)
+            prompts.append((first, dialogue.turns[1]))
             if len(prompts) >= limit:
                 break
     return prompts

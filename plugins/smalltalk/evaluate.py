@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -69,12 +70,27 @@ def sample_loss(
     )
 
 
+def bigram_f1(reply: str, reference: str) -> float:
+    """Character-bigram F1 between a reply and the reference reply (a rough relevance proxy)."""
+
+    def grams(text: str) -> Counter[str]:
+        text = re.sub(r"\s+", "", text)
+        return Counter(text[i : i + 2] for i in range(len(text) - 1))
+
+    a, b = grams(reply), grams(reference)
+    overlap = sum((a & b).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(a.values()), overlap / sum(b.values())
+    return 2 * precision * recall / (precision + recall)
+
+
 def reply_sanity(
-    chat: ChatModel, prompts: Sequence[str], settings: GenerationSettings
+    chat: ChatModel, prompts: Sequence[tuple[str, str]], settings: GenerationSettings
 ) -> dict[str, Any]:
-    """Generate one reply per prompt and count what can go wrong."""
+    """Generate one reply per (prompt, reference) and count what can go wrong."""
     replies: list[dict[str, Any]] = []
-    for prompt in prompts:
+    for prompt, reference in prompts:
         result = chat.reply(prompt, (), settings)
         raw_before_end = result.raw
         for stop in (chat.fmt.eos, chat.fmt.usr):
@@ -90,6 +106,7 @@ def reply_sanity(
                 "retried": result.attempts > 1,
                 "ms": result.elapsed_ms,
                 "tokens": result.new_tokens,
+                "f1": bigram_f1(result.text, reference),
             }
         )
     n = len(replies) or 1
@@ -104,6 +121,8 @@ def reply_sanity(
         "retried": sum(r["retried"] for r in replies),
         "neutral_fallbacks": sum(r["neutral"] for r in replies),
         "distinct_reply_ratio": round(len(set(texts)) / n, 4),
+        "reference_bigram_f1": round(sum(r["f1"] for r in replies) / n, 4),
+        "mean_reply_chars": round(sum(len(t) for t in texts) / n, 1),
         "hangul_reply_ratio": round(sum(bool(re.search("[가-힣]", t)) for t in texts) / n, 4),
         "latency_ms_p50": round(statistics.median(latencies), 1),
         "examples": [{"prompt": r["prompt"], "reply": r["reply"]} for r in replies[:10]],

@@ -28,12 +28,14 @@ REASON_TOO_MANY_TOKENS = "최대 길이(--max-length)보다 긴 대화"
 EMOTION_TOKEN = "<unused1>"
 
 #: built-in defaults of the mini preset (overridden by plugins.smalltalk.training.mini)
-MINI_DEFAULTS: dict[str, int] = {
-    "vocab_size": 8000,
+MINI_DEFAULTS: dict[str, float] = {
+    "vocab_size": 4000,
     "n_layer": 4,
     "n_embd": 256,
     "n_head": 4,
     "n_positions": 128,
+    # a few epochs over a small corpus underfit rather than overfit: no dropout by default
+    "dropout": 0.0,
 }
 
 #: decoding defaults written into the model's generation_config.json
@@ -100,9 +102,15 @@ def build_samples(
     return samples
 
 
-def mini_config(training: dict[str, Any]) -> dict[str, int]:
+def mini_config(training: dict[str, Any]) -> dict[str, Any]:
+    """The mini preset's shape: ``MINI_DEFAULTS`` under ``training.mini`` from the config."""
     found = training.get("mini") if isinstance(training.get("mini"), dict) else {}
-    merged = {**MINI_DEFAULTS, **{k: int(v) for k, v in found.items() if k in MINI_DEFAULTS}}
+    merged: dict[str, Any] = dict(MINI_DEFAULTS)
+    for key, value in found.items():
+        if key in MINI_DEFAULTS:
+            merged[key] = float(value) if key == "dropout" else int(value)
+    for key in ("vocab_size", "n_layer", "n_embd", "n_head", "n_positions"):
+        merged[key] = int(merged[key])
     return merged
 
 
@@ -139,7 +147,7 @@ def load_base(base: str) -> tuple[Any, Any, TurnFormat, int]:
     return _name_loss(model), tokenizer, fmt, added
 
 
-def build_mini(tokenizer: Any, arch: dict[str, int], max_length: int) -> Any:
+def build_mini(tokenizer: Any, arch: dict[str, Any], max_length: int) -> Any:
     from transformers import GPT2Config, GPT2LMHeadModel
 
     config = GPT2Config(
@@ -148,6 +156,9 @@ def build_mini(tokenizer: Any, arch: dict[str, int], max_length: int) -> Any:
         n_embd=arch["n_embd"],
         n_layer=arch["n_layer"],
         n_head=arch["n_head"],
+        resid_pdrop=float(arch.get("dropout", 0.1)),
+        embd_pdrop=float(arch.get("dropout", 0.1)),
+        attn_pdrop=float(arch.get("dropout", 0.1)),
         bos_token_id=tokenizer.eos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
