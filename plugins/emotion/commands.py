@@ -425,6 +425,7 @@ def eval_command(
             source,
             max_length=int(settings.get("max_length") or 128),
             trust_remote_code=bool(settings.get("trust_remote_code", False)),
+            threads=int(settings.get("threads", 1)),
         )
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None

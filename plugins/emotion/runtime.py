@@ -40,6 +40,7 @@ class EmotionState:
                     self.settings.get("model") or "shipped",
                     max_length=int(self.settings.get("max_length") or 128),
                     trust_remote_code=bool(self.settings.get("trust_remote_code", False)),
+                    threads=int(self.settings.get("threads", 1)),
                 )
             except ModelError as exc:
                 self.error = str(exc)
