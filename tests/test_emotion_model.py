@@ -120,12 +120,14 @@ def test_shipped_model_is_safetensors_only_and_small():
 def test_shipped_model_is_fast_and_sensible():
     if not (shipped_dir() / "config.json").is_file():
         pytest.skip("the shipped model is not trained yet")
-    classifier = EmotionClassifier.load("shipped")
+    classifier = EmotionClassifier.load("shipped", threads=1)  # the configured default
     texts = ["오늘 시험 망쳐서 너무 속상해", "내일 면접인데 떨려", "드디어 합격했어!"] * 10
-    started = time.perf_counter()
+    timings = []
     for text in texts:
+        started = time.perf_counter()
         classifier.predict(text)
-    per_utterance_ms = (time.perf_counter() - started) * 1000 / len(texts)
+        timings.append((time.perf_counter() - started) * 1000)
+    median_ms = sorted(timings)[len(timings) // 2]
     # a few ms on an idle CPU; generous here because the test machine is shared
-    assert per_utterance_ms < 100, per_utterance_ms
+    assert median_ms < 60, median_ms
     assert classifier.predict("드디어 합격했어! 너무 기뻐").label == "기쁨"
