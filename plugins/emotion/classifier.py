@@ -126,8 +126,10 @@ class EmotionClassifier:
         except TokenizerError as exc:
             raise ModelError(str(exc)) from exc
         import torch
-        from transformers import AutoModelForSequenceClassification
 
+        AutoModelForSequenceClassification = import_transformers(
+            "AutoModelForSequenceClassification"
+        )
         try:
             with quiet_transformers():
                 model = AutoModelForSequenceClassification.from_pretrained(
@@ -187,11 +189,30 @@ class EmotionClassifier:
         return results
 
 
+def import_transformers(name: str, module: str = "transformers", attempts: int = 40) -> Any:
+    """``from <module> import <name>``, retried while another thread is importing transformers.
+
+    In the interactive assistant several plugins load their models in background threads at
+    once. transformers' lazy module raises ``ImportError`` ("cannot import name") to a thread
+    that asks for a name while another thread is still initialising the same sub-module; the
+    import works once that thread is done, so wait a little and retry.
+    """
+    import importlib
+
+    for attempt in range(attempts):
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
+    raise ImportError(name)  # not reached
+
+
 @contextlib.contextmanager
 def quiet_transformers() -> Iterator[None]:
     """No progress bars or warnings from transformers on the user's terminal while loading."""
-    from transformers.utils import logging as hf_logging
-
+    hf_logging = import_transformers("logging", "transformers.utils")
     bars = hf_logging.is_progress_bar_enabled()
     level = hf_logging.get_verbosity()
     hf_logging.disable_progress_bar()

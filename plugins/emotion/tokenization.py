@@ -187,8 +187,9 @@ def load_tokenizer(
     directory = Path(directory)
     if find_sp_model(directory) is not None and not (directory / "tokenizer.json").is_file():
         return SentencePieceBertTokenizer.from_dir(directory, max_length)
-    from transformers import AutoTokenizer
+    from .classifier import import_transformers
 
+    AutoTokenizer = import_transformers("AutoTokenizer")
     try:
         tok = AutoTokenizer.from_pretrained(str(directory), trust_remote_code=trust_remote_code)
     except Exception as exc:  # transformers raises many kinds here
