@@ -280,6 +280,7 @@ def _build(
         TokenizerError,
         find_sp_model,
         load_tokenizer,
+        train_sentencepiece,
     )
 
     id2label = dict(enumerate(labels))
@@ -302,12 +303,23 @@ def _build(
         if settings.resume and find_sp_model(output) is not None:
             tokenizer = SentencePieceBertTokenizer.from_dir(output, settings.max_length)
         else:
-            from .tokenization import train_sentencepiece
+            import shutil
+            import tempfile
 
+            from assistant.training.device import is_main_process
+
+            # Every rank trains the same (deterministic) vocabulary in its own folder; only
+            # rank 0 writes into the output folder, right away so that --resume finds it.
             texts = sorted({row.text for row in train_rows})
+            scratch = Path(tempfile.mkdtemp(prefix="emotion-spm-"))
             tokenizer = train_sentencepiece(
-                texts, output, vocab_size=vocab_size, seed=settings.seed
+                texts, scratch, vocab_size=vocab_size, seed=settings.seed
             )
+            if is_main_process():
+                output.mkdir(parents=True, exist_ok=True)
+                tokenizer.save(output)
+                tokenizer.sp_model_path = output / tokenizer.sp_model_path.name
+            shutil.rmtree(scratch, ignore_errors=True)  # the model is in memory now
     except (ModelError, TokenizerError) as exc:
         raise TrainingError(str(exc)) from exc
     except OSError as exc:
