@@ -18,6 +18,7 @@ This module imports no torch: the readers are cheap and tested on their own.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from pathlib import Path
 from assistant.training.tables import DataError, Row, SkipLog, no_usable_rows, read_table
 
 from . import labels as lab
+
+log = logging.getLogger("assistant.emotion")
 
 FORMATS = ("auto", "kote", "chatbotdata", "aihub", "tsv")
 _INDICES = re.compile(r"^\s*\d+(\s*,\s*\d+)*\s*$")
@@ -76,6 +79,7 @@ def find_kote_labels(path: Path, labels_file: str | Path | None) -> list[str]:
         if not names:
             raise DataError(f"라벨 이름 파일 '{candidate}'이(가) 비어 있어요.")
         return names
+    log.info("no labels.txt beside %s: using KOTE's published label order", path)
     return lab.kote_default_names()
 
 
@@ -93,15 +97,10 @@ def read_examples(
         fmt = detect_format(path)
     if fmt not in FORMATS:
         raise DataError(f"알 수 없는 데이터 형식이에요: '{fmt}' ({', '.join(FORMATS)})")
-    reader = {
-        "kote": _read_kote,
-        "chatbotdata": _read_chatbotdata,
-        "aihub": _read_aihub,
-        "tsv": _read_tsv,
-    }[fmt]
     if fmt == "kote":
         examples = list(_read_kote(path, find_kote_labels(path, labels_file), skip_log))
     else:
+        reader = {"chatbotdata": _read_chatbotdata, "aihub": _read_aihub, "tsv": _read_tsv}[fmt]
         examples = list(reader(path, skip_log))
     if not examples:
         raise no_usable_rows(path, skip_log)
