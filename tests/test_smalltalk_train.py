@@ -141,7 +141,19 @@ def test_eval_reports_loss_and_reply_sanity(run_cli, tmp_path: Path, capsys) -> 
     model = build_tiny_model(tmp_path / "tiny")
     data = write_chatbot_csv(tmp_path / "few.csv", [[q, a, "0"] for q, a in PAIRS])
     result = run_cli(
-        "eval", "smalltalk", "--data", str(data), "--model", str(model), "--json", "--prompts", "4"
+        "eval",
+        "smalltalk",
+        "--data",
+        str(data),
+        "--model",
+        str(model),
+        "--json",
+        "--prompts",
+        "4",
+        "--set",
+        "strategy=greedy",
+        "--set",
+        "max_new_tokens=12",
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -150,7 +162,8 @@ def test_eval_reports_loss_and_reply_sanity(run_cli, tmp_path: Path, capsys) -> 
     assert report["samples"] == len(PAIRS) and report["system_tokens"] > len(PAIRS)
     replies = report["replies"]
     assert replies["prompts"] == 4 and replies["empty"] == 0 and replies["special_token_leaks"] == 0
-    assert 0 < replies["distinct_reply_ratio"] <= 1
+    assert 0 < replies["distinct_reply_ratio"] <= 1 and 0 <= replies["reference_bigram_f1"] <= 1
+    assert report["decoding"]["strategy"] == "greedy" and report["decoding"]["max_new_tokens"] == 12
     from assistant_plugins.smalltalk.commands import _print_report
 
     _print_report(report)  # the rich table of the non-JSON output
@@ -174,3 +187,35 @@ def test_train_with_no_usable_rows_is_a_clear_error(run_cli, tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
     missing = run_cli("eval", "smalltalk", "--data", str(data), "--model", str(tmp_path / "nope"))
     assert missing.returncode == 1 and "모델을 불러오지 못했어요" in missing.stderr
+
+
+@pytest.mark.slow
+def test_torchrun_two_processes_gloo(tmp_path: Path, home: Path) -> None:
+    """DDP on CPU: rank 0 trains the tokenizer, rank 1 reuses it; one summary, one model."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT, cli_env
+
+    data = write_chatbot_csv(tmp_path / "chat.csv", [[q, a, "0"] for q, a in PAIRS * 3])
+    out = tmp_path / "ddp"
+    torchrun = Path(sys.executable).with_name("torchrun")
+    cmd = [
+        str(torchrun), "--standalone", "--nproc_per_node=2", "-m", "assistant", "train", "smalltalk",
+        "--preset", "mini", "--data", str(data), "--output", str(out), "--vocab-size", "200",
+        "--max-steps", "4", "--batch-size", "2", "--eval-split", "0.2", "--device", "cpu",
+    ]  # fmt: skip
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=cli_env(home, OMP_NUM_THREADS="1"),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stderr.count("데이터: chat.csv") == 1 and "프로세스 2" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    meta = json.loads((out / "metadata.json").read_text("utf-8"))
+    assert meta["world_size"] == 2 and meta["metrics"]["steps"] == 4
+    assert (out / "model.safetensors").is_file() and (out / "smalltalk.json").is_file()

@@ -109,13 +109,10 @@ def run_training(
     from assistant_plugins.smalltalk.training import finish_output, mini_config, prepare
 
     from assistant.training.batching import make_collate
-    from assistant.training.device import is_main_process
     from assistant.training.errors import TrainingError
-    from assistant.training.loop import seed_everything, train
 
-    main = is_main_process()
+    main = True
     try:
-        seed_everything(settings.seed)
         prepared = prepare(
             settings,
             data_format=data_format,
@@ -124,6 +121,9 @@ def run_training(
             training_config=training_config,
             vocab_size=vocab_size,
         )
+        from assistant.training.device import is_main_process  # imports torch
+
+        main = is_main_process()
         if main:
             _print_data_summary(prepared)
         arch = None
@@ -152,6 +152,8 @@ def run_training(
             },
             "vocab_size": len(prepared.tokenizer),
         }
+        from assistant.training.loop import train
+
         pad_id = prepared.tokenizer.pad_token_id
         result = train(
             prepared.model,

@@ -183,15 +183,19 @@ def prepare(
     vocab_size: int | None = None,
 ) -> Prepared:
     """Read the data, split it, build tokenizer, model and samples (rank 0 saves the tokenizer)."""
-    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
-
-    from assistant.training.device import is_main_process, main_process_first
     from assistant.training.errors import TrainingError
     from assistant.training.tables import SkipLog
 
     skipped = SkipLog()
-    data = read_dialogues(settings.data, data_format, skipped)
+    data = read_dialogues(settings.data, data_format, skipped)  # data errors come before torch
     train_d, held_d = split_dialogues(data.dialogues, settings.eval_split, settings.seed)
+
+    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
+
+    from assistant.training.device import is_main_process, main_process_first
+    from assistant.training.loop import seed_everything
+
+    seed_everything(settings.seed)
     has_context = any(d.pairs > 1 for d in data.dialogues)
     emotions = sorted({d.emotion for d in data.dialogues if d.emotion}) if with_emotion else []
     output = Path(settings.output)
