@@ -14,6 +14,7 @@ The loop itself (batching, schedule, checkpoints, early stopping, the final save
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -223,9 +224,13 @@ def prepare(
         or getattr(model.config, "max_position_embeddings", 0)
     )
     if window and settings.max_length > window:
-        raise TrainingError(
-            f"--max-length {settings.max_length} 이(가) 모델의 최대 길이 {window} 보다 길어요."
-        )
+        log.info("max_length %d clamped to the model window %d", settings.max_length, window)
+        if is_main_process():
+            print(
+                f"알림: 샘플 최대 길이를 모델의 최대 길이 {window} 토큰으로 줄였어요.",
+                file=sys.stderr,
+            )
+        settings.max_length = window
     fmt = replace(
         fmt,
         context_turns=context_turns if has_context else 0,
