@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.loading import heavy_imports
+
 from .labels import NEUTRAL
 from .tokenization import TokenizerError, load_tokenizer
 
@@ -116,6 +118,13 @@ class EmotionClassifier:
         trust_remote_code: bool = False,
         threads: int = 0,
     ) -> EmotionClassifier:
+        with heavy_imports():
+            return cls._load(source, max_length, trust_remote_code, threads)
+
+    @classmethod
+    def _load(
+        cls, source: str | Path | None, max_length: int, trust_remote_code: bool, threads: int
+    ) -> EmotionClassifier:
         started = time.perf_counter()
         directory = resolve(source)
         check_model_dir(directory)
@@ -189,24 +198,16 @@ class EmotionClassifier:
         return results
 
 
-def import_transformers(name: str, module: str = "transformers", attempts: int = 40) -> Any:
-    """``from <module> import <name>``, retried while another thread is importing transformers.
+def import_transformers(name: str, module: str = "transformers") -> Any:
+    """``from <module> import <name>`` under the core's lock for background model loaders.
 
-    In the interactive assistant several plugins load their models in background threads at
-    once. transformers' lazy module raises ``ImportError`` ("cannot import name") to a thread
-    that asks for a name while another thread is still initialising the same sub-module; the
-    import works once that thread is done, so wait a little and retry.
+    transformers' lazy modules are not safe to import from two threads at once, and the
+    small-talk plugin loads its model in another thread at the same time.
     """
     import importlib
 
-    for attempt in range(attempts):
-        try:
-            return getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.25)
-    raise ImportError(name)  # not reached
+    with heavy_imports():
+        return getattr(importlib.import_module(module), name)
 
 
 @contextlib.contextmanager
