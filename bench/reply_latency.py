@@ -72,7 +72,12 @@ def summarize(latencies: list[float], tokens: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="", help="model dir (default: the shipped model)")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: plugins.smalltalk.threads)",
+    )
     parser.add_argument(
         "--big-prompts", type=int, default=8, help="prompts for the KoGPT2-shape model"
     )
@@ -86,9 +91,10 @@ def main() -> None:
 
     from assistant.config import load_config
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
     config = load_config(None).plugin("smalltalk")
+    threads = int(config.get("threads", 0)) if args.threads is None else args.threads
+    if threads > 0:
+        torch.set_num_threads(threads)
     source, local = resolve_source(args.model or config.get("model"))
     chat = ChatModel.load(source, local)
     if chat.fast is None:
