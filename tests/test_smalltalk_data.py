@@ -117,3 +117,28 @@ def test_samples_label_only_the_system_turn(tmp_path: Path) -> None:
     assert encoder.sample(DIALOGS[0], max_length=3) is None
     prompt = encoder.prompt([(DIALOGS[0][0], DIALOGS[0][1])], DIALOGS[0][2], 128)
     assert prompt[-1] == encoder.sys_id and prompt.count(encoder.usr_id) == 2
+
+
+def test_emotion_conditioning_from_labelled_data(tmp_path: Path) -> None:
+    """--emotion: the label follows the user turn in training samples and in prompts."""
+    from assistant_plugins.smalltalk.training import prepare
+    from assistant_plugins.smalltalk.turns import TurnEncoder
+
+    from assistant.training.options import TrainSettings
+
+    path = write_aihub(tmp_path / "ai.csv", DIALOGS * 4)  # label "기쁨" on every row
+    settings = TrainSettings.from_config(
+        "smalltalk", config={}, data=[path], output=tmp_path / "out", eval_split=0.0, max_length=64
+    )
+    prepared = prepare(
+        settings, data_format="auto", context_turns=1, with_emotion=True,
+        training_config={"mini": {"n_layer": 1, "n_embd": 32, "n_head": 2}}, vocab_size=300,
+    )  # fmt: skip
+    fmt = prepared.fmt
+    assert fmt.emotion == "<unused1>" and fmt.emotion_labels == ["기쁨"] and fmt.context_turns == 1
+    encoder = TurnEncoder(prepared.tokenizer, fmt)
+    assert all(encoder.emotion_id in s.input_ids for s in prepared.train)
+    assert encoder.emotion_id in encoder.prompt([], "안녕", 64, emotion="기쁨")
+    assert encoder.emotion_id not in encoder.prompt([], "안녕", 64, emotion="분노")  # unknown label
+    # four copies of each dialogue: the duplicates are skipped and counted
+    assert prepared.data.skipped.by_reason() == {"중복된 대화": 3 * len(DIALOGS)}
