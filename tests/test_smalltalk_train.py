@@ -219,3 +219,57 @@ def test_torchrun_two_processes_gloo(tmp_path: Path, home: Path) -> None:
     meta = json.loads((out / "metadata.json").read_text("utf-8"))
     assert meta["world_size"] == 2 and meta["metrics"]["steps"] == 4
     assert (out / "model.safetensors").is_file() and (out / "smalltalk.json").is_file()
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_a_checkpoint_and_resume_keeps_the_tokenizer(
+    tmp_path: Path, home: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import yaml
+    from conftest import ROOT, cli_env
+
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        yaml.safe_dump({"plugins": {"smalltalk": {"training": {"log_every": 1}}}}), "utf-8"
+    )
+    data = write_chatbot_csv(tmp_path / "chat.csv", [[q, a, "0"] for q, a in PAIRS * 3])
+    out = tmp_path / "out"
+    base = [sys.executable, "-m", "assistant", "--config", str(config), "train", "smalltalk"]
+    args = ["--preset", "mini", "--data", str(data), "--output", str(out), "--vocab-size", "200",
+            "--batch-size", "2", "--eval-every", "0", "--device", "cpu"]  # fmt: skip
+    env = cli_env(home, OMP_NUM_THREADS="1")
+    proc = subprocess.Popen(
+        [*base, *args, "--max-steps", "400"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    seen = []
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            seen.append(line)
+            if line.startswith("스텝 2/400") or not line:
+                break
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, "".join(seen) + stderr
+    assert "--resume" in stderr and "Traceback" not in stderr
+    assert (out / "checkpoint" / "trainer_state.json").is_file()
+    tokenizer_before = (out / "tokenizer.json").read_bytes()
+    resumed = subprocess.run(
+        [*base, *args, "--max-steps", "40", "--resume"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "스텝부터" in resumed.stderr  # continued from the checkpoint
+    assert (out / "tokenizer.json").read_bytes() == tokenizer_before
+    meta = json.loads((out / "metadata.json").read_text("utf-8"))
+    assert meta["metrics"]["steps"] == 40 and (out / "model.safetensors").is_file()
