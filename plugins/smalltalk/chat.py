@@ -19,6 +19,8 @@ from typing import Any
 from assistant_plugins.smalltalk.cleaning import is_degenerate, neutral_reply, strip_special, tidy
 from assistant_plugins.smalltalk.turns import TurnEncoder, TurnFormat
 
+from assistant.loading import heavy_imports
+
 log = logging.getLogger("assistant.smalltalk")
 
 STRATEGIES = ("greedy", "beam", "sampling")
@@ -178,16 +180,18 @@ class ChatModel:
             ):
                 raise ModelUnavailable(f"{source} 에 model.safetensors 파일이 없어요")
         try:
-            import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
-            from transformers.utils import logging as hf_logging
+            # one background loader at a time: transformers' lazy imports race across threads
+            with heavy_imports():
+                import torch
+                from transformers import AutoModelForCausalLM, AutoTokenizer
+                from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()  # no "Loading weights" bar in the terminal
-            tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
-            model = AutoModelForCausalLM.from_pretrained(
-                source, use_safetensors=True, trust_remote_code=False, dtype=torch.float32
-            )
-            fmt = TurnFormat.load(Path(source) if local else None, tokenizer)
+                hf_logging.disable_progress_bar()  # no "Loading weights" bar in the terminal
+                tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
+                model = AutoModelForCausalLM.from_pretrained(
+                    source, use_safetensors=True, trust_remote_code=False, dtype=torch.float32
+                )
+                fmt = TurnFormat.load(Path(source) if local else None, tokenizer)
             return cls(model, tokenizer, fmt, source, fast=fast)
         except ModelUnavailable:
             raise
