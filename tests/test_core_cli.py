@@ -211,7 +211,12 @@ def test_unknown_plugin_settings_warn_but_run(run_cli, tmp_path):
 def test_plugin_raising_everywhere_is_isolated(run_cli, tmp_path, home):
     _write(tmp_path / "bad.py", BAD_PLUGIN)
     _write(tmp_path / "echo.py", ECHO_PLUGIN)
-    cfg = _write(tmp_path / "cfg.yaml", "plugin_paths: [bad.py, echo.py]\n")
+    # Without the model plugins the bad fallback is the only one: its failure gets the apology.
+    cfg = _write(
+        tmp_path / "cfg.yaml",
+        "plugin_paths: [bad.py, echo.py]\n"
+        "plugins: {smalltalk: {enabled: false}, emotion: {enabled: false}}\n",
+    )
     result = run_cli(
         "--config",
         str(cfg),
@@ -224,7 +229,7 @@ def test_plugin_raising_everywhere_is_isolated(run_cli, tmp_path, home):
     boom, echo, chat = _jsonl(result.stdout)
     assert boom["intent"] == "bad.boom" and "'bad' 기능에서 문제" in boom["reply"]
     assert echo["reply"] == "메아리: 살아있니"
-    assert chat["intent"] == "smalltalk" and "죄송해요" in chat["reply"]
+    assert chat["intent"] == "smalltalk" and "'bad' 기능에서 문제" in chat["reply"]
     assert "Traceback" not in result.stderr
     log = (home / "assistant.log").read_text(encoding="utf-8")
     for hook in (

@@ -159,3 +159,21 @@ def test_unmatched_goes_to_smalltalk(make_assistant):
     assistant = make_assistant(extra_plugins={"demo": _DemoPlugin()})
     assert assistant.route("오늘 좀 피곤하네").intent == "smalltalk"
     assert assistant.route("따라 해 안녕").slots == {"what": "안녕"}
+
+
+def test_a_raising_fallback_does_not_silence_the_next_one(make_assistant):
+    class Broken:
+        @hookimpl
+        def fallback_reply(self, request):
+            raise RuntimeError("broken fallback")
+
+    class Polite:
+        @hookimpl(trylast=True)
+        def fallback_reply(self, request):
+            return "대신 답해 드릴게요."
+
+    overrides = {"plugins": {"smalltalk": {"enabled": False}, "emotion": {"enabled": False}}}
+    assistant = make_assistant(overrides, extra_plugins={"polite": Polite(), "broken": Broken()})
+    turn = assistant.respond("그냥 이야기")
+    assert turn.reply.text == "대신 답해 드릴게요." and turn.plugin == "polite"
+    assert [f.plugin for f in assistant.host.failures] == ["broken"]
