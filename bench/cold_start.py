@@ -1,6 +1,6 @@
 """Cold start: a fresh `assistant route` process vs `python -c "import torch"`, same run.
 
-    .venv/bin/python bench/cold_start.py [--runs 5]
+.venv/bin/python bench/cold_start.py [--runs 5]
 """
 
 from __future__ import annotations
@@ -32,10 +32,22 @@ def main() -> None:
     route = [timed(route_cmd, env) for _ in range(runs)]
     torch = [timed(torch_cmd, env) for _ in range(runs)]
     r, t = statistics.median(route), statistics.median(torch)
-    print(f"assistant route: {r * 1000:.0f} ms   import torch: {t * 1000:.0f} ms   ratio {r / t:.3f}")
-    print(json.dumps({"bench": "cold_start", "runs": runs, "route_ms": round(r * 1000, 1),
-                      "import_torch_ms": round(t * 1000, 1), "ratio": round(r / t, 3),
-                      "target_ratio": 0.25, "meets_target": r / t <= 0.25}))
+    print(
+        f"assistant route: {r * 1000:.0f} ms   import torch: {t * 1000:.0f} ms   ratio {r / t:.3f}"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "cold_start",
+                "runs": runs,
+                "route_ms": round(r * 1000, 1),
+                "import_torch_ms": round(t * 1000, 1),
+                "ratio": round(r / t, 3),
+                "target_ratio": 0.25,
+                "meets_target": r / t <= 0.25,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

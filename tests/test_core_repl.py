@@ -8,10 +8,9 @@ import textwrap
 
 import pexpect
 import pytest
-
 from conftest import ROOT, cli_env
 
-PLUGIN = '''
+PLUGIN = """
 import threading
 from assistant import hookimpl
 from assistant.types import Intent, Notification, SlashCommand
@@ -30,7 +29,7 @@ def startup(app):
     if app.interactive:
         note = Notification("라면 타이머가 끝났어요!", title="타이머", bell=True, plugin="echo")
         threading.Timer(2.5, app.notify, args=(note,)).start()
-'''
+"""
 
 
 @pytest.fixture
@@ -40,8 +39,15 @@ def repl(home, tmp_path):
     cfg.write_text("plugin_paths: [echo.py]\n", encoding="utf-8")
     env = cli_env(home, TERM="xterm")
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "assistant", "--config", str(cfg)], cwd=str(ROOT),
-                          env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "assistant", "--config", str(cfg)],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
     yield child
     if child.isalive():
         child.terminate(force=True)
@@ -90,4 +96,6 @@ def test_repl_reads_piped_input(run_cli, tmp_path):
     result = run_cli(input="안녕\n/quit\n무시될 말\n")
     assert result.returncode == 0
     assert "안녕히 가세요" in result.stdout
-    assert "무시될 말" not in json.dumps(json.loads(run_cli("history", "--json").stdout), ensure_ascii=False)
+    assert "무시될 말" not in json.dumps(
+        json.loads(run_cli("history", "--json").stdout), ensure_ascii=False
+    )

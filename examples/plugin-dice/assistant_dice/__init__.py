@@ -21,7 +21,9 @@ def roll(request: Request) -> Reply:
     if count == 1:
         text = f"{faces} {josa(str(values[0]), '이/가')} 나왔어요!"
     else:
-        text = f"{faces} {', '.join(map(str, values))}: 합계 {josa(str(sum(values)), '이에요/예요')}!"
+        text = (
+            f"{faces} {', '.join(map(str, values))}: 합계 {josa(str(sum(values)), '이에요/예요')}!"
+        )
     return Reply(text, data={"values": values})
 
 
