@@ -224,3 +224,30 @@ def test_route_loads_no_model(tmp_path, home, tiny_model):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert json.loads(done.stdout.splitlines()[0])["intent"] == "smalltalk"
+
+
+def test_no_congratulations_on_bad_news_whatever_the_model_says(make_assistant):
+    """The 기쁨 opener is ruled out by words of the utterance (``unless``), even at score 1."""
+    from assistant_plugins.emotion.runtime import state
+    from assistant_plugins.emotion.tone import adjust
+
+    from assistant.types import Emotion, Reply, Request
+
+    assistant = make_assistant()
+    app = assistant.app
+
+    def toned(text: str) -> Reply | None:
+        request = Request(
+            text=text,
+            normalized=text,
+            intent="smalltalk",
+            slots={},
+            app=app,
+            emotion=Emotion("기쁨", 0.99),
+        )
+        return adjust(Reply("네."), request, state(app))
+
+    assert toned("할머니가 돌아가셨어요") is None
+    assert toned("시험 망쳤어 ㅠㅠ") is None
+    happy = toned("드디어 합격했어요")
+    assert happy is not None and happy.text != "네." and happy.text.endswith("네.")

@@ -6,7 +6,9 @@ Configured under ``plugins.emotion`` in ``assistant.yaml``:
   are adjusted (default: only ``smalltalk``); ``tone_min_score`` the least confidence.
 - ``emotions.<label>``: ``openers`` (a small varied list), ``already`` (words showing a
   reply already expresses the emotion), ``style`` (rich style of the reply text),
-  ``emoji`` (appended to the opener), ``generation`` (overrides for generating fallbacks).
+  ``emoji`` (appended to the opener), ``generation`` (overrides for generating fallbacks),
+  ``unless`` (words in the *user's* utterance that rule the opener out: a model that reads
+  "할머니가 돌아가셨어요" as 기쁨 must never answer "와, 정말 잘됐네요!").
 
 Rules: an opener is never the same as the previous turn's opener (per process, in
 ``app.state``), and never added to a reply that already expresses the emotion (it contains
@@ -39,6 +41,12 @@ def already_expressed(text: str, openers: list[str], markers: list[str], emoji: 
     return bool(emoji) and text.lstrip().startswith(emoji)
 
 
+def contains_any(text: str, words: list[Any]) -> bool:
+    """Does ``text`` (spaces ignored) contain one of ``words``?"""
+    squashed = "".join(text.split())
+    return any(w and "".join(str(w).split()) in squashed for w in words)
+
+
 def choose_opener(openers: list[str], state: EmotionState) -> str | None:
     """A random opener different from the previous one used in this process."""
     choices = [o for o in openers if o and o != state.last_opener]
@@ -64,6 +72,9 @@ def adjust(reply: Reply, request: Request, state: EmotionState) -> Reply | None:
     style = str(config.get("style") or "") or None
     text = reply.text
     opener = None
+    if contains_any(request.text, config.get("unless") or []):
+        openers = []  # the utterance contradicts this emotion: no opener, no style
+        style = None
     if openers and not already_expressed(text, openers, markers, emoji):
         opener = choose_opener(openers, state)
         if opener:
