@@ -85,11 +85,11 @@ def main() -> None:
     args = parser.parse_args()
 
     import torch
-    from assistant_plugins.smalltalk.chat import ChatModel, GenerationSettings, resolve_source
-    from assistant_plugins.smalltalk.fastgen import FastGPT2
     from transformers import GPT2Config, GPT2LMHeadModel
 
     from assistant.config import load_config
+    from assistant_plugins.smalltalk.chat import ChatModel, GenerationSettings, resolve_source
+    from assistant_plugins.smalltalk.fastgen import FastGPT2
 
     config = load_config(None).plugin("smalltalk")
     threads = int(config.get("threads", 0)) if args.threads is None else args.threads

@@ -41,16 +41,16 @@ def main() -> None:
     args = parser.parse_args()
 
     import torch
-    from assistant_plugins.smalltalk.data import read_dialogues
-    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
-    from assistant_plugins.smalltalk.training import MINI_DEFAULTS, build_mini, build_samples
-    from assistant_plugins.smalltalk.turns import TurnEncoder, TurnFormat
 
     from assistant.training.batching import (
         LengthGroupedBatches,
         fixed_padding_fraction,
         make_collate,
     )
+    from assistant_plugins.smalltalk.data import read_dialogues
+    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
+    from assistant_plugins.smalltalk.training import MINI_DEFAULTS, build_mini, build_samples
+    from assistant_plugins.smalltalk.turns import TurnEncoder, TurnFormat
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -95,10 +95,11 @@ def build_tiny_model(
     i.e. every generation is empty.
     """
     import torch
-    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
-    from assistant_plugins.smalltalk.turns import TurnFormat
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
+    from assistant_plugins.smalltalk.turns import TurnFormat
 
     directory.mkdir(parents=True, exist_ok=True)
     if with_turn_tokens:

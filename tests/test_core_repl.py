@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+import time
 
 import pexpect
 import pytest
+
 from conftest import ROOT, cli_env
 
 PLUGIN = """
@@ -78,6 +80,8 @@ def test_repl_session(repl, run_cli):
     repl.expect("알 수 없는 명령")
     repl.send("/help\r")
     repl.expect("따라 말해요")
+    repl.expect("나>")  # Ctrl-D only counts once the prompt holds the terminal again
+    time.sleep(0.5)
 
     repl.sendeof()  # Ctrl-D exits cleanly
     repl.expect("안녕히 가세요")

@@ -6,12 +6,12 @@ import csv
 from pathlib import Path
 
 import pytest
+
+from assistant.training.tables import DataError, SkipLog
 from assistant_plugins.emotion import labels as lab
 from assistant_plugins.emotion.data import detect_format, label_set, read_examples
 from conftest import SHARED_DATA
 from emotion_helpers import kote_line, kote_names
-
-from assistant.training.tables import DataError, SkipLog
 
 PLUGIN = Path(lab.__file__).resolve().parent
 

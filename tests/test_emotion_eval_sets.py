@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+
+from assistant.config import load_config
 from assistant_plugins.emotion import labels as lab
 from assistant_plugins.emotion.classifier import EmotionClassifier, shipped_dir
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.metrics import report
-
-from assistant.config import load_config
 
 PLUGIN = Path(lab.__file__).resolve().parent
 EVAL_B = PLUGIN / "conversations_eval_b.tsv"

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from assistant_plugins.emotion.classifier import EmotionClassifier, ModelError, resolve, shipped_dir
 from assistant_plugins.emotion.tokenization import (
     SentencePieceBertTokenizer,

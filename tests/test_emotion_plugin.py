@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from assistant import hookimpl
+from assistant.types import Emotion, Reply, Request
 from assistant_plugins.emotion import tone
 from assistant_plugins.emotion.runtime import state
 from conftest import ROOT, cli_env
 from emotion_helpers import LABELS, make_kobert_dir, write_config
-
-from assistant import hookimpl
-from assistant.types import Emotion, Reply, Request
 
 
 @pytest.fixture(scope="module")
@@ -228,10 +228,9 @@ def test_route_loads_no_model(tmp_path, home, tiny_model):
 
 def test_no_congratulations_on_bad_news_whatever_the_model_says(make_assistant):
     """The 기쁨 opener is ruled out by words of the utterance (``unless``), even at score 1."""
+    from assistant.types import Emotion, Reply, Request
     from assistant_plugins.emotion.runtime import state
     from assistant_plugins.emotion.tone import adjust
-
-    from assistant.types import Emotion, Reply, Request
 
     assistant = make_assistant()
     app = assistant.app

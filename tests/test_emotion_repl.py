@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+
 from assistant_plugins.emotion.classifier import shipped_dir
 from conftest import ROOT, cli_env
 from emotion_helpers import write_config

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_DATA
-from emotion_helpers import CORPUS, LABELS, make_kobert_dir, write_config
 
 from assistant.training.tables import sha256_file
+from conftest import SHARED_DATA
+from emotion_helpers import CORPUS, LABELS, make_kobert_dir, write_config
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 GOLD = [

@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+
 from assistant_plugins.keyboard.hangul import hangul_to_keys, jamo_to_hangul, keys_to_hangul
 from assistant_plugins.keyboard.recover import analyse, recover
 from conftest import SHARED_DATA

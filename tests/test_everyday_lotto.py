@@ -7,9 +7,9 @@ import secrets
 from collections import Counter
 
 import pytest
-from assistant_plugins import lotto
 
 from assistant.korean import josa
+from assistant_plugins import lotto
 
 
 @pytest.mark.parametrize(

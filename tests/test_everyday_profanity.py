@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from assistant_plugins.profanity import AGAIN, REPLIES
 from assistant_plugins.profanity.guard import Guard
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from assistant_plugins.smalltalk.chat import GenerationSettings, resolve_source
 from assistant_plugins.smalltalk.cleaning import (
     NEUTRAL_REPLIES,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from assistant_plugins.smalltalk.data import detect_format, read_dialogues
-from smalltalk_helpers import DIALOGS, PAIRS, write_aihub, write_chatbot_csv, write_jsonl
 
 from assistant.training.errors import DataError
+from assistant_plugins.smalltalk.data import detect_format, read_dialogues
+from smalltalk_helpers import DIALOGS, PAIRS, write_aihub, write_chatbot_csv, write_jsonl
 
 
 def test_chatbotdata_bad_rows_are_skipped_and_counted(tmp_path: Path) -> None:
@@ -121,10 +121,9 @@ def test_samples_label_only_the_system_turn(tmp_path: Path) -> None:
 
 def test_emotion_conditioning_from_labelled_data(tmp_path: Path) -> None:
     """--emotion: the label follows the user turn in training samples and in prompts."""
+    from assistant.training.options import TrainSettings
     from assistant_plugins.smalltalk.training import prepare
     from assistant_plugins.smalltalk.turns import TurnEncoder
-
-    from assistant.training.options import TrainSettings
 
     path = write_aihub(tmp_path / "ai.csv", DIALOGS * 4)  # label "기쁨" on every row
     settings = TrainSettings.from_config(

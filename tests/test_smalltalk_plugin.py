@@ -8,12 +8,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES
-from conftest import ROOT, cli_env
-from smalltalk_helpers import PAIRS, build_tiny_model, write_config
 
 from assistant import hookimpl
 from assistant.types import Emotion, Intent, Request
+from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES
+from conftest import ROOT, cli_env
+from smalltalk_helpers import PAIRS, build_tiny_model, write_config
 
 CHAT = "그냥 이런저런 이야기 하고 싶어"
 SPECIALS = ("<usr>", "<sys>", "</s>", "<unk>", "<pad>", "<unused")

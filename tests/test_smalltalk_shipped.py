@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from assistant_plugins.smalltalk.chat import ChatModel, GenerationSettings, resolve_source
 from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES, is_echo
 

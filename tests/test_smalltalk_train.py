@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import SHARED_DATA
 from smalltalk_helpers import (
     DIALOGS,
@@ -231,6 +232,7 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_keeps_the_tokenizer(
     import time
 
     import yaml
+
     from conftest import ROOT, cli_env
 
     config = tmp_path / "config.yaml"

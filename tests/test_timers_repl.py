@@ -14,6 +14,7 @@ import sys
 import time
 
 import pytest
+
 from conftest import ROOT, cli_env
 
 pexpect = pytest.importorskip("pexpect")

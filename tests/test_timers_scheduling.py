@@ -7,6 +7,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
+
 from timers_helpers import FakeClock, Inbox, seoul
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from assistant_plugins.timers.speech import label, particle, say_ago, say_clock, say_duration
 from timers_helpers import seoul
 

@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 import pytest
+
 from training_helpers import (  # noqa: F401 - one_torch_thread is a fixture
     PAD,
     cls_examples,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+
 from assistant_plugins.weather.answer import number
 from assistant_plugins.weather.places import lookup
 from weather_helpers import NOW, Clock, DayScenario, OpenMeteoServer

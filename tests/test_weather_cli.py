@@ -6,6 +6,7 @@ import json
 
 import pytest
 import yaml
+
 from weather_helpers import OpenMeteoServer, closed_port
 
 

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+
 from assistant_plugins.weather import providers
 from assistant_plugins.weather.places import Place
 from assistant_plugins.weather.providers import Current, Day, Forecast

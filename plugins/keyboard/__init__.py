@@ -15,12 +15,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from assistant_plugins.keyboard.recover import DEFAULT_MIN_SCORE, DEFAULT_MIN_SYLLABLES, recover
-
 from assistant import hookimpl
 from assistant import text as textutil
 from assistant.app import App
 from assistant.types import Reply, Request
+from assistant_plugins.keyboard.recover import DEFAULT_MIN_SCORE, DEFAULT_MIN_SYLLABLES, recover
 
 log = logging.getLogger("assistant.keyboard")
 

@@ -18,11 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant_plugins.profanity.guard import WORDS_PATH, Guard
-
 from assistant import hookimpl
 from assistant.app import App
 from assistant.types import Intent, Reply, Request
+from assistant_plugins.profanity.guard import WORDS_PATH, Guard
 
 log = logging.getLogger("assistant.profanity")
 

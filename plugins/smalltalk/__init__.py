@@ -18,10 +18,10 @@ from assistant.types import Reply
 
 if TYPE_CHECKING:
     import click
-    from assistant_plugins.smalltalk.chat import ModelHolder
 
     from assistant.app import App
     from assistant.types import Request
+    from assistant_plugins.smalltalk.chat import ModelHolder
 
 log = logging.getLogger("assistant.smalltalk")
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.loading import heavy_imports
 from assistant_plugins.smalltalk.cleaning import is_degenerate, neutral_reply, strip_special, tidy
 from assistant_plugins.smalltalk.turns import TurnEncoder, TurnFormat
-
-from assistant.loading import heavy_imports
 
 log = logging.getLogger("assistant.smalltalk")
 
@@ -147,6 +146,7 @@ class ChatModel:
         self, model: Any, tokenizer: Any, fmt: TurnFormat, source: str, fast: bool = True
     ) -> None:
         import torch
+
         from assistant_plugins.smalltalk.fastgen import FastGPT2, supports
 
         self.torch = torch

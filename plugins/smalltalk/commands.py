@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+
 from assistant_plugins.smalltalk.data import FORMATS
 
 NAME = "smalltalk"
@@ -106,10 +107,9 @@ def run_training(
     vocab_size: int | None,
     generation: dict[str, Any],
 ) -> None:
-    from assistant_plugins.smalltalk.training import finish_output, mini_config, prepare
-
     from assistant.training.batching import make_collate
     from assistant.training.errors import TrainingError
+    from assistant_plugins.smalltalk.training import finish_output, mini_config, prepare
 
     main = True
     try:
@@ -321,6 +321,7 @@ def run_eval(
     max_length: int,
     generation: dict[str, Any],
 ) -> dict[str, Any]:
+    from assistant.training.errors import TrainingError
     from assistant_plugins.smalltalk.chat import (
         ChatModel,
         GenerationSettings,
@@ -330,8 +331,6 @@ def run_eval(
     from assistant_plugins.smalltalk.data import read_dialogues, user_prompts
     from assistant_plugins.smalltalk.evaluate import reply_sanity, sample_loss
     from assistant_plugins.smalltalk.training import build_samples, split_dialogues
-
-    from assistant.training.errors import TrainingError
 
     source, local = resolve_source(model_value)
     try:

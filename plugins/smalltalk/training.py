@@ -124,10 +124,10 @@ def _texts(dialogues: Sequence[Dialogue], with_emotion: bool) -> list[str]:
 
 def load_base(base: str) -> tuple[Any, Any, TurnFormat, int]:
     """A pretrained model + tokenizer ready for the turn format (tokens added if needed)."""
-    from assistant_plugins.smalltalk.tokenizer import prepare_base_tokenizer
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from assistant.training.errors import TrainingError
+    from assistant_plugins.smalltalk.tokenizer import prepare_base_tokenizer
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(base, trust_remote_code=False)
@@ -191,10 +191,9 @@ def prepare(
     data = read_dialogues(settings.data, data_format, skipped)  # data errors come before torch
     train_d, held_d = split_dialogues(data.dialogues, settings.eval_split, settings.seed)
 
-    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
-
     from assistant.training.device import is_main_process, main_process_first
     from assistant.training.loop import seed_everything
+    from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
 
     seed_everything(settings.seed)
     has_context = any(d.pairs > 1 for d in data.dialogues)
