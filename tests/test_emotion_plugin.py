@@ -248,5 +248,8 @@ def test_no_congratulations_on_bad_news_whatever_the_model_says(make_assistant):
 
     assert toned("할머니가 돌아가셨어요") is None
     assert toned("시험 망쳤어 ㅠㅠ") is None
+    assert toned("로또 맞고 싶다") is None  # a wish is not good news yet
+    assert toned("로또 당첨되면 뭐 할래?") is None
+    assert toned("합격했으면 좋겠다") is None
     happy = toned("드디어 합격했어요")
     assert happy is not None and happy.text != "네." and happy.text.endswith("네.")
