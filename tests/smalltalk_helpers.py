@@ -133,7 +133,7 @@ def build_tiny_model(
     if always_end:
         with torch.no_grad():
             end = model.transformer.wte.weight[tokenizer.eos_token_id]
-            end.mul_(20.0)
+            end.mul_(60.0)
             model.transformer.ln_f.weight.zero_()
             model.transformer.ln_f.bias.copy_(end)
     model.save_pretrained(directory, safe_serialization=True)

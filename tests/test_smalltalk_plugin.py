@@ -216,3 +216,106 @@ def test_no_model_or_torch_import_on_the_command_path(home: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout and "smalltalk" in result.stdout
+
+
+def test_side_by_side_draws_follow_their_own_context(tiny_dir: Path) -> None:
+    """Rows decoded in one batch (finished rows dropped on the way) each continue their own text.
+
+    With top-k 3 and no penalties, every sampled token must be among the 3 likeliest tokens
+    of the model's own full forward pass over that row's prompt and earlier tokens: a row
+    reading another row's cache would soon pick tokens outside them.
+    """
+    import torch
+
+    from assistant_plugins.smalltalk.chat import ChatModel, GenerationSettings
+
+    chat = ChatModel.load(str(tiny_dir), True)
+    prompt = chat.prompt_ids(CHAT, (), GenerationSettings())
+    draws = chat.fast.generate_many(
+        prompt,
+        6,
+        max_new_tokens=12,
+        stop_ids=(chat.encoder.eos_id, chat.encoder.usr_id),
+        do_sample=True,
+        temperature=1.5,
+        top_k=3,
+        generator=torch.Generator().manual_seed(5),
+    )
+    rows = [tokens for tokens, _ in draws]
+    assert len(rows) == 6 and len({tuple(r) for r in rows}) > 1
+    assert len({len(r) for r in rows}) > 1, "want rows that finish at different steps"
+    for row in rows:
+        ids = torch.tensor([prompt + row])
+        with torch.inference_mode():
+            logits = chat.model(input_ids=ids).logits[0]
+        for offset, token in enumerate(row):
+            top = logits[len(prompt) - 1 + offset].topk(3).indices.tolist()
+            assert token in top
+
+
+def test_sampling_keeps_the_likeliest_of_its_candidates(tiny_dir: Path) -> None:
+    import torch
+
+    from assistant_plugins.smalltalk.chat import ChatModel, GenerationSettings
+    from assistant_plugins.smalltalk.cleaning import is_degenerate
+
+    chat = ChatModel.load(str(tiny_dir), True)
+    settings = GenerationSettings.from_mapping({"seed": 7, "candidates": 5, "temperature": 1.3})
+    prompt = chat.prompt_ids(CHAT, (), settings)
+    draws = chat._candidates(prompt, settings)
+    assert len(draws) == 5 and len({tuple(d) for d, _ in draws}) > 1
+    scores = [score for _, score in draws]
+    texts = [chat._decode(d)[0] for d, _ in draws]
+    # the lean decoder's scores are the model's own mean log-probability per token (end
+    # token included), as a full forward pass of the transformers model computes them
+    forward = chat.mean_logprob(prompt, [d for d, _ in draws])
+    assert all(abs(a - b) < 1e-4 for a, b in zip(scores, forward, strict=True))
+    first = chat._until_stop(draws[0][0])
+    with torch.inference_mode():
+        logits = chat.model(input_ids=torch.tensor([prompt + first])).logits[0]
+    logprobs = logits[len(prompt) - 1 : -1].log_softmax(-1)
+    manual = sum(float(logprobs[i, t]) for i, t in enumerate(first)) / len(first)
+    assert abs(forward[0] - manual) < 1e-4
+    usable = [i for i, t in enumerate(texts) if not is_degenerate(t, CHAT)] or range(len(draws))
+    best = max(usable, key=lambda i: scores[i])
+    assert chat._generate_once(prompt, settings, CHAT)[0] == texts[best]
+    one = GenerationSettings.from_mapping({"seed": 7, "candidates": 1})
+    assert len(chat._candidates(prompt, one)) == 1
+    greedy = GenerationSettings.from_mapping({"strategy": "greedy", "candidates": 5})
+    assert len(chat._candidates(prompt, greedy)) == 1  # nothing to choose between
+    slow = ChatModel.load(str(tiny_dir), True, fast=False)  # model.generate path
+    slow_draws = slow._candidates(prompt, settings)
+    assert len(slow_draws) == 5 and all(score is None for _, score in slow_draws)
+    assert slow._generate_once(prompt, settings, CHAT)[0].strip()
+
+
+def test_candidates_avoid_this_process_s_recent_replies(tiny_dir: Path) -> None:
+    import torch
+
+    from assistant_plugins.smalltalk.chat import ChatModel, GenerationSettings
+
+    chat = ChatModel.load(str(tiny_dir), True)
+    settings = GenerationSettings.from_mapping({"candidates": 6, "temperature": 1.5})
+    prompt = chat.prompt_ids(CHAT, (), settings)
+
+    def best() -> str:
+        torch.manual_seed(11)  # the same six draws each time
+        return chat._generate_once(prompt, settings, CHAT)[0]
+
+    first = best()
+    torch.manual_seed(11)
+    texts = {chat._decode(d)[0] for d, _ in chat._candidates(prompt, settings)}
+    assert len(texts) > 1
+    chat.recent.append(first)
+    second = best()
+    assert second != first and second in texts
+    chat.recent.append(second)
+    assert best() not in {first, second} or len(texts) == 2
+    settings.avoid_recent = 0
+    assert best() == first  # off: the likeliest again
+    seeded = GenerationSettings.from_mapping({"candidates": 6, "temperature": 1.5, "seed": 4})
+    again = chat._generate_once(prompt, seeded, CHAT)[0]
+    chat.recent.append(again)
+    assert chat._generate_once(prompt, seeded, CHAT)[0] == again  # a seed wins: reproducible
+    reply = chat.reply(CHAT, (), settings)
+    assert chat.recent[-1] == reply.text  # every reply is remembered

@@ -6,6 +6,7 @@ torch and transformers are imported inside the functions here.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import random
@@ -63,6 +64,12 @@ class GenerationSettings:
     max_new_tokens: int = 40
     bad_words: list[str] = field(default_factory=lambda: ["<unk>"])
     seed: int | None = None
+    #: sampling only: draw this many replies side by side and keep the one the model finds
+    #: most likely (mean log-probability per token); 1 = the first draw
+    candidates: int = 4
+    #: with several candidates, prefer one that is not among this process's last N replies
+    #: (not with a fixed ``seed``: a seeded reply depends only on its prompt)
+    avoid_recent: int = 20
 
     @classmethod
     def from_mapping(cls, *layers: Mapping[str, Any] | None) -> GenerationSettings:
@@ -97,6 +104,8 @@ class GenerationSettings:
         settings.max_new_tokens = max(1, settings.max_new_tokens)
         settings.temperature = max(1e-3, settings.temperature)
         settings.num_beams = max(1, settings.num_beams)
+        settings.candidates = max(1, min(16, settings.candidates))
+        settings.avoid_recent = max(0, settings.avoid_recent)
         return settings
 
     def generate_kwargs(self) -> dict[str, Any]:
@@ -165,6 +174,8 @@ class ChatModel:
         )
         self._bad_cache: dict[tuple[str, ...], list[list[int]] | None] = {}
         self._lock = threading.Lock()
+        #: this process's latest replies, newest last (candidates avoid repeating them)
+        self.recent: collections.deque[str] = collections.deque(maxlen=100)
         #: the lean decoder for plain GPT-2 models (greedy and sampling); None: model.generate
         self.fast = FastGPT2(model) if fast and supports(model) else None
 
@@ -228,19 +239,26 @@ class ChatModel:
         budget = max(8, self.window - settings.max_new_tokens)
         return self.encoder.prompt(history, user_text, budget, emotion)
 
-    def _generate_once(
+    def _candidates(
         self, prompt: list[int], settings: GenerationSettings
-    ) -> tuple[str, str, int]:
+    ) -> list[tuple[list[int], float | None]]:
+        """(new token ids, mean log-probability or None) of each draw.
+
+        Several draws for sampling with ``candidates`` > 1, else one. The lean decoder
+        scores its draws as it goes; ``model.generate`` draws are scored by the caller.
+        """
         torch = self.torch
         generator = None
         if settings.seed is not None:
             torch.manual_seed(settings.seed)
             generator = torch.Generator().manual_seed(settings.seed)
         bad_words = self._bad_words_ids(settings.bad_words) or []
+        sampling = settings.strategy == "sampling"
+        rows = settings.candidates if sampling else 1
         if self.fast is not None and settings.strategy != "beam":
-            sampling = settings.strategy == "sampling"
-            new = self.fast.generate(
+            return self.fast.generate_many(
                 prompt,
+                rows,
                 max_new_tokens=settings.max_new_tokens,
                 stop_ids=(self.encoder.eos_id, self.encoder.usr_id),
                 do_sample=sampling,
@@ -252,7 +270,6 @@ class ChatModel:
                 bad_words_ids=bad_words,
                 generator=generator,
             )
-            return self._decode(new)
         input_ids = torch.tensor([prompt], dtype=torch.long)
         with torch.inference_mode():
             output = self.model.generate(
@@ -261,9 +278,61 @@ class ChatModel:
                 eos_token_id=[self.encoder.eos_id, self.encoder.usr_id],
                 pad_token_id=self.pad_id,
                 bad_words_ids=bad_words or None,
+                num_return_sequences=rows,
                 **settings.generate_kwargs(),
             )
-        return self._decode(output[0, len(prompt) :].tolist())
+        return [(row[len(prompt) :], None) for row in output.tolist()]
+
+    def _until_stop(self, new: list[int]) -> list[int]:
+        """``new`` up to and including the first stop token."""
+        for i, tid in enumerate(new):
+            if tid in self.stop_ids:
+                return new[: i + 1]
+        return new
+
+    def mean_logprob(self, prompt: list[int], continuations: Sequence[list[int]]) -> list[float]:
+        """The model's mean log-probability per token of each continuation of ``prompt``."""
+        torch = self.torch
+        rows = [self._until_stop(c) or [self.encoder.eos_id] for c in continuations]
+        width = len(prompt) + max(len(r) for r in rows)
+        ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, row in enumerate(rows):
+            ids[i, : len(prompt) + len(row)] = torch.tensor(prompt + row)
+            mask[i, : len(prompt) + len(row)] = 1
+        with torch.inference_mode():
+            logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+        logprobs = logits[:, len(prompt) - 1 : -1].log_softmax(-1)
+        scores = []
+        for i, row in enumerate(rows):
+            picked = logprobs[i, torch.arange(len(row)), torch.tensor(row)]
+            scores.append(float(picked.mean()))
+        return scores
+
+    def _generate_once(
+        self, prompt: list[int], settings: GenerationSettings, user_text: str = ""
+    ) -> tuple[str, str, int]:
+        """(clean text, raw text, tokens) of the best draw.
+
+        Non-degenerate first, then not one of the last ``avoid_recent`` replies, then likeliest.
+        """
+        draws = self._candidates(prompt, settings)
+        decoded = [self._decode(new) for new, _ in draws]
+        if len(draws) == 1:
+            return decoded[0]
+        scores = [score for _, score in draws]
+        if None in scores:
+            scores = self.mean_logprob(prompt, [new for new, _ in draws])
+
+        recent = set()
+        if settings.avoid_recent and settings.seed is None:
+            recent = set(list(self.recent)[-settings.avoid_recent :])
+
+        def rank(i: int) -> tuple[bool, bool, float]:
+            text = decoded[i][0]
+            return not is_degenerate(text, user_text), text not in recent, scores[i]
+
+        return decoded[max(range(len(draws)), key=rank)]
 
     def _decode(self, new: list[int]) -> tuple[str, str, int]:
         """(clean text, raw text, tokens) for generated ids: cut at a stop token, drop specials."""
@@ -289,7 +358,7 @@ class ChatModel:
         started = time.perf_counter()
         prompt = self.prompt_ids(user_text, history, settings, emotion)
         with self._lock:
-            text, raw, count = self._generate_once(prompt, settings)
+            text, raw, count = self._generate_once(prompt, settings, user_text)
             attempts, neutral = 1, False
             if is_degenerate(text, user_text):
                 retry = GenerationSettings.from_mapping(
@@ -297,11 +366,12 @@ class ChatModel:
                     RETRY_SAMPLING,
                     {"seed": None if settings.seed is None else settings.seed + 1},
                 )
-                text, raw, count = self._generate_once(prompt, retry)
+                text, raw, count = self._generate_once(prompt, retry, user_text)
                 attempts = 2
                 if is_degenerate(text, user_text):
                     rng = random.Random(settings.seed) if settings.seed is not None else None
                     text, neutral = neutral_reply(rng), True
+            self.recent.append(text)
         elapsed = (time.perf_counter() - started) * 1000
         context = prompt.count(self.encoder.usr_id) - 1
         return Generated(text, raw, attempts, neutral, count, elapsed, context)

@@ -75,43 +75,52 @@ class FastGPT2:
             )
 
     def step(
-        self, ids: Sequence[int], cache: list[tuple[torch.Tensor, torch.Tensor]] | None
+        self, tokens: torch.Tensor, cache: list[tuple[torch.Tensor, torch.Tensor]] | None
     ) -> tuple[torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
-        """Logits of the last position for ``ids`` appended after ``cache``; the new cache."""
-        start = 0 if not cache else cache[0][0].shape[1]
-        tokens = torch.tensor(ids, dtype=torch.long)
-        positions = torch.arange(start, start + len(ids))
-        x = self.wte[tokens] + self.wpe[positions]
+        """Last-position logits ``[rows, vocab]`` for ``tokens`` ``[rows, length]`` after ``cache``.
+
+        Every row continues the same number of cached positions; returns the new cache.
+        """
+        rows, length = tokens.shape
+        start = 0 if not cache else cache[0][0].shape[2]
+        positions = torch.arange(start, start + length)
+        x = (self.wte[tokens] + self.wpe[positions]).reshape(rows * length, -1)
         width = x.shape[-1]
         heads, dim = self.n_head, width // self.n_head
+
+        def split_heads(t: torch.Tensor) -> torch.Tensor:
+            return t.reshape(rows, length, heads, dim).transpose(1, 2)
+
         new_cache = []
         for i, (l1w, l1b, aw, ab, pw, pb, l2w, l2b, fw, fb, mw, mb) in enumerate(self.blocks):
             h = F.layer_norm(x, (width,), l1w, l1b, self.eps)
-            q, k, v = torch.addmm(ab, h, aw).split(width, dim=-1)
-            q = q.view(-1, heads, dim).transpose(0, 1)
-            k = k.view(-1, heads, dim).transpose(0, 1)
-            v = v.view(-1, heads, dim).transpose(0, 1)
+            q, k, v = (split_heads(t) for t in torch.addmm(ab, h, aw).split(width, dim=-1))
             if cache:
-                k = torch.cat((cache[i][0], k), dim=1)
-                v = torch.cat((cache[i][1], v), dim=1)
+                k = torch.cat((cache[i][0], k), dim=2)
+                v = torch.cat((cache[i][1], v), dim=2)
             new_cache.append((k, v))
-            causal = len(ids) > 1 and start == 0
-            if len(ids) > 1 and start > 0:
-                mask = torch.ones(len(ids), start + len(ids), dtype=torch.bool).tril(start)
+            if length > 1 and start > 0:
+                mask = torch.ones(length, start + length, dtype=torch.bool).tril(start)
                 a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
             else:
-                a = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
-            a = a.transpose(0, 1).reshape(-1, width)
+                a = F.scaled_dot_product_attention(q, k, v, is_causal=length > 1)
+            a = a.transpose(1, 2).reshape(rows * length, width)
             x = x + torch.addmm(pb, a, pw)
             h = F.layer_norm(x, (width,), l2w, l2b, self.eps)
             h = F.gelu(torch.addmm(fb, h, fw), approximate="tanh")
             x = x + torch.addmm(mb, h, mw)
-        last = F.layer_norm(x[-1], (width,), self.ln_f[0], self.ln_f[1], self.eps)
-        return self.head @ last, new_cache
+        last = x.reshape(rows, length, width)[:, -1]
+        last = F.layer_norm(last, (width,), self.ln_f[0], self.ln_f[1], self.eps)
+        return last @ self.head.T, new_cache
 
-    def generate(
+    def generate(self, prompt: Sequence[int], **options: Any) -> list[int]:
+        """New token ids for one continuation (see :meth:`generate_many` for the options)."""
+        return self.generate_many(prompt, 1, **options)[0][0]
+
+    def generate_many(
         self,
         prompt: Sequence[int],
+        rows: int,
         *,
         max_new_tokens: int,
         stop_ids: Iterable[int],
@@ -123,39 +132,62 @@ class FastGPT2:
         no_repeat_ngram_size: int = 0,
         bad_words_ids: Sequence[Sequence[int]] = (),
         generator: torch.Generator | None = None,
-    ) -> list[int]:
-        """New token ids (the stop token included if one was produced)."""
+    ) -> list[tuple[list[int], float]]:
+        """``rows`` continuations of ``prompt`` decoded side by side in one batch.
+
+        For each row: the new token ids (the stop token included if one was produced) and
+        their mean log-probability per token under the model itself (before temperature,
+        penalties and filtering: how likely the model finds the text). The prompt is
+        encoded once; its cache is shared by every row.
+        """
         stops = set(stop_ids)
-        sequence = list(prompt)
-        budget = min(max_new_tokens, self.window - len(sequence))
-        new: list[int] = []
+        budget = min(max_new_tokens, self.window - len(prompt))
+        sequences = [list(prompt) for _ in range(rows)]
+        new: list[list[int]] = [[] for _ in range(rows)]
+        logprob = [0.0] * rows
+        live = list(range(rows))
         single_bans = [w[0] for w in bad_words_ids if len(w) == 1]
         multi_bans = [list(w) for w in bad_words_ids if len(w) > 1]
         with torch.inference_mode():
-            logits, cache = self.step(sequence, None)
+            logits, cache = self.step(torch.tensor([list(prompt)], dtype=torch.long), None)
+            if rows > 1:
+                logits = logits.expand(rows, -1)
+                cache = [(k.expand(rows, -1, -1, -1), v.expand(rows, -1, -1, -1)) for k, v in cache]
             for _ in range(max(0, budget)):
-                scores = logits.float().clone()
-                if repetition_penalty != 1.0:
-                    seen = torch.tensor(sorted(set(sequence)), dtype=torch.long)
-                    picked = scores[seen]
-                    scores[seen] = torch.where(
-                        picked < 0, picked * repetition_penalty, picked / repetition_penalty
-                    )
-                banned = list(single_bans)
-                if no_repeat_ngram_size > 0:
-                    banned += _ngram_bans(sequence, no_repeat_ngram_size)
-                for words in multi_bans:
-                    if sequence[-(len(words) - 1) :] == words[:-1]:
-                        banned.append(words[-1])
-                if banned:
-                    scores[banned] = -math.inf
-                token = _choose(scores, do_sample, temperature, top_k, top_p, generator)
-                new.append(token)
-                sequence.append(token)
-                if token in stops:
+                picked = []
+                for i, row in enumerate(live):  # logits row i belongs to sequence ``row``
+                    sequence = sequences[row]
+                    scores = logits[i].float().clone()
+                    if repetition_penalty != 1.0:
+                        seen = torch.tensor(sorted(set(sequence)), dtype=torch.long)
+                        before = scores[seen]
+                        scores[seen] = torch.where(
+                            before < 0, before * repetition_penalty, before / repetition_penalty
+                        )
+                    banned = list(single_bans)
+                    if no_repeat_ngram_size > 0:
+                        banned += _ngram_bans(sequence, no_repeat_ngram_size)
+                    for words in multi_bans:
+                        if sequence[-(len(words) - 1) :] == words[:-1]:
+                            banned.append(words[-1])
+                    if banned:
+                        scores[banned] = -math.inf
+                    token = _choose(scores, do_sample, temperature, top_k, top_p, generator)
+                    new[row].append(token)
+                    logprob[row] += float(logits[i].float().log_softmax(-1)[token])
+                    sequence.append(token)
+                    picked.append(token)
+                still = [i for i, row in enumerate(live) if picked[i] not in stops]
+                if not still:
                     break
-                logits, cache = self.step([token], cache)
-        return new
+                if len(still) < len(live):  # drop finished rows from the batch
+                    keep = torch.tensor(still, dtype=torch.long)
+                    cache = [(k[keep], v[keep]) for k, v in cache]
+                    live = [live[i] for i in still]
+                    picked = [picked[i] for i in still]
+                tokens = torch.tensor(picked, dtype=torch.long).unsqueeze(1)
+                logits, cache = self.step(tokens, cache)
+        return [(tokens, logprob[row] / max(1, len(tokens))) for row, tokens in enumerate(new)]
 
 
 def _ngram_bans(sequence: Sequence[int], n: int) -> list[int]:
