@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,22 +71,27 @@ def class_weights(counts: Counter, labels: list[str], mode: str) -> list[float]:
     return [round(w, 4) for w in weights]
 
 
+def data_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format`` and ``--labels``, the same for ``train emotion`` and ``eval emotion``."""
+    command = click.option(
+        "--labels",
+        "labels_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="KOTE 라벨 이름 파일 (기본: 데이터 옆의 labels.txt)",
+    )(command)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="auto",
+        show_default=True,
+        help="데이터 형식 (auto: 파일마다 알아서 판단)",
+    )(command)
+
+
 @click.command("emotion")
 @training_options("emotion", presets=("mini",))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="auto",
-    show_default=True,
-    help="데이터 형식 (auto: 파일마다 알아서 판단)",
-)
-@click.option(
-    "--labels",
-    "labels_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="KOTE 라벨 이름 파일 (기본: 데이터 옆의 labels.txt)",
-)
+@data_format_options
 @click.option(
     "--repeat",
     "repeats",
@@ -376,20 +382,7 @@ def _write_eval_report(
     type=click.Path(dir_okay=False, path_type=Path),
     help="평가 데이터 파일 (여러 번 지정 가능)",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="auto",
-    show_default=True,
-    help="데이터 형식",
-)
-@click.option(
-    "--labels",
-    "labels_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="KOTE 라벨 이름 파일",
-)
+@data_format_options
 @click.option(
     "--model", "model_source", default=None, help="모델 (기본: 설정의 plugins.emotion.model)"
 )
