@@ -323,8 +323,7 @@ class ChatModel:
         scores = [score for _, score in draws]
         if None in scores:
             scores = self.mean_logprob(prompt, [new for new, _ in draws])
-
-        recent = set()
+        recent: set[str] = set()
         if settings.avoid_recent and settings.seed is None:
             recent = set(list(self.recent)[-settings.avoid_recent :])
 
