@@ -130,10 +130,11 @@ def _parse_sino(t: str) -> int | None:
 _N = NUMBER_RE
 _DEC = rf"(?:\d+\.\d+|{_N})"
 _SIGN = r"(?:(?:-|마이너스) ?)?"
+# The number regex is written as few times as possible: compiling the patterns that use
+# this slot is most of a cold `assistant route` (bench/cold_start.py).
 DURATION_RE = (
-    rf"(?:{_SIGN}(?:{_DEC}) ?시간(?: ?반| ?(?:{_N}) ?분(?: ?반| ?(?:{_N}) ?초)?| ?(?:{_N}) ?초)?"
-    rf"|{_SIGN}(?:{_DEC}) ?분(?: ?반| ?(?:{_N}) ?초)?"
-    rf"|{_SIGN}(?:{_DEC}) ?초)"
+    rf"(?:{_SIGN}(?:{_DEC}) ?(?:시간(?: ?반| ?(?:{_N}) ?(?:분(?: ?반| ?(?:{_N}) ?초)?|초))?"
+    rf"|분(?: ?반| ?(?:{_N}) ?초)?|초))"
 )
 _UNIT_SECONDS = {"시간": 3600, "분": 60, "초": 1}
 
