@@ -499,3 +499,39 @@ def test_slash_command_lists_timers(irang):
     reply = command.run(irang.app, "")
     assert plugin == "timers"
     assert reply.table is not None and len(reply.table.rows) == 2
+
+
+def test_quitting_as_a_timer_fires_kills_no_thread(make_assistant):
+    """Ctrl-D at the moment a timer fires: no exception in APScheduler's threads.
+
+    APScheduler removes a fired date job just after handing it to its worker thread; a
+    shutdown in between used to make that removal raise JobLookupError in the scheduler
+    thread (a traceback on the user's terminal). The scheduler thread is held in that
+    window here so the race happens every time.
+    """
+    import threading
+
+    errors: list[BaseException] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: errors.append(args.exc_value)
+    try:
+        irang = make_assistant(interactive=True)
+        inbox = Inbox()
+        irang.app.set_notifier(inbox)
+        irang.startup()
+        executor = service(irang)._scheduler._lookup_executor("default")
+        submit = executor.submit_job
+
+        def submit_then_stall(job, run_times):
+            submit(job, run_times)
+            if job.id.startswith("timer-"):
+                time.sleep(0.5)  # the worker fires the timer; the user quits meanwhile
+
+        executor.submit_job = submit_then_stall
+        service(irang).start_timer(0.05)
+        assert inbox.wait(1, timeout=5)
+        irang.shutdown()
+        time.sleep(0.2)
+    finally:
+        threading.excepthook = previous
+    assert errors == []

@@ -247,9 +247,15 @@ class TimerService:
         self.changed()
 
     def stop_scheduler(self) -> None:
-        scheduler, self._scheduler = self._scheduler, None
+        with self._sync_lock:  # no poll job is adding date jobs meanwhile
+            scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             try:
+                # Empty the job store first: this waits for a running pass of APScheduler's
+                # loop, which removes a fired date job right after handing it to a worker
+                # and raises JobLookupError in its thread if the scheduler is already
+                # stopped by then. A timer not fired is still due in timers.db.
+                scheduler.remove_all_jobs()
                 scheduler.shutdown(wait=False)
             except Exception:
                 log.exception("stopping the timer scheduler failed")
