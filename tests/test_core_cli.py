@@ -293,3 +293,30 @@ def test_python_dash_m_and_help(run_cli):
     assert result.returncode == 0
     for command in ("ask", "route", "plugins", "history", "train", "eval", "help"):
         assert command in result.stdout
+
+
+THREAD_PLUGIN = """
+import threading
+from assistant import hookimpl
+
+def _crash():
+    raise RuntimeError("background thread exploded")
+
+@hookimpl
+def startup(app):
+    thread = threading.Thread(target=_crash, name="crashy")
+    thread.start()
+    thread.join()
+"""
+
+
+def test_exception_in_a_plugin_thread_goes_to_the_log_not_the_screen(run_cli, tmp_path, home):
+    _write(tmp_path / "crashy.py", THREAD_PLUGIN)
+    _write(tmp_path / "echo.py", ECHO_PLUGIN)
+    cfg = _write(tmp_path / "cfg.yaml", "plugin_paths: [crashy.py, echo.py]\n")
+    result = run_cli("--config", str(cfg), "ask", "메아리 괜찮니")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "메아리: 괜찮니"
+    assert "Traceback" not in result.stderr and "exploded" not in result.stderr
+    log = (home / "assistant.log").read_text(encoding="utf-8")
+    assert "uncaught exception in thread crashy" in log and "background thread exploded" in log
