@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +37,62 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def spawn_assistant(
+    home: Path,
+    config: Path | None = None,
+    *,
+    term: str = "xterm",
+    timeout: float = 30,
+    columns: int = 120,
+) -> Any:
+    """The interactive assistant in a real pseudo-terminal (pexpect), colours on."""
+    import pexpect
+
+    env = cli_env(home, TERM=term)
+    env.pop("NO_COLOR", None)
+    args = ["-m", "assistant", *(["--config", str(config)] if config else [])]
+    return pexpect.spawn(
+        sys.executable,
+        args,
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(40, columns),
+    )
+
+
+def interrupt_after(
+    command: list[str], env: dict[str, str], marker: str, wait: float = 240
+) -> tuple[int, str, str]:
+    """Run ``command``; press Ctrl-C (SIGINT) once a stderr line starts with ``marker``.
+
+    Returns (exit code, stdout, all of stderr).
+    """
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    seen = []
+    try:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            seen.append(line)
+            if line.startswith(marker) or not line:
+                break
+        proc.send_signal(signal.SIGINT)
+        stdout, rest = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, stdout, "".join(seen) + rest
 
 
 @pytest.fixture

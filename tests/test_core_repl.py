@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 import time
 
 import pexpect
 import pytest
 
-from conftest import ROOT, cli_env
+from conftest import spawn_assistant
 
 PLUGIN = """
 import threading
@@ -39,17 +38,7 @@ def repl(home, tmp_path):
     (tmp_path / "echo.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
     cfg = tmp_path / "cfg.yaml"
     cfg.write_text("plugin_paths: [echo.py]\n", encoding="utf-8")
-    env = cli_env(home, TERM="xterm")
-    env.pop("NO_COLOR", None)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "assistant", "--config", str(cfg)],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 120),
-    )
+    child = spawn_assistant(home, cfg)
     yield child
     if child.isalive():
         child.terminate(force=True)

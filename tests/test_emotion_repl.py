@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from assistant_plugins.emotion.classifier import shipped_dir
-from conftest import ROOT, cli_env
+from conftest import spawn_assistant
 from emotion_helpers import write_config
 
 pexpect = pytest.importorskip("pexpect")
@@ -31,17 +29,7 @@ def test_sad_utterance_is_answered_in_blue_with_an_opener(tmp_path, home):
     config = write_config(
         tmp_path / "config.yaml", {"model": "shipped"}, plugin_paths=["fixed_reply.py"]
     )
-    env = {k: v for k, v in cli_env(home).items() if k != "NO_COLOR"}
-    env["TERM"] = "xterm-256color"
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "assistant", "--config", str(config)],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(40, 160),
-    )
+    child = spawn_assistant(home, config, term="xterm-256color", timeout=60, columns=160)
     try:
         child.expect(PROMPT)
         child.sendline("/debug")

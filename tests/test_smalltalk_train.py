@@ -226,14 +226,12 @@ def test_torchrun_two_processes_gloo(tmp_path: Path, home: Path) -> None:
 def test_ctrl_c_saves_a_checkpoint_and_resume_keeps_the_tokenizer(
     tmp_path: Path, home: Path
 ) -> None:
-    import signal
     import subprocess
     import sys
-    import time
 
     import yaml
 
-    from conftest import ROOT, cli_env
+    from conftest import ROOT, cli_env, interrupt_after
 
     config = tmp_path / "config.yaml"
     config.write_text(
@@ -245,24 +243,8 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_keeps_the_tokenizer(
     args = ["--preset", "mini", "--data", str(data), "--output", str(out), "--vocab-size", "200",
             "--batch-size", "2", "--eval-every", "0", "--device", "cpu"]  # fmt: skip
     env = cli_env(home, OMP_NUM_THREADS="1")
-    proc = subprocess.Popen(
-        [*base, *args, "--max-steps", "400"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
-    )  # fmt: skip
-    seen = []
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            seen.append(line)
-            if line.startswith("스텝 2/400") or not line:
-                break
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, "".join(seen) + stderr
+    code, _, stderr = interrupt_after([*base, *args, "--max-steps", "400"], env, "스텝 2/400")
+    assert code == 130, stderr
     assert "--resume" in stderr and "Traceback" not in stderr
     assert (out / "checkpoint" / "trainer_state.json").is_file()
     tokenizer_before = (out / "tokenizer.json").read_bytes()

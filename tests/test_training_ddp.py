@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cli_env
+from conftest import ROOT, cli_env, interrupt_after
 
 PLUGIN = '''
 """Toy trainer: character ids of column Q -> tiny GPT-2, trained with the shared toolkit."""
@@ -156,32 +156,14 @@ def test_single_process_cli_uses_config_defaults_and_korean_errors(
 
 @pytest.mark.slow
 def test_ctrl_c_on_a_real_cli_process_then_resume(tmp_path: Path, home: Path) -> None:
-    import signal
-    import time
 
     config, data = _setup(tmp_path)
     out = tmp_path / "out"
     base = [sys.executable, "-m", "assistant", "--config", str(config), "train", "toytrain"]
     args = ["--data", str(data), "--output", str(out), "--device", "cpu"]
     env = cli_env(home, OMP_NUM_THREADS="1")
-    proc = subprocess.Popen(
-        [*base, *args, "--max-steps", "400"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 180
-    seen = []
-    try:
-        while time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            seen.append(line)
-            if line.startswith("스텝 2/400") or not line:
-                break
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, "".join(seen) + stderr
+    code, stdout, stderr = interrupt_after([*base, *args, "--max-steps", "400"], env, "스텝 2/400")
+    assert code == 0, stderr
     assert "--resume" in stderr and "Traceback" not in stderr
     stopped = json.loads(stdout.split("RESULT ", 1)[1])
     assert stopped["interrupted"] and 2 <= stopped["steps"] < 400
