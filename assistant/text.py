@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+#: control and zero-width characters, and U+FFFD (what undecodable input bytes became)
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufffd]"
+)
 _SPACE = re.compile(r"\s+")
 _TRAILING_PUNCT = re.compile(r"[\s?!.~…,;:]+$")
 _VOCATIVE_ENDINGS = "(?:아|야|이|씨|님|이야)?"
 
 
 def clean(text: str) -> str:
-    """NFC-normalise, drop control/zero-width characters, collapse whitespace."""
+    """NFC-normalise, drop control/zero-width/replacement characters, collapse whitespace."""
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text)
     return _SPACE.sub(" ", text).strip()

@@ -90,7 +90,13 @@ def test_ask_stdin_answers_each_line_in_order_and_survives_bad_bytes(run_cli, tm
     _write(tmp_path / "echo.py", ECHO_PLUGIN)
     cfg = _write(tmp_path / "my.yaml", "plugin_paths: [echo.py]\n")
     data = (
-        "메아리 하나\n\n메아리 둘\x07\x1b\n".encode() + b"\xff\xfe\xc3(\n" + "메아리 셋\n".encode()
+        "메아리 하나\n\n메아리 둘\x07\x1b\n".encode()
+        + b"\xff\xfe\xc3(\n"
+        + "메아리 셋\n".encode()
+        + b"\xff"
+        + "메아리 ".encode()
+        + b"\xfe"
+        + "넷\n".encode()
     )
     result = run_cli("--config", str(cfg), "ask", "-", "--json", input=data)
     assert result.returncode == 0
@@ -99,10 +105,11 @@ def test_ask_stdin_answers_each_line_in_order_and_survives_bad_bytes(run_cli, tm
         "메아리: 하나",
         "메아리: 둘",
         "메아리: 셋",
+        "메아리: 넷",  # undecodable bytes are dropped before routing, not read as words
     ]
     assert turns[1]["intent"] is None and "말씀" in turns[1]["reply"]  # empty line gets a message
     assert "4번째 줄" in result.stderr.decode()  # the undecodable line is named
-    assert len(turns) == 5
+    assert len(turns) == 6
 
 
 def test_huge_and_emoji_only_input(run_cli):
