@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from assistant.engine import Assistant, Turn
 from assistant.plugins import PluginHost
 
 EXIT_CONFIG = 2
+WEB_PACKAGES = {"fastapi", "fastapi_offline", "uvicorn", "starlette", "pydantic"}
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9._~-]{8,200}$")
 
 
 class Runtime:
@@ -202,6 +205,42 @@ def build_cli(runtime: Runtime) -> click.Group:
         from assistant.render import console, help_panel
 
         console().print(help_panel(runtime.assistant))
+
+    @cli.command("web")
+    @click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        help="들을 주소 (루프백이 아니면 토큰 필수)",
+    )
+    @click.option(
+        "--port",
+        default=8765,
+        show_default=True,
+        type=click.IntRange(0, 65535),
+        help="포트 (0: 빈 포트)",
+    )
+    @click.option(
+        "--token", default=None, help="접근 토큰 (루프백이 아닌 주소에서 없으면 만들어 출력)"
+    )
+    @click.option("--open", "open_browser", is_flag=True, help="브라우저로 페이지 열기")
+    def web(host: str, port: int, token: str | None, open_browser: bool) -> None:
+        """브라우저에서 쓰는 이랑: 같은 비서를 웹 페이지로 (확장 [web] 필요)."""
+        if token is not None and not _TOKEN_RE.match(token):
+            raise click.BadParameter(
+                "토큰은 8자 이상의 영문, 숫자, - _ . ~ 로 해 주세요.", param_hint="--token"
+            )
+        try:
+            from assistant.web.server import serve
+        except ImportError as exc:
+            if (exc.name or "").split(".")[0] not in WEB_PACKAGES:
+                raise
+            raise click.ClickException(
+                "웹 페이지에는 추가 패키지가 필요해요: pip install 'irang-assistant[web]'"
+            ) from exc
+        runtime.interactive = True
+        runtime.warn()
+        serve(runtime, host, port, token, open_browser)
 
     @cli.group("train")
     def train() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections import deque
@@ -292,6 +293,19 @@ class Assistant:
         """Forget the conversation context and any pending question."""
         self.context.clear()
         self.pending = None
+
+    def new_conversation(self) -> Assistant:
+        """Another conversation on this engine (a browser tab): its own context and
+        pending question; the same app, plugins, router, slash commands and log.
+
+        One conversation is not thread-safe: its owner runs one turn at a time.
+        """
+        history = self.history  # opened once, shared (History is thread-safe)
+        other = copy.copy(self)
+        other._history = history
+        other.context = deque(maxlen=self.context.maxlen)
+        other.pending = None
+        return other
 
     # -- logging ---------------------------------------------------------------
 

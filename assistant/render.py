@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from assistant.frontend import debug_data, help_data, reply_view
 from assistant.types import Reply
 
 if TYPE_CHECKING:
@@ -26,28 +27,43 @@ def console() -> Console:
 
 
 def reply_renderable(reply: Reply, name: str) -> RenderableType:
-    """A reply as the terminal shows it: a panel/table for commands, styled text for chat."""
+    """A reply as the terminal shows it: a panel/table for commands, styled text for chat.
+
+    Which of the three (chat, card, alert card) is decided in :func:`assistant.frontend.reply_view`,
+    the same decision the web page follows.
+    """
+    view = reply_view(reply)
     body: list[RenderableType] = [Text(reply.text, style=reply.style or "")]
     if reply.table is not None:
         table = Table(*reply.table.columns, show_edge=False, header_style="bold")
         for row in reply.table.rows:
             table.add_row(*[str(c) for c in row])
         body.append(table)
-    if reply.title or reply.table is not None:
+    for item in view.get("resources", []):
+        body.append(Text(" · ".join(item.values()), style="bold"))
+    if view["kind"] == "alert":
+        return Panel(
+            Group(*body), title=reply.title or name, title_align="left", border_style="bold red"
+        )
+    if view["kind"] == "card":
         return Panel(Group(*body), title=reply.title or name, title_align="left", expand=False)
     return Text.assemble((f"{name}> ", "bold cyan"), Text(reply.text, style=reply.style or ""))
 
 
 def debug_line(turn: Turn) -> Text:
-    route = turn.route
-    parts = [f"의도={route.intent}", f"신뢰도={route.confidence:.2f}", f"플러그인={turn.plugin}"]
-    if route.slots:
-        parts.append("슬롯=" + ", ".join(f"{k}={v}" for k, v in route.slots.items()))
-    if route.normalized != route.text.strip():
-        parts.append(f"정규화='{route.normalized}'")
-    if turn.emotion:
-        parts.append(f"감정={turn.emotion.label}({turn.emotion.score:.2f})")
-    parts.append(f"{turn.elapsed_ms:.0f}ms")
+    data = debug_data(turn)
+    parts = [
+        f"의도={data['intent']}",
+        f"신뢰도={data['confidence']:.2f}",
+        f"플러그인={data['plugin']}",
+    ]
+    if data["slots"]:
+        parts.append("슬롯=" + ", ".join(f"{k}={v}" for k, v in data["slots"].items()))
+    if data["normalized"] is not None:
+        parts.append(f"정규화='{data['normalized']}'")
+    if data["emotion"]:
+        parts.append(f"감정={data['emotion']['label']}({data['emotion']['score']:.2f})")
+    parts.append(f"{data['elapsed_ms']:.0f}ms")
     return Text("  [debug] " + " · ".join(parts), style="dim")
 
 
@@ -72,24 +88,17 @@ def history_table(rows: list[dict[str, Any]]) -> Table:
 
 def help_panel(assistant: Assistant) -> RenderableType:
     """What each enabled plugin understands, with examples, plus slash commands."""
-    by_plugin: dict[str, list] = {}
-    for intent, plugin in assistant.router.intents.values():
-        if intent.examples:  # intents without examples (guards) are not advertised
-            by_plugin.setdefault(plugin, []).append(intent)
+    data = help_data(assistant)
     table = Table("플러그인", "할 수 있는 일", "이렇게 말해 보세요", show_lines=True)
-    for plugin, intents in by_plugin.items():
-        for intent in intents:
-            examples = " / ".join(f'"{e}"' for e in intent.examples[:3])
-            table.add_row(plugin, intent.description or intent.name, examples)
-    fallback = [name for name, _, _ in assistant.host.implementations("fallback_reply")]
-    if fallback:
-        table.add_row(", ".join(fallback), "그 밖의 말씀에는 대화로 답해요", '"오늘 좀 피곤하다"')
-    slash = [
-        "/help 도움말",
-        "/plugins 플러그인",
-        "/debug 디버그 표시",
-        "/reset 대화 맥락 지우기",
-        "/quit 끝내기",
-    ]
-    slash += [f"/{name} {cmd.help}" for name, (_, cmd) in assistant.slash_commands.items()]
+    for entry in data["plugins"]:
+        for intent in entry["intents"]:
+            examples = " / ".join(f'"{e}"' for e in intent["examples"])
+            table.add_row(entry["plugin"], intent["description"], examples)
+    if data["fallback"]:
+        table.add_row(
+            ", ".join(data["fallback"]),
+            "그 밖의 말씀에는 대화로 답해요",
+            f'"{data["fallback_example"]}"',
+        )
+    slash = [f"/{item['name']} {item['help']}" for item in data["slash"]]
     return Group(table, Text("명령: " + " · ".join(slash), style="dim"))

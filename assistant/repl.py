@@ -19,9 +19,15 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from assistant.korean import josa
+from assistant.frontend import (
+    greeting,
+    notification_sink,
+    plugin_infos,
+    run_plugin_slash,
+    slash_names,
+)
 from assistant.render import debug_line, help_panel, plugins_table, reply_renderable
-from assistant.types import Notification, Reply
+from assistant.types import Notification
 
 if TYPE_CHECKING:
     from prompt_toolkit.completion import CompleteEvent
@@ -31,13 +37,6 @@ if TYPE_CHECKING:
     from assistant.engine import Assistant
 
 BYE = "안녕히 가세요!"
-BUILTIN_SLASH = {
-    "help": "할 수 있는 일과 예시",
-    "plugins": "플러그인 목록",
-    "debug": "의도·슬롯·신뢰도·감정·시간 표시 켜기/끄기",
-    "reset": "대화 맥락 지우기",
-    "quit": "끝내기",
-}
 
 
 class Repl:
@@ -58,7 +57,7 @@ class Repl:
             self.console.print(renderable)
 
     def on_notification(self, note: Notification) -> None:
-        """Called from any thread: render above the prompt, ring, record the turn."""
+        """Called from any thread: render above the prompt and ring (logged by the sink)."""
         title = note.title or "알림"
         self.show(
             Panel(
@@ -73,7 +72,10 @@ class Repl:
             with self._print_lock:
                 sys.stdout.write("\a")
                 sys.stdout.flush()
-        self.assistant.record_notification(note)
+
+    def notifier(self):
+        """What ``app.set_notifier`` gets: show above the prompt, then log (shared sink)."""
+        return notification_sink(self.assistant, self.on_notification)
 
     # -- input ---------------------------------------------------------------------
 
@@ -101,7 +103,7 @@ class Repl:
         if name == "help":
             self.show(help_panel(self.assistant))
         elif name == "plugins":
-            self.show(plugins_table([i.as_json() for i in self.runtime.host.infos.values()]))
+            self.show(plugins_table(plugin_infos(self.runtime.host)))
         elif name == "debug":
             self.debug = not self.debug
             self.show(Text(f"디버그 표시를 {'켰' if self.debug else '껐'}어요.", style="dim"))
@@ -109,14 +111,8 @@ class Repl:
             self.assistant.reset()
             self.show(Text("대화 맥락을 지웠어요. 새로 이야기해요.", style="dim"))
         elif name in self.assistant.slash_commands:
-            plugin, command = self.assistant.slash_commands[name]
-            try:
-                result = command.run(self.app, argument.strip())
-            except Exception as exc:
-                self.runtime.host.record_failure(plugin, f"/{name}", exc)
-                result = f"죄송해요, '/{name}' 명령에서 문제가 생겼어요."
-            if result is not None:
-                reply = result if isinstance(result, Reply) else Reply(str(result))
+            reply = run_plugin_slash(self.assistant, name, argument)
+            if reply is not None:
                 self.show(reply_renderable(reply, self.app.name))
         else:
             self.show(
@@ -125,13 +121,13 @@ class Repl:
         return True
 
     def slash_names(self) -> list[str]:
-        return sorted({*BUILTIN_SLASH, *self.assistant.slash_commands})
+        return slash_names(self.assistant)
 
     def greet(self) -> None:
         self.show(
             Text.assemble(
-                (f"안녕하세요, {josa(self.app.name, '이에요/예요')}. ", "bold cyan"),
-                "무엇을 도와드릴까요? ",
+                (greeting(self.app.name), "bold cyan"),
+                " ",
                 ("(/help 도움말 · /quit 끝내기 · Ctrl-D 종료)", "dim"),
             )
         )
@@ -174,7 +170,7 @@ def run_repl(runtime: Runtime) -> None:
         if interactive:
             _prompt_loop(repl)
         else:
-            repl.app.set_notifier(repl.on_notification)
+            repl.app.set_notifier(repl.notifier())
             for line in sys.stdin:
                 if not repl.handle(line.rstrip("\r\n")):
                     break
@@ -196,7 +192,7 @@ def _prompt_loop(repl: Repl) -> None:
     )
     prompt = [("class:prompt", "나> ")]
     with patch_stdout(raw=True):
-        repl.app.set_notifier(repl.on_notification)
+        repl.app.set_notifier(repl.notifier())
         while True:
             try:
                 line = session.prompt(prompt)
