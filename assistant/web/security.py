@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -87,6 +88,15 @@ class Access:
         if origin is None:
             return True
         return bool(host_header) and origin == f"{scheme}://{host_header}"
+
+
+def access_for(host: str, token: str | None) -> Access:
+    """The rules for a server bound to ``host``: a token is generated when the address is
+    not loopback and none was given; an explicit token is required on any address."""
+    loopback = is_loopback(host)
+    if token is None and not loopback:
+        token = secrets.token_urlsafe(24)
+    return Access(token=token, loopback_only=loopback)
 
 
 class RateLimiter:

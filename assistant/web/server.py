@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import sys
 import threading
 import webbrowser
@@ -39,7 +38,7 @@ from assistant.web.security import (
     PAGE_CSP,
     Access,
     RateLimiter,
-    is_loopback,
+    access_for,
 )
 from assistant.web.sessions import Conversations, TurnPools
 
@@ -60,6 +59,7 @@ E_HOST = "이 서버는 이 컴퓨터(localhost)의 주소로만 열 수 있어�
 E_RATE = "요청이 너무 잦아요. 잠시 후 다시 시도해 주세요."
 E_JSON = "요청은 JSON으로 보내 주세요 (Content-Type: application/json)."
 E_BODY = "요청이 너무 커요. 말씀을 나눠서 보내 주세요."
+E_LENGTH = "요청 길이(Content-Length)를 알려 주세요."
 E_FORMAT = '요청 형식이 맞지 않아요. {"text": "말씀"} 형태의 JSON을 보내 주세요.'
 E_NO_TIMERS = "타이머 플러그인이 꺼져 있어요."
 
@@ -107,7 +107,6 @@ def create_app(runtime: Runtime, access: Access) -> FastAPI:
         description="The same assistant as the terminal, for a browser. See docs/web.md.",
         redoc_url=None,
         lifespan=lifespan,
-        max_body_size=MAX_BODY,
     )
     app.state.hub = hub
     app.state.conversations = conversations
@@ -144,7 +143,10 @@ def create_app(runtime: Runtime, access: Access) -> FastAPI:
                 kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
                 if kind != "application/json":
                     return _error(415, E_JSON)
-                if int(request.headers.get("content-length") or 0) > MAX_BODY:
+                length = request.headers.get("content-length")
+                if length is None or not length.isdigit():
+                    return _error(411, E_LENGTH)
+                if int(length) > MAX_BODY:
                     return _error(413, E_BODY)
         try:
             return await call_next(request)
@@ -296,10 +298,8 @@ def serve(
     runtime: Runtime, host: str, port: int, token: str | None, open_browser: bool = False
 ) -> None:
     """Run the web page until Ctrl-C. Non-loopback addresses always need a token."""
-    loopback = is_loopback(host)
-    if token is None and not loopback:
-        token = secrets.token_urlsafe(24)
-    access = Access(token=token, loopback_only=loopback)
+    access = access_for(host, token)
+    token, loopback = access.token, access.loopback_only
     app = create_app(runtime, access)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
@@ -330,7 +330,8 @@ def serve(
         lifespan="on",
     )
     server = _Server(config, app.state.hub, announce)
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+        server.run()
     if server.started:
         print("웹 서버를 멈췄어요. 타이머는 그대로 저장되어 있어요.", flush=True)
     else:
