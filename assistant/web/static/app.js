@@ -1,6 +1,6 @@
 // 이랑 web page. Plain JavaScript, no framework, no build step, nothing from the network
 // but this server. Everything a user typed or a plugin returned is put on the page with
-// textContent (never innerHTML), so it always shows as text.
+// textContent (never as markup), so it always shows as text.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
