@@ -330,7 +330,7 @@ async function slash(line) {
 
 function toggleDebug(force) {
   state.debug = force === undefined ? !state.debug : force;
-  document.body.classList.toggle("debug", state.debug);
+  document.body.classList.toggle("show-debug", state.debug);
   $("btn-debug").setAttribute("aria-pressed", String(state.debug));
   if (force === undefined) systemLine(`디버그 표시를 ${state.debug ? "켰" : "껐"}어요.`);
 }
