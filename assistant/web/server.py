@@ -30,6 +30,7 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from assistant import frontend
+from assistant.router import SMALLTALK
 from assistant.web.events import EventHub
 from assistant.web.security import (
     COOKIE,
@@ -191,6 +192,9 @@ def create_app(runtime: Runtime, access: Access) -> FastAPI:
             route = await pools.run(pools.commands, talk.route, body.text)
             turn = await pools.run(pools.pool_for(talk, route), talk.respond, body.text)
         runtime.warn()
+        if turn.plugin and turn.route.intent != SMALLTALK:
+            # other tabs refresh what may have changed (e.g. their timer list)
+            hub.publish("turn", {"plugin": turn.plugin, "intent": turn.route.intent})
         return frontend.turn_json(turn)
 
     @app.post("/api/command", summary="A slash command (/reset, /timers, /help, /plugins …)")
@@ -260,7 +264,8 @@ def create_app(runtime: Runtime, access: Access) -> FastAPI:
     @app.get("/api/events", response_class=EventSourceResponse, summary="Notifications (SSE)")
     async def events() -> AsyncIterator[ServerSentEvent]:
         """Server-sent events: `notification` (a timer or alarm went off: `text`, `title`,
-        `intent`, `plugin`) for every open page; `hello` once when connected."""
+        `intent`, `plugin`) for every open page; `turn` (`plugin`, `intent`) after a command
+        turn in any tab, so pages can refresh what it may have changed; `hello` on connect."""
         async for event in hub.stream():
             yield ServerSentEvent(data=event["data"], event=event["event"], id=str(event["id"]))
 
@@ -330,13 +335,17 @@ def serve(
         lifespan="on",
     )
     server = _Server(config, app.state.hub, announce)
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+    try:
         server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled
+        pass
+    except SystemExit:  # uvicorn could not start (it logged why, e.g. the port is taken)
+        server.started = False
     if server.started:
         print("웹 서버를 멈췄어요. 타이머는 그대로 저장되어 있어요.", flush=True)
     else:
         print(
-            f"웹 서버를 시작하지 못했어요 ({host}:{port}). 포트가 사용 중인지 확인해 주세요.",
+            f"웹 서버를 시작하지 못했어요 ({host}:{port}). 포트가 이미 쓰이고 있는지 확인해 주세요.",
             file=sys.stderr,
         )
         sys.exit(1)

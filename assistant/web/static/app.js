@@ -298,7 +298,6 @@ async function say(text) {
     const result = await api("/api/ask", { text });
     wait.replaceWith(replyItem(result)); // in place: each answer stays under its question
     scrollDown();
-    if (result.plugin === "timers" || (result.data && (result.data.timer || result.data.timers))) refreshTimers();
   } catch (err) {
     wait.replaceWith(systemItem(err.message, "error"));
   } finally {
@@ -389,6 +388,10 @@ function connectEvents() {
         /* some browsers only allow notifications from a service worker */
       }
     }
+  });
+  source.addEventListener("turn", (event) => {
+    // a command in this or another tab: its timers may have changed
+    if (JSON.parse(event.data).plugin === "timers") refreshTimers();
   });
   source.onerror = () => {
     conn.dataset.state = "closed";
