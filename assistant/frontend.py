@@ -10,12 +10,15 @@ Alert cards (a generic hook for plugins such as a safety plugin): a reply is
 presented as an alert -- a card that stands out, red in the terminal and on
 the page -- when its ``Reply.data`` says so with any of
 
-- ``data["card"]`` in :data:`ALERT_KINDS` (``"alert"``, ``"crisis"``, ``"important"``,
-  ``"urgent"``, ``"warning"``),
-- ``data["display"]`` a mapping whose ``"kind"`` (or ``"level"``) is one of those,
+- ``data["card"]`` in :data:`ALERT_KINDS` (``"alert"``, ``"crisis"``, ``"care"``,
+  ``"important"``, ``"urgent"``, ``"warning"``),
+- ``data["display"]`` a mapping whose ``"variant"``, ``"kind"`` or ``"level"`` is one
+  of those (``{"variant": "care", "title": "..."}`` is the safety plugin's crisis card),
 - ``data["crisis"]`` or ``data["important"]`` true.
 
-Such a card may list ``data["resources"]``: strings, or mappings with ``name``
+The card's title is ``Reply.title`` or ``data["display"]["title"]``; its variant
+(``care``, ``crisis``, ...) picks the colours (``care``: a calm purple with 💜, the
+others red). It may list ``data["resources"]``: strings, or mappings with ``name``
 and ``phone`` / ``url`` / ``note`` (helplines), shown as text under the reply.
 """
 
@@ -44,7 +47,8 @@ BUILTIN_SLASH = {
     "quit": "끝내기",
 }
 
-ALERT_KINDS = frozenset({"alert", "crisis", "important", "urgent", "warning"})
+ALERT_KINDS = frozenset({"alert", "crisis", "care", "important", "urgent", "warning"})
+_DISPLAY_KEYS = ("variant", "kind", "level")
 #: rich colour names a tone plugin may use in ``Reply.style``, in the order they are looked for
 TONE_COLOURS = ("red", "green", "yellow", "blue", "magenta", "cyan", "white")
 
@@ -54,17 +58,32 @@ def greeting(name: str) -> str:
     return f"안녕하세요, {josa(name, '이에요/예요')}. 무엇을 도와드릴까요?"
 
 
+def _display(reply: Reply) -> Mapping[str, Any]:
+    display = (reply.data or {}).get("display")
+    return display if isinstance(display, Mapping) else {}
+
+
+def alert_variant(reply: Reply) -> str | None:
+    """The alert kind the reply's data asks for (``care``, ``crisis``, ...), or None."""
+    data = reply.data or {}
+    card = str(data.get("card") or "").lower()
+    if card in ALERT_KINDS:
+        return card
+    display = _display(reply)
+    for key in _DISPLAY_KEYS:
+        value = str(display.get(key) or "").lower()
+        if value in ALERT_KINDS:
+            return value
+    if data.get("crisis") is True:
+        return "crisis"
+    if data.get("important") is True:
+        return "important"
+    return None
+
+
 def is_alert(reply: Reply) -> bool:
     """Does the reply's data ask to be shown as an alert card (see the module doc)?"""
-    data = reply.data or {}
-    if str(data.get("card") or "").lower() in ALERT_KINDS:
-        return True
-    display = data.get("display")
-    if isinstance(display, Mapping) and any(
-        str(display.get(key) or "").lower() in ALERT_KINDS for key in ("kind", "level")
-    ):
-        return True
-    return bool(data.get("crisis") is True or data.get("important") is True)
+    return alert_variant(reply) is not None
 
 
 def reply_kind(reply: Reply) -> str:
@@ -101,7 +120,7 @@ def reply_view(reply: Reply) -> dict[str, Any]:
     kind = reply_kind(reply)
     view: dict[str, Any] = {
         "kind": kind,
-        "title": reply.title,
+        "title": reply.title or (str(_display(reply).get("title") or "") or None),
         "tone": tone_colour(reply.style),
         "table": None,
     }
@@ -111,6 +130,7 @@ def reply_view(reply: Reply) -> dict[str, Any]:
             "rows": [[str(c) for c in row] for row in reply.table.rows],
         }
     if kind == "alert":
+        view["variant"] = alert_variant(reply)
         view["resources"] = _resources(reply.data or {})
     return view
 
@@ -118,6 +138,7 @@ def reply_view(reply: Reply) -> dict[str, Any]:
 def debug_data(turn: Turn) -> dict[str, Any]:
     """What the debug display shows for a turn (route, slots, confidence, emotion, source, time)."""
     route = turn.route
+    note = (turn.reply.data or {}).get("debug")  # a plugin's own one-line explanation
     return {
         "intent": route.intent,
         "confidence": round(route.confidence, 3),
@@ -126,6 +147,7 @@ def debug_data(turn: Turn) -> dict[str, Any]:
         "normalized": route.normalized if route.normalized != route.text.strip() else None,
         "emotion": turn.emotion.as_json() if turn.emotion else None,
         "elapsed_ms": round(turn.elapsed_ms, 1),
+        "note": note if isinstance(note, str) and note else None,
     }
 
 

@@ -26,6 +26,10 @@ def console() -> Console:
     return _console
 
 
+#: alert card variant (see assistant.frontend) -> (panel border style, title prefix)
+ALERT_STYLES = {"care": ("bold magenta", "💜 "), "alert": ("bold red", "")}
+
+
 def reply_renderable(reply: Reply, name: str) -> RenderableType:
     """A reply as the terminal shows it: a panel/table for commands, styled text for chat.
 
@@ -42,11 +46,16 @@ def reply_renderable(reply: Reply, name: str) -> RenderableType:
     for item in view.get("resources", []):
         body.append(Text(" · ".join(item.values()), style="bold"))
     if view["kind"] == "alert":
+        border, prefix = ALERT_STYLES.get(view["variant"], ALERT_STYLES["alert"])
         return Panel(
-            Group(*body), title=reply.title or name, title_align="left", border_style="bold red"
+            Group(*body),
+            title=f"{prefix}{view['title'] or name}",
+            title_align="left",
+            border_style=border,
+            expand=False,
         )
     if view["kind"] == "card":
-        return Panel(Group(*body), title=reply.title or name, title_align="left", expand=False)
+        return Panel(Group(*body), title=view["title"] or name, title_align="left", expand=False)
     return Text.assemble((f"{name}> ", "bold cyan"), Text(reply.text, style=reply.style or ""))
 
 
@@ -63,6 +72,8 @@ def debug_line(turn: Turn) -> Text:
         parts.append(f"정규화='{data['normalized']}'")
     if data["emotion"]:
         parts.append(f"감정={data['emotion']['label']}({data['emotion']['score']:.2f})")
+    if data["note"]:
+        parts.append(data["note"])
     parts.append(f"{data['elapsed_ms']:.0f}ms")
     return Text("  [debug] " + " · ".join(parts), style="dim")
 

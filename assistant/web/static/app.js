@@ -199,6 +199,7 @@ function debugLine(debug) {
   if (slots.length) parts.push("슬롯=" + slots.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", "));
   if (debug.normalized) parts.push(`정규화='${debug.normalized}'`);
   if (debug.emotion) parts.push(`감정=${debug.emotion.label}(${Number(debug.emotion.score).toFixed(2)})`);
+  if (debug.note) parts.push(debug.note);
   parts.push(`${Math.round(debug.elapsed_ms)}ms`);
   return el("p", { class: "debug", text: "[debug] " + parts.join(" · ") });
 }
@@ -220,9 +221,10 @@ function replyItem(result) {
         r.note ? el("span", { class: "muted", text: ` ${r.note}` }) : null,
       ]),
     );
+    const care = view.variant === "care"; // a crisis answer: calm colours, as in the terminal
     item = botLine([
-      el("article", { class: "card alert", role: "alert" }, [
-        el("h3", { text: view.title || "도움이 필요하시면 꼭 연락해 주세요" }),
+      el("article", { class: `card alert variant-${care ? "care" : "alert"}`, role: "alert" }, [
+        el("h3", { text: (care ? "💜 " : "") + (view.title || "꼭 확인해 주세요") }),
         text,
         resources.length ? el("ul", { class: "resources" }, resources) : null,
       ]),
