@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from assistant.korean import particle
 from assistant.training.errors import TrainingError
 from assistant.training.options import (
     TrainSettings,
@@ -49,11 +50,15 @@ def _parse_repeats(values: tuple[str, ...], data: list[Path]) -> dict[Path, int]
     for value in values:
         name, sep, count = value.rpartition("=")
         if not sep or not count.isdigit() or int(count) < 1:
-            raise click.BadParameter(f"'{value}' 은(는) FILE=N 형태여야 해요 (N은 1 이상).")
+            raise click.BadParameter(
+                f"'{value}'{particle(value, '은/는')} FILE=N 형태여야 해요 (N은 1 이상)."
+            )
         path = Path(name)
         matches = [p for p in data if p == path or p.resolve() == path.resolve()]
         if not matches:
-            raise click.BadParameter(f"'{name}' 은(는) --data 로 준 파일이 아니에요.")
+            raise click.BadParameter(
+                f"'{name}'{particle(name, '은/는')} --data 로 준 파일이 아니에요."
+            )
         repeats[matches[0]] = int(count)
     return repeats
 

@@ -140,7 +140,7 @@ def load_base(base: str) -> tuple[Any, Any, TurnFormat, int]:
     except Exception as exc:
         log.exception("could not load base model %s", base)
         raise TrainingError(
-            f"기반 모델 '{base}'을(를) 불러오지 못했어요 ({type(exc).__name__}). "
+            f"기반 모델을 불러오지 못했어요: '{base}' ({type(exc).__name__}). "
             "허브 ID나 폴더 경로, safetensors 파일이 있는지 확인해 주세요."
         ) from exc
     fmt, added = prepare_base_tokenizer(tokenizer)
