@@ -113,7 +113,7 @@ from assistant.training.device import (
     setup_distributed,
 )
 from assistant.training.errors import DataError, TrainingError
-from assistant.training.options import TrainSettings
+from assistant.training.options import TrainSettings, record_result
 from assistant.training.progress import Reporter
 
 log = logging.getLogger("assistant.training")
@@ -350,6 +350,7 @@ def train(
         raise DataError("학습할 샘플이 하나도 없어요.")
     run = _Run(model, train_examples, eval_examples, settings, collate, loss_fn, length_of)
     result = run.fit()
+    record_result(result)  # an interrupted run makes the train command exit with 130
     if run.dist.is_main and not result.interrupted:
         _final_save(run, result, tokenizer, on_save, metadata)
     return result
