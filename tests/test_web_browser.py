@@ -102,6 +102,11 @@ def tab(browser: Any, server: WebServer) -> Iterator[Tab]:
 def test_type_a_message_and_see_the_reply(tab: Tab) -> None:
     page = tab.open()
     assert page.locator("#input").evaluate("e => e === document.activeElement")
+    # what a screen reader announces: a named input, a conversation log, named buttons
+    assert page.get_by_role("textbox", name="이랑에게 할 말").is_visible()
+    assert page.get_by_role("log", name="대화 내용").count() == 1
+    for name in ("도움말", "디버그", "맥락 지우기", "보내기"):
+        assert page.get_by_role("button", name=name, exact=True).is_visible(), name
     reply = tab.say("안녕 반가워")
     assert reply.inner_text().strip().endswith("네, 듣고 있어요: 안녕 반가워")
     clock = tab.say("지금 몇 시야")
