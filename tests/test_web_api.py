@@ -140,6 +140,8 @@ def test_bad_input_gets_a_korean_message_and_no_trace(server: WebServer) -> None
     assert "너무 길어요" in long["reply"] and long["intent"] is None
     empty = server.ask(" \x00\x07 ")
     assert "듣지 못했어요" in empty["reply"]
+    odd = server.ask("이상한 데이터")  # values JSON can't carry become text, as in ask --json
+    assert odd.get("data") == {"when": "2026-01-02 03:04:00", "tags": "{'a'}"}
     boom = server.ask("폭탄 테스트")
     assert "문제가 생겼어요" in boom["reply"] and "secret" not in json.dumps(boom)
     status, _, data = server.request(

@@ -35,6 +35,7 @@ START_TIMEOUT = 30.0
 
 PLUGIN = f"""
 import time
+from datetime import datetime
 from assistant import hookimpl
 from assistant.types import Intent, Reply
 
@@ -47,6 +48,10 @@ def _crisis(request):
     )
 
 
+def _odd(request):
+    return Reply("이상한 데이터예요.", data={{"when": datetime(2026, 1, 2, 3, 4), "tags": {{"a"}}}})
+
+
 def _boom(request):
     raise RuntimeError("secret internal detail /home/user/.ssh")
 
@@ -55,6 +60,7 @@ def _boom(request):
 def register_intents(register):
     register(Intent("webtest.crisis", _crisis, patterns=["^긴급 테스트$"], keywords=["긴급"]))
     register(Intent("webtest.boom", _boom, patterns=["^폭탄 테스트$"], keywords=["폭탄"]))
+    register(Intent("webtest.odd", _odd, patterns=["^이상한 데이터$"], keywords=["이상한"]))
 
 
 @hookimpl

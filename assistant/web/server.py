@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sys
 import threading
@@ -71,6 +72,11 @@ class AskBody(BaseModel):
 
 class CommandBody(BaseModel):
     text: str = Field(description='A slash command as typed, e.g. "/timers" or "/reset"')
+
+
+def _plain(payload: dict[str, Any]) -> dict[str, Any]:
+    """JSON-safe as in ``assistant ask --json`` (a plugin's odd value becomes its str)."""
+    return json.loads(json.dumps(payload, ensure_ascii=False, default=str))
 
 
 def _error(status: int, message: str, **headers: str) -> JSONResponse:
@@ -195,7 +201,7 @@ def create_app(runtime: Runtime, access: Access) -> FastAPI:
         if turn.plugin and turn.route.intent != SMALLTALK:
             # other tabs refresh what may have changed (e.g. their timer list)
             hub.publish("turn", {"plugin": turn.plugin, "intent": turn.route.intent})
-        return frontend.turn_json(turn)
+        return _plain(frontend.turn_json(turn))
 
     @app.post("/api/command", summary="A slash command (/reset, /timers, /help, /plugins …)")
     async def command(body: CommandBody, request: Request) -> dict[str, Any]:
@@ -218,12 +224,14 @@ def create_app(runtime: Runtime, access: Access) -> FastAPI:
                 )
             if reply is None:
                 return {"command": name, "reply": None}
-            return {
-                "command": name,
-                "reply": reply.text,
-                "data": reply.data,
-                "view": frontend.reply_view(reply),
-            }
+            return _plain(
+                {
+                    "command": name,
+                    "reply": reply.text,
+                    "data": reply.data,
+                    "view": frontend.reply_view(reply),
+                }
+            )
         return {
             "command": name,
             "reply": f"알 수 없는 명령이에요: /{name}. /help 를 입력해 보세요.",
