@@ -378,6 +378,7 @@ function connectEvents() {
   source.addEventListener("hello", () => {
     conn.dataset.state = "open";
     conn.textContent = "연결됨";
+    refreshTimers(); // (re)connected: timers may have changed meanwhile
   });
   source.addEventListener("notification", (event) => {
     const note = JSON.parse(event.data);
@@ -544,7 +545,6 @@ async function start() {
     toggleDebug(status.debug);
     if (await loadHistory()) systemLine(status.greeting, "greeting");
     connectEvents();
-    refreshTimers();
   } catch (err) {
     systemLine(err.message, "error");
     $("conn").dataset.state = "closed";
