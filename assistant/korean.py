@@ -1,4 +1,4 @@
-"""Small Korean text helpers for plugins: particles (조사) that fit the word before them."""
+"""Small Korean text helpers for plugins: particles (조사) that fit the word before them, ages."""
 
 from __future__ import annotations
 
@@ -50,3 +50,14 @@ def josa(word: str, pair: str) -> str:
     if pair == "으로/로":
         return word + ("로" if final in (0, 8) else "으로")  # 8 = ㄹ
     return word + (with_final if final else without)
+
+
+def say_elapsed(seconds: float) -> str:
+    """How long ago, for "… 전에 받아 둔 정보": "방금", "35분", "2시간 5분"."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "방금"
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}분"
+    return f"{hours}시간 {rest}분" if rest else f"{hours}시간"
