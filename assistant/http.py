@@ -120,6 +120,21 @@ class HttpSettings:
     user_agent: str = ""
 
 
+def http_settings(config: Mapping[str, Any], *, name: str, server: str) -> HttpSettings:
+    """:class:`HttpSettings` from a plugin's settings (``connect_timeout``, ``read_timeout``,
+    ``retries``, ``retry_backoff``, ``total_timeout``; the defaults where absent)."""
+    d = HttpSettings()
+    return HttpSettings(
+        connect_timeout=float(config.get("connect_timeout", d.connect_timeout)),
+        read_timeout=float(config.get("read_timeout", d.read_timeout)),
+        retries=max(0, int(config.get("retries", d.retries))),
+        retry_backoff=float(config.get("retry_backoff", d.retry_backoff)),
+        total_timeout=float(config.get("total_timeout", d.total_timeout)),
+        name=name,
+        server=server,
+    )
+
+
 class Deadline:
     """The time budget of one answer, shared by all its requests."""
 

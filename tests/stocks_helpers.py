@@ -14,11 +14,12 @@ Yahoo's (``chart.result[0].meta`` with ``regularMarketPrice``,
 from __future__ import annotations
 
 import json
-import sys
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
+
+from loopback_helpers import Clock as LoopbackClock
+from loopback_helpers import LoopbackServer
 
 KST = timezone(timedelta(hours=9))
 #: The fixed "now" of the in-process tests: Tuesday 2026-11-24 10:30 in Seoul (market open).
@@ -41,14 +42,10 @@ DEFAULT_QUOTES = {
 }
 
 
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-class ChartServer:
+class ChartServer(LoopbackServer):
     """The fake chart API; use as a context manager (started on a free 127.0.0.1 port)."""
+
+    plugin = "stocks"
 
     def __init__(self, now: datetime = OPEN_NOW) -> None:
         self.now = now
@@ -58,53 +55,15 @@ class ChartServer:
         self.delay = 2.0
         self.requests: list[str] = []
         self.user_agents: list[str] = []
-        self.release = threading.Event()
-        self._lock = threading.Lock()
         self._flaky_done = False
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                server._handle(self)
-
-        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> ChartServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=5)
+        super().__init__()
 
     @property
     def chart_url(self) -> str:
         return f"{self.base}/v8/finance/chart"
 
-    def settings(self, **over) -> dict:
-        """``plugins.stocks`` settings pointing at this server, with short timeouts."""
-        base = {
-            "chart_url": self.chart_url,
-            "connect_timeout": 1,
-            "read_timeout": 1,
-            "retry_backoff": 0.05,
-            "total_timeout": 4,
-        }
-        base.update(over)
-        return base
-
-    def overrides(self, **over) -> dict:
-        return {"plugins": {"stocks": self.settings(**over)}}
+    def urls(self) -> dict[str, str]:
+        return {"chart_url": self.chart_url}
 
     def hits(self) -> list[str]:
         with self._lock:
@@ -144,7 +103,7 @@ class ChartServer:
             }
         }
 
-    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+    def handle(self, h: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(h.path)
         symbol = unquote(parts.path.rsplit("/", 1)[-1])
         with self._lock:
@@ -159,7 +118,7 @@ class ChartServer:
             self.release.wait(self.delay)
             mode = "ok"
         if mode == "500":
-            self._send(h, 500, b'{"chart":{"result":null,"error":{"code":"Internal"}}}')
+            self.send(h, 500, b'{"chart":{"result":null,"error":{"code":"Internal"}}}')
             return
         if not parts.path.startswith("/v8/finance/chart/") or symbol not in self.quotes:
             body = {
@@ -171,51 +130,28 @@ class ChartServer:
                     },
                 }
             }
-            self._send(h, 404, json.dumps(body).encode())
+            self.send(h, 404, json.dumps(body).encode())
             return
         data = json.dumps(self.chart_json(symbol)).encode()
         if mode == "malformed":
-            self._send(h, 200, b'{"chart": {"result": [{"meta": {"regularMarketPrice": ')
+            self.send(h, 200, b'{"chart": {"result": [{"meta": {"regularMarketPrice": ')
         elif mode == "truncated":
-            h.send_response(200)
-            h.send_header("Content-Type", "application/json")
-            h.send_header("Content-Length", str(len(data)))
-            h.send_header("Connection", "close")
-            h.end_headers()
-            h.wfile.write(data[: len(data) // 2])
-            h.wfile.flush()
-            h.close_connection = True
+            self.send_truncated(h, data)
         elif mode == "missing":
-            self._send(
+            self.send(
                 h, 200, b'{"chart": {"result": [{"meta": {"currency": "KRW"}}], "error": null}}'
             )
         elif mode == "html":
-            self._send(h, 200, b"<html><body>Will be right back</body></html>", "text/html")
+            self.send(h, 200, b"<html><body>Will be right back</body></html>", "text/html")
         elif mode == "chart_error":
             body = {"chart": {"result": None, "error": {"code": "Not Found", "description": "x"}}}
-            self._send(h, 200, json.dumps(body).encode())
+            self.send(h, 200, json.dumps(body).encode())
         else:
-            self._send(h, 200, data)
-
-    @staticmethod
-    def _send(
-        h: BaseHTTPRequestHandler, status: int, data: bytes, ctype: str = "application/json"
-    ) -> None:
-        h.send_response(status)
-        h.send_header("Content-Type", ctype)
-        h.send_header("Content-Length", str(len(data)))
-        h.end_headers()
-        h.wfile.write(data)
+            self.send(h, 200, data)
 
 
-class Clock:
-    """A settable clock for ``make_assistant(clock=...)``."""
+class Clock(LoopbackClock):
+    """A settable clock for ``make_assistant(clock=...)``; default: a Tuesday with the market open."""
 
     def __init__(self, now: datetime = OPEN_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now = self.now + timedelta(**delta)
+        super().__init__(now)

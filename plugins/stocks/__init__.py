@@ -17,7 +17,7 @@ from assistant import hookimpl
 from assistant.app import App
 from assistant.types import Intent, Reply, Request
 
-from .names import Company, Directory
+from .names import Company, Directory, load_directory
 from .understand import KEYWORDS, make_matchers
 
 log = logging.getLogger("assistant.stocks")
@@ -38,8 +38,6 @@ APOLOGY = (
 def _directory(app: App) -> Directory:
     directory = app.state.get("stocks.directory")
     if directory is None:
-        from .service import load_directory
-
         directory = load_directory(app)
         app.state["stocks.directory"] = directory
     return directory
@@ -90,26 +88,20 @@ def _followup(request: Request, candidates: list[Company], slots: dict) -> Reply
 @hookimpl
 def register_intents(register: Callable[[Intent], None], app: App) -> None:
     price, index = make_matchers(lambda: _directory(app))
-    register(
-        Intent(
-            name="stock.price",
-            handler=handle_price,
-            match=price,
-            keywords=KEYWORDS,
-            examples=PRICE_EXAMPLES,
-            description="상장 종목 주가와 등락 (Yahoo Finance, 지연 시세)",
+    for name, handler, match, examples, description in (
+        ("stock.price", handle_price, price, PRICE_EXAMPLES, "상장 종목 주가와 등락 (지연 시세)"),
+        ("stock.index", handle_index, index, INDEX_EXAMPLES, "코스피·코스닥 등 지수 (지연 시세)"),
+    ):
+        register(
+            Intent(
+                name=name,
+                handler=handler,
+                match=match,
+                keywords=KEYWORDS,
+                examples=examples,
+                description=description,
+            )
         )
-    )
-    register(
-        Intent(
-            name="stock.index",
-            handler=handle_index,
-            match=index,
-            keywords=KEYWORDS,
-            examples=INDEX_EXAMPLES,
-            description="코스피·코스닥 등 지수",
-        )
-    )
 
 
 @hookimpl

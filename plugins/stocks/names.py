@@ -14,6 +14,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.app import App
 
 log = logging.getLogger("assistant.stocks")
 
@@ -163,3 +167,15 @@ def _distance(a: str, b: str, give_up: int) -> int:
             return give_up
         previous = current
     return previous[-1]
+
+
+def load_directory(app: App) -> Directory:
+    """The shipped table plus ``plugins.stocks.tables`` (relative to the config file)."""
+    settings = app.config.plugin("stocks")
+    extra = []
+    for raw in settings.get("tables") or ():
+        path = Path(str(raw)).expanduser()
+        if not path.is_absolute() and app.config.sources:
+            path = app.config.sources[-1].parent / path
+        extra.append(path)
+    return Directory.load(extra)

@@ -4,7 +4,7 @@ A provider turns a :class:`~.names.Company` (or a market index id) into a
 :class:`Quote`. Providers are found through the entry-point group
 ``assistant.stock_providers`` (the built-in ``yahoo`` is declared there in the
 project's own ``pyproject.toml``, exactly like a third-party one) or registered
-in code (``register_provider("krx", KrxProvider)``); ``plugins.stocks.provider`` chooses it by name.
+in code (``PROVIDERS.register("krx", KrxProvider)``); ``plugins.stocks.provider`` chooses it by name.
 A factory is called as ``factory(settings, http)`` with the ``plugins.stocks``
 settings dict and the shared :class:`assistant.http.HttpClient`. Raise
 :class:`UnknownSymbol` for a code the source does not know and
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 from urllib.parse import quote as url_quote
@@ -76,22 +76,9 @@ class StockProvider(Protocol):
         ...
 
 
-ProviderFactory = Callable[[Mapping[str, Any], HttpClient], StockProvider]
-_PROVIDERS = ProviderRegistry(ENTRY_POINT_GROUP, log)
-
-
-def register_provider(name: str, factory: ProviderFactory) -> None:
-    """Make a provider available as ``plugins.stocks.provider: NAME``."""
-    _PROVIDERS.register(name, factory)
-
-
-def available_providers() -> list[str]:
-    return _PROVIDERS.names()
-
-
-def make_provider(name: str, settings: Mapping[str, Any], http: HttpClient) -> StockProvider:
-    """Build the provider called ``name``; KeyError if there is none."""
-    return _PROVIDERS.make(name, settings, http)
+#: ``PROVIDERS.register("krx", KrxProvider)`` makes ``plugins.stocks.provider: krx`` available;
+#: a factory is called as ``factory(settings, http)``.
+PROVIDERS = ProviderRegistry(ENTRY_POINT_GROUP, log)
 
 
 class YahooChartProvider:

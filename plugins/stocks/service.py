@@ -10,43 +10,23 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from assistant.app import App
 from assistant.cache import JsonCache
-from assistant.http import FetchError, HttpClient, HttpSettings
+from assistant.http import FetchError, HttpClient, http_settings
 from assistant.korean import josa, say_elapsed
 from assistant.types import Reply
 
 from . import wording
 from .market import closed_reason
 from .names import Company, Directory, key
-from .providers import (
-    INDICES,
-    Quote,
-    StockProvider,
-    UnknownSymbol,
-    available_providers,
-    make_provider,
-)
+from .providers import INDICES, PROVIDERS, Quote, StockProvider, UnknownSymbol
 
 log = logging.getLogger("assistant.stocks")
 
 MAX_CHOICES = 5
 ADVICE = "투자 판단은 도와드릴 수 없어요. 대신 지금 시세를 알려드릴게요."
-
-
-def load_directory(app: App) -> Directory:
-    """The shipped table plus ``plugins.stocks.tables`` (relative to the config file)."""
-    settings = app.config.plugin("stocks")
-    extra = []
-    for raw in settings.get("tables") or ():
-        path = Path(str(raw)).expanduser()
-        if not path.is_absolute() and app.config.sources:
-            path = app.config.sources[-1].parent / path
-        extra.append(path)
-    return Directory.load(extra)
 
 
 class StockService:
@@ -61,17 +41,7 @@ class StockService:
         self.closed_seconds = float(s.get("cache_minutes_closed", 30)) * 60
         self.stale_seconds = float(s.get("stale_hours", 24)) * 3600
         self.closed_days = frozenset(_dates(s.get("closed_days") or ()))
-        self.http = HttpClient(
-            HttpSettings(
-                connect_timeout=float(s.get("connect_timeout", 3)),
-                read_timeout=float(s.get("read_timeout", 5)),
-                retries=max(0, int(s.get("retries", 1))),
-                retry_backoff=float(s.get("retry_backoff", 0.5)),
-                total_timeout=float(s.get("total_timeout", 12)),
-                name="stocks",
-                server="시세 서버",
-            )
-        )
+        self.http = HttpClient(http_settings(s, name="stocks", server="시세 서버"))
         self.cache = JsonCache(app.data_dir / "stocks.db", "stocks")
         self.provider_name = str(s.get("provider") or "yahoo")
         self._provider: StockProvider | None = None
@@ -82,7 +52,7 @@ class StockService:
     @property
     def provider(self) -> StockProvider:
         if self._provider is None:
-            self._provider = make_provider(self.provider_name, self.settings, self.http)
+            self._provider = PROVIDERS.make(self.provider_name, self.settings, self.http)
         return self._provider
 
     # -- stock.price -------------------------------------------------------------------
@@ -119,8 +89,13 @@ class StockService:
                 f"죄송해요, {label} 시세를 가져오지 못했어요. {note}",
                 data={"error": "network", "code": company.code},
             )
-        text = wording.price_answer(
-            label, company.name, quote, now=self.app.now(), closed=self._closed(), **_asks(slots)
+        text = wording.answer(
+            wording.price_subject(label, company.name),
+            wording.amount(quote),
+            quote,
+            now=self.app.now(),
+            closed=self._closed(),
+            **_asks(slots),
         )
         if slots.get("ask") == "advice":
             text = f"{ADVICE} {text}"
@@ -177,11 +152,13 @@ class StockService:
                 f"죄송해요, {name} 지수를 가져오지 못했어요. {note}", data={"error": "network"}
             )
         korean = index_id in ("KOSPI", "KOSDAQ")
-        text = wording.index_answer(
-            name,
+        text = wording.answer(
+            f"{name} 지수는",
+            f"{quote.price:,.2f}",
             quote,
             now=self.app.now(),
             closed=self._closed() if korean else None,
+            points=True,
             **_asks(slots),
         )
         if slots.get("ask") == "advice":
@@ -234,7 +211,7 @@ class StockService:
         return fresh, "", "network"
 
     def _no_provider(self) -> Reply:
-        names = ", ".join(available_providers()) or "없음"
+        names = ", ".join(PROVIDERS.names()) or "없음"
         return Reply(
             f"죄송해요, 설정한 시세 제공자 '{self.provider_name}'을(를) 찾을 수 없어요"
             f" (사용할 수 있는 것: {names}).",

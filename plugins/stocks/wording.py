@@ -21,11 +21,6 @@ def company_label(company: Company) -> str:
     return f"{company.name}({company.code})"
 
 
-def _topic(label: str, name: str) -> str:
-    """The label with 은/는 fitting the name ("삼성전자(005930)는")."""
-    return label + josa(name, "은/는")[len(name) :]
-
-
 def _amount(value: float, currency: str) -> str:
     if currency == "KRW":
         return f"{value:,.0f}원"
@@ -84,36 +79,33 @@ def _not_today(quote: Quote, now: datetime, closed: str | None, today: bool) -> 
     return f"오늘은 {closed}이라 장이 열리지 않았어요. 마지막 거래일 기준으로 알려드릴게요. "
 
 
-def price_answer(
-    label: str,
-    name: str,
+def answer(
+    subject: str,
+    value: str,
     quote: Quote,
     *,
     now: datetime,
     closed: str | None,
     ask: str | None = None,
     today: bool = False,
+    points: bool = False,
 ) -> str:
-    diff, change = _change(quote, None)
+    """The whole answer: "[yes/no] SUBJECT VALUE이고, change. time, delay."
+
+    ``subject`` carries its particle ("삼성전자(005930)는", "코스피 지수는"); ``points``:
+    the change of an index, in points.
+    """
+    diff, change = _change(quote, "points" if points else None)
     return (
         f"{_not_today(quote, now, closed, today)}{_yes_no(ask, diff)}"
-        f"{_topic(label, name)} {_amount(quote.price, quote.currency)}이고, {change} "
-        f"{when(quote, now, closed)}"
+        f"{subject} {value}이고, {change} {when(quote, now, closed)}"
     )
 
 
-def index_answer(
-    name: str,
-    quote: Quote,
-    *,
-    now: datetime,
-    closed: str | None,
-    ask: str | None = None,
-    today: bool = False,
-) -> str:
-    diff, change = _change(quote, "points")
-    value = f"{quote.price:,.2f}"
-    return (
-        f"{_not_today(quote, now, closed, today)}{_yes_no(ask, diff)}"
-        f"{name} 지수는 {value}이고, {change} {when(quote, now, closed)}"
-    )
+def price_subject(label: str, name: str) -> str:
+    """The label with 은/는 fitting the name ("삼성전자(005930)는")."""
+    return label + josa(name, "은/는")[len(name) :]
+
+
+def amount(quote: Quote) -> str:
+    return _amount(quote.price, quote.currency)

@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.app import App
 from assistant.cache import JsonCache
-from assistant.http import FetchError, HttpClient, HttpSettings
+from assistant.http import FetchError, HttpClient, http_settings
 from assistant.korean import say_elapsed
 from assistant.types import Reply
 
@@ -52,17 +52,7 @@ class WeatherService:
         self.cache_seconds = float(s.get("cache_minutes", 10)) * 60
         self.stale_seconds = float(s.get("stale_hours", 3)) * 3600
         self.geocode_seconds = float(s.get("geocode_cache_days", 30)) * 86400
-        self.http = HttpClient(
-            HttpSettings(
-                connect_timeout=float(s.get("connect_timeout", 3)),
-                read_timeout=float(s.get("read_timeout", 5)),
-                retries=max(0, int(s.get("retries", 1))),
-                retry_backoff=float(s.get("retry_backoff", 0.5)),
-                total_timeout=float(s.get("total_timeout", 12)),
-                name="weather",
-                server="날씨 서버",
-            )
-        )
+        self.http = HttpClient(http_settings(s, name="weather", server="날씨 서버"))
         self.cache = JsonCache(app.data_dir / "weather.db", "weather")
         self.provider_name = str(s.get("provider") or "open-meteo")
         self._provider: WeatherProvider | None = None
