@@ -205,3 +205,17 @@ def test_a_code_missing_from_the_table_but_listed_is_answered(make_assistant, se
 def test_user_agent_is_sent(make_assistant, server):
     ask(make_assistant, server, "삼전 얼마야")
     assert server.user_agents[0].startswith("irang-assistant/")
+
+
+def test_a_company_that_moved_market_is_still_found(make_assistant, server):
+    server.quotes["066970.KS"] = (90000.0, 90000.0)  # the table says KOSDAQ
+    reply = ask(make_assistant, server, "엘앤에프 주가")
+    assert reply.text.startswith("엘앤에프(066970)는 90,000원이고")
+    assert server.hits() == ["066970.KQ", "066970.KS"]
+    assert reply.data["symbol"] == "066970.KS"
+
+
+def test_ambiguity_answered_by_ordinal_word(make_assistant, server):
+    assistant = make_assistant(server.overrides(), clock=Clock())
+    assistant.respond("현대 시세")
+    assert assistant.respond("두 번째").reply.data["code"] == "012330"

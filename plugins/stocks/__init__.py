@@ -53,22 +53,23 @@ def _service(app: App):
     return service
 
 
-def handle_price(request: Request) -> Reply:
-    """The ``stock.price`` handler; never raises for network or data problems."""
+def _guarded(request: Request, answer: Callable[[], Reply]) -> Reply:
+    """``answer()``, or a short apology (details in the log) if it raised."""
     try:
-        return _service(request.app).price(request.slots, _followup)
+        return answer()
     except Exception:
         log.exception("stock answer failed for %r", request.text)
         return Reply(APOLOGY)
 
 
+def handle_price(request: Request) -> Reply:
+    """The ``stock.price`` handler; never raises for network or data problems."""
+    return _guarded(request, lambda: _service(request.app).price(request.slots, _followup))
+
+
 def handle_index(request: Request) -> Reply:
     """The ``stock.index`` handler; never raises for network or data problems."""
-    try:
-        return _service(request.app).index(request.slots)
-    except Exception:
-        log.exception("index answer failed for %r", request.text)
-        return Reply(APOLOGY)
+    return _guarded(request, lambda: _service(request.app).index(request.slots))
 
 
 def _followup(request: Request, candidates: list[Company], slots: dict) -> Reply | None:
@@ -78,11 +79,8 @@ def _followup(request: Request, candidates: list[Company], slots: dict) -> Reply
     chosen = pick(request.normalized, candidates)
     if chosen is None:
         return None
-    try:
-        return _service(request.app).price_of(chosen, {**slots, "company": chosen.name})
-    except Exception:
-        log.exception("stock answer failed for %r", request.text)
-        return Reply(APOLOGY)
+    slots = {**slots, "company": chosen.name}
+    return _guarded(request, lambda: _service(request.app).price_of(chosen, slots))
 
 
 @hookimpl

@@ -91,7 +91,9 @@ class YahooChartProvider:
         self.chart_url = str(settings.get("chart_url") or DEFAULT_CHART_URL).rstrip("/")
 
     def quote(self, company: Company) -> Quote:
-        suffixes = {"KOSPI": [".KS"], "KOSDAQ": [".KQ"]}.get(company.market, [".KS", ".KQ"])
+        # The table's market first; then the other one (a company may have moved market
+        # since the table was written, and a code not in the table has no market).
+        suffixes = [".KQ", ".KS"] if company.market == "KOSDAQ" else [".KS", ".KQ"]
         for suffix in suffixes:
             try:
                 return self._chart(company.code + suffix)

@@ -221,27 +221,15 @@ class StockService:
 
 # --- follow-up: "현대" -> "어느 것?" -> "모비스" / "2번" --------------------------------
 
-_ORDINALS = {
-    "첫": 1,
-    "두": 2,
-    "세": 3,
-    "네": 4,
-    "다섯": 5,
-    "일": 1,
-    "이": 2,
-    "삼": 3,
-    "사": 4,
-    "오": 5,
-}
-_CHOICE_END = re.compile(
-    r"\s*(?:이요|요|으로|로|거|것|이|가|주가|시세|알려\s*줘|말이야|말한\s*거야)+$"
-)
+_ORDINALS = {"첫": 1, "두": 2, "세": 3, "네": 4, "다섯": 5}
+_CHOICE = re.compile(r"(\d)\s*(?:번|번째)?|(첫|두|세|네|다섯)\s*번째(?:\s*거|\s*것)?")
+_CHOICE_END = re.compile(r"\s*(?:이요|요|으로|로|말이야|말한\s*거야|주가|시세|알려\s*줘)+$")
 
 
 def pick(text: str, candidates: list[Company]) -> Company | None:
     """The candidate an answer names ("현대모비스", "모비스", "2번", "두 번째"), or None."""
     text = _CHOICE_END.sub("", text.strip())
-    m = re.fullmatch(r"(\d)\s*(?:번|번째)?|(첫|두|세|네|다섯|일|이|삼|사|오)\s*(?:번째|번)", text)
+    m = _CHOICE.fullmatch(text)
     if m:
         n = int(m.group(1)) if m.group(1) else _ORDINALS[m.group(2)]
         return candidates[n - 1] if 1 <= n <= len(candidates) else None
