@@ -219,3 +219,13 @@ def test_ambiguity_answered_by_ordinal_word(make_assistant, server):
     assistant = make_assistant(server.overrides(), clock=Clock())
     assistant.respond("현대 시세")
     assert assistant.respond("두 번째").reply.data["code"] == "012330"
+
+
+def test_today_asked_before_the_open_says_so(make_assistant, server):
+    early = datetime(2026, 11, 24, 8, 30, tzinfo=KST)
+    server.quote_time = datetime(2026, 11, 23, 15, 30, tzinfo=KST).timestamp()  # Monday close
+    reply = ask(make_assistant, server, "SK하이닉스 오늘 올랐어?", now=early)
+    assert reply.text.startswith(
+        "오늘 장은 아직 열리지 않았어요. 마지막 거래일 기준으로 알려드릴게요. 아니요, 내렸어요."
+    )
+    assert "11월 23일(월) 오후 3시 30분, 장 마감 기준이에요." in reply.text

@@ -73,10 +73,16 @@ def when(quote: Quote, now: datetime, closed: str | None) -> str:
 
 
 def _not_today(quote: Quote, now: datetime, closed: str | None, today: bool) -> str:
-    """ "오늘은 장이 열리지 않았어요(주말)." when asked about today on a closed day."""
-    if not today or closed not in ("주말", "휴장일") or quote.time is None:
+    """ "오늘은 주말이라 장이 열리지 않았어요. …" when asked about today and the quote is older."""
+    if not today or quote.time is None:
         return ""
-    return f"오늘은 {closed}이라 장이 열리지 않았어요. 마지막 거래일 기준으로 알려드릴게요. "
+    if datetime.fromtimestamp(quote.time, KST).date() == now.astimezone(KST).date():
+        return ""
+    if closed in ("주말", "휴장일"):
+        opening = f"오늘은 {closed}이라 장이 열리지 않았어요."
+    else:
+        opening = "오늘 장은 아직 열리지 않았어요."
+    return f"{opening} 마지막 거래일 기준으로 알려드릴게요. "
 
 
 def answer(
