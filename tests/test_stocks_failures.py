@@ -188,3 +188,12 @@ def test_quote_time_is_korean_time_whatever_the_zone(make_assistant, server):
     server.quote_time = OPEN_NOW.replace(hour=10, minute=5).astimezone(KST).timestamp()
     text = make_assistant(server.overrides(), clock=Clock()).respond("삼성전자 주가").reply.text
     assert "오전 10시 5분 시세예요." in text
+
+
+def test_a_damaged_cache_file_is_moved_aside(make_assistant, server, home):
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "stocks.db").write_bytes(b"this is not a database" * 100)
+    reply = make_assistant(server.overrides(), clock=Clock()).respond("삼전 얼마야").reply
+    assert reply.text.startswith("삼성전자(005930)는 71,200원이고")
+    assert list(home.glob("stocks.db.corrupt-*"))
+    assert cache_rows(home) == 1
