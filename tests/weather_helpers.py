@@ -3,7 +3,10 @@
 ``OpenMeteoServer`` serves ``/v1/forecast`` and ``/v1/search`` with JSON shaped
 like Open-Meteo's (``current``/``hourly``/``daily`` blocks with their ``*_units``,
 geocoding ``results`` with ``admin1``..``admin4``), built from a per-day
-scenario relative to ``server.today``. ``server.mode[path]`` switches a path to a
+scenario relative to ``server.today``: the fixed test date ``NOW`` for tests that run the
+assistant in-process on the injectable clock, or (``OpenMeteoServer(live=True)``) the real
+date in Seoul at the moment of each request, as the real Open-Meteo does, for tests that run
+the ``assistant`` command in a subprocess on the real clock. ``server.mode[path]`` switches a path to a
 failing variant: ``slow``, ``500``, ``404``, ``malformed``, ``truncated``,
 ``missing``, ``html``, ``flaky`` (one 500, then fine).
 """
@@ -216,8 +219,11 @@ class OpenMeteoServer(LoopbackServer):
 
     plugin = "weather"
 
-    def __init__(self, today: date | None = None) -> None:
-        self.today = today or NOW.date()
+    def __init__(self, today: date | None = None, live: bool = False) -> None:
+        if today is not None and live:
+            raise ValueError("a fixed 'today' and live=True exclude each other")
+        self.fixed_today = today or NOW.date()
+        self.live = live
         self.scenario = Scenario()
         self.geo = {k: list(v) for k, v in GEO_RESULTS.items()}
         self.mode: dict[str, str] = {"/v1/forecast": "ok", "/v1/search": "ok"}
@@ -225,6 +231,17 @@ class OpenMeteoServer(LoopbackServer):
         self.requests: list[Seen] = []
         self._flaky_done: set[str] = set()
         super().__init__()
+
+    @property
+    def today(self) -> date:
+        """The first forecast day: the fixed one, or when live the real date in Seoul.
+
+        Live, it is the date of one minute ago, so a request that straddles midnight in
+        Seoul still finds the client's "today" (then the second day served) in the answer.
+        """
+        if not self.live:
+            return self.fixed_today
+        return (datetime.now(KST) - timedelta(minutes=1)).date()
 
     @property
     def forecast_url(self) -> str:

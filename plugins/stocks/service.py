@@ -15,7 +15,7 @@ from typing import Any
 from assistant.app import App
 from assistant.cache import JsonCache
 from assistant.http import FetchError, HttpClient, http_settings
-from assistant.korean import josa, say_elapsed
+from assistant.korean import particle, say_elapsed
 from assistant.types import Reply
 
 from . import wording
@@ -64,7 +64,7 @@ class StockService:
             return self._ask_which(said, found.candidates[:MAX_CHOICES], slots, followup)
         if found.company is None:
             return Reply(
-                f"죄송해요, '{said}'{_particle(said, '이/가')} 어느 상장 종목인지 찾지 못했어요. "
+                f"죄송해요, '{said}'{particle(said, '이/가')} 어느 상장 종목인지 찾지 못했어요. "
                 "회사 이름이나 6자리 종목코드로 말씀해 주세요.",
                 data={"error": "unknown_company"},
             )
@@ -124,7 +124,7 @@ class StockService:
     ) -> Reply:
         names = ", ".join(c.name for c in candidates)
         text = (
-            f"'{said}'{_particle(said, '은/는')} 여러 종목이 있어요. {names} 중 어느 것인가요? "
+            f"'{said}'{particle(said, '은/는')} 여러 종목이 있어요. {names} 중 어느 것인가요? "
             "이름이나 번호로 말씀해 주세요."
         )
         return Reply(
@@ -213,7 +213,8 @@ class StockService:
     def _no_provider(self) -> Reply:
         names = ", ".join(PROVIDERS.names()) or "없음"
         return Reply(
-            f"죄송해요, 설정한 시세 제공자 '{self.provider_name}'을(를) 찾을 수 없어요"
+            f"죄송해요, 설정한 시세 제공자 '{self.provider_name}'"
+            f"{particle(self.provider_name, '을/를')} 찾을 수 없어요"
             f" (사용할 수 있는 것: {names}).",
             data={"error": "provider"},
         )
@@ -248,10 +249,6 @@ def pick(text: str, candidates: list[Company]) -> Company | None:
 
 def _asks(slots: Mapping[str, Any]) -> dict[str, Any]:
     return {"ask": slots.get("ask"), "today": bool(slots.get("today"))}
-
-
-def _particle(word: str, pair: str) -> str:
-    return josa(word, pair)[len(word) :]
 
 
 def _quote(data: Any) -> Quote | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from assistant.korean import josa
+from assistant.korean import particle
 
 from .market import KST
 from .names import Company
@@ -110,7 +110,7 @@ def answer(
 
 def price_subject(label: str, name: str) -> str:
     """The label with 은/는 fitting the name ("삼성전자(005930)는")."""
-    return label + josa(name, "은/는")[len(name) :]
+    return label + particle(name, "은/는")
 
 
 def amount(quote: Quote) -> str:
