@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.korean import hangul_to_jamo
+
 if TYPE_CHECKING:
     from assistant.app import App
 
@@ -91,7 +93,7 @@ class Directory:
                 bucket = self.by_key.setdefault(key(name), [])
                 if company not in bucket:
                     bucket.append(company)
-        self._jamo = {k: _jamo(k) for k in self.by_key}
+        self._letters = {k: hangul_to_jamo(k) for k in self.by_key}
 
     @classmethod
     def load(cls, extra: list[Path] = ()) -> Directory:
@@ -126,11 +128,11 @@ class Directory:
 
     def _typo(self, k: str) -> Found:
         """Names one or two jamo away ("삼성전지" -> 삼성전자); several equally close: ambiguous."""
-        letters = _jamo(k)
+        letters = hangul_to_jamo(k)
         limit = 1 if len(letters) <= 8 else 2
         best: list[Company] = []
         best_distance = limit + 1
-        for kk, target in self._jamo.items():
+        for kk, target in self._letters.items():
             if abs(len(target) - len(letters)) > limit:
                 continue
             d = _distance(letters, target, limit + 1)
@@ -149,11 +151,6 @@ def _unique(companies) -> list[Company]:
         seen.setdefault(c.code, c)
     order = {c.code: i for i, c in enumerate(seen.values())}
     return sorted(seen.values(), key=lambda c: order[c.code])
-
-
-def _jamo(text: str) -> str:
-    """Hangul syllables split into their letters (conjoining jamo), other characters kept."""
-    return unicodedata.normalize("NFD", text)
 
 
 def _distance(a: str, b: str, give_up: int) -> int:
