@@ -7,6 +7,7 @@ Screenshots are saved to tests/artifacts/web/ (ignored by git). Without
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +199,23 @@ def test_a_phone_width_screen_works(browser: Any, server: WebServer) -> None:
         tab.say("라면 타이머 취소해줘")
     finally:
         tab.close()
+
+
+def test_with_a_token_the_printed_url_opens_the_page(browser: Any, tmp_path: Path) -> None:
+    token = "browser-token-0123456789"
+    server = WebServer(tmp_path / "home", write_config(tmp_path / "config"), "--token", token)
+    tab = Tab(browser, server, viewport={"width": 1100, "height": 760})
+    try:
+        page = tab.page
+        page.goto(server.url)  # without the token: the page says how to get in
+        page.locator(".msg.system.error", has_text="토큰").first.wait_for(timeout=WAIT)
+        tab.problems.clear()  # the browser logs the refused (401) requests as errors
+        page.goto(f"{server.url}?token={token}")  # the printed URL: cookie, then back to /
+        page.locator(".msg.system.greeting").wait_for(timeout=WAIT)
+        assert page.url == server.url
+        page.locator("#conn[data-state=open]").wait_for(timeout=WAIT)  # the stream too
+        assert "지금은" in tab.say("지금 몇 시야").inner_text()
+    finally:
+        tab.close()
+        code, err = server.stop()
+        assert code == 0, err
