@@ -25,8 +25,27 @@ def console() -> Console:
     return _console
 
 
+#: ``Reply.data["display"]["variant"]`` -> (panel border style, text style, title prefix)
+PANEL_VARIANTS = {"care": ("bold magenta", "", "💜 ")}
+
+
 def reply_renderable(reply: Reply, name: str) -> RenderableType:
-    """A reply as the terminal shows it: a panel/table for commands, styled text for chat."""
+    """A reply as the terminal shows it: a panel/table for commands, styled text for chat.
+
+    A reply whose ``data["display"]["variant"]`` is known (``care``: crisis help) is
+    a panel with that variant's colours, titled ``data["display"]["title"]`` if any.
+    """
+    display = reply.data.get("display") if isinstance(reply.data.get("display"), dict) else {}
+    variant = PANEL_VARIANTS.get(str(display.get("variant") or ""))
+    if variant is not None and display.get("title"):
+        border, text_style, prefix = variant
+        return Panel(
+            Text(reply.text, style=reply.style or text_style),
+            title=f"{prefix}{display['title']}",
+            title_align="left",
+            border_style=border,
+            expand=False,
+        )
     body: list[RenderableType] = [Text(reply.text, style=reply.style or "")]
     if reply.table is not None:
         table = Table(*reply.table.columns, show_edge=False, header_style="bold")
