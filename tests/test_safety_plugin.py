@@ -48,9 +48,7 @@ class Chat:
 #: Emotion everywhere, tone for every intent and any score: the adjusters would touch anything.
 TONE_EVERYWHERE = {
     "emotion_scope": "all",
-    "plugins": {
-        "emotion": {"tone_intents": ["smalltalk", "safety.crisis"], "tone_min_score": 0.0}
-    },
+    "plugins": {"emotion": {"tone_intents": ["smalltalk", "safety.crisis"], "tone_min_score": 0.0}},
 }
 
 
@@ -63,9 +61,11 @@ def _crisis_texts(assistant) -> tuple[str, list[str], list[str]]:
     from assistant_plugins.safety import state
 
     safety = state(assistant.app)
-    return safety.fill(safety.first[0]), [safety.fill(t) for t in safety.again], [
-        safety.fill(t) for t in safety.gentle
-    ]
+    return (
+        safety.fill(safety.first[0]),
+        [safety.fill(t) for t in safety.again],
+        [safety.fill(t) for t in safety.gentle],
+    )
 
 
 @pytest.mark.parametrize("text", ISSUE_TABLE)
@@ -79,7 +79,12 @@ def test_issue_table_gets_the_help_lines(make_assistant, text):
     assert "걱정" in turn.reply.text and "고마워요" in turn.reply.text  # worried, glad it was said
     assert turn.reply.data["display"] == {"variant": "care", "title": "도움을 받을 수 있는 곳"}
     lines = turn.reply.data["safety"]["lines"]
-    assert lines[0] == {"name": "자살예방상담전화", "number": "109", "note": "24시간", "tel": ["109"]}
+    assert lines[0] == {
+        "name": "자살예방상담전화",
+        "number": "109",
+        "note": "24시간",
+        "tel": ["109"],
+    }
     assert lines[-1]["tel"] == ["119", "112"]
 
 
@@ -129,7 +134,9 @@ def test_route_finds_it_without_loading_a_model(home):
 def test_second_remark_gets_the_lines_again_worded_differently(make_assistant):
     assistant = make_assistant(extra_plugins={"chat": Chat()})
     first, again, _ = _crisis_texts(assistant)
-    texts = [assistant.respond(t).reply.text for t in ("죽고 싶어", "그냥 사라지고 싶다", "자살할래")]
+    texts = [
+        assistant.respond(t).reply.text for t in ("죽고 싶어", "그냥 사라지고 싶다", "자살할래")
+    ]
     assert texts == [first, again[0], again[1]]
     assert len(set(texts)) == 3
     for text in texts:
@@ -266,7 +273,11 @@ def test_broken_lines_fall_back_to_the_shipped_ones(make_assistant):
 
 def test_extra_patterns_and_false_friends_from_config(make_assistant):
     assistant = make_assistant(
-        {"plugins": {"safety": {"extra_patterns": ["소멸각"], "false_friends": ["죽고 싶을 만큼 웃겼"]}}}
+        {
+            "plugins": {
+                "safety": {"extra_patterns": ["소멸각"], "false_friends": ["죽고 싶을 만큼 웃겼"]}
+            }
+        }
     )
     assert assistant.route("나 오늘 소멸각").intent == "safety.crisis"
     assert assistant.route("죽고 싶을 만큼 웃겼어").intent != "safety.crisis"

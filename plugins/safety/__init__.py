@@ -150,10 +150,9 @@ class Safety:
 
     def crisis_reply(self, history: Sequence[tuple[str, str]]) -> Reply:
         earlier = self.earlier_crises(history)
-        if earlier == 0:
-            template = self.first[0]
-        else:  # each repeat worded differently from the one before
-            template = self.again[(earlier - 1) % len(self.again)]
+        # each repeat is worded differently from the one before
+        again = self.again[(earlier - 1) % len(self.again)] if earlier else ""
+        template = again or self.first[0]
         return Reply(
             self.fill(template),
             title=self.title,
