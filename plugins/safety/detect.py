@@ -36,12 +36,15 @@ MACROS = {
     "{죽}": "[죽쥭죾줙]",
     "{고}": "[고구꼬거]",
     "{싶}": "(?:싶|십|싑|시퍼|시프|시포)",
+    "{싫}": "(?:싫|시러|실어|시르|실타)",
     "{^}": "(?<![가-힣])",
 }
 _JAMO = re.compile("[ㄱ-ㅣ]")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
+#: a stray jamo typed between two syllables ("죽ㄱ고" -> "죽고")
+_STRAY_JAMO = re.compile("(?<=[가-힣])[ㄱ-ㅣ](?=[가-힣])")
 
 
 def read_list(path: Path) -> list[str]:
@@ -75,6 +78,10 @@ def forms(text: str) -> list[str]:
     if _LATIN_RUN.search(text):
         typed = _LATIN_RUN.sub(lambda m: keys_to_hangul(m.group(0)).text, text)
         found.append(_SPACES.sub(" ", _PUNCT.sub(" ", typed)).strip())
+    for form in list(found):
+        unstrayed = _STRAY_JAMO.sub("", form)
+        if unstrayed != form:
+            found.append(unstrayed)
     for form in list(found):
         joined = _join_single_syllables(form)
         if joined != form:
