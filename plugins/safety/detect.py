@@ -34,8 +34,8 @@ FALSE_FRIENDS_PATH = HERE / "false_friends.txt"
 
 MACROS = {
     "{죽}": "[죽쥭죾줙]",
-    "{고}": "[고구꼬거]",
-    "{싶}": "(?:싶|십|싑|시퍼|시프|시포)",
+    "{고}": "[고구꼬거궁공]",
+    "{싶}": "(?:싶|십|싑|시퍼|시프|시포|시펑)",
     "{싫}": "(?:싫|시러|실어|시르|실타)",
     "{^}": "(?<![가-힣])",
 }
@@ -43,6 +43,7 @@ _JAMO = re.compile("[ㄱ-ㅣ]")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
+_SPACED_JAMO = re.compile("(?<=[ㄱ-ㅣ]) (?=[ㄱ-ㅣ])")
 #: a stray jamo typed between two syllables ("죽ㄱ고" -> "죽고")
 _STRAY_JAMO = re.compile("(?<=[가-힣])[ㄱ-ㅣ](?=[가-힣])")
 
@@ -75,6 +76,8 @@ def forms(text: str) -> list[str]:
     found = [base]
     if _JAMO.search(base):
         found.append(jamo_to_hangul(base))
+        # spaced-out jamo: "ㅈ ㅜ ㄱ ㄱ ㅗ" -> 죽고
+        found.append(jamo_to_hangul(_SPACED_JAMO.sub("", base)))
     if _LATIN_RUN.search(text):
         typed = _LATIN_RUN.sub(lambda m: keys_to_hangul(m.group(0)).text, text)
         found.append(_SPACES.sub(" ", _PUNCT.sub(" ", typed)).strip())
