@@ -71,7 +71,16 @@ def compile_rule(pattern: str) -> re.Pattern[str]:
 
 
 def forms(text: str) -> list[str]:
-    """The spellings of ``text`` that are checked (see module docstring)."""
+    """Every spelling of ``text`` that is checked (see module docstring)."""
+    primary, joined = spellings(text)
+    return primary + joined
+
+
+def spellings(text: str) -> tuple[list[str], list[str]]:
+    """(primary forms, joined forms): the forms with one-syllable words run together come
+    apart because :meth:`Detector.find` only trusts them when no primary form contains a
+    false friend ("이 책 다 끝낼래" joined is "이책다 끝낼래", where 책 … 끝내 no longer
+    starts a word)."""
     base = _SPACES.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
     found = [base]
     if _JAMO.search(base):
@@ -85,11 +94,9 @@ def forms(text: str) -> list[str]:
         unstrayed = _STRAY_JAMO.sub("", form)
         if unstrayed != form:
             found.append(unstrayed)
-    for form in list(found):
-        joined = _join_single_syllables(form)
-        if joined != form:
-            found.append(joined)
-    return list(dict.fromkeys(found))
+    primary = list(dict.fromkeys(found))
+    joined = [_join_single_syllables(form) for form in primary]
+    return primary, list(dict.fromkeys(j for j in joined if j not in primary))
 
 
 def _join_single_syllables(text: str) -> str:
@@ -134,10 +141,16 @@ class Detector:
 
     def find(self, text: str) -> Hit | None:
         """The first crisis pattern that fires on ``text``, or None."""
-        for form in forms(text):
+        primary, joined = spellings(text)
+        for form in primary:
             hit = self._find_in(form)
             if hit is not None:
                 return hit
+        if joined and not any(p.search(f) for f in primary for p in self.false_friends):
+            for form in joined:
+                hit = self._find_in(form)
+                if hit is not None:
+                    return hit
         return None
 
     def _find_in(self, text: str) -> Hit | None:
