@@ -306,3 +306,32 @@ def test_the_terminal_shows_a_styled_panel():
     shown = console.export_text()
     assert "도움을 받을 수 있는 곳" in shown and "자살예방상담전화 109" in shown
     assert shown.lstrip().startswith("╭")
+
+
+def test_the_interactive_assistant_shows_the_panel_and_reset_works(home, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    from conftest import spawn_assistant
+
+    config = tmp_path / "config.yaml"
+    config.write_text(  # no chat or emotion model: this test is about the panel
+        "plugins:\n  smalltalk:\n    enabled: false\n  emotion:\n    enabled: false\n",
+        encoding="utf-8",
+    )
+    child = spawn_assistant(home, config)
+    try:
+        child.expect("나>")
+        child.sendline("그냥 영원히 잠들고 싶다")
+        child.expect("도움을 받을 수 있는 곳")  # the panel's title
+        child.expect("\x1b\\[1;35m│")  # a bold magenta border (the care variant)
+        child.expect("자살예방상담전화 109")
+        child.expect("╰")  # the panel is closed
+        child.expect("나>")
+        child.sendline("응")
+        child.expect("(천천히|고마워요|버거우셨죠|쉬어 가셔도|큰 용기)")  # a gentle turn
+        child.expect("나>")
+        child.sendline("/reset")
+        child.expect("대화 맥락을 지웠어요")
+        child.sendline("/quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
