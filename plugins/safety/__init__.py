@@ -168,12 +168,12 @@ class Safety:
         )
 
     def gentle_reply(self, history: Sequence[tuple[str, str]]) -> Reply:
-        previous = {reply for _, reply in history}
-        count = sum(1 for text in previous if text in {self.fill(t) for t in self.gentle})
         options = [self.fill(t) for t in self.gentle]
-        text = options[count % len(options)]
-        if text in previous and len(options) > 1:  # never the same twice in a conversation
-            text = next((o for o in options if o not in previous), text)
+        previous = {reply for _, reply in history}
+        last = history[-1][1] if history else ""
+        # in order, never one already given in this conversation (nor the last reply)
+        fresh = [o for o in options if o not in previous] or [o for o in options if o != last]
+        text = (fresh or options)[0]
         return Reply(
             text,
             final=True,
