@@ -29,6 +29,7 @@ import pluggy
 
 from assistant import __version__, hookspecs
 from assistant.config import Config
+from assistant.korean import particle
 
 log = logging.getLogger("assistant.plugins")
 
@@ -100,7 +101,8 @@ class PluginHost:
     def _add(self, info: PluginInfo, loader: Callable[[], object]) -> None:
         if info.name in self.infos:
             self.warnings.append(
-                f"플러그인 이름 '{info.name}'이(가) 겹쳐서 {info.location} 은(는) 건너뛰었어요."
+                f"플러그인 이름 '{info.name}'{particle(info.name, '이/가')} 겹쳐서 "
+                f"{info.location}{particle(info.location, '은/는')} 건너뛰었어요."
             )
             return
         self.infos[info.name] = info
@@ -115,7 +117,8 @@ class PluginHost:
             info.enabled = False
             info.error = f"{type(exc).__name__}: {exc}"
             self.warnings.append(
-                f"플러그인 '{info.name}'을(를) 불러오지 못해 건너뛰었어요: {info.error}"
+                f"플러그인 '{info.name}'{particle(info.name, '을/를')} 불러오지 못해 건너뛰었어요: "
+                f"{info.error}"
             )
             return
         if info.version is None:
@@ -128,7 +131,9 @@ class PluginHost:
         for raw in self.config.get("plugin_paths") or []:
             path = (base / str(raw)).expanduser()
             if not path.exists():
-                self.warnings.append(f"plugin_paths 의 '{raw}'을(를) 찾을 수 없어요 ({path}).")
+                self.warnings.append(
+                    f"plugin_paths 의 '{raw}'{particle(str(raw), '을/를')} 찾을 수 없어요 ({path})."
+                )
                 continue
             paths.append(path)
         return paths
@@ -137,7 +142,8 @@ class PluginHost:
         for name in self.config.get("plugins") or {}:
             if name not in self.infos:
                 self.warnings.append(
-                    f"설정 {self.config.where('plugins', name)} 의 'plugins.{name}'은(는) 설치되지 않은 플러그인이에요."
+                    f"설정 {self.config.where('plugins', name)} 의 'plugins.{name}'"
+                    f"{particle(str(name), '은/는')} 설치되지 않은 플러그인이에요."
                 )
 
     # -- calling ---------------------------------------------------------------

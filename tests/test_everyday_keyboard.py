@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from assistant_plugins.keyboard.hangul import hangul_to_keys, jamo_to_hangul, keys_to_hangul
+from assistant.korean import jamo_to_hangul
+from assistant_plugins.keyboard.hangul import hangul_to_keys, keys_to_hangul
 from assistant_plugins.keyboard.recover import analyse, recover
 from conftest import SHARED_DATA
 

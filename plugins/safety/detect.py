@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant_plugins.keyboard.hangul import jamo_to_hangul, keys_to_hangul
+from assistant.korean import jamo_to_hangul
+from assistant_plugins.keyboard.hangul import keys_to_hangul
 
 HERE = Path(__file__).resolve().parent
 PATTERNS_PATH = HERE / "crisis_patterns.txt"
