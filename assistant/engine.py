@@ -281,7 +281,10 @@ class Assistant:
         return reply
 
     def _adjust(self, reply: Reply, request: Request) -> Reply:
+        """Run the ``adjust_reply`` hooks in turn, stopping as soon as the reply is final."""
         for plugin, function, _ in self.host.implementations("adjust_reply"):
+            if reply.final:
+                break
             ok, result = self.host.call_one(
                 plugin, "adjust_reply", function, {"reply": reply, "request": request}
             )

@@ -70,6 +70,11 @@ def adjust_reply(reply: Reply, request: Request) -> Reply | None:
     Called for every plugin in turn, each seeing the previous result. This is
     where tone is changed (empathetic openers, styles). Never raise: a failing
     adjuster is skipped and the reply goes on unchanged.
+
+    A reply with ``final=True`` is never passed to this hook: the core stops
+    calling adjusters as soon as the reply (from a handler, a fallback or an
+    earlier adjuster) is final. Crisis replies of the safety plugin are final.
+    Return a final reply only when no other plugin may change it.
     """
 
 

@@ -52,6 +52,11 @@ class Reply:
     callable (with a :class:`Request` for it, intent ``followup``). It returns
     a reply to complete the pending question, or ``None`` to let the utterance
     be routed normally. Used for "which timer?" questions.
+
+    ``final``: the reply is shown exactly as it is. The core stops calling
+    ``adjust_reply`` once a reply is final, so no plugin (tone openers, emoji,
+    "'…'로 알아들었어요") can rewrite it. The safety plugin marks crisis replies
+    final; an adjuster may return a final reply to keep later adjusters off it.
     """
 
     text: str
@@ -60,6 +65,7 @@ class Reply:
     style: str | None = None  # rich style for the reply text (set by tone plugins)
     data: dict[str, Any] = field(default_factory=dict)  # extra machine-readable fields
     followup: Callable[[Request], HandlerResult | None] | None = None
+    final: bool = False  # True: no adjust_reply may change it
 
 
 @dataclass

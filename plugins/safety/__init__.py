@@ -1,0 +1,235 @@
+"""Built-in plugin: crisis language (suicide, self-harm) gets care and real help lines.
+
+- Intent ``safety.crisis``: utterances caught by the rules of :mod:`.detect` (data files
+  ``crisis_patterns.txt`` / ``false_friends.txt``) get a short, warm reply with the help
+  lines of ``plugins.safety.lines``. It matches with full confidence and the highest
+  priority, so it wins over small talk, the profanity guard and commands; the reply is
+  marked ``final``, so no plugin's ``adjust_reply`` (tone openers, emoji) can change it.
+  A later crisis remark in the same conversation gets the lines again, worded differently.
+- ``fallback_reply`` (tried first): for ``gentle_turns`` small-talk turns after a crisis
+  remark the chat model is not asked; a calm, supportive reply (final) is given instead.
+  Whether a recent turn was a crisis remark is read from ``request.history`` (the
+  conversation context the core keeps per conversation), so ``/reset`` ends it.
+
+No model is imported: the rules run in ``assistant route`` and on every turn.
+Settings: see ``plugins.safety`` in ``assistant.yaml`` and ``README.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant import hookimpl
+from assistant.app import App
+from assistant.types import Intent, Reply, Request
+
+from .detect import Detector
+
+__version__ = "0.1.0"
+
+log = logging.getLogger("assistant.safety")
+
+NAME = "safety"
+INTENT = "safety.crisis"
+#: Above any ordinary intent: a crisis remark must never be taken as a command or a curse.
+PRIORITY = 1_000_000
+#: ``Reply.data["display"]["variant"]`` of crisis and gentle replies (see docs/plugins.md).
+VARIANT = "care"
+
+#: Used when the configured lines are missing or unusable (see README for the sources).
+DEFAULT_LINES = (
+    {"name": "자살예방상담전화", "number": "109", "note": "24시간"},
+    {"name": "정신건강위기상담전화", "number": "1577-0199", "note": "24시간"},
+    {"name": "청소년상담", "number": "1388", "note": "24시간, 휴대전화는 지역번호+1388"},
+    {"name": "긴급 구조·경찰", "number": "119 / 112", "note": "지금 위험할 때"},
+)
+
+
+@dataclass(frozen=True)
+class HelpLine:
+    name: str
+    number: str
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} {self.number}" + (f" ({self.note})" if self.note else "")
+
+    @property
+    def tel(self) -> list[str]:
+        """Dialable numbers (digits only) for front ends that make them links."""
+        return [re.sub(r"\D", "", n) for n in re.findall(r"\d[\d-]*", self.number)]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "number": self.number, "note": self.note, "tel": self.tel}
+
+
+def parse_lines(raw: Any) -> list[HelpLine]:
+    """The configured help lines; entries without a name or number are skipped (and logged)."""
+    lines = []
+    for index, entry in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(entry, dict):
+            log.warning("plugins.safety.lines[%d] is not a mapping; skipped", index)
+            continue
+        name, number = str(entry.get("name") or "").strip(), str(entry.get("number") or "").strip()
+        if not name or not number:
+            log.warning("plugins.safety.lines[%d] needs a name and a number; skipped", index)
+            continue
+        lines.append(HelpLine(name, number, str(entry.get("note") or "").strip()))
+    return lines
+
+
+def _texts(raw: Any) -> list[str]:
+    return [str(t) for t in raw if str(t).strip()] if isinstance(raw, list) else []
+
+
+@dataclass
+class Safety:
+    """The plugin's per-process state: rules, help lines and reply wording."""
+
+    detector: Detector
+    lines: list[HelpLine]
+    first: list[str]
+    again: list[str]
+    gentle: list[str]
+    gentle_turns: int
+    title: str
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Safety:
+        try:
+            detector = Detector.from_files(
+                _texts(settings.get("extra_patterns")), _texts(settings.get("false_friends"))
+            )
+        except ValueError as exc:  # a broken user rule must not switch the safety net off
+            log.error("plugins.safety rules unusable (%s); using the shipped rules", exc)
+            detector = Detector.from_files()
+        lines = parse_lines(settings.get("lines"))
+        if not lines:
+            log.warning("plugins.safety.lines is empty or unusable; using the shipped lines")
+            lines = parse_lines(list(DEFAULT_LINES))
+        replies = settings.get("replies") if isinstance(settings.get("replies"), dict) else {}
+        first = _texts(replies.get("first")) or [FALLBACK_FIRST]
+        return cls(
+            detector=detector,
+            lines=lines,
+            first=first,
+            again=_texts(replies.get("again")) or first,
+            gentle=_texts(replies.get("gentle")) or [FALLBACK_GENTLE],
+            gentle_turns=max(0, int(settings.get("gentle_turns", 3) or 0)),
+            title=str(settings.get("title") or "도움을 받을 수 있는 곳"),
+        )
+
+    # -- wording ---------------------------------------------------------------------
+
+    def fill(self, template: str) -> str:
+        values = {
+            "lines": "\n".join(f"· {line.text}" for line in self.lines),
+            "first_line": f"{self.lines[0].name} {self.lines[0].number}",
+        }
+        try:
+            return template.format(**values).strip()
+        except (KeyError, IndexError, ValueError):  # a user template with unknown fields
+            log.warning("plugins.safety reply template unusable: %r", template)
+            return FALLBACK_FIRST.format(**values).strip()
+
+    def is_crisis(self, text: str) -> bool:
+        return self.detector.find(text) is not None
+
+    def earlier_crises(self, history: Sequence[tuple[str, str]]) -> int:
+        return sum(1 for user_text, _ in history if self.is_crisis(user_text))
+
+    def in_gentle_window(self, history: Sequence[tuple[str, str]]) -> bool:
+        if self.gentle_turns <= 0:
+            return False
+        return any(self.is_crisis(user) for user, _ in list(history)[-self.gentle_turns :])
+
+    def crisis_reply(self, history: Sequence[tuple[str, str]]) -> Reply:
+        earlier = self.earlier_crises(history)
+        # each repeat is worded differently from the one before
+        again = self.again[(earlier - 1) % len(self.again)] if earlier else ""
+        template = again or self.first[0]
+        return Reply(
+            self.fill(template),
+            title=self.title,
+            final=True,
+            data={
+                "safety": {
+                    "kind": "crisis",
+                    "repeat": earlier,
+                    "lines": [line.as_json() for line in self.lines],
+                },
+                "display": {"variant": VARIANT, "title": self.title},
+            },
+        )
+
+    def gentle_reply(self, history: Sequence[tuple[str, str]]) -> Reply:
+        options = [self.fill(t) for t in self.gentle]
+        previous = {reply for _, reply in history}
+        last = history[-1][1] if history else ""
+        # in order, never one already given in this conversation (nor the last reply)
+        fresh = [o for o in options if o not in previous] or [o for o in options if o != last]
+        text = (fresh or options)[0]
+        return Reply(
+            text,
+            final=True,
+            data={"safety": {"kind": "gentle"}, "display": {"variant": VARIANT}},
+        )
+
+
+FALLBACK_FIRST = (
+    "말씀해 주셔서 고마워요. 지금 많이 걱정돼요. 혼자 견디지 마시고 지금 바로 사람과 "
+    "이야기해 주세요.\n{lines}"
+)
+FALLBACK_GENTLE = "천천히 말씀하셔도 괜찮아요. 저는 여기서 듣고 있을게요."
+
+
+def state(app: App) -> Safety:
+    """The plugin's state for this app (built from ``plugins.safety`` on first use)."""
+    found = app.state.get(NAME)
+    if not isinstance(found, Safety):
+        found = app.state[NAME] = Safety.from_settings(app.config.plugin(NAME))
+    return found
+
+
+def make_match(safety: Safety) -> Callable[[str], tuple[float, dict] | None]:
+    """Intent matcher: full confidence (and the top priority) on crisis language."""
+
+    def match(text: str) -> tuple[float, dict[str, Any]] | None:
+        hit = safety.detector.find(text)
+        if hit is None:
+            return None
+        log.info("crisis language (rule %r)", hit.pattern)
+        return 1.0, {}
+
+    return match
+
+
+def answer(request: Request) -> Reply:
+    return state(request.app).crisis_reply(request.history)
+
+
+@hookimpl
+def register_intents(register: Callable[[Intent], None], app: App) -> None:
+    register(
+        Intent(
+            name=INTENT,
+            handler=answer,
+            match=make_match(state(app)),
+            priority=PRIORITY,
+            description="자살·자해 같은 위기의 말에는 걱정과 도움받을 곳(상담전화)으로 답해요",
+        )
+    )
+
+
+@hookimpl(tryfirst=True)
+def fallback_reply(request: Request) -> Reply | None:
+    """Right after a crisis remark, small talk is answered gently, without the chat model."""
+    safety = state(request.app)
+    if not safety.in_gentle_window(request.history):
+        return None
+    return safety.gentle_reply(request.history)

@@ -1,0 +1,167 @@
+"""Finding crisis language (suicide, self-harm) in an utterance, by rules over data files.
+
+Two data files drive it (see their headers and ``README.md``): ``crisis_patterns.txt``
+(what fires) and ``false_friends.txt`` (everyday uses of 죽다, 끝내다, 사라지다, 살다 ...
+that merely contain a crisis pattern: 추워 죽겠어, 프로젝트 빨리 끝내고 싶다, 살 빼야겠다).
+Standard library only and no model: this runs on every utterance, in ``assistant route``.
+
+How an utterance is checked (each form separately):
+
+1. the text, lower-cased, punctuation turned into spaces;
+2. separately typed jamo composed ("ㅈㅜㄱㄱㅗ" -> 죽고), when there are any;
+3. runs of Latin letters read as keys typed in English mode ("wnrrh tlvek" -> 죽고 싶다),
+   when there are any (also done by the keyboard plugin, but only when it is sure);
+4. runs of one-syllable words joined ("죽 고 싶 다" -> 죽고싶다).
+
+A pattern fires when it matches a form and no false friend overlaps the match in that
+form. In both files a literal space means optional whitespace, and these macros expand:
+``{죽}`` 죽 and its typos, ``{고}`` 고/구/꼬, ``{싶}`` 싶 and its typos (십, 시퍼 ...),
+``{^}`` "not right after another Hangul syllable" (a word start: 자살 but not 여자 살).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.korean import jamo_to_hangul
+from assistant_plugins.keyboard.hangul import keys_to_hangul
+
+HERE = Path(__file__).resolve().parent
+PATTERNS_PATH = HERE / "crisis_patterns.txt"
+FALSE_FRIENDS_PATH = HERE / "false_friends.txt"
+
+MACROS = {
+    "{죽}": "[죽쥭죾줙]",
+    "{고}": "[고구꼬거궁공]",
+    "{싶}": "(?:싶|십|싑|시퍼|시프|시포|시펑)",
+    "{싫}": "(?:싫|시러|실어|시르|실타)",
+    "{^}": "(?<![가-힣])",
+}
+_JAMO = re.compile("[ㄱ-ㅣ]")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+_PUNCT = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
+_SPACED_JAMO = re.compile("(?<=[ㄱ-ㅣ]) (?=[ㄱ-ㅣ])")
+#: a stray jamo typed between two syllables ("죽ㄱ고" -> "죽고")
+_STRAY_JAMO = re.compile("(?<=[가-힣])[ㄱ-ㅣ](?=[가-힣])")
+
+
+def read_list(path: Path) -> list[str]:
+    """Entries of a list file: one per line, ``#`` comments and blank lines skipped."""
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            entries.append(line)
+    return entries
+
+
+def compile_rule(pattern: str) -> re.Pattern[str]:
+    """One rule of the data files: macros expanded, a space = optional whitespace."""
+    source = pattern.strip()
+    for macro, regex in MACROS.items():
+        source = source.replace(macro, regex)
+    source = re.sub(r" +", r"\\s*", source)
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"crisis rule {pattern!r} does not compile: {exc}") from exc
+
+
+def forms(text: str) -> list[str]:
+    """Every spelling of ``text`` that is checked (see module docstring)."""
+    primary, joined = spellings(text)
+    return primary + joined
+
+
+def spellings(text: str) -> tuple[list[str], list[str]]:
+    """(primary forms, joined forms): the forms with one-syllable words run together come
+    apart because :meth:`Detector.find` only trusts them when no primary form contains a
+    false friend ("이 책 다 끝낼래" joined is "이책다 끝낼래", where 책 … 끝내 no longer
+    starts a word)."""
+    base = _SPACES.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
+    found = [base]
+    if _JAMO.search(base):
+        found.append(jamo_to_hangul(base))
+        # spaced-out jamo: "ㅈ ㅜ ㄱ ㄱ ㅗ" -> 죽고
+        found.append(jamo_to_hangul(_SPACED_JAMO.sub("", base)))
+    if _LATIN_RUN.search(text):
+        typed = _LATIN_RUN.sub(lambda m: keys_to_hangul(m.group(0)).text, text)
+        found.append(_SPACES.sub(" ", _PUNCT.sub(" ", typed)).strip())
+    for form in list(found):
+        unstrayed = _STRAY_JAMO.sub("", form)
+        if unstrayed != form:
+            found.append(unstrayed)
+    primary = list(dict.fromkeys(found))
+    joined = [_join_single_syllables(form) for form in primary]
+    return primary, list(dict.fromkeys(j for j in joined if j not in primary))
+
+
+def _join_single_syllables(text: str) -> str:
+    """Join runs of two or more one-character words ("죽 고 싶 다" -> "죽고싶다")."""
+    words = text.split(" ")
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1:
+            run.append(word)
+            continue
+        if run:
+            out.append("".join(run) if len(run) > 1 else run[0])
+            run = []
+        if word:
+            out.append(word)
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A crisis pattern that fired: its source line and the matched text (for the log)."""
+
+    pattern: str
+    matched: str
+
+
+class Detector:
+    """Decides whether an utterance is crisis language."""
+
+    def __init__(self, patterns: Iterable[str], false_friends: Iterable[str] = ()) -> None:
+        self.patterns = [(p, compile_rule(p)) for p in patterns if p.strip()]
+        self.false_friends = [compile_rule(p) for p in false_friends if p.strip()]
+
+    @classmethod
+    def from_files(
+        cls, extra_patterns: Iterable[str] = (), extra_false_friends: Iterable[str] = ()
+    ) -> Detector:
+        patterns = read_list(PATTERNS_PATH) + [str(p) for p in extra_patterns]
+        friends = read_list(FALSE_FRIENDS_PATH) + [str(p) for p in extra_false_friends]
+        return cls(patterns, friends)
+
+    def find(self, text: str) -> Hit | None:
+        """The first crisis pattern that fires on ``text``, or None."""
+        primary, joined = spellings(text)
+        for form in primary:
+            hit = self._find_in(form)
+            if hit is not None:
+                return hit
+        if joined and not any(p.search(f) for f in primary for p in self.false_friends):
+            for form in joined:
+                hit = self._find_in(form)
+                if hit is not None:
+                    return hit
+        return None
+
+    def _find_in(self, text: str) -> Hit | None:
+        allowed: list[tuple[int, int]] | None = None
+        for source, regex in self.patterns:
+            for m in regex.finditer(text):
+                if allowed is None:
+                    allowed = [f.span() for p in self.false_friends for f in p.finditer(text)]
+                start, end = m.span()
+                if any(a < end and start < b for a, b in allowed):
+                    continue
+                return Hit(source, m.group(0))
+        return None

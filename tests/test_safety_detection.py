@@ -1,0 +1,109 @@
+"""Crisis detection: the labelled sets, spellings (spacing, endings, typos, jamo, 한/영), rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant_plugins.safety.detect import Detector, compile_rule, forms
+
+SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
+#: Sets the rules were tuned on (figures on them are in-sample, see plugins/safety/README.md).
+TUNING = ["dev", "test", "test_b", "test_c", "test_d", "test_e"]
+#: Written after the last rule change, never tuned on: the headline set.
+HELD_OUT = "test_f"
+
+
+def rows(name: str) -> list[tuple[str, str, str]]:
+    lines = (SETS / f"crisis_{name}.tsv").read_text(encoding="utf-8").splitlines()
+    body = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    assert body[0] == ["label", "kind", "text"]
+    return [(label, kind, text) for label, kind, text in body[1:]]
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector.from_files()
+
+
+def test_the_sets_have_the_sizes_the_issue_asks_for():
+    for name in [*TUNING, HELD_OUT]:
+        found = rows(name)
+        crisis = [r for r in found if r[0] == "crisis"]
+        assert {r[0] for r in found} == {"crisis", "safe"}
+        assert len(crisis) >= 100 and len(found) - len(crisis) >= 100, name
+        assert sum(r[1] == "indirect" for r in crisis) >= len(crisis) / 2 - 1, name
+    texts = [r[2] for name in [*TUNING, HELD_OUT] for r in rows(name)]
+    assert len(texts) == len(set(texts))  # no utterance in two sets
+
+
+def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
+    assistant = make_assistant()
+    fired = [
+        (name, text)
+        for name in [*TUNING, HELD_OUT]
+        for label, _, text in rows(name)
+        if label == "safe" and assistant.route(text).intent == "safety.crisis"
+    ]
+    assert fired == []
+
+
+def test_every_dev_remark_routes_to_the_crisis_intent(make_assistant):
+    assistant = make_assistant()
+    missed = [t for label, _, t in rows("dev") if label == "crisis"]
+    missed = [t for t in missed if assistant.route(t).intent != "safety.crisis"]
+    assert missed == []
+
+
+@pytest.mark.parametrize("name", TUNING[1:])
+def test_tuning_sets_stay_caught(detector, name):
+    crisis = [t for label, _, t in rows(name) if label == "crisis"]
+    caught = sum(detector.find(t) is not None for t in crisis)
+    assert caught / len(crisis) >= 0.95  # in-sample: a guard against regressions
+
+
+def test_held_out_set_does_not_get_worse(detector):
+    crisis = [t for label, _, t in rows(HELD_OUT) if label == "crisis"]
+    caught = sum(detector.find(t) is not None for t in crisis)
+    assert caught / len(crisis) >= 0.76  # measured 0.766 on the first and only look
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "죽고 싶어", "죽고싶다", "죽 고 싶 다", "죽고 싶어요", "죽고 싶습니다", "죽고싶당",  # spacing, endings
+        "죽구 싶어", "죽고 시퍼", "쥭고 싶어", "주꼬 시퍼", "죽ㄱ고 싶다", "죽고 십다",  # typos
+        "ㅈㅜㄱㄱㅗ ㅅㅣㅍㄷㅏ", "ㅈ ㅜ ㄱ ㄱ ㅗ ㅅ ㅣ ㅍ ㄷ ㅏ", "ㅈㅏㅅㅏㄹ 하고 싶어",  # jamo
+        "wnrrh tlvek", "tkfrl tlfgdj",  # typed in English mode: 죽고 싶다, 살기 싫어
+        "자.살.하.고.싶.다", "자 살 할 래", "SUICIDE", "i want to die",
+        "죽고 싶어!!!", "이랑아, 죽고 싶어",
+    ],
+)  # fmt: skip
+def test_spellings_are_caught(make_assistant, text):
+    assert make_assistant().route(text).intent == "safety.crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "여자 살 빼는 법", "모자 살까", "죽고 싶지 않아", "이 책 다 끝낼래", "시험 떨어지면 끝이야",
+        "프로젝트에 목매고 있어", "아기 깨지 않게 조용히 해", "잠깐 사라질게 밥 먹고 올게",
+    ],
+)  # fmt: skip
+def test_word_boundaries_negations_and_idioms_stay_off(detector, text):
+    assert detector.find(text) is None
+
+
+def test_forms_cover_jamo_keyboard_and_letter_spacing():
+    assert "죽고 싶다" in forms("wnrrh tlvek")
+    assert "죽고 싶다" in forms("ㅈㅜㄱㄱㅗ ㅅㅣㅍㄷㅏ")
+    assert "죽고싶다" in forms("죽 고 싶 다")
+    assert "죽고 싶다" in forms("죽ㄱ고 싶다")
+
+
+def test_rule_language():
+    assert compile_rule("죽 고 {싶}").search("죽고시퍼")
+    assert compile_rule("{^}자살").search("자살") and not compile_rule("{^}자살").search("여자살")
+    with pytest.raises(ValueError, match="does not compile"):
+        compile_rule("(unclosed")
