@@ -185,3 +185,22 @@ def test_shared_tokenizer_rank0_builds_the_others_load(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert (out / "rank0.txt").read_text() == "built"
     assert (out / "rank1.txt").read_text() == "0"  # loaded what rank 0 saved
+
+
+def test_metadata_paths_are_repository_relative(tmp_path: Path) -> None:
+    from assistant.training.export import portable
+
+    repo = tmp_path / "repo"
+    data = tmp_path / "shared" / "data" / "a.csv"
+    meta = {
+        "data": [str(data)],
+        "output": repo / "models" / "x",
+        "other": "/elsewhere/file",
+        "n": 3,
+    }
+    assert portable(meta, base=repo) == {
+        "data": ["../shared/data/a.csv"],
+        "output": "models/x",
+        "other": "/elsewhere/file",
+        "n": 3,
+    }
