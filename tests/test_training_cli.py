@@ -15,7 +15,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from training_helpers import PAD, lm_examples, one_torch_thread, tiny_gpt2  # noqa: F401
+from training_helpers import (  # noqa: F401 - one_torch_thread is a fixture
+    PAD,
+    config_group,
+    lm_examples,
+    one_torch_thread,
+    tiny_gpt2,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -32,16 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cli(config: dict, body) -> click.Group:
-    class Runtime:
-        pass
-
-    runtime = Runtime()
-    runtime.config = config
-
-    @click.group()
-    @click.pass_context
-    def cli(ctx):
-        ctx.obj = runtime
+    cli = config_group(config)
 
     @cli.command("toy")
     @training_options("toy", presets=("mini", "tiny"))
