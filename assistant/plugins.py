@@ -75,6 +75,7 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         self.failures: list[HookFailure] = []
+        self._skipped_wrappers: set[tuple[str, str]] = set()
         self.warnings: list[str] = []
 
     # -- loading ---------------------------------------------------------------
@@ -152,25 +153,46 @@ class PluginHost:
         return [name for name, info in self.infos.items() if info.enabled]
 
     def implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
-        """(plugin name, function, argument names) in pluggy's call order."""
+        """(plugin name, function, argument names) in pluggy's call order.
+
+        Hook wrappers (``hookwrapper=True`` / ``wrapper=True``) are not run: the core calls
+        each implementation separately to isolate failures. Skipping one is logged (once).
+        """
         caller = getattr(self.pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             if impl.hookwrapper or getattr(impl, "wrapper", False):
+                if (impl.plugin_name, hook) not in self._skipped_wrappers:
+                    self._skipped_wrappers.add((impl.plugin_name, hook))
+                    log.warning(
+                        "plugin %s: hook wrapper for %s skipped (the assistant calls each "
+                        "implementation on its own; wrappers are not supported)",
+                        impl.plugin_name,
+                        hook,
+                    )
                 continue
             yield impl.plugin_name, impl.function, list(impl.argnames)
 
-    def call(self, hook: str, *, firstresult: bool = False, **kwargs: Any) -> list[tuple[str, Any]]:
+    def is_firstresult(self, hook: str) -> bool:
+        """Does the hookspec say ``firstresult=True`` (the first non-None result wins)?"""
+        spec = getattr(self.pm.hook, hook).spec
+        return bool(spec is not None and spec.opts.get("firstresult"))
+
+    def call(
+        self, hook: str, *, firstresult: bool | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
         """Call ``hook`` on every plugin; returns ``(plugin, result)`` for non-None results.
 
         An exception in one plugin is logged, recorded in ``self.failures`` and skipped.
-        With ``firstresult`` the first non-None result stops the call.
+        A ``firstresult`` hookspec (``detect_emotion``, ``fallback_reply``) stops at the first
+        non-None result, as pluggy would; ``firstresult`` overrides the spec when given.
         """
+        first = self.is_firstresult(hook) if firstresult is None else firstresult
         results = []
         for plugin, function, argnames in self.implementations(hook):
             ok, value = self.call_one(plugin, hook, function, {a: kwargs[a] for a in argnames})
             if ok and value is not None:
                 results.append((plugin, value))
-                if firstresult:
+                if first:
                     break
         return results
 
