@@ -23,7 +23,7 @@ from assistant import hookimpl
 from assistant.store import StoreError
 from assistant.types import Intent, Notification, Reply, SlashCommand
 
-from . import handlers, phrases
+from . import handlers, listing, phrases
 from .service import STATE_KEY, service_for
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def timers_reply(app: App, argument: str = "") -> Reply:
         rows = service.pending()
     except StoreError as exc:
         return Reply(str(exc))
-    reply = handlers.status_reply(rows, service)
+    reply = listing.status_reply(rows, service)
     notice = service.take_notice()
     if notice:
         reply.text = f"{notice}\n{reply.text}"

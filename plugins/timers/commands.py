@@ -9,7 +9,7 @@ import click
 
 from assistant.store import StoreError
 
-from . import handlers
+from . import listing
 from .service import service_for
 
 
@@ -32,10 +32,10 @@ def add_timers_command(cli: click.Group) -> None:
             if notice:
                 click.echo(f"경고: {notice}", err=True)
             if as_json:
-                data = [handlers.row_json(r, service) for r in rows]
+                data = [listing.row_json(r, service) for r in rows]
                 click.echo(json.dumps(data, ensure_ascii=False))
                 return
-            reply = handlers.status_reply(rows, service)
+            reply = listing.status_reply(rows, service)
             if reply.table is None:
                 click.echo(reply.text)
                 return
