@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
+from assistant.korean import josa
 from assistant.slots import (
     DAY_RE,
     DURATION_RE,
@@ -28,6 +29,7 @@ from assistant.types import Reply, Request
 from . import listing, selection, speech
 from .phrases import SUBTRACT
 from .service import TimerService, service_for
+from .speech import quoted as repr_said
 from .store import StoreBroken, TimerRow
 
 log = logging.getLogger("assistant.timers")
@@ -70,7 +72,7 @@ def _duration_problem(service: TimerService, seconds: int, said: str) -> str | N
         return f"타이머는 {speech.say_duration(service.min_duration)} 이상으로만 맞출 수 있어요."
     if seconds > service.max_duration:
         limit = speech.say_duration(service.max_duration)
-        return f"'{said}'은(는) 너무 길어요. 타이머는 최대 {limit}까지 맞출 수 있어요."
+        return f"{josa(repr_said(said), '은/는')} 너무 길어요. 타이머는 최대 {limit}까지 맞출 수 있어요."
     return None
 
 
@@ -166,9 +168,9 @@ def set_alarm(request: Request, service: TimerService) -> Reply | str:
         day, name = parse_day(name), ""  # "내일 알람 7시로": a day, not a name
     at = next_alarm_time(service, hhmm, time_is_ambiguous(raw), day)
     if at is None:
-        return f"오늘 {raw}은(는) 이미 지났어요. '내일 {raw}'처럼 말씀해 주세요."
+        return f"오늘 {josa(raw, '은/는')} 이미 지났어요. '내일 {raw}'처럼 말씀해 주세요."
     row = service.set_alarm(at.timestamp(), name)
-    what = speech.particle(speech.label(name, "alarm", 0), "을", "를")
+    what = josa(speech.label(name, "alarm", 0), "을/를")
     when = speech.say_clock(at, service.app.now())
     left = speech.say_duration(row.left(service.now()))
     text = f"{what} {when}에 맞췄어요. {left} 뒤에 울려요."
@@ -216,8 +218,9 @@ def status(request: Request, service: TimerService) -> Reply | str:
         if not found:
             if not rows:
                 return listing.none_left(kind, [])
-            return f"'{name}'(이)라는 타이머는 없어요. 지금 있는 것: " + ", ".join(
-                listing.describe(r, service) for r in rows
+            return (
+                f"{josa(repr_said(name), '이라는/라는')} 타이머는 없어요. 지금 있는 것: "
+                + ", ".join(listing.describe(r, service) for r in rows)
             )
         return listing.status_reply(found, service, kind)
     of_kind = [r for r in rows if kind is None or r.kind == kind]
@@ -235,7 +238,7 @@ def cancel(request: Request, service: TimerService) -> Reply | str:
         if count == 0:
             return "그 타이머는 이미 끝났거나 취소되었어요."
         if len(chosen) == 1:
-            return f"{speech.particle(speech.label(chosen[0].name, chosen[0].kind, chosen[0].duration), '을', '를')} 취소했어요."
+            return f"{josa(speech.label(chosen[0].name, chosen[0].kind, chosen[0].duration), '을/를')} 취소했어요."
         return f"{listing.noun(kind)} {count}개를 모두 취소했어요."
 
     if request.slots.get("all"):
@@ -270,11 +273,13 @@ def pause(request: Request, service: TimerService) -> Reply | str:
     def do_pause(chosen: list[TimerRow]) -> str:
         row = chosen[0]
         if row.state == "paused":
-            return f"{speech.particle(speech.label(row.name, row.kind, row.duration), '은', '는')} 이미 멈춰 있어요."
+            return (
+                f"{josa(speech.label(row.name, row.kind, row.duration), '은/는')} 이미 멈춰 있어요."
+            )
         paused = service.pause(row)
         if paused is None:
             return "그 타이머는 이미 끝났거나 취소되었어요."
-        label = speech.particle(speech.label(row.name, row.kind, row.duration), "을", "를")
+        label = josa(speech.label(row.name, row.kind, row.duration), "을/를")
         return f"{label} 멈췄어요. {speech.say_duration(paused.left(service.now()))} 남아 있어요. '타이머 다시 시작'이라고 하시면 이어서 돌아가요."
 
     return selection.choose(
@@ -301,12 +306,12 @@ def resume(request: Request, service: TimerService) -> Reply | str:
         row = chosen[0]
         label = speech.label(row.name, row.kind, row.duration)
         if row.state == "running":
-            return f"{speech.particle(label, '은', '는')} 이미 돌아가고 있어요."
+            return f"{josa(label, '은/는')} 이미 돌아가고 있어요."
         resumed = service.resume(row)
         if resumed is None:
             return "그 타이머는 이미 끝났거나 취소되었어요."
         when = speech.say_clock(service.local(resumed.ends_at or 0), service.app.now())
-        return f"{speech.particle(label, '을', '를')} 다시 시작했어요. {when}에 끝나요."
+        return f"{josa(label, '을/를')} 다시 시작했어요. {when}에 끝나요."
 
     return selection.choose(
         request,
@@ -337,9 +342,9 @@ def add_time(request: Request, service: TimerService) -> Reply | str:
         label = speech.label(row.name, row.kind, row.duration)
         left = row.left(service.now())
         if left + seconds > service.max_duration:
-            return f"그만큼 더하면 {speech.say_duration(service.max_duration)}을 넘어서 늘릴 수 없어요."
+            return f"그만큼 더하면 {josa(speech.say_duration(service.max_duration), '을/를')} 넘어서 늘릴 수 없어요."
         if left + seconds < 1:
-            return f"{speech.particle(label, '은', '는')} {speech.say_duration(left)}밖에 안 남아서 그만큼 뺄 수 없어요. 끄시려면 '타이머 취소'라고 해 주세요."
+            return f"{josa(label, '은/는')} {speech.say_duration(left)}밖에 안 남아서 그만큼 뺄 수 없어요. 끄시려면 '타이머 취소'라고 해 주세요."
         changed = service.extend(row, seconds)
         if changed is None:
             return "그 타이머는 이미 끝났거나 취소되었어요."

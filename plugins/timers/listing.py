@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.korean import josa
 from assistant.types import Reply, Table
 
 from . import speech
@@ -77,14 +78,10 @@ def noun(kind: str | None) -> str:
 
 
 def none_left(kind: str | None, others: list[TimerRow]) -> str:
-    text = f"지금 돌아가는 {speech.particle(noun(kind), '이', '가')} 없어요."
+    text = f"지금 돌아가는 {josa(noun(kind), '이/가')} 없어요."
     if kind and others:
         other = noun("timer" if kind == "alarm" else "alarm")
-        text += (
-            f" ({other}은 {len(others)}개 있어요.)"
-            if other == "알람"
-            else f" ({other}는 {len(others)}개 있어요.)"
-        )
+        text += f" ({josa(other, '은/는')} {len(others)}개 있어요.)"
     return text
 
 
@@ -95,7 +92,7 @@ def status_reply(rows: list[TimerRow], service: TimerService, kind: str | None =
     if len(rows) == 1:
         row = rows[0]
         now = service.now()
-        name = speech.particle(speech.label(row.name, row.kind, row.duration), "은", "는")
+        name = josa(speech.label(row.name, row.kind, row.duration), "은/는")
         left = speech.say_duration(row.left(now))
         if row.state == "paused":
             text = f"{name} 멈춰 있어요. {left} 남았어요."

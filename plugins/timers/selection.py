@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.korean import josa
 from assistant.slots import SlotError, parse_duration
 from assistant.store import StoreError
 from assistant.types import Reply, Request
@@ -151,8 +152,10 @@ def choose(
         found = find_by_name(candidates, name)
         if not found:
             if not everything:
-                return f"'{name}' {listing.noun(kind)}는 없어요. " + listing.none_left(kind, [])
-            return f"'{name}'(이)라는 {listing.noun(kind)}를 찾지 못했어요. 지금 있는 것: {listing.numbered(everything, service)}"
+                return f"'{name}' {josa(listing.noun(kind), '은/는')} 없어요. " + listing.none_left(
+                    kind, []
+                )
+            return f"{josa(speech.quoted(name), '이라는/라는')} {josa(listing.noun(kind), '을/를')} 찾지 못했어요. 지금 있는 것: {listing.numbered(everything, service)}"
         if len(found) == 1:
             return action(found)
         candidates = found

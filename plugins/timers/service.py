@@ -21,6 +21,7 @@ import threading
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from assistant.korean import josa
 from assistant.store import StoreError
 from assistant.types import Notification
 
@@ -198,7 +199,7 @@ class TimerService:
             text = f"{row.name} 타이머({speech.say_duration(row.duration)})가 끝났어요!"
             title = "타이머"
         else:
-            text = f"{speech.label('', 'timer', row.duration)}가 끝났어요!"
+            text = f"{josa(speech.label('', 'timer', row.duration), '이/가')} 끝났어요!"
             title = "타이머"
         return Notification(
             text=text, title=title, bell=self.bell, intent="timer.fired", plugin="timers"
@@ -219,7 +220,7 @@ class TimerService:
             verb = "울릴 시간이었어요" if row.kind == "alarm" else "끝났어요"
             name = row.name or speech.label("", row.kind, row.duration)
             parts.append(f"{name} ({when} {verb})")
-        text = f"놓친 {speech.particle(what, '이', '가')} 있어요: " + ", ".join(parts)
+        text = f"놓친 {josa(what, '이/가')} 있어요: " + ", ".join(parts)
         self.app.notify(
             Notification(
                 text=text,

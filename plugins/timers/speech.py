@@ -71,18 +71,6 @@ def label(name: str, kind: str, duration: float) -> str:
     return f"{say_duration(duration)} {noun}"
 
 
-def has_final_consonant(word: str) -> bool:
-    """True if the last Hangul syllable of ``word`` has a final consonant (받침)."""
-    for ch in reversed(word.strip()):
-        if "가" <= ch <= "힣":
-            return (ord(ch) - 0xAC00) % 28 != 0
-        if ch.isdigit():
-            return ch in "013678"
-        if ch.isalpha():
-            return False
-    return False
-
-
-def particle(word: str, with_final: str, without_final: str) -> str:
-    """``word`` with the right particle: particle("라면", "은", "는") -> "라면은"."""
-    return word + (with_final if has_final_consonant(word) else without_final)
+def quoted(text: str) -> str:
+    """What the user said, in quotes, for replies: "'점심'"."""
+    return f"'{text}'"
