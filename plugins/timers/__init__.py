@@ -23,7 +23,7 @@ from assistant import hookimpl
 from assistant.store import StoreError
 from assistant.types import Intent, Notification, Reply, SlashCommand
 
-from . import handlers, listing, phrases
+from . import handlers, listing, phrases, reminders, when
 from .service import STATE_KEY, service_for
 
 if TYPE_CHECKING:
@@ -42,9 +42,30 @@ def register_intents(register: Callable[[Intent], None]) -> None:
         description="타이머 맞추기 (여러 개 동시에, 이름 붙이기 가능)",
     ))  # fmt: skip
     register(Intent(
-        "alarm.set", handlers.set_alarm, patterns=phrases.ALARM_SET,
+        "alarm.set", reminders.set_alarm, patterns=phrases.ALARM_SET,
         keywords=phrases.ALARM_SET_KEYWORDS, examples=phrases.ALARM_SET_EXAMPLES,
         description="정해진 시각에 알람",
+    ))  # fmt: skip
+    # Alarms and reminders on days, dates and repeats: read by .when. The extra alarm.set rule
+    # outranks the plain patterns above on ties, since it also reads repeats and weekdays.
+    register(Intent(
+        "alarm.set", reminders.set_alarm, match=when.match_for("alarm.set"), priority=1,
+        keywords=phrases.WHEN_KEYWORDS, description="정해진 시각에 알람",
+    ))  # fmt: skip
+    register(Intent(
+        "reminder.set", reminders.set_reminder, match=when.match_for("reminder.set"), priority=1,
+        keywords=phrases.WHEN_KEYWORDS, examples=phrases.REMINDER_SET_EXAMPLES,
+        description="할 일 알림 (날짜·요일·반복)",
+    ))  # fmt: skip
+    register(Intent(
+        "reminder.snooze", reminders.snooze, patterns=phrases.SNOOZE,
+        keywords=phrases.SNOOZE_KEYWORDS, examples=phrases.SNOOZE_EXAMPLES,
+        description="방금 울린 알람·알림 조금 뒤에 다시",
+    ))  # fmt: skip
+    register(Intent(
+        "reminder.skip", reminders.skip, patterns=phrases.SKIP,
+        keywords=phrases.SKIP_KEYWORDS, examples=phrases.SKIP_EXAMPLES,
+        description="반복 알람·알림 한 번 건너뛰기",
     ))  # fmt: skip
     register(Intent(
         "timer.status", handlers.status, patterns=phrases.TIMER_STATUS,

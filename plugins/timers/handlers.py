@@ -6,57 +6,29 @@ database (locked, unusable) become a clear Korean reply, never an exception.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
 
 from assistant.korean import josa
 from assistant.slots import (
-    DAY_RE,
     DURATION_RE,
-    TIME_RE,
     SlotError,
-    parse_day,
     parse_duration,
-    parse_time,
-    time_is_ambiguous,
 )
 from assistant.store import StoreError
 from assistant.types import Reply, Request
 
-from . import listing, selection, speech
+from . import listing, reminders, selection, speech
+from .guard import guarded
 from .phrases import SUBTRACT
-from .service import TimerService, service_for
+from .service import TimerService
 from .speech import quoted as repr_said
-from .store import StoreBroken, TimerRow
+from .store import TimerRow
 
 log = logging.getLogger("assistant.timers")
 
 Handler = Callable[[Request], Reply]
-
-
-def guarded(handler: Callable[[Request, TimerService], Reply | str]) -> Handler:
-    """Give the handler its service; StoreError -> Korean reply; prepend one-time notices."""
-
-    @functools.wraps(handler)
-    def run(request: Request) -> Reply:
-        service = service_for(request.app)
-        try:
-            result = handler(request, service)
-        except StoreError as exc:
-            log.warning("timers: %s", exc)
-            if isinstance(exc, StoreBroken):
-                service.reopen()  # the next request reconnects (a corrupt file is moved aside)
-            result = Reply(str(exc), data={"error": "store"})
-        reply = result if isinstance(result, Reply) else Reply(result)
-        notice = service.take_notice()
-        if notice:
-            reply.text = f"{notice}\n{reply.text}"
-        return reply
-
-    return run
 
 
 # -- handlers ---------------------------------------------------------------------------
@@ -122,92 +94,6 @@ def start_timer(request: Request, service: TimerService) -> Reply | str:
     return Reply("몇 분으로 맞출까요? 예: '5분', '1시간 30분'", followup=answer)
 
 
-_OTHER_DAY = re.compile(r"[월화수목금토일]요일|주말|다음\s*주|이번\s*주|다음\s*달|\d+\s*일\s|글피")
-_REPEAT = re.compile(r"매일|날마다|평일마다|주말마다|매주|반복")
-
-
-def next_alarm_time(
-    service: TimerService, hhmm: str, ambiguous: bool, day: str | None
-) -> datetime | None:
-    """When an alarm for "HH:MM" should ring: the next such time (on ``day`` if given).
-
-    An ambiguous hour ("7시") may mean 07:00 or 19:00: the earlier one still ahead wins.
-    Returns None when ``day`` is today and every candidate has passed.
-    """
-    now = service.app.now()
-    hour, minute = (int(x) for x in hhmm.split(":"))
-    hours = [hour % 12, hour % 12 + 12] if ambiguous else [hour]  # "12시": midnight or noon
-    offsets = {"today": [0], "tomorrow": [1], "day_after_tomorrow": [2]}.get(day or "", [0, 1])
-    candidates = []
-    for offset in offsets:
-        date = now.date() + timedelta(days=offset)
-        for h in hours:
-            at = datetime.combine(date, time(h % 24, minute), tzinfo=service.app.tz)
-            if at > now:
-                candidates.append(at)
-    return min(candidates) if candidates else None
-
-
-@guarded
-def set_alarm(request: Request, service: TimerService) -> Reply | str:
-    if "time" in request.slot_errors:
-        return request.slot_errors["time"]
-    hhmm = request.slots.get("time")
-    if not hhmm:
-        return _ask_alarm_time(request, service)
-    if _OTHER_DAY.search(request.normalized):
-        return (
-            "요일이나 날짜를 정한 알람은 아직 맞출 수 없어요. "
-            "'내일 7시', '모레 오전 6시'처럼 모레까지만 말씀해 주세요."
-        )
-    repeat = _REPEAT.search(request.normalized)
-    raw = request.raw_slots.get("time", hhmm)
-    day = request.slots.get("day")
-    name = selection.clean_name(request.slots.get("name"))
-    if name and not day and re.fullmatch(r"오늘|내일|모레|내일 ?모레", name):
-        day, name = parse_day(name), ""  # "내일 알람 7시로": a day, not a name
-    at = next_alarm_time(service, hhmm, time_is_ambiguous(raw), day)
-    if at is None:
-        return f"오늘 {josa(raw, '은/는')} 이미 지났어요. '내일 {raw}'처럼 말씀해 주세요."
-    row = service.set_alarm(at.timestamp(), name)
-    what = josa(speech.label(name, "alarm", 0), "을/를")
-    when = speech.say_clock(at, service.app.now())
-    left = speech.say_duration(row.left(service.now()))
-    text = f"{what} {when}에 맞췄어요. {left} 뒤에 울려요."
-    if repeat:
-        text = f"반복 알람은 아직 못 맞춰요. 이번 한 번만 울리도록 {text}"
-    return Reply(text, data={"timer": listing.row_json(row, service)})
-
-
-_TIME_ANSWER = re.compile(
-    rf"(?:(?P<day>{DAY_RE})\s*)?(?P<t>{TIME_RE})\s*(?:이요|요|에|으로|로)?(?:\s*(?:해|맞춰|설정해)\s*(?:줘|주세요|줘요)?)?"
-)
-
-
-def _ask_alarm_time(request: Request, service: TimerService) -> Reply:
-    """ "알람 맞춰줘" without a time: ask for it; the answer ("7시", "내일 오전 6시") sets it."""
-
-    def answer(next_request: Request) -> Reply | str | None:
-        m = _TIME_ANSWER.fullmatch(next_request.normalized)
-        if not m:
-            return None
-        try:
-            slots = {"time": parse_time(m.group("t"))}
-        except SlotError as exc:
-            return str(exc)
-        if m.group("day"):
-            slots["day"] = parse_day(m.group("day"))
-        if request.slots.get("name"):
-            slots["name"] = request.slots["name"]
-        follow = Request(
-            text=next_request.text, normalized=next_request.normalized, intent="alarm.set",
-            slots=slots, app=next_request.app, raw_slots={"time": m.group("t").strip()},
-        )  # fmt: skip
-        return set_alarm(follow)
-
-    return Reply("몇 시에 맞출까요? 예: '오전 7시', '내일 6시 반'", followup=answer)
-
-
 @guarded
 def status(request: Request, service: TimerService) -> Reply | str:
     rows = service.pending()
@@ -233,12 +119,14 @@ def cancel(request: Request, service: TimerService) -> Reply | str:
     kind = selection.wanted_kind(request.normalized)
     candidates = [r for r in rows if kind is None or r.kind == kind]
 
-    def do_cancel(chosen: list[TimerRow]) -> str:
+    def do_cancel(chosen: list[TimerRow]) -> Reply | str:
+        if len(chosen) == 1 and chosen[0].repeat and not request.slots.get("all"):
+            return reminders.ask_series(chosen[0], service)
         count = service.cancel(chosen)
         if count == 0:
             return "그 타이머는 이미 끝났거나 취소되었어요."
         if len(chosen) == 1:
-            return f"{josa(speech.label(chosen[0].name, chosen[0].kind, chosen[0].duration), '을/를')} 취소했어요."
+            return f"{josa(speech.label(chosen[0].name, chosen[0].kind, chosen[0].duration, chosen[0].message), '을/를')} 취소했어요."
         return f"{listing.noun(kind)} {count}개를 모두 취소했어요."
 
     if request.slots.get("all"):
@@ -273,13 +161,11 @@ def pause(request: Request, service: TimerService) -> Reply | str:
     def do_pause(chosen: list[TimerRow]) -> str:
         row = chosen[0]
         if row.state == "paused":
-            return (
-                f"{josa(speech.label(row.name, row.kind, row.duration), '은/는')} 이미 멈춰 있어요."
-            )
+            return f"{josa(speech.label(row.name, row.kind, row.duration, row.message), '은/는')} 이미 멈춰 있어요."
         paused = service.pause(row)
         if paused is None:
             return "그 타이머는 이미 끝났거나 취소되었어요."
-        label = josa(speech.label(row.name, row.kind, row.duration), "을/를")
+        label = josa(speech.label(row.name, row.kind, row.duration, row.message), "을/를")
         return f"{label} 멈췄어요. {speech.say_duration(paused.left(service.now()))} 남아 있어요. '타이머 다시 시작'이라고 하시면 이어서 돌아가요."
 
     return selection.choose(
@@ -304,7 +190,7 @@ def resume(request: Request, service: TimerService) -> Reply | str:
 
     def do_resume(chosen: list[TimerRow]) -> str:
         row = chosen[0]
-        label = speech.label(row.name, row.kind, row.duration)
+        label = speech.label(row.name, row.kind, row.duration, row.message)
         if row.state == "running":
             return f"{josa(label, '은/는')} 이미 돌아가고 있어요."
         resumed = service.resume(row)
@@ -339,7 +225,7 @@ def add_time(request: Request, service: TimerService) -> Reply | str:
 
     def do_add(chosen: list[TimerRow]) -> str:
         row = chosen[0]
-        label = speech.label(row.name, row.kind, row.duration)
+        label = speech.label(row.name, row.kind, row.duration, row.message)
         left = row.left(service.now())
         if left + seconds > service.max_duration:
             return f"그만큼 더하면 {josa(speech.say_duration(service.max_duration), '을/를')} 넘어서 늘릴 수 없어요."

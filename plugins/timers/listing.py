@@ -13,12 +13,16 @@ from .store import TimerRow
 def describe(row: TimerRow, service: TimerService, *, with_end: bool = True) -> str:
     """ "라면 타이머 2분 10초 남음 (오후 2시 35분)" for lists."""
     now = service.now()
-    name = speech.label(row.name, row.kind, row.duration)
+    name = speech.label(row.name, row.kind, row.duration, row.message)
     left = speech.say_duration(row.left(now))
     if row.state == "paused":
         return f"{name} {left} 남음(멈춤)"
-    if row.kind == "alarm":
-        return f"{name} {speech.say_clock(service.local(row.ends_at or now), service.app.now())}"
+    if row.kind == "reminder":
+        name = f"{speech.emoji_for(row.message)} {row.message}"
+    if row.kind != "timer":
+        at = speech.say_clock(service.local(row.ends_at or now), service.app.now())
+        rule = row.rule
+        return f"{name} {at}" + (f" ({speech.say_repeat(rule)})" if rule else "")
     end = (
         f" ({speech.say_clock(service.local(row.ends_at or now), service.app.now())})"
         if with_end
@@ -29,6 +33,16 @@ def describe(row: TimerRow, service: TimerService, *, with_end: bool = True) -> 
 
 def numbered(rows: list[TimerRow], service: TimerService) -> str:
     return ", ".join(f"{i}) {describe(r, service, with_end=False)}" for i, r in enumerate(rows, 1))
+
+
+KIND_NAMES = {"timer": "타이머", "alarm": "알람", "reminder": "알림"}
+
+
+def _called(row: TimerRow) -> str:
+    """The table's name column: a reminder's message with its emoji ("💊 약 먹을 시간")."""
+    if row.kind == "reminder":
+        return f"{speech.emoji_for(row.message)} {row.message}"
+    return row.name or "-"
 
 
 def timers_table(rows: list[TimerRow], service: TimerService) -> Table:
@@ -44,8 +58,8 @@ def timers_table(rows: list[TimerRow], service: TimerService) -> Table:
         )
         table_rows.append([
             str(i),
-            row.name or "-",
-            "알람" if row.kind == "alarm" else "타이머",
+            _called(row),
+            KIND_NAMES[row.kind] + (f" ({speech.say_repeat(row.rule)})" if row.rule else ""),
             end,
             speech.say_duration(row.left(now)),
             "멈춤" if row.state == "paused" else "진행 중",
@@ -64,13 +78,29 @@ def row_json(row: TimerRow, service: TimerService) -> dict:
     return {
         "id": row.id,
         "name": row.name,
-        "label": speech.label(row.name, row.kind, row.duration),
+        "label": speech.label(row.name, row.kind, row.duration, row.message),
         "kind": row.kind,
         "ends_at": ends_at,
         "remaining": round(row.left(now), 3),
         "state": row.state,
         "duration": round(row.duration, 3),
+        "message": row.message,
+        "repeat": _repeat_json(row),
+        "next_at": ends_at,
     }
+
+
+def _repeat_json(row: TimerRow) -> dict | None:
+    """A repeating item's rule: {"repeat": "weekly", "time": "20:00", "weekdays": [...], ...}."""
+    rule = row.rule
+    if rule is None:
+        return None
+    data: dict = {"repeat": rule.repeat, "time": rule.time}
+    if rule.repeat == "weekly":
+        data["weekdays"] = list(rule.weekdays)
+    if rule.repeat == "monthly":
+        data["day_of_month"] = rule.day_of_month
+    return data
 
 
 def noun(kind: str | None) -> str:
@@ -92,21 +122,22 @@ def status_reply(rows: list[TimerRow], service: TimerService, kind: str | None =
     if len(rows) == 1:
         row = rows[0]
         now = service.now()
-        name = josa(speech.label(row.name, row.kind, row.duration), "은/는")
+        name = josa(speech.label(row.name, row.kind, row.duration, row.message), "은/는")
         left = speech.say_duration(row.left(now))
         if row.state == "paused":
             text = f"{name} 멈춰 있어요. {left} 남았어요."
-        elif row.kind == "alarm":
+        elif row.kind != "timer":
             when = speech.say_clock(service.local(row.ends_at or now), service.app.now())
             text = f"{name} {when}에 울려요. {left} 남았어요."
+            if row.rule:
+                text += f" ({speech.say_repeat(row.rule)}마다)"
         else:
             when = speech.say_clock(service.local(row.ends_at or now), service.app.now())
             text = f"{name} {left} 남았어요. {when}에 끝나요."
         return Reply(text, data=data)
     kinds = {r.kind for r in rows}
-    what = (
-        "타이머와 알람이" if len(kinds) == 2 else ("알람이" if kinds == {"alarm"} else "타이머가")
-    )
+    nouns = [KIND_NAMES[k] for k in ("timer", "alarm", "reminder") if k in kinds]
+    what = josa("와 ".join(nouns) if len(nouns) == 2 else "·".join(nouns), "이/가")
     listing = ", ".join(describe(r, service) for r in rows)
     return Reply(
         f"{what} {len(rows)}개 있어요: {listing}.", table=timers_table(rows, service), data=data

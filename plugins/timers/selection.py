@@ -67,6 +67,11 @@ def _variants(name: str) -> list[str]:
     return out
 
 
+def _called(row: TimerRow) -> str:
+    """What the user calls a row: its name, or a reminder's message."""
+    return row.name or row.message
+
+
 def find_by_name(rows: list[TimerRow], name: str) -> list[TimerRow]:
     """Rows the user means by ``name``: exact name, part of the name, or a timer's length."""
     name = clean_name(name)
@@ -74,13 +79,14 @@ def find_by_name(rows: list[TimerRow], name: str) -> list[TimerRow]:
         return []
     compact = name.replace(" ", "")
     for variant in _variants(name):
-        exact = [r for r in rows if r.name.replace(" ", "") == variant]
+        exact = [r for r in rows if _called(r).replace(" ", "") == variant]
         if exact:
             return exact
     partial = [
         r
         for r in rows
-        if r.name and (compact in r.name.replace(" ", "") or r.name.replace(" ", "") in compact)
+        if _called(r)
+        and (compact in _called(r).replace(" ", "") or _called(r).replace(" ", "") in compact)
     ]
     if partial:
         return partial
@@ -117,9 +123,11 @@ def pick_from(rows: list[TimerRow], text: str, verbs: str = "") -> list[TimerRow
     name = clean_name(t)
     if not name:
         return None
-    labels = {r.id: speech.label(r.name, r.kind, r.duration).replace(" ", "") for r in rows}
+    labels = {
+        r.id: speech.label(r.name, r.kind, r.duration, r.message).replace(" ", "") for r in rows
+    }
     for variant in _variants(name):
-        found = [r for r in rows if r.name and r.name.replace(" ", "") == variant]
+        found = [r for r in rows if _called(r) and _called(r).replace(" ", "") == variant]
         found = found or [
             r for r in rows if labels[r.id] in (variant, variant + "타이머", variant + "알람")
         ]

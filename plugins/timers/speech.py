@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from assistant.korean import josa
+
+from .recur import Rule
+
 
 def say_duration(seconds: float, *, round_up: bool = True) -> str:
     """A length of time read naturally: "2분 10초", "1시간 30분", "45초".
@@ -61,14 +65,76 @@ def say_clock(when: datetime, now: datetime, *, seconds: bool = False) -> str:
     return text
 
 
-def label(name: str, kind: str, duration: float) -> str:
-    """What a timer is called in replies: "라면 타이머", "5분 타이머", "회의 알람"."""
+def label(name: str, kind: str, duration: float, message: str = "") -> str:
+    """What a timer is called in replies: "라면 타이머", "5분 타이머", "회의 알람", "약 먹을 시간 알림"."""
+    if kind == "reminder":
+        return f"{message or name} 알림".strip()
     noun = "알람" if kind == "alarm" else "타이머"
     if name:
         return f"{name} {noun}"
     if kind == "alarm":
         return noun
     return f"{say_duration(duration)} {noun}"
+
+
+#: An emoji for a reminder by a keyword of its message (first match wins; default 🔔).
+EMOJI = (
+    (("약", "영양제", "비타민"), "💊"),
+    (("물 마", "물마"), "💧"),
+    (("분리수거", "쓰레기", "재활용"), "🗑️"),
+    (("빨래", "세탁"), "🧺"),
+    (("운동", "산책", "스트레칭", "요가"), "🏃"),
+    (("전화", "연락"), "📞"),
+    (("회의", "미팅", "약속", "면접"), "📅"),
+    (("생일", "기념일"), "🎂"),
+    (("밥", "식사", "점심", "저녁", "요리"), "🍚"),
+    (("공부", "숙제", "과제", "시험"), "📚"),
+    (("출근", "퇴근", "버스", "지하철"), "🚌"),
+    (("잠", "자러", "취침"), "😴"),
+)
+WEEKDAY_NAMES = {
+    "mon": "월",
+    "tue": "화",
+    "wed": "수",
+    "thu": "목",
+    "fri": "금",
+    "sat": "토",
+    "sun": "일",
+}
+
+
+def emoji_for(message: str) -> str:
+    for words, emoji in EMOJI:
+        if any(word in message for word in words):
+            return emoji
+    return "🔔"
+
+
+def reminder_text(message: str) -> str:
+    """What a reminder says when it rings: "💊 약 먹을 시간이에요", "🗑️ 분리수거 시간이에요"."""
+    said = message if message.endswith("시간") else f"{message} 시간"
+    return f"{emoji_for(message)} {josa(said, '이에요/예요')}"
+
+
+def say_time_of_day(hhmm: str) -> str:
+    """ "07:00" -> "오전 7시", "20:30" -> "오후 8시 30분"."""
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return say_clock(datetime(2000, 1, 1, hour, minute), datetime(2000, 1, 1))
+
+
+def say_repeat(rule: Rule) -> str:
+    """ "매일 오전 7시", "평일 오전 6시 30분", "매주 월·수·금 오후 8시", "매달 1일 오전 9시"."""
+    at = say_time_of_day(rule.time)
+    if rule.repeat == "daily":
+        return f"매일 {at}"
+    if rule.repeat == "weekdays":
+        return f"평일 {at}"
+    if rule.repeat == "weekends":
+        return f"주말 {at}"
+    if rule.repeat == "monthly":
+        return f"매달 {rule.day_of_month}일 {at}"
+    days = "·".join(WEEKDAY_NAMES[d] for d in rule.weekdays)
+    return f"매주 {days}요일 {at}"
 
 
 def quoted(text: str) -> str:
