@@ -109,7 +109,7 @@ def status(request: Request, service: TimerService) -> Reply | str:
                 + ", ".join(listing.describe(r, service) for r in rows)
             )
         return listing.status_reply(found, service, kind)
-    of_kind = [r for r in rows if kind is None or r.kind == kind]
+    of_kind = [r for r in rows if selection.of_kind(r, kind)]
     return listing.status_reply(of_kind or rows, service, kind)
 
 
@@ -117,7 +117,7 @@ def status(request: Request, service: TimerService) -> Reply | str:
 def cancel(request: Request, service: TimerService) -> Reply | str:
     rows = service.pending()
     kind = selection.wanted_kind(request.normalized)
-    candidates = [r for r in rows if kind is None or r.kind == kind]
+    candidates = [r for r in rows if selection.of_kind(r, kind)]
 
     def do_cancel(chosen: list[TimerRow]) -> Reply | str:
         if len(chosen) == 1 and chosen[0].repeat and not request.slots.get("all"):
@@ -131,7 +131,9 @@ def cancel(request: Request, service: TimerService) -> Reply | str:
 
     if request.slots.get("all"):
         if not candidates:
-            return listing.none_left(kind, [r for r in rows if kind and r.kind != kind])
+            return listing.none_left(
+                kind, [r for r in rows if kind and not selection.of_kind(r, kind)]
+            )
         text = do_cancel(candidates)
         left = [r for r in rows if r not in candidates]
         if left:

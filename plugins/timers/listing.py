@@ -14,7 +14,7 @@ def describe(row: TimerRow, service: TimerService, *, with_end: bool = True) -> 
     """ "라면 타이머 2분 10초 남음 (오후 2시 35분)" for lists."""
     now = service.now()
     name = speech.label(row.name, row.kind, row.duration, row.message)
-    left = speech.say_duration(row.left(now))
+    left = speech.say_wait(row.left(now))
     if row.state == "paused":
         return f"{name} {left} 남음(멈춤)"
     if row.kind == "reminder":
@@ -61,7 +61,7 @@ def timers_table(rows: list[TimerRow], service: TimerService) -> Table:
             _called(row),
             KIND_NAMES[row.kind] + (f" ({speech.say_repeat(row.rule)})" if row.rule else ""),
             end,
-            speech.say_duration(row.left(now)),
+            speech.say_wait(row.left(now)),
             "멈춤" if row.state == "paused" else "진행 중",
         ])  # fmt: skip
     return Table(["#", "이름", "종류", "끝나는 시각", "남은 시간", "상태"], table_rows)
@@ -104,7 +104,7 @@ def _repeat_json(row: TimerRow) -> dict | None:
 
 
 def noun(kind: str | None) -> str:
-    return {"alarm": "알람", "timer": "타이머"}.get(kind or "", "타이머나 알람")
+    return {"alarm": "알람", "timer": "타이머", "reminder": "알림"}.get(kind or "", "타이머나 알람")
 
 
 def none_left(kind: str | None, others: list[TimerRow]) -> str:
@@ -123,7 +123,7 @@ def status_reply(rows: list[TimerRow], service: TimerService, kind: str | None =
         row = rows[0]
         now = service.now()
         name = josa(speech.label(row.name, row.kind, row.duration, row.message), "은/는")
-        left = speech.say_duration(row.left(now))
+        left = speech.say_wait(row.left(now))
         if row.state == "paused":
             text = f"{name} 멈춰 있어요. {left} 남았어요."
         elif row.kind != "timer":
@@ -137,7 +137,7 @@ def status_reply(rows: list[TimerRow], service: TimerService, kind: str | None =
         return Reply(text, data=data)
     kinds = {r.kind for r in rows}
     nouns = [KIND_NAMES[k] for k in ("timer", "alarm", "reminder") if k in kinds]
-    what = josa("와 ".join(nouns) if len(nouns) == 2 else "·".join(nouns), "이/가")
+    what = josa(speech.join_nouns(nouns), "이/가")
     listing = ", ".join(describe(r, service) for r in rows)
     return Reply(
         f"{what} {len(rows)}개 있어요: {listing}.", table=timers_table(rows, service), data=data

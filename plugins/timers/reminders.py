@@ -247,19 +247,17 @@ def _ask(parsed, kind, service, original, question, answer_re, apply) -> Reply:
 def _confirmation(row: TimerRow, result: Plan, service: TimerService) -> str:
     now = service.app.now()
     at = speech.say_clock(result.at, now)
-    left = speech.say_duration(row.left(service.now()))
+    left = speech.say_wait(row.left(service.now()))
     if row.kind == "reminder":
         said = josa(speech.quoted(row.message), "이라고/라고")
         if result.rule:
-            text = f"{speech.say_repeat(result.rule)}마다 {said} 알려드릴게요. 처음은 {at}이에요."
+            text = f"{speech.say_repeat(result.rule)}마다 {said} 알려드릴게요. 처음은 {josa(at, '이에요/예요')}."
         else:
             text = f"{at}에 {said} 알려드릴게요. {left} 뒤예요."
     else:
         what = josa(speech.label(row.name, "alarm", 0), "을/를")
         if result.rule:
-            text = (
-                f"{what} {speech.say_repeat(result.rule)}마다 울리게 맞췄어요. 처음은 {at}이에요."
-            )
+            text = f"{what} {speech.say_repeat(result.rule)}마다 울리게 맞췄어요. 처음은 {josa(at, '이에요/예요')}."
         else:
             text = f"{what} {at}에 맞췄어요. {left} 뒤에 울려요."
     if result.defaulted:
@@ -310,7 +308,7 @@ def _skip_one(row: TimerRow, service: TimerService) -> str:
         return "그 항목은 이미 바뀌었거나 취소되었어요."
     after = speech.say_clock(service.local(moved.ends_at or 0), service.app.now())
     what = speech.label(row.name, row.kind, row.duration, row.message)
-    return f"{skipped_at} {josa(what, '은/는')} 건너뛸게요. 다음은 {after}이에요."
+    return f"{skipped_at} {josa(what, '은/는')} 건너뛸게요. 다음은 {josa(after, '이에요/예요')}."
 
 
 @guarded
@@ -321,7 +319,7 @@ def skip(request: Request, service: TimerService) -> Reply | str:
         return "반복하는 알람이나 알림이 없어요. 한 번만 울리는 것은 '알람 취소'로 끌 수 있어요."
     return selection.choose(
         request, service, repeating, rows, lambda chosen: _skip_one(chosen[0], service),
-        verb="건너뛸까요", kind=None,
+        verb="건너뛸까요", kind="alarm",
     )  # fmt: skip
 
 

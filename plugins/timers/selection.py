@@ -48,6 +48,15 @@ def wanted_kind(text: str) -> str | None:
     return None
 
 
+def of_kind(row: TimerRow, kind: str | None) -> bool:
+    """Whether ``row`` is of the kind the user named: "알람"/"알림" cover alarms and reminders."""
+    if kind is None:
+        return True
+    if kind == "alarm":
+        return row.kind in ("alarm", "reminder")
+    return row.kind == kind
+
+
 def clean_name(name: str | None) -> str:
     """The name as the user meant it: "라면 타이머를" -> "라면"."""
     if not name:
@@ -168,7 +177,7 @@ def choose(
             return action(found)
         candidates = found
     if not candidates:
-        others = [r for r in everything if kind and r.kind != kind]
+        others = [r for r in everything if kind and not of_kind(r, kind)]
         return listing.none_left(kind, others)
     if len(candidates) == 1:
         return action(candidates)

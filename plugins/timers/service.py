@@ -300,7 +300,7 @@ class TimerService:
             for k, n in (("timer", "타이머"), ("alarm", "알람"), ("reminder", "알림"))
             if k in kinds
         ]
-        what = "와 ".join(nouns) if len(nouns) == 2 else "·".join(nouns)
+        what = speech.join_nouns(nouns)
         parts = []
         for row in missed:
             ago = speech.say_ago(now - self.rang_at(row, now))

@@ -33,6 +33,23 @@ def say_duration(seconds: float, *, round_up: bool = True) -> str:
     return " ".join(parts) or "0초"
 
 
+def say_wait(seconds: float) -> str:
+    """How long until an alarm or reminder: like :func:`say_duration`, in days from 48 hours
+    ("3일 5시간")."""
+    if seconds < 48 * 3600:
+        return say_duration(seconds)
+    hours = math.ceil(seconds / 3600 - 1e-6)
+    days, hours = divmod(hours, 24)
+    return f"{days}일 {hours}시간" if hours else f"{days}일"
+
+
+def join_nouns(nouns: list[str]) -> str:
+    """ "타이머와 알람", "타이머·알람·알림"."""
+    if len(nouns) == 2:
+        return f"{josa(nouns[0], '과/와')} {nouns[1]}"
+    return "·".join(nouns)
+
+
 def say_ago(seconds: float) -> str:
     """How long ago something ended, for "... 전에 끝났어요": "3분", "1시간 20분"; "" under a minute."""
     if seconds < 60:
