@@ -1,9 +1,11 @@
-"""Built-in plugin: timers and alarms ("5분 타이머 맞춰줘", "7시에 깨워줘").
+"""Built-in plugin: timers, alarms and reminders ("5분 타이머", "매일 7시에 깨워줘",
+"내일 8시에 약 먹으라고 알려줘").
 
 Registered through the same hooks as any third-party plugin:
 
-- ``register_intents``: timer.start, alarm.set, timer.status, timer.cancel,
-  timer.pause, timer.resume, timer.add (phrases in :mod:`.phrases`);
+- ``register_intents``: timer.start, alarm.set, reminder.set, reminder.snooze,
+  reminder.skip, timer.status, timer.cancel, timer.pause, timer.resume, timer.add
+  (phrases in :mod:`.phrases`; days, dates and repeats read by :mod:`.when`);
 - ``startup`` / ``shutdown``: in the interactive assistant, announce timers
   missed while no assistant ran, then run the APScheduler firing loop;
 - ``register_commands``: ``assistant timers [--json]``;
@@ -44,13 +46,13 @@ def register_intents(register: Callable[[Intent], None]) -> None:
     register(Intent(
         "alarm.set", reminders.set_alarm, patterns=phrases.ALARM_SET,
         keywords=phrases.ALARM_SET_KEYWORDS, examples=phrases.ALARM_SET_EXAMPLES,
-        description="정해진 시각에 알람",
+        description="정해진 시각에 알람 (요일·날짜·반복)",
     ))  # fmt: skip
     # Alarms and reminders on days, dates and repeats: read by .when. The extra alarm.set rule
     # outranks the plain patterns above on ties, since it also reads repeats and weekdays.
     register(Intent(
         "alarm.set", reminders.set_alarm, match=when.match_for("alarm.set"), priority=1,
-        keywords=phrases.WHEN_KEYWORDS, description="정해진 시각에 알람",
+        keywords=phrases.WHEN_KEYWORDS, description="정해진 시각에 알람 (요일·날짜·반복)",
     ))  # fmt: skip
     register(Intent(
         "reminder.set", reminders.set_reminder, match=when.match_for("reminder.set"), priority=1,

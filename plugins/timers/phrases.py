@@ -142,10 +142,10 @@ def all_cancel_match(text: str) -> tuple[float, dict] | None:
 
 
 # -- alarms and reminders on days, dates and repeats (read by .when, not by patterns) ---------
-ALARM_SET_EXAMPLES += [
+ALARM_SET_EXAMPLES[1:1] = [
     "매일 아침 7시에 깨워줘",
-    "평일 6시 반에 깨워줘",
     "매주 월, 수, 금 저녁 8시 알람",
+    "평일 6시 반에 깨워줘",
     "7시 10분 전에 알람",
 ]
 WHEN_KEYWORDS = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from assistant.korean import josa
-from assistant.slots import DAY_RE, TIME_RE, SlotError, parse_day, parse_time
+from assistant.slots import DAY_RE, TIME_RE, SlotError, date_parts, parse_day, parse_time
 from assistant.store import StoreError
 from assistant.types import Reply, Request
 
@@ -83,9 +83,7 @@ def plan(parsed: when.Parsed, kind: str, service: TimerService) -> Plan | str:
     if hhmm is None:
         hhmm = service.default_time
         defaulted = speech.say_time_of_day(hhmm)
-    elif parsed.ambiguous and (
-        slots.get("repeat") or slots.get("weekday") or "date_parts" in slots
-    ):
+    elif parsed.ambiguous and (slots.get("repeat") or slots.get("weekday") or "date" in slots):
         hhmm = _settled_hour(hhmm, kind)
     repeat = slots.get("repeat")
     if repeat:
@@ -100,8 +98,8 @@ def plan(parsed: when.Parsed, kind: str, service: TimerService) -> Plan | str:
                 return f"이번 주 {speech.WEEKDAY_NAMES[slots['weekday']]}요일 {speech.say_time_of_day(hhmm)}는 이미 지났어요."
             at = at_local(day + timedelta(days=7), hhmm, tz)
         return Plan(at, None, defaulted)
-    if "date_parts" in slots:
-        month, day_of_month = slots["date_parts"]
+    if "date" in slots:
+        month, day_of_month = date_parts(slots["date"])
         day = next_date(today, month, day_of_month)
         if day is not None and at_local(day, hhmm, tz) <= now:
             day = next_date(today + timedelta(days=1), month, day_of_month)
@@ -168,20 +166,19 @@ def _set(parsed: when.Parsed, kind: str, service: TimerService, original: Reques
     if parsed.errors:
         return next(iter(parsed.errors.values()))
     slots = parsed.slots
-    noun = "알람" if kind == "alarm" else "알림"
+    verb = "울릴까요" if kind == "alarm" else "알려드릴까요"
     if slots.get("repeat") == "weekly" and not slots.get("weekdays"):
         return _ask(
-            parsed, kind, service, original, f"무슨 요일마다 {noun}을 드릴까요? 예: '월요일', '월, 수, 금'",
+            parsed, kind, service, original, f"무슨 요일마다 {verb}? 예: '월요일', '월, 수, 금'",
             _WEEKDAY_ANSWER, lambda m, p: p.slots.update(weekdays=when._weekdays(m.group(0))),
         )  # fmt: skip
     if slots.get("repeat") == "monthly" and not slots.get("day_of_month"):
         return _ask(
-            parsed, kind, service, original, f"매달 며칠에 {noun}을 드릴까요? 예: '1일', '25일'",
+            parsed, kind, service, original, f"매달 며칠에 {verb}? 예: '1일', '25일'",
             _DAY_OF_MONTH_ANSWER, _set_day_of_month,
         )  # fmt: skip
     if not any(
-        slots.get(k) is not None
-        for k in ("time", "duration", "day", "weekday", "date_parts", "repeat")
+        slots.get(k) is not None for k in ("time", "duration", "day", "weekday", "date", "repeat")
     ):
         return _ask(
             parsed, kind, service, original,

@@ -24,14 +24,16 @@ from typing import Any
 from assistant.slots import (
     DURATION_RE,
     TIME_RE,
+    WEEKDAYS,
     SlotError,
+    parse_date,
     parse_duration,
     parse_number,
     parse_time,
+    parse_weekday,
     time_is_ambiguous,
 )
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WD_CHARS = "월화수목금토일"
 _WD = f"[{_WD_CHARS}]"
 REPEATS = ("daily", "weekdays", "weekends", "weekly", "monthly")
@@ -71,7 +73,7 @@ _TOKENS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "date",
+        "date",  # digits as in slots.DATE_RE, plus Sino-Korean numerals ("이십사 일")
         re.compile(
             rf"(?:(?P<m>{_SINO_MONTH}|\d{{1,2}})\s*월\s*)?(?P<d>\d{{1,2}}|[일이삼]?십?[일이삼사오육칠팔구]?)\s*일(?!\s*(?:동안|간))(?P<every>\s*마다)?{_AT}"
         ),
@@ -123,7 +125,7 @@ class Parsed:
 
 
 def _weekdays(text: str) -> list[str]:
-    days = [WEEKDAYS[_WD_CHARS.index(ch)] for ch in re.sub(r"요일", "", text) if ch in _WD_CHARS]
+    days = [parse_weekday(ch) for ch in re.sub(r"요일", "", text) if ch in _WD_CHARS]
     return sorted(set(days), key=WEEKDAYS.index)
 
 
@@ -191,20 +193,16 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
             return False
         if month is None and slots.get("repeat") not in ("monthly", None) and not m.group("every"):
             return False
-        if month is not None and not 1 <= month <= 12:
-            parsed.errors["date"] = f"{month}월은 없는 달이에요. 1월부터 12월 사이로 말씀해 주세요."
-            return True
-        if not 1 <= day <= 31:
-            parsed.errors["date"] = f"{day}일은 없는 날짜예요. 1일부터 31일 사이로 말씀해 주세요."
+        try:
+            value = parse_date(f"{month}월 {day}일" if month is not None else f"{day}일")
+        except SlotError as exc:
+            parsed.errors["date"] = str(exc)
             return True
         if m.group("every") or slots.get("repeat") == "monthly":
             slots["repeat"] = "monthly"
             slots["day_of_month"] = day
             return True
-        if month is not None and day > (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31):
-            parsed.errors["date"] = f"{month}월 {day}일은 없는 날짜예요."
-            return True
-        slots["date_parts"] = (month, day)
+        slots["date"] = value
         return True
     if kind == "day":
         word = re.sub(r"\s+", "", m.group("v"))
@@ -299,7 +297,7 @@ def parse(text: str) -> Parsed | None:
         if m:
             tail, body = kind, rest[: m.start()].strip()
             break
-    if slots.get("duration") is not None and any(k in slots for k in ("time", "day", "date_parts")):
+    if slots.get("duration") is not None and any(k in slots for k in ("time", "day", "date")):
         return None  # "내일 5분 뒤" is not something we set
     body_says = bool(_SAY_TAIL.search(body))
     if tail is None:
@@ -334,11 +332,8 @@ def parse(text: str) -> Parsed | None:
 
 
 def public_slots(parsed: Parsed) -> dict[str, Any]:
-    """The slots as the router reports them (``date_parts`` is resolved later, by the handler)."""
-    slots = {k: v for k, v in parsed.slots.items() if k != "date_parts"}
-    if "date_parts" in parsed.slots:
-        month, day = parsed.slots["date_parts"]
-        slots["date"] = f"--{month:02d}-{day:02d}" if month else f"---{day:02d}"
+    """The slots as the router reports them (plus ``week`` for "이번 주"/"다음 주")."""
+    slots = dict(parsed.slots)
     if parsed.week:
         slots["week"] = parsed.week
     return slots
