@@ -28,7 +28,6 @@ from assistant.slots import (
     SlotError,
     parse_date,
     parse_duration,
-    parse_number,
     parse_time,
     parse_weekday,
     time_is_ambiguous,
@@ -53,43 +52,47 @@ _PERIOD_ONLY = r"(?:새벽|아침|오전|점심|낮|오후|저녁|밤)(?!\s*[0-9
 
 _S = r"\s*"
 _AT = r"(?:\s*(?:에는|에|엔|마다|까지|쯤에?|부터))?"
-_SINO_MONTH = r"(?:\d{1,2}|[일이삼사오육칠팔구]|십[일이]?|시|유)"
 
-# Each when word: (kind, regex anchored at the current position).
-_TOKENS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "repeat",
-        re.compile(
-            r"(?P<v>매일\s*매일|매일|날마다|평일\s*마다|평일|주중|주말\s*마다|주말|매주|매달|매월|다달이)"
-            r"(?:\s*(?:에는|에|엔|마다))?"
+
+# Each when word: (kind, regex anchored at the current position). Compiled on first use, so
+# that a cold `assistant route` pays nothing for them (bench/cold_start.py).
+@functools.cache
+def _tokens() -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (
+            "repeat",
+            re.compile(
+                r"(?P<v>매일\s*매일|매일|날마다|평일\s*마다|평일|주중|주말\s*마다|주말|매주|매달|매월|다달이)"
+                r"(?:\s*(?:에는|에|엔|마다))?"
+            ),
         ),
-    ),
-    (
-        "weekday",
-        re.compile(
-            rf"(?:(?P<week>다음\s*주|담주|이번\s*주|이번주|오는)\s*)?"
-            rf"(?P<v>{_WD}(?:\s*(?:,|、|와|과|이랑|랑|하고|\s)\s*{_WD})+(?:\s*요일)?|{_WD}\s*요일|(?<=매주\s){_WD}{{1,7}}(?=\s|$))"
-            rf"(?P<every>\s*마다)?{_AT}"
+        (
+            "weekday",
+            re.compile(
+                rf"(?:(?P<week>다음\s*주|담주|이번\s*주|이번주|오는)\s*)?"
+                rf"(?P<v>{_WD}(?:\s*(?:,|、|와|과|이랑|랑|하고|\s)\s*{_WD})+(?:\s*요일)?|{_WD}\s*요일|(?<=매주\s){_WD}{{1,7}}(?=\s|$))"
+                rf"(?P<every>\s*마다)?{_AT}"
+            ),
         ),
-    ),
-    (
-        "date",  # digits as in slots.DATE_RE, plus Sino-Korean numerals ("이십사 일")
-        re.compile(
-            rf"(?:(?P<m>{_SINO_MONTH}|\d{{1,2}})\s*월\s*)?(?P<d>\d{{1,2}}|[일이삼]?십?[일이삼사오육칠팔구]?)\s*일(?!\s*(?:동안|간))(?P<every>\s*마다)?{_AT}"
+        (
+            "date",  # digits only, as slots.DATE_RE ("이 일 끝나면" is not the 2nd)
+            re.compile(
+                rf"(?:(?P<m>\d{{1,2}})\s*월\s*)?(?P<d>\d{{1,2}})\s*일(?!\s*(?:동안|간))(?P<every>\s*마다)?{_AT}"
+            ),
         ),
-    ),
-    ("day", re.compile(rf"(?P<v>오늘|금일|내일\s*모레|내일|명일|모레){_AT}")),
-    # "7시 10분 전": tried before the plain time, which would read "7시 10분" as the clock time
-    ("time", re.compile(rf"(?P<v>{TIME_RE})\s*(?P<before>{DURATION_RE})\s*전{_AT}")),
-    ("time", re.compile(rf"(?P<v>{TIME_RE})(?P<before>){_AT}")),
-    ("period", re.compile(rf"(?P<v>{_PERIOD_ONLY}){_AT}")),
-    (
-        "duration",
-        re.compile(
-            rf"(?P<v>{DURATION_RE})\s*(?:만\s*)?(?:뒤|후|있다가|있다|이따가|지나서|지나면)(?:에)?"
+        ("day", re.compile(rf"(?P<v>오늘|금일|내일\s*모레|내일|명일|모레){_AT}")),
+        # "7시 10분 전": tried before the plain time, which would read "7시 10분" as the clock time
+        ("time", re.compile(rf"(?P<v>{TIME_RE})\s*(?P<before>{DURATION_RE})\s*전{_AT}")),
+        ("time", re.compile(rf"(?P<v>{TIME_RE})(?P<before>){_AT}")),
+        ("period", re.compile(rf"(?P<v>{_PERIOD_ONLY}){_AT}")),
+        (
+            "duration",
+            re.compile(
+                rf"(?P<v>{DURATION_RE})\s*(?:만\s*)?(?:뒤|후|있다가|있다|이따가|지나서|지나면)(?:에)?"
+            ),
         ),
-    ),
-]
+    ]
+
 
 # The request ending, by what it asks for.
 _POLITE = r"(?:\s*(?:줘|줘요|주세요|줄래|줄래요|줄\s*수\s*있어|주실래요|주시겠어요|주라|줘라|줘봐|달라고))?"
@@ -129,10 +132,6 @@ def _weekdays(text: str) -> list[str]:
     return sorted(set(days), key=WEEKDAYS.index)
 
 
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else parse_number(text)
-
-
 def _subtract(hhmm: str, seconds: int) -> str:
     hour, minute = (int(x) for x in hhmm.split(":"))
     total = (hour * 60 + minute - seconds // 60) % (24 * 60)
@@ -145,7 +144,7 @@ def _read_when(text: str, parsed: Parsed) -> int:
     while True:
         while pos < len(text) and text[pos] == " ":
             pos += 1
-        for kind, regex in _TOKENS:
+        for kind, regex in _tokens():
             if kind in seen:
                 continue
             m = regex.match(text, pos)
@@ -186,11 +185,8 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
         slots["weekday"] = days[0]
         return True
     if kind == "date":
-        try:
-            day = _number(m.group("d"))
-            month = _number(m.group("m")) if m.group("m") else None
-        except SlotError:
-            return False
+        day = int(m.group("d"))
+        month = int(m.group("m")) if m.group("m") else None
         if month is None and slots.get("repeat") not in ("monthly", None) and not m.group("every"):
             return False
         try:
