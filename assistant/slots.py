@@ -27,11 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.korean import josa
-
-
-def _quoted(text: str) -> str:
-    return f"'{text.strip()}'"
+from assistant.korean import particle
 
 
 class SlotError(ValueError):
@@ -94,7 +90,7 @@ def parse_number(text: str) -> int:
     sino = _parse_sino(t)
     if sino is not None:
         return sino
-    raise SlotError(f"{josa(_quoted(text), '을/를')} 숫자로 알아듣지 못했어요.")
+    raise SlotError(f"'{text.strip()}'{particle(text.strip(), '을/를')} 숫자로 알아듣지 못했어요.")
 
 
 def _parse_native(t: str) -> int | None:
@@ -161,7 +157,9 @@ def parse_duration(text: str) -> int:
             sign, t = -1, t[len(prefix) :]
     parts = re.findall(r"(.+?)(시간|분|초)(반)?", t)
     if not parts or "".join("".join(p) for p in parts) != t:
-        raise SlotError(f"{josa(_quoted(text), '을/를')} 시간 길이로 알아듣지 못했어요.")
+        raise SlotError(
+            f"'{text.strip()}'{particle(text.strip(), '을/를')} 시간 길이로 알아듣지 못했어요."
+        )
     total = 0.0
     for amount, unit, half in parts:
         factor = _UNIT_SECONDS[unit]
@@ -201,7 +199,9 @@ def _split_time(text: str) -> tuple[str | None, int, int]:
         return None, int(m.group(1)), int(m.group(2))
     m = re.fullmatch(rf"({_PERIOD_RE})?(.+?)시(?:(반)|(.+?)분)?(?:정각)?", t)
     if not m:
-        raise SlotError(f"{josa(_quoted(text), '을/를')} 시각으로 알아듣지 못했어요.")
+        raise SlotError(
+            f"'{text.strip()}'{particle(text.strip(), '을/를')} 시각으로 알아듣지 못했어요."
+        )
     hour = parse_number(m.group(2))
     minute = 30 if m.group(3) else (parse_number(m.group(4)) if m.group(4) else 0)
     return m.group(1), hour, minute
@@ -291,7 +291,9 @@ def parse_date(text: str) -> str:
     """ "12월 24일" -> "--12-24", "24일" -> "---24"; SlotError for "13월", "32일", "2월 30일"."""
     m = re.fullmatch(r"(?:(\d{1,2})월)?(\d{1,2})일", re.sub(r"\s+", "", text))
     if not m:
-        raise SlotError(f"{josa(_quoted(text), '을/를')} 날짜로 알아듣지 못했어요.")
+        raise SlotError(
+            f"'{text.strip()}'{particle(text.strip(), '을/를')} 날짜로 알아듣지 못했어요."
+        )
     day = int(m.group(2))
     if m.group(1) is None:
         if not 1 <= day <= 31:
