@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.korean import compose, decompose, final_consonant
 from assistant.slots import (
     DURATION_RE,
     TIME_RE,
@@ -258,7 +259,7 @@ def clean_message(body: str) -> str:
         verb = stem + "을"
     elif ending == "이라고" or ending == "다고":
         return (head + stem).strip()  # "회의라고" / "비 온다고": as said, without the ending
-    elif stem[-1] in _VERB_END or (ord(stem[-1]) - 0xAC00) % 28 == 8:
+    elif stem[-1] in _VERB_END or final_consonant(stem) == 8:  # 8 = ㄹ ("만들라고")
         verb = with_rieul(stem)
     else:
         return (head + stem).strip()  # "회의라고": a noun, as said
@@ -267,13 +268,13 @@ def clean_message(body: str) -> str:
 
 def with_rieul(stem: str) -> str:
     """The stem with a final ㄹ for "… 시간": "꺼내" -> "꺼낼", "만들" -> "만들", "먹" -> "먹을"."""
-    last = stem[-1]
-    if not "가" <= last <= "힣":
+    parts = decompose(stem[-1])
+    if parts is None:
         return stem + "할"
-    final = (ord(last) - 0xAC00) % 28
-    if final == 0:
-        return stem[:-1] + chr(ord(last) + 8)  # 8 = ㄹ
-    if final == 8:
+    initial, medial, final = parts
+    if not final:
+        return stem[:-1] + compose(initial, medial, "ㄹ")
+    if final == "ㄹ":
         return stem
     return stem + "을"
 
