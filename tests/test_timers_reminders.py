@@ -182,6 +182,11 @@ def test_too_little_information_asks_back(irang):
     assert active(irang)[0].rule.weekdays == ("mon", "wed")
     assert say(irang, "알람 맞춰줘").text.startswith("몇 시에 맞출까요?")
     assert "내일 오전 6시" in say(irang, "내일 6시").text
+    assert say(irang, "약 먹으라고 알려줘").text.startswith("언제 알려드릴까요?")
+    assert "'약 먹을 시간'이라고" in say(irang, "10분 뒤요").text
+    assert say(irang, "물 마시라고 알려줘").text.startswith("언제 알려드릴까요?")
+    assert "매일 오전 8시마다 '물 마실 시간'이라고" in say(irang, "매일 아침 8시").text
+    assert len(active(irang)) == 4
 
 
 # -- after a ring ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from assistant.korean import josa
-from assistant.slots import DAY_RE, TIME_RE, SlotError, date_parts, parse_day, parse_time
+from assistant.slots import date_parts, parse_day
 from assistant.store import StoreError
 from assistant.types import Reply, Request
 
@@ -125,9 +125,6 @@ _WEEKDAY_ANSWER = re.compile(
     r"[월화수목금토일](?:\s*(?:,|와|과|랑|이랑|하고|\s)\s*[월화수목금토일])*(?:\s*요일)?(?:\s*(?:마다|에|요|이요))?"
 )
 _DAY_OF_MONTH_ANSWER = re.compile(r"(?P<d>\d{1,2})\s*일(?:\s*(?:마다|에|요|이요))?")
-_TIME_ANSWER = re.compile(
-    rf"(?:(?P<day>{DAY_RE})\s*)?(?P<t>{TIME_RE})\s*(?:이요|요|에|으로|로)?(?:\s*(?:해|맞춰|설정해)\s*(?:줘|주세요|줘요)?)?"
-)
 
 
 def _parsed_from_pattern(request: Request) -> when.Parsed:
@@ -184,7 +181,7 @@ def _set(parsed: when.Parsed, kind: str, service: TimerService, original: Reques
             parsed, kind, service, original,
             "몇 시에 맞출까요? 예: '오전 7시', '내일 6시 반'" if kind == "alarm"
             else "언제 알려드릴까요? 예: '10분 뒤', '내일 8시', '매일 아침 7시'",
-            _TIME_ANSWER, _set_time,
+            _WhenAnswer(), _set_when,
         )  # fmt: skip
     result = plan(parsed, kind, service)
     if isinstance(result, str):
@@ -198,23 +195,27 @@ def _set(parsed: when.Parsed, kind: str, service: TimerService, original: Reques
     )
 
 
+class _WhenAnswer:
+    """Matches an answer made only of when-words (``fullmatch`` like a compiled regex)."""
+
+    def fullmatch(self, text: str) -> when.Parsed | None:
+        return when.read_answer(text)
+
+
+def _set_when(answer: when.Parsed, parsed: when.Parsed) -> str | None:
+    if answer.errors:
+        return next(iter(answer.errors.values()))
+    parsed.slots.update(answer.slots)
+    parsed.ambiguous, parsed.time_said = answer.ambiguous, answer.time_said
+    parsed.period_only, parsed.week = answer.period_only, answer.week
+    return None
+
+
 def _set_day_of_month(m: re.Match[str], parsed: when.Parsed) -> str | None:
     day = int(m.group("d"))
     if not 1 <= day <= 31:
         return f"{day}일은 없는 날짜예요. 1일부터 31일 사이로 말씀해 주세요."
     parsed.slots["day_of_month"] = day
-    return None
-
-
-def _set_time(m: re.Match[str], parsed: when.Parsed) -> str | None:
-    try:
-        parsed.slots["time"] = parse_time(m.group("t"))
-    except SlotError as exc:
-        return str(exc)
-    parsed.time_said = m.group("t").strip()
-    parsed.ambiguous = _ambiguous(parsed.time_said)
-    if m.group("day"):
-        parsed.slots["day"] = parse_day(m.group("day"))
     return None
 
 

@@ -328,6 +328,19 @@ def parse(text: str) -> Parsed | None:
     return parsed
 
 
+def read_answer(text: str) -> Parsed | None:
+    """An answer to "언제?" made only of when-words ("10분 뒤", "내일 8시", "매일 아침 7시요")."""
+    text = re.sub(
+        r"\s*(?:이요|요|에|쯤|으로|로)?\s*(?:(?:해|맞춰|설정해)\s*)?(?:줘|주세요|줘요)?[?!.~]*$",
+        "",
+        text.strip(),
+    )
+    parsed = Parsed()
+    if not text or _read_when(text, parsed) != len(text):
+        return None
+    return parsed
+
+
 def public_slots(parsed: Parsed) -> dict[str, Any]:
     """The slots as the router reports them (plus ``week`` for "이번 주"/"다음 주")."""
     slots = dict(parsed.slots)
