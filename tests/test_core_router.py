@@ -31,7 +31,7 @@ def test_typed_slots_are_parsed_and_named():
 
 def test_unknown_slot_type_is_rejected():
     with pytest.raises(PatternError):
-        compile_pattern("{when:weekday} 알람")
+        compile_pattern("{when:season} 알람")  # weekday and date are real types
 
 
 def test_bad_regex_is_rejected():

@@ -95,7 +95,8 @@ def plan(parsed: when.Parsed, kind: str, service: TimerService) -> Plan | str:
         at = at_local(day, hhmm, tz)
         if at <= now:
             if parsed.week == "this":
-                return f"이번 주 {speech.WEEKDAY_NAMES[slots['weekday']]}요일 {speech.say_time_of_day(hhmm)}는 이미 지났어요."
+                said = f"이번 주 {speech.WEEKDAY_NAMES[slots['weekday']]}요일 {speech.say_time_of_day(hhmm)}"
+                return f"{josa(said, '은/는')} 이미 지났어요."
             at = at_local(day + timedelta(days=7), hhmm, tz)
         return Plan(at, None, defaulted)
     if "date" in slots:
