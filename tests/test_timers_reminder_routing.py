@@ -129,6 +129,12 @@ def test_chat_stays_chat(route, text):
 
 def test_questions_with_a_day_are_not_reminders(route):
     assert route("오늘 날짜 알려줘").intent == "clock.date"
+    assert route("이랑아, 내일 아침 서울 날씨 좀 알려줘").intent == "weather.get"
+    assert route("다음 주 토요일 부산 날씨 알려줘").intent == "weather.get"
+    assert route("주말에 영화").intent == "smalltalk"  # a bare 주말 with no request ending
+    assert route("화요일마다 분리수거").slots == {
+        "repeat": "weekly", "weekdays": ["tue"], "message": "분리수거",
+    }  # fmt: skip
 
 
 def test_bad_dates_and_times_still_route_here(route):

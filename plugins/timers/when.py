@@ -126,6 +126,8 @@ class Parsed:
     time_said: str = ""
     period_only: str = ""  # "저녁" said without an hour
     week: str = ""  # "next" / "this" for "다음 주 월요일" / "이번 주 금요일"
+    time_at: bool = False  # the clock time took "에" ("8시에"): a when, not a topic ("8시 날씨")
+    repeat_word: str = ""  # as said: "매일", "주말", "화요일마다"
 
 
 def _weekdays(text: str) -> list[str]:
@@ -166,6 +168,7 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
     slots = parsed.slots
     if kind == "repeat":
         word = re.sub(r"\s+", "", m.group("v"))
+        parsed.repeat_word = word
         slots["repeat"] = {
             "매일": "daily", "매일매일": "daily", "날마다": "daily", "평일": "weekdays",
             "평일마다": "weekdays", "주중": "weekdays", "주말": "weekends", "주말마다": "weekends",
@@ -178,6 +181,8 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
             return False
         week = re.sub(r"\s+", "", m.group("week") or "")
         parsed.week = {"다음주": "next", "담주": "next", "이번주": "this"}.get(week, "")
+        if m.group("every"):
+            parsed.repeat_word = "마다"
         every = m.group("every") or slots.get("repeat") == "weekly" or len(days) > 1
         if every and slots.get("repeat") in (None, "weekly"):
             slots["repeat"] = "weekly"
@@ -226,6 +231,7 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
                 parsed.errors["time"] = str(exc)
                 return True
         slots["time"] = hhmm
+        parsed.time_at = bool(re.search(r"에\s*$|까지\s*$", m.group(0)))
         return True
     if kind == "period":
         parsed.period_only = m.group("v")
@@ -301,6 +307,8 @@ def parse(text: str) -> Parsed | None:
         # "매주 화요일 분리수거", "매일 아침 7시": a repeat needs no request ending.
         if "repeat" not in slots or _SENTENCE_END.search(rest) or len(rest) > 20:
             return None
+        if rest and not re.match(r"매|날마다|.*마다$", parsed.repeat_word):
+            return None  # "주말에 영화": a bare 주말/평일 with a message needs a request ending
         parsed.intent = "reminder.set" if rest else "alarm.set"
     elif tail in ("wake", "alarm"):
         if not when_said and tail == "wake":
@@ -315,8 +323,9 @@ def parse(text: str) -> Parsed | None:
             if set(slots) <= {"duration"} and not parsed.errors:
                 return None  # "10분 뒤에 알려줘": a timer
             parsed.intent = "alarm.set"
-        elif not body_says and not any(k in slots for k in ("time", "duration", "repeat")):
-            return None  # "그거 알려줘", "오늘 날짜 알려줘": a question, not a reminder
+        elif not body_says and not (parsed.time_at or "duration" in slots or "repeat" in slots):
+            # "그거 알려줘", "오늘 날짜 알려줘", "내일 아침 서울 날씨 좀 알려줘": a question
+            return None
         else:
             parsed.intent = "reminder.set"
     if parsed.intent == "reminder.set":
