@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from assistant.korean import josa
-from assistant.slots import date_parts, parse_day
+from assistant.slots import date_parts, parse_day, time_is_ambiguous
 from assistant.store import StoreError
 from assistant.types import Reply, Request
 
@@ -142,15 +142,9 @@ def _parsed_from_pattern(request: Request) -> when.Parsed:
         parsed.slots["name"] = name
     raw = request.raw_slots.get("time", slots.get("time", ""))
     parsed.time_said = raw
-    parsed.ambiguous = bool(raw) and _ambiguous(raw)
+    parsed.ambiguous = bool(raw) and time_is_ambiguous(raw)
     parsed.errors.update(request.slot_errors)
     return parsed
-
-
-def _ambiguous(raw: str) -> bool:
-    from assistant.slots import time_is_ambiguous
-
-    return time_is_ambiguous(raw)
 
 
 def _parsed_for(request: Request, intent: str) -> when.Parsed:
@@ -168,7 +162,7 @@ def _set(parsed: when.Parsed, kind: str, service: TimerService, original: Reques
     if slots.get("repeat") == "weekly" and not slots.get("weekdays"):
         return _ask(
             parsed, kind, service, original, f"무슨 요일마다 {verb}? 예: '월요일', '월, 수, 금'",
-            _WEEKDAY_ANSWER, lambda m, p: p.slots.update(weekdays=when._weekdays(m.group(0))),
+            _WEEKDAY_ANSWER, lambda m, p: p.slots.update(weekdays=when.weekdays_in(m.group(0))),
         )  # fmt: skip
     if slots.get("repeat") == "monthly" and not slots.get("day_of_month"):
         return _ask(

@@ -130,7 +130,8 @@ class Parsed:
     repeat_word: str = ""  # as said: "매일", "주말", "화요일마다"
 
 
-def _weekdays(text: str) -> list[str]:
+def weekdays_in(text: str) -> list[str]:
+    """The weekdays named in ``text`` ("월, 수, 금" -> ["mon", "wed", "fri"]), in week order."""
     days = [parse_weekday(ch) for ch in re.sub(r"요일", "", text) if ch in _WD_CHARS]
     return sorted(set(days), key=WEEKDAYS.index)
 
@@ -176,7 +177,7 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
         }[word]  # fmt: skip
         return True
     if kind == "weekday":
-        days = _weekdays(m.group("v"))
+        days = weekdays_in(m.group("v"))
         if not days:
             return False
         week = re.sub(r"\s+", "", m.group("week") or "")
