@@ -91,6 +91,13 @@ PHRASES = [
         "reminder.set",
         {**WEEKLY_MWF, "time": "20:00", "message": "운동할 시간"},
     ),
+    # the message first
+    ("약 먹으라고 8시에 알려줘", "reminder.set", {"time": "08:00", "message": "약 먹을 시간"}),
+    (
+        "빨래 꺼내라고 20분 뒤에 말해줘",
+        "reminder.set",
+        {"duration": 1200, "message": "빨래 꺼낼 시간"},
+    ),
     ("5분만 더", "reminder.snooze", {"duration": 300}),
     ("10분 뒤에 다시 알려줘", "reminder.snooze", {"duration": 600}),
     ("이번만 건너뛰어", "reminder.skip", {}),

@@ -5,9 +5,9 @@
 
 The utterance is read left to right: first the *when* words (repeat, day, week,
 weekday, date, clock time, "N분 전", "N분 뒤"), then the *what* (a message or an
-alarm's name), then the request ending ("알려줘", "깨워줘", "알람 맞춰줘"). Word
-order other than when-first ("약 먹으라고 8시에 알려줘") is left to the plain
-patterns of :mod:`.phrases` (alarms) or not understood.
+alarm's name), then the request ending ("알려줘", "깨워줘", "알람 맞춰줘"). A message
+said first with "(으)라고" ("약 먹으라고 8시에 알려줘") is read as if said after the
+when-words; other word orders are left to the plain patterns of :mod:`.phrases`.
 
 :func:`parse` is pure (no clock): resolving a weekday or "7시" to a date is
 done by :mod:`.recur` with the app's clock. It is cached because the router's
@@ -142,9 +142,9 @@ def _subtract(hhmm: str, seconds: int) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def _read_when(text: str, parsed: Parsed) -> int:
-    """Consume the when words at the start of ``text``; returns where they end."""
-    pos, seen = 0, set()
+def _read_when(text: str, parsed: Parsed, start: int = 0) -> int:
+    """Consume the when words of ``text`` from ``start``; returns where they end."""
+    pos, seen = start, set()
     while True:
         while pos < len(text) and text[pos] == " ":
             pos += 1
@@ -286,12 +286,20 @@ def with_rieul(stem: str) -> str:
     return stem + "을"
 
 
+_MESSAGE_FIRST = re.compile(r"(.+?(?:으라고|하라고|라고))\s+")
+
+
 @functools.lru_cache(maxsize=256)
 def parse(text: str) -> Parsed | None:
     """Read an alarm or reminder request; None when ``text`` is not one (see module doc)."""
     text = re.sub(r"[?!.~]+$", "", text).strip()
     parsed = Parsed()
     end = _read_when(text, parsed)
+    said = _MESSAGE_FIRST.match(text) if end == 0 else None
+    if said:  # "약 먹으라고 8시에 알려줘": read as "8시에 약 먹으라고 알려줘"
+        stop = _read_when(text, Parsed(), said.end())
+        if stop > said.end():
+            return parse(f"{text[said.end() : stop].strip()} {said.group(1)} {text[stop:].strip()}")
     slots = parsed.slots
     when_said = end > 0
     rest = text[end:].strip()
