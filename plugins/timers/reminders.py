@@ -9,8 +9,10 @@ configured time zone with the app's clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from assistant.korean import josa
 from assistant.slots import date_parts, parse_day, time_is_ambiguous
@@ -154,26 +156,26 @@ def _parsed_for(request: Request, intent: str) -> when.Parsed:
     return _parsed_from_pattern(request)
 
 
-def _set(parsed: when.Parsed, kind: str, service: TimerService, original: Request) -> Reply | str:
+def _set(parsed: when.Parsed, kind: str, service: TimerService) -> Reply | str:
     if parsed.errors:
         return next(iter(parsed.errors.values()))
     slots = parsed.slots
     verb = "울릴까요" if kind == "alarm" else "알려드릴까요"
     if slots.get("repeat") == "weekly" and not slots.get("weekdays"):
         return _ask(
-            parsed, kind, service, original, f"무슨 요일마다 {verb}? 예: '월요일', '월, 수, 금'",
+            parsed, kind, service, f"무슨 요일마다 {verb}? 예: '월요일', '월, 수, 금'",
             _WEEKDAY_ANSWER, lambda m, p: p.slots.update(weekdays=when.weekdays_in(m.group(0))),
         )  # fmt: skip
     if slots.get("repeat") == "monthly" and not slots.get("day_of_month"):
         return _ask(
-            parsed, kind, service, original, f"매달 며칠에 {verb}? 예: '1일', '25일'",
+            parsed, kind, service, f"매달 며칠에 {verb}? 예: '1일', '25일'",
             _DAY_OF_MONTH_ANSWER, _set_day_of_month,
         )  # fmt: skip
     if not any(
         slots.get(k) is not None for k in ("time", "duration", "day", "weekday", "date", "repeat")
     ):
         return _ask(
-            parsed, kind, service, original,
+            parsed, kind, service,
             "몇 시에 맞출까요? 예: '오전 7시', '내일 6시 반'" if kind == "alarm"
             else "언제 알려드릴까요? 예: '10분 뒤', '내일 8시', '매일 아침 7시'",
             _WhenAnswer(), _set_when,
@@ -214,7 +216,18 @@ def _set_day_of_month(m: re.Match[str], parsed: when.Parsed) -> str | None:
     return None
 
 
-def _ask(parsed, kind, service, original, question, answer_re, apply) -> Reply:
+class _Matcher(Protocol):
+    def fullmatch(self, text: str) -> Any: ...
+
+
+def _ask(
+    parsed: when.Parsed,
+    kind: str,
+    service: TimerService,
+    question: str,
+    answer_re: _Matcher,
+    apply: Callable[[Any, when.Parsed], str | None],
+) -> Reply:
     """Ask for what is missing; a matching answer completes the request."""
 
     def answer(next_request: Request) -> Reply | str | None:
@@ -230,7 +243,7 @@ def _ask(parsed, kind, service, original, question, answer_re, apply) -> Reply:
         if problem:
             return problem
         try:
-            return _set(filled, kind, service, original)
+            return _set(filled, kind, service)
         except StoreError as exc:
             return Reply(str(exc), data={"error": "store"})
 
@@ -260,12 +273,12 @@ def _confirmation(row: TimerRow, result: Plan, service: TimerService) -> str:
 
 @guarded
 def set_alarm(request: Request, service: TimerService) -> Reply | str:
-    return _set(_parsed_for(request, "alarm.set"), "alarm", service, request)
+    return _set(_parsed_for(request, "alarm.set"), "alarm", service)
 
 
 @guarded
 def set_reminder(request: Request, service: TimerService) -> Reply | str:
-    return _set(_parsed_for(request, "reminder.set"), "reminder", service, request)
+    return _set(_parsed_for(request, "reminder.set"), "reminder", service)
 
 
 # -- after a ring: snooze, skip ------------------------------------------------------------
