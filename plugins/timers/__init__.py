@@ -138,7 +138,7 @@ def timers_reply(app: App, argument: str = "") -> Reply:
 
 @hookimpl
 def register_slash_commands(register: Callable[[SlashCommand], None]) -> None:
-    register(SlashCommand("timers", "돌아가는 타이머와 알람 보기", timers_reply))
+    register(SlashCommand("timers", "돌아가는 타이머·알람·알림 보기", timers_reply))
 
 
 @hookimpl

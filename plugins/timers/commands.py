@@ -19,11 +19,11 @@ def add_timers_command(cli: click.Group) -> None:
         "--json",
         "as_json",
         is_flag=True,
-        help="JSON 목록으로 출력 (name, kind, ends_at, remaining, state)",
+        help="JSON 목록으로 출력 (name, kind, message, repeat, next_at, remaining, state)",
     )
     @click.pass_context
     def timers(ctx: click.Context, as_json: bool) -> None:
-        """돌아가는 타이머와 알람을 보여줘요 (다른 창에서 맞춘 것도 포함)."""
+        """돌아가는 타이머, 알람, 알림을 보여줘요 (다른 창에서 맞춘 것도 포함)."""
         app = ctx.obj.app
         service = service_for(app)
         try:
@@ -41,7 +41,7 @@ def add_timers_command(cli: click.Group) -> None:
                 return
             from assistant.render import console, reply_renderable
 
-            reply.title = "타이머와 알람"
+            reply.title = "타이머·알람·알림"
             console().print(reply_renderable(reply, app.name))
         except StoreError as exc:
             click.echo(f"오류: {exc}", err=True)
