@@ -105,7 +105,10 @@ class Assistant:
         cfg = app.config
         self.max_chars = int(cfg.get("max_utterance_chars") or 2000)
         self.emotion_scope = str(cfg.get("emotion_scope") or SMALLTALK)
-        self.router = Router(float((cfg.get("router") or {}).get("min_confidence", 0.5)))
+        self.router = Router(
+            float((cfg.get("router") or {}).get("min_confidence", 0.5)),
+            on_error=lambda plugin, exc: host.record_failure(plugin, "register_intents", exc),
+        )
         app.router = self.router  # read-only use by plugins (e.g. a spoken "help" intent)
         self.context: deque[tuple[str, str]] = deque(maxlen=int(cfg.get("context_turns") or 10))
         self.pending: _Pending | None = None

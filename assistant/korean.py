@@ -14,6 +14,10 @@ Particles::
     has_final(word) -> bool          # final_consonant(word) not in (0, None)
     PAIRS                            # the pairs below, "with final/without final" -> forms
 
+Ages::
+
+    say_elapsed(seconds) -> str      # "방금", "35분", "2시간 5분" (for "… 전에 받아 둔 정보")
+
 ``pair`` names the two forms with a slash, in either order, or with the optional part in
 brackets: ``"이/가"``, ``"가/이"``, ``"(이)라는"``, ``"(으)로"`` all work. Known pairs:
 이/가, 을/를, 은/는, 과/와, 아/야, 이나/나, 이랑/랑, 이라는/라는, 이라고/라고, 이라면/라면,
@@ -355,3 +359,14 @@ def josa(word: str, pair: str) -> str:
     ('알람을', '점심이라는', 'Zoom으로')
     """
     return f"{word}{particle(word, pair)}"
+
+
+def say_elapsed(seconds: float) -> str:
+    """How long ago, for "… 전에 받아 둔 정보": "방금", "35분", "2시간 5분"."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "방금"
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}분"
+    return f"{hours}시간 {rest}분" if rest else f"{hours}시간"

@@ -15,7 +15,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from training_helpers import PAD, lm_examples, one_torch_thread, tiny_gpt2  # noqa: F401
+from training_helpers import (  # noqa: F401 - one_torch_thread is a fixture
+    PAD,
+    config_group,
+    lm_examples,
+    one_torch_thread,
+    tiny_gpt2,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -32,16 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cli(config: dict, body) -> click.Group:
-    class Runtime:
-        pass
-
-    runtime = Runtime()
-    runtime.config = config
-
-    @click.group()
-    @click.pass_context
-    def cli(ctx):
-        ctx.obj = runtime
+    cli = config_group(config)
 
     @cli.command("toy")
     @training_options("toy", presets=("mini", "tiny"))
@@ -185,3 +182,22 @@ def test_shared_tokenizer_rank0_builds_the_others_load(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert (out / "rank0.txt").read_text() == "built"
     assert (out / "rank1.txt").read_text() == "0"  # loaded what rank 0 saved
+
+
+def test_metadata_paths_are_repository_relative(tmp_path: Path) -> None:
+    from assistant.training.export import portable
+
+    repo = tmp_path / "repo"
+    data = tmp_path / "shared" / "data" / "a.csv"
+    meta = {
+        "data": [str(data)],
+        "output": repo / "models" / "x",
+        "other": "/elsewhere/file",
+        "n": 3,
+    }
+    assert portable(meta, base=repo) == {
+        "data": ["../shared/data/a.csv"],
+        "output": "models/x",
+        "other": "/elsewhere/file",
+        "n": 3,
+    }

@@ -7,12 +7,15 @@ Public API::
     plot_loss_curve(history, path, title="") -> None
     library_versions() -> dict[str, str]
     data_files(paths) -> list[dict]          # path, sha256, bytes (or error) per data file
+    portable(value, base=None)               # absolute paths near ``base`` made relative
 
 ``save_final`` writes the weights via ``model.save_pretrained`` (``config.json``,
 ``model.safetensors``, generation config; a plain module: ``model.safetensors``), the
 tokenizer (``save_pretrained``), ``metadata.json`` (data files + sha256, command line,
 settings, metrics, library versions, timings, device/precision/world size, ``counts`` and
-``metadata`` merged in) and ``loss_curve.png`` (a failing plot is logged, never fatal), then
+``metadata`` merged in; absolute paths inside or next to the working directory written
+relative to it, e.g. ``../shared/data/...``, so a shipped card names no machine's
+folders) and ``loss_curve.png`` (a failing plot is logged, never fatal), then
 calls ``on_save(output, model)`` and removes ``<output>/checkpoint`` unless
 ``settings.keep_checkpoint``.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import platform
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -117,7 +121,7 @@ def save_final(
     }
     meta.update(dict(metadata or {}))
     (out / "metadata.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        json.dumps(portable(meta), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
     try:
         plot_loss_curve(result.history, out / "loss_curve.png", title=s.plugin)
@@ -152,3 +156,21 @@ def plot_loss_curve(history: Sequence[Mapping[str, Any]], path: Path, title: str
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def portable(value: Any, base: Path | None = None) -> Any:
+    """``value`` (JSON-like) with every absolute path under ``base``'s parent folder written
+    relative to ``base`` (default: the working directory, i.e. the repository):
+    ``<repo>/models/x`` -> ``models/x``, ``<repo>/../shared/data/a.csv`` -> ``../shared/data/a.csv``.
+    Other values (and paths elsewhere) are kept."""
+    base = (base or Path.cwd()).resolve()
+    if isinstance(value, Mapping):
+        return {k: portable(v, base) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [portable(v, base) for v in value]
+    if isinstance(value, (str, Path)) and Path(value).is_absolute():
+        path = Path(value)
+        with contextlib.suppress(ValueError):
+            path.relative_to(base.parent)
+            return os.path.relpath(path, base)
+    return str(value) if isinstance(value, Path) else value

@@ -1,7 +1,8 @@
 """Built-in plugin: emotion detection (BERT-family classifier) and tone adjustment.
 
 - ``detect_emotion``: label + score of a chat utterance from the configured model
-  (``plugins.emotion.model``: ``shipped``, a local directory or a hub id), with the
+  (``plugins.emotion.model``: ``shipped``, ``off``, a local directory or a hub id: the
+  vocabulary of :func:`assistant.loading.resolve_model_source`), with the
   emotion's generation overrides; ``None`` when the model is unusable.
 - ``adjust_reply``: empathetic opener, style and emoji per emotion (see :mod:`.tone`).
 - ``startup``: loads the model in the background in the interactive assistant.

@@ -385,6 +385,7 @@ def eval_command(
     png: Path | None,
 ) -> None:
     """감정 분류 모델을 평가해요: 정확도, macro-F1, 클래스별 정밀도/재현율/F1, 혼동 행렬."""
+    from assistant.training.export import portable
     from assistant.training.tables import SkipLog
 
     from .classifier import EmotionClassifier
@@ -414,7 +415,7 @@ def eval_command(
     limit = float(settings.get("threshold", 0.0)) if threshold is None else threshold
     predictions = classifier.predict_many([r.text for r in usable], limit)
     result = report([r.label for r in usable], [p.label for p in predictions], classifier.labels)
-    result["model"] = str(classifier.directory)
+    result["model"] = portable(str(classifier.directory))
     result["threshold"] = limit
     result["data"] = [str(p) for p in data]
     result["skipped"] = skip_log.as_json()

@@ -16,9 +16,9 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant.loading import BackgroundLoader, ModelSourceError
-
 if TYPE_CHECKING:
+    from assistant.loading import BackgroundLoader
+
     from .classifier import EmotionClassifier
 
 log = logging.getLogger("assistant.emotion")
@@ -34,6 +34,8 @@ class EmotionState:
     loader: BackgroundLoader[EmotionClassifier] = field(init=False)
 
     def __post_init__(self) -> None:
+        from assistant.loading import BackgroundLoader  # not on the command path
+
         self.loader = BackgroundLoader(
             self._load,
             name="emotion-load",
@@ -57,6 +59,8 @@ class EmotionState:
     @functools.cached_property
     def enabled(self) -> bool:
         """False when the configuration says ``model: off`` (or an unusable value)."""
+        from assistant.loading import ModelSourceError
+
         from .classifier import model_source
 
         try:

@@ -283,6 +283,7 @@ def run_eval(
     max_length: int,
     generation: dict[str, Any],
 ) -> dict[str, Any]:
+    from assistant.training.export import portable
     from assistant_plugins.smalltalk.chat import (
         ChatModel,
         GenerationSettings,
@@ -326,7 +327,7 @@ def run_eval(
     settings = GenerationSettings.from_mapping(generation)
     sanity = reply_sanity(chat, user_prompts(dialogues, prompts), settings) if prompts else {}
     return {
-        "model": source,
+        "model": portable(source),
         "data": [str(p) for p in paths],
         "held_out_split": split,
         "dialogues": len(dialogues),
