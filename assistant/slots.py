@@ -8,6 +8,10 @@ and a parser from the matched span to a value:
 - ``time``: 24h "HH:MM" ("오후 3시" -> "15:00", "저녁 6시 반" -> "18:30", "밤 12시" -> "00:00";
   a bare "7시" gives "07:00" and :func:`time_is_ambiguous` says it could be 19:00)
 - ``day``: "today" | "tomorrow" | "day_after_tomorrow"
+- ``weekday``: "mon" … "sun" ("월요일", "금 요일")
+- ``date``: a calendar day without a year, in ISO 8601's reduced forms: "12월 24일" ->
+  "--12-24", "24일" -> "---24" (which year or month is meant needs a clock: the
+  handler decides); "2월 30일" raises SlotError
 - ``place``: the place as said, particles removed ("인천 고잔동은" -> "인천 고잔동")
 - ``number``: an integer (Arabic, Sino-Korean or native Korean numerals)
 - ``text``: the span itself, stripped
@@ -264,6 +268,53 @@ def parse_day(text: str) -> str:
     raise SlotError("어느 날인지 알아듣지 못했어요.")
 
 
+# --- weekday and date -------------------------------------------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_CHARS = "월화수목금토일"
+WEEKDAY_RE = r"[월화수목금토일] ?요일"
+
+
+def parse_weekday(text: str) -> str:
+    """ "월요일" -> "mon" (also a bare "월" when a caller has already found a weekday there)."""
+    t = re.sub(r"\s+|요일", "", text)
+    if len(t) != 1 or t not in _WEEKDAY_CHARS:
+        raise SlotError("무슨 요일인지 알아듣지 못했어요.")
+    return WEEKDAYS[_WEEKDAY_CHARS.index(t)]
+
+
+DATE_RE = r"(?:\d{1,2} ?월 ?)?\d{1,2} ?일"
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def parse_date(text: str) -> str:
+    """ "12월 24일" -> "--12-24", "24일" -> "---24"; SlotError for "13월", "32일", "2월 30일"."""
+    m = re.fullmatch(r"(?:(\d{1,2})월)?(\d{1,2})일", re.sub(r"\s+", "", text))
+    if not m:
+        raise SlotError(
+            f"'{text.strip()}'{particle(text.strip(), '을/를')} 날짜로 알아듣지 못했어요."
+        )
+    day = int(m.group(2))
+    if m.group(1) is None:
+        if not 1 <= day <= 31:
+            raise SlotError(f"{day}일은 없는 날짜예요. 1일부터 31일 사이로 말씀해 주세요.")
+        return f"---{day:02d}"
+    month = int(m.group(1))
+    if not 1 <= month <= 12:
+        raise SlotError(f"{month}월은 없는 달이에요. 1월부터 12월 사이로 말씀해 주세요.")
+    if not 1 <= day <= _MONTH_DAYS[month - 1]:
+        raise SlotError(f"{month}월 {day}일은 없는 날짜예요.")
+    return f"--{month:02d}-{day:02d}"
+
+
+def date_parts(value: str) -> tuple[int | None, int]:
+    """(month or None, day) of a ``date`` slot value ("--12-24" -> (12, 24), "---24" -> (None, 24))."""
+    if value.startswith("---"):
+        return None, int(value[3:])
+    month, day = value[2:].split("-")
+    return int(month), int(day)
+
+
 # --- place --------------------------------------------------------------------
 
 PLACE_RE = r"[가-힣]+(?: [가-힣]+)*"
@@ -287,6 +338,8 @@ SLOT_TYPES: dict[str, SlotType] = {
     "duration": SlotType(DURATION_RE, parse_duration),
     "time": SlotType(TIME_RE, parse_time),
     "day": SlotType(DAY_RE, parse_day),
+    "weekday": SlotType(WEEKDAY_RE, parse_weekday),
+    "date": SlotType(DATE_RE, parse_date),
     "place": SlotType(PLACE_RE, parse_place),
     "number": SlotType(NUMBER_RE, parse_number),
     "text": SlotType(r".+?", parse_text),

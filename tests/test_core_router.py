@@ -31,7 +31,7 @@ def test_typed_slots_are_parsed_and_named():
 
 def test_unknown_slot_type_is_rejected():
     with pytest.raises(PatternError):
-        compile_pattern("{when:weekday} 알람")
+        compile_pattern("{when:season} 알람")  # weekday and date are real types
 
 
 def test_bad_regex_is_rejected():
@@ -193,7 +193,7 @@ def test_a_bad_pattern_is_compiled_on_first_use_and_reported_not_raised():
     router.add(Intent("demo.bad", _noop, patterns=["라면 ("], keywords=["라면"]), "demo")
     router.add(Intent("demo.good", _noop, patterns=["김밥"], keywords=["김밥"]), "demo")
     with pytest.raises(PatternError):
-        router.add(Intent("demo.type", _noop, patterns=["{when:weekday}"]), "demo")  # at once
+        router.add(Intent("demo.type", _noop, patterns=["{when:season}"]), "demo")  # at once
     assert router.match("김밥") is not None and errors == []  # the bad rule is not compiled
     assert router.match("라면 (") is None  # compiled now: reported, the rule stops matching
     assert [plugin for plugin, _ in errors] == ["demo"] and "does not compile" in errors[0][1]

@@ -299,24 +299,6 @@ def test_alarm_for_a_time_already_past_today(make_assistant):
     assert active(irang) == []
 
 
-@pytest.mark.parametrize(
-    "text", ["월요일 7시에 깨워줘", "25일 3시에 알람", "다음 주 오전 7시에 알람 맞춰"]
-)
-def test_alarm_on_a_weekday_or_date_is_refused_not_misplaced(make_assistant, text):
-    irang = make_assistant(clock=FakeClock(seoul(10, 0)))
-    reply = say(irang, text)
-    assert "아직 맞출 수 없어요" in reply.text
-    assert active(irang) == []
-
-
-def test_repeating_alarm_is_set_once_and_says_so(make_assistant):
-    irang = make_assistant(clock=FakeClock(seoul(10, 0)))
-    reply = say(irang, "매일 아침 7시에 깨워줘")
-    assert reply.text.startswith("반복 알람은 아직 못 맞춰요. 이번 한 번만")
-    (row,) = active(irang)
-    assert row.ends_at == seoul(7, 0, day=23).timestamp()
-
-
 def test_time_zone_from_config(make_assistant):
     clock = FakeClock(seoul(14, 32))
     irang = make_assistant({"timezone": "America/New_York"}, clock=clock)

@@ -1,10 +1,10 @@
-"""How timers are read out: lengths, clock times, particles."""
+"""How timers are read out: lengths, clock times, labels (particles: test_timers_particles)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant_plugins.timers.speech import label, particle, say_ago, say_clock, say_duration
+from assistant_plugins.timers.speech import label, say_ago, say_clock, say_duration
 from timers_helpers import seoul
 
 
@@ -47,21 +47,6 @@ def test_say_clock(when, text):
 
 def test_say_clock_with_seconds():
     assert say_clock(seoul(14, 32, 40), seoul(14, 32), seconds=True) == "오후 2시 32분 40초"
-
-
-@pytest.mark.parametrize(
-    ("word", "with_particle"),
-    [
-        ("라면", "라면은"),
-        ("타이머", "타이머는"),
-        ("알람", "알람은"),
-        ("5분", "5분은"),
-        ("3", "3은"),
-        ("2", "2는"),
-    ],
-)
-def test_particle(word, with_particle):
-    assert particle(word, "은", "는") == with_particle
 
 
 def test_labels():

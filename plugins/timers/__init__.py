@@ -1,9 +1,11 @@
-"""Built-in plugin: timers and alarms ("5분 타이머 맞춰줘", "7시에 깨워줘").
+"""Built-in plugin: timers, alarms and reminders ("5분 타이머", "매일 7시에 깨워줘",
+"내일 8시에 약 먹으라고 알려줘").
 
 Registered through the same hooks as any third-party plugin:
 
-- ``register_intents``: timer.start, alarm.set, timer.status, timer.cancel,
-  timer.pause, timer.resume, timer.add (phrases in :mod:`.phrases`);
+- ``register_intents``: timer.start, alarm.set, reminder.set, reminder.snooze,
+  reminder.skip, timer.status, timer.cancel, timer.pause, timer.resume, timer.add
+  (phrases in :mod:`.phrases`; days, dates and repeats read by :mod:`.when`);
 - ``startup`` / ``shutdown``: in the interactive assistant, announce timers
   missed while no assistant ran, then run the APScheduler firing loop;
 - ``register_commands``: ``assistant timers [--json]``;
@@ -23,7 +25,7 @@ from assistant import hookimpl
 from assistant.store import StoreError
 from assistant.types import Intent, Notification, Reply, SlashCommand
 
-from . import handlers, phrases
+from . import handlers, listing, phrases, reminders, when
 from .service import STATE_KEY, service_for
 
 if TYPE_CHECKING:
@@ -42,9 +44,30 @@ def register_intents(register: Callable[[Intent], None]) -> None:
         description="타이머 맞추기 (여러 개 동시에, 이름 붙이기 가능)",
     ))  # fmt: skip
     register(Intent(
-        "alarm.set", handlers.set_alarm, patterns=phrases.ALARM_SET,
+        "alarm.set", reminders.set_alarm, patterns=phrases.ALARM_SET,
         keywords=phrases.ALARM_SET_KEYWORDS, examples=phrases.ALARM_SET_EXAMPLES,
-        description="정해진 시각에 알람",
+        description="정해진 시각에 알람 (요일·날짜·반복)",
+    ))  # fmt: skip
+    # Alarms and reminders on days, dates and repeats: read by .when. The extra alarm.set rule
+    # outranks the plain patterns above on ties, since it also reads repeats and weekdays.
+    register(Intent(
+        "alarm.set", reminders.set_alarm, match=when.match_for("alarm.set"), priority=1,
+        keywords=phrases.WHEN_KEYWORDS, description="정해진 시각에 알람 (요일·날짜·반복)",
+    ))  # fmt: skip
+    register(Intent(
+        "reminder.set", reminders.set_reminder, match=when.match_for("reminder.set"), priority=1,
+        keywords=phrases.WHEN_KEYWORDS, examples=phrases.REMINDER_SET_EXAMPLES,
+        description="할 일 알림 (날짜·요일·반복)",
+    ))  # fmt: skip
+    register(Intent(
+        "reminder.snooze", reminders.snooze, patterns=phrases.SNOOZE,
+        keywords=phrases.SNOOZE_KEYWORDS, examples=phrases.SNOOZE_EXAMPLES,
+        description="방금 울린 알람·알림 조금 뒤에 다시",
+    ))  # fmt: skip
+    register(Intent(
+        "reminder.skip", reminders.skip, patterns=phrases.SKIP,
+        keywords=phrases.SKIP_KEYWORDS, examples=phrases.SKIP_EXAMPLES,
+        description="반복 알람·알림 한 번 건너뛰기",
     ))  # fmt: skip
     register(Intent(
         "timer.status", handlers.status, patterns=phrases.TIMER_STATUS,
@@ -106,7 +129,7 @@ def timers_reply(app: App, argument: str = "") -> Reply:
         rows = service.pending()
     except StoreError as exc:
         return Reply(str(exc))
-    reply = handlers.status_reply(rows, service)
+    reply = listing.status_reply(rows, service)
     notice = service.take_notice()
     if notice:
         reply.text = f"{notice}\n{reply.text}"
@@ -115,7 +138,7 @@ def timers_reply(app: App, argument: str = "") -> Reply:
 
 @hookimpl
 def register_slash_commands(register: Callable[[SlashCommand], None]) -> None:
-    register(SlashCommand("timers", "돌아가는 타이머와 알람 보기", timers_reply))
+    register(SlashCommand("timers", "돌아가는 타이머·알람·알림 보기", timers_reply))
 
 
 @hookimpl

@@ -9,7 +9,7 @@ import click
 
 from assistant.store import StoreError
 
-from . import handlers
+from . import listing
 from .service import service_for
 
 
@@ -19,11 +19,11 @@ def add_timers_command(cli: click.Group) -> None:
         "--json",
         "as_json",
         is_flag=True,
-        help="JSON 목록으로 출력 (name, kind, ends_at, remaining, state)",
+        help="JSON 목록으로 출력 (name, kind, message, repeat, next_at, remaining, state)",
     )
     @click.pass_context
     def timers(ctx: click.Context, as_json: bool) -> None:
-        """돌아가는 타이머와 알람을 보여줘요 (다른 창에서 맞춘 것도 포함)."""
+        """돌아가는 타이머, 알람, 알림을 보여줘요 (다른 창에서 맞춘 것도 포함)."""
         app = ctx.obj.app
         service = service_for(app)
         try:
@@ -32,16 +32,16 @@ def add_timers_command(cli: click.Group) -> None:
             if notice:
                 click.echo(f"경고: {notice}", err=True)
             if as_json:
-                data = [handlers.row_json(r, service) for r in rows]
+                data = [listing.row_json(r, service) for r in rows]
                 click.echo(json.dumps(data, ensure_ascii=False))
                 return
-            reply = handlers.status_reply(rows, service)
+            reply = listing.status_reply(rows, service)
             if reply.table is None:
                 click.echo(reply.text)
                 return
             from assistant.render import console, reply_renderable
 
-            reply.title = "타이머와 알람"
+            reply.title = "타이머·알람·알림"
             console().print(reply_renderable(reply, app.name))
         except StoreError as exc:
             click.echo(f"오류: {exc}", err=True)

@@ -21,10 +21,12 @@ import threading
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from assistant.korean import josa
 from assistant.store import StoreError
 from assistant.types import Notification
 
 from . import speech
+from .recur import Rule, last_ring, next_occurrence
 from .store import FILE_NAME, StoreBroken, TimerRow, TimerStore
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "lock_timeout_seconds": 3.0,
     "poll_seconds": 0.5,
     "bell": True,
+    "default_time": "09:00",
+    "snooze_window_seconds": 1800,
 }
 
 
@@ -53,6 +57,18 @@ def _quiet_apscheduler() -> None:
             aps.addHandler(handler)
         if not aps.handlers:
             aps.addHandler(logging.NullHandler())
+
+
+def _hhmm(value: str) -> str:
+    """A config time "9:00" -> "09:00" (an unusable value falls back to 09:00, logged)."""
+    try:
+        hour, minute = (int(x) for x in value.split(":"))
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    except ValueError:
+        pass
+    log.warning("timers: default_time %r is not HH:MM; using 09:00", value)
+    return "09:00"
 
 
 def service_for(app: App) -> TimerService:
@@ -73,6 +89,8 @@ class TimerService:
         self.lock_timeout = float(settings["lock_timeout_seconds"])
         self.poll_seconds = max(0.05, float(settings["poll_seconds"]))
         self.bell = bool(settings["bell"])
+        self.default_time = _hhmm(str(settings["default_time"]))
+        self.snooze_window = float(settings["snooze_window_seconds"])
         self._store: TimerStore | None = None
         self._notice: str | None = None
         self._scheduler: Any = None
@@ -135,10 +153,44 @@ class TimerService:
         return row
 
     def set_alarm(self, ends_at: float, name: str = "") -> TimerRow:
+        return self.schedule("alarm", ends_at, name=name)
+
+    def schedule(
+        self,
+        kind: str,
+        ends_at: float,
+        *,
+        name: str = "",
+        message: str = "",
+        rule: Rule | None = None,
+    ) -> TimerRow:
+        """A new alarm or reminder ringing at ``ends_at`` (then by ``rule`` if it repeats)."""
         now = self.now()
-        row = self.store.add("alarm", name, ends_at - now, now, ends_at, max_active=self.max_active)
+        row = self.store.add(
+            kind, name, ends_at - now, now, ends_at, max_active=self.max_active, message=message,
+            repeat=rule.to_json() if rule else None,
+        )  # fmt: skip
         self.changed()
         return row
+
+    def snooze(self, row: TimerRow, seconds: float) -> TimerRow:
+        """Ring ``row`` again in ``seconds`` (a one-off copy); its ring counts as snoozed."""
+        new = self.schedule(row.kind, self.now() + seconds, name=row.name, message=row.message)
+        self.store.mark_snoozed(row.id)
+        return new
+
+    def skip(self, row: TimerRow) -> TimerRow | None:
+        """Skip the next ring of a repeating row: move it to the one after."""
+        rule = row.rule
+        if rule is None or row.ends_at is None:
+            return None
+        after = next_occurrence(rule, self.local(row.ends_at), self.app.tz)
+        moved = self.store.move(row.id, after.timestamp(), row.ends_at)
+        self.changed()
+        return moved
+
+    def recently_fired(self) -> list[TimerRow]:
+        return self.store.recently_fired(self.now() - self.snooze_window)
 
     def pending(self) -> list[TimerRow]:
         return self.store.pending(self.now())
@@ -170,10 +222,32 @@ class TimerService:
         now = self.now()
         fired = []
         for row in self.store.due(now):
-            if self.store.claim(row.id, now):
+            if self._claim(row, now):
                 fired.append(row)
-                self.app.notify(self._fired_notification(row))
+                if row.repeat:
+                    self._seen_version = None  # its next ring needs a date job
+                self.app.notify(self._fired_notification(row, now))
         return fired
+
+    def _claim(self, row: TimerRow, now: float) -> bool:
+        """Claim a due row (exactly one process wins); a repeating one moves to its next ring.
+
+        The next ring is the first one after *now*, so an item missed for days rings
+        once, never once per missed repeat.
+        """
+        rule = row.rule
+        if rule is None:
+            return self.store.claim(row.id, now)
+        after = next_occurrence(rule, self.local(now), self.app.tz)
+        return self.store.claim_repeat(row, now, after.timestamp())
+
+    def rang_at(self, row: TimerRow, now: float) -> float:
+        """When a due row should have rung: a repeat's latest ring at or before ``now``."""
+        due = row.ends_at or now
+        rule = row.rule
+        if rule is None:
+            return due
+        return last_ring(rule, self.local(due), self.local(now), self.app.tz).timestamp()
 
     def _fire_one(self, timer_id: int) -> None:
         """Date-job target: fire one timer if it is (still) due."""
@@ -184,12 +258,22 @@ class TimerService:
             row = self.store.get(timer_id)
             if row is None or row.state != "running" or (row.ends_at or 0) > now:
                 return
-            if self.store.claim(row.id, now):
-                self.app.notify(self._fired_notification(row))
+            if self._claim(row, now):
+                self.app.notify(self._fired_notification(row, now))
+                if row.repeat:
+                    self.changed()  # a date job for its next ring
         except Exception:  # a background job must never die loudly
             log.exception("firing timer %s failed", timer_id)
 
-    def _fired_notification(self, row: TimerRow) -> Notification:
+    def _fired_notification(self, row: TimerRow, now: float) -> Notification:
+        late = speech.say_ago(now - self.rang_at(row, now))
+        if row.kind == "reminder":
+            text = speech.reminder_text(row.message)
+            if late:
+                text += f" ({late} 늦었어요)"
+            return Notification(
+                text=text, title="알림", bell=self.bell, intent="reminder.fired", plugin="timers"
+            )
         if row.kind == "alarm":
             when = speech.say_clock(self.local(row.ends_at or 0), self.app.now())
             text = f"{speech.label(row.name, 'alarm', row.duration)} 시간이에요! ({when})"
@@ -198,7 +282,7 @@ class TimerService:
             text = f"{row.name} 타이머({speech.say_duration(row.duration)})가 끝났어요!"
             title = "타이머"
         else:
-            text = f"{speech.label('', 'timer', row.duration)}가 끝났어요!"
+            text = f"{josa(speech.label('', 'timer', row.duration), '이/가')} 끝났어요!"
             title = "타이머"
         return Notification(
             text=text, title=title, bell=self.bell, intent="timer.fired", plugin="timers"
@@ -207,19 +291,24 @@ class TimerService:
     def announce_missed(self) -> list[TimerRow]:
         """Announce (once, across processes) timers that came due while no assistant ran."""
         now = self.now()
-        missed = [row for row in self.store.due(now) if self.store.claim(row.id, now)]
+        missed = [row for row in self.store.due(now) if self._claim(row, now)]
         if not missed:
             return []
         kinds = {row.kind for row in missed}
-        what = "타이머와 알람" if len(kinds) == 2 else ("알람" if kinds == {"alarm"} else "타이머")
+        nouns = [
+            n
+            for k, n in (("timer", "타이머"), ("alarm", "알람"), ("reminder", "알림"))
+            if k in kinds
+        ]
+        what = speech.join_nouns(nouns)
         parts = []
         for row in missed:
-            ago = speech.say_ago(now - (row.ends_at or now))
+            ago = speech.say_ago(now - self.rang_at(row, now))
             when = f"{ago} 전에" if ago else "방금"
-            verb = "울릴 시간이었어요" if row.kind == "alarm" else "끝났어요"
-            name = row.name or speech.label("", row.kind, row.duration)
+            verb = "끝났어요" if row.kind == "timer" else "울릴 시간이었어요"
+            name = row.name or speech.label("", row.kind, row.duration, row.message)
             parts.append(f"{name} ({when} {verb})")
-        text = f"놓친 {speech.particle(what, '이', '가')} 있어요: " + ", ".join(parts)
+        text = f"놓친 {josa(what, '이/가')} 있어요: " + ", ".join(parts)
         self.app.notify(
             Notification(
                 text=text,

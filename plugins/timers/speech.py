@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from assistant.korean import josa
+
+from .recur import Rule
+
 
 def say_duration(seconds: float, *, round_up: bool = True) -> str:
     """A length of time read naturally: "2분 10초", "1시간 30분", "45초".
@@ -27,6 +31,23 @@ def say_duration(seconds: float, *, round_up: bool = True) -> str:
     if secs and not hours:
         parts.append(f"{secs}초")
     return " ".join(parts) or "0초"
+
+
+def say_wait(seconds: float) -> str:
+    """How long until an alarm or reminder: like :func:`say_duration`, in days from 48 hours
+    ("3일 5시간")."""
+    if seconds < 48 * 3600:
+        return say_duration(seconds)
+    hours = math.ceil(seconds / 3600 - 1e-6)
+    days, hours = divmod(hours, 24)
+    return f"{days}일 {hours}시간" if hours else f"{days}일"
+
+
+def join_nouns(nouns: list[str]) -> str:
+    """ "타이머와 알람", "타이머·알람·알림"."""
+    if len(nouns) == 2:
+        return f"{josa(nouns[0], '과/와')} {nouns[1]}"
+    return "·".join(nouns)
 
 
 def say_ago(seconds: float) -> str:
@@ -61,8 +82,10 @@ def say_clock(when: datetime, now: datetime, *, seconds: bool = False) -> str:
     return text
 
 
-def label(name: str, kind: str, duration: float) -> str:
-    """What a timer is called in replies: "라면 타이머", "5분 타이머", "회의 알람"."""
+def label(name: str, kind: str, duration: float, message: str = "") -> str:
+    """What a timer is called in replies: "라면 타이머", "5분 타이머", "회의 알람", "약 먹을 시간 알림"."""
+    if kind == "reminder":
+        return f"{message or name} 알림".strip()
     noun = "알람" if kind == "alarm" else "타이머"
     if name:
         return f"{name} {noun}"
@@ -71,18 +94,66 @@ def label(name: str, kind: str, duration: float) -> str:
     return f"{say_duration(duration)} {noun}"
 
 
-def has_final_consonant(word: str) -> bool:
-    """True if the last Hangul syllable of ``word`` has a final consonant (받침)."""
-    for ch in reversed(word.strip()):
-        if "가" <= ch <= "힣":
-            return (ord(ch) - 0xAC00) % 28 != 0
-        if ch.isdigit():
-            return ch in "013678"
-        if ch.isalpha():
-            return False
-    return False
+#: An emoji for a reminder by a keyword of its message (first match wins; default 🔔).
+EMOJI = (
+    (("약", "영양제", "비타민"), "💊"),
+    (("물 마", "물마"), "💧"),
+    (("분리수거", "쓰레기", "재활용"), "🗑️"),
+    (("빨래", "세탁"), "🧺"),
+    (("운동", "산책", "스트레칭", "요가"), "🏃"),
+    (("전화", "연락"), "📞"),
+    (("회의", "미팅", "약속", "면접"), "📅"),
+    (("생일", "기념일"), "🎂"),
+    (("밥", "식사", "점심", "저녁", "요리"), "🍚"),
+    (("공부", "숙제", "과제", "시험"), "📚"),
+    (("출근", "퇴근", "버스", "지하철"), "🚌"),
+    (("잠", "자러", "취침"), "😴"),
+)
+WEEKDAY_NAMES = {
+    "mon": "월",
+    "tue": "화",
+    "wed": "수",
+    "thu": "목",
+    "fri": "금",
+    "sat": "토",
+    "sun": "일",
+}
 
 
-def particle(word: str, with_final: str, without_final: str) -> str:
-    """``word`` with the right particle: particle("라면", "은", "는") -> "라면은"."""
-    return word + (with_final if has_final_consonant(word) else without_final)
+def emoji_for(message: str) -> str:
+    for words, emoji in EMOJI:
+        if any(word in message for word in words):
+            return emoji
+    return "🔔"
+
+
+def reminder_text(message: str) -> str:
+    """What a reminder says when it rings: "💊 약 먹을 시간이에요", "🗑️ 분리수거 시간이에요"."""
+    said = message if message.endswith("시간") else f"{message} 시간"
+    return f"{emoji_for(message)} {josa(said, '이에요/예요')}"
+
+
+def say_time_of_day(hhmm: str) -> str:
+    """ "07:00" -> "오전 7시", "20:30" -> "오후 8시 30분"."""
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return say_clock(datetime(2000, 1, 1, hour, minute), datetime(2000, 1, 1))
+
+
+def say_repeat(rule: Rule) -> str:
+    """ "매일 오전 7시", "평일 오전 6시 30분", "매주 월·수·금 오후 8시", "매달 1일 오전 9시"."""
+    at = say_time_of_day(rule.time)
+    if rule.repeat == "daily":
+        return f"매일 {at}"
+    if rule.repeat == "weekdays":
+        return f"평일 {at}"
+    if rule.repeat == "weekends":
+        return f"주말 {at}"
+    if rule.repeat == "monthly":
+        return f"매달 {rule.day_of_month}일 {at}"
+    days = "·".join(WEEKDAY_NAMES[d] for d in rule.weekdays)
+    return f"매주 {days}요일 {at}"
+
+
+def quoted(text: str) -> str:
+    """What the user said, in quotes, for replies: "'점심'"."""
+    return f"'{text}'"

@@ -23,24 +23,36 @@ from pathlib import Path
 
 from assistant.store import StoreError, connect
 
+from .recur import Rule
+
 log = logging.getLogger("assistant.timers")
 
 FILE_NAME = "timers.db"
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS timers (
+TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL CHECK (kind IN ('timer', 'alarm')),
+    kind TEXT NOT NULL CHECK (kind IN ('timer', 'alarm', 'reminder')),
     name TEXT NOT NULL DEFAULT '',
     duration REAL NOT NULL,            -- seconds as set (alarms: from creation to ring)
     created_at REAL NOT NULL,          -- UTC epoch seconds
-    ends_at REAL,                      -- UTC epoch seconds; NULL while paused
+    ends_at REAL,                      -- UTC epoch seconds (next ring); NULL while paused
     remaining REAL,                    -- seconds left; only while paused
     state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'fired')),
-    fired_at REAL                      -- UTC epoch seconds when it was announced
+    fired_at REAL,                     -- UTC epoch seconds when it was last announced
+    message TEXT NOT NULL DEFAULT '',  -- reminders: what to remember ("약 먹을 시간")
+    repeat TEXT,                       -- JSON repeat rule (recur.Rule); NULL = one-off
+    snoozed INTEGER NOT NULL DEFAULT 0 -- 1 once its last ring was snoozed ("5분만 더")
 );
+"""
+SCHEMA = (
+    TABLE.format(name="timers")
+    + """
 CREATE INDEX IF NOT EXISTS timers_by_state ON timers (state, ends_at);
 """
+)
+#: Schema version in ``PRAGMA user_version``: 0 = issue 3's table (no reminders), 2 = this one.
+SCHEMA_VERSION = 2
 
 #: Fired rows are kept this long (seconds) for the record, then purged.
 KEEP_FIRED_SECONDS = 7 * 86400
@@ -57,6 +69,14 @@ class TimerRow:
     remaining: float | None
     state: str
     fired_at: float | None
+    message: str = ""
+    repeat: str | None = None
+    snoozed: int = 0
+
+    @property
+    def rule(self) -> Rule | None:
+        """The repeat rule of a repeating alarm or reminder, else None."""
+        return Rule.from_json(self.repeat)
 
     def left(self, now: float) -> float:
         """Seconds left at ``now`` (epoch); 0 when due."""
@@ -65,7 +85,8 @@ class TimerRow:
         return max(0.0, (self.ends_at or now) - now)
 
 
-_COLUMNS = "id, kind, name, duration, created_at, ends_at, remaining, state, fired_at"
+_COLUMNS = "id, kind, name, duration, created_at, ends_at, remaining, state, fired_at, message, repeat, snoozed"
+_OLD_COLUMNS = "id, kind, name, duration, created_at, ends_at, remaining, state, fired_at"
 
 
 def _locked(exc: sqlite3.Error) -> bool:
@@ -97,6 +118,35 @@ class TimerStore:
         self.path = path
         self.conn, self.moved_aside = connect(path, SCHEMA, timeout=timeout)
         self._lock = threading.RLock()
+        self.migrated = False
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a timers.db of an older version up to :data:`SCHEMA_VERSION`, keeping every row.
+
+        Version 0 (issue 3) had no ``message``/``repeat`` columns and a ``kind`` check
+        without 'reminder'; SQLite can't change a CHECK, so the table is rebuilt in one
+        transaction (another process migrating at the same time waits, then finds it done).
+        """
+        with self._lock:
+            (version,) = self.conn.execute("PRAGMA user_version").fetchone()
+            if version >= SCHEMA_VERSION:
+                return
+            with self._write() as conn:
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(timers)")}
+                if "repeat" not in columns:
+                    conn.execute("DROP TABLE IF EXISTS timers_v2")
+                    conn.execute(TABLE.format(name="timers_v2"))
+                    conn.execute(
+                        f"INSERT INTO timers_v2 ({_OLD_COLUMNS}) SELECT {_OLD_COLUMNS} FROM timers"
+                    )
+                    conn.execute("DROP TABLE timers")
+                    conn.execute("ALTER TABLE timers_v2 RENAME TO timers")
+                    conn.execute(
+                        "CREATE INDEX IF NOT EXISTS timers_by_state ON timers (state, ends_at)"
+                    )
+                    self.migrated = True
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         with self._lock:
@@ -165,7 +215,16 @@ class TimerStore:
     # -- writing ---------------------------------------------------------------
 
     def add(
-        self, kind: str, name: str, duration: float, now: float, ends_at: float, *, max_active: int
+        self,
+        kind: str,
+        name: str,
+        duration: float,
+        now: float,
+        ends_at: float,
+        *,
+        max_active: int,
+        message: str = "",
+        repeat: str | None = None,
     ) -> TimerRow:
         """Insert a running timer/alarm (committed on return). StoreError when too many."""
         with self._write() as conn:
@@ -177,8 +236,9 @@ class TimerStore:
                     f"타이머와 알람은 한 번에 {max_active}개까지만 둘 수 있어요. 필요 없는 것을 먼저 취소해 주세요."
                 )
             cur = conn.execute(
-                "INSERT INTO timers (kind, name, duration, created_at, ends_at, state) VALUES (?, ?, ?, ?, ?, 'running')",
-                (kind, name, duration, now, ends_at),
+                "INSERT INTO timers (kind, name, duration, created_at, ends_at, state, message, repeat)"
+                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
+                (kind, name, duration, now, ends_at, message, repeat),
             )
             timer_id = int(cur.lastrowid)
             conn.execute(
@@ -241,10 +301,47 @@ class TimerStore:
         return self.get(timer_id) if changed else None
 
     def claim(self, timer_id: int, now: float) -> bool:
-        """Mark a due timer as fired; True only for the one process whose update won."""
+        """Mark a due one-off timer as fired; True only for the one process whose update won."""
         with self._write() as conn:
             cur = conn.execute(
                 "UPDATE timers SET state = 'fired', fired_at = ? WHERE id = ? AND state = 'running' AND ends_at <= ?",
                 (now, timer_id, now),
             )
             return cur.rowcount == 1
+
+    def claim_repeat(self, row: TimerRow, now: float, next_at: float) -> bool:
+        """A due repeating row: move it to its next ring ``next_at``; True for the one winner.
+
+        The row stays ``running``; ``fired_at`` records this ring (for "5분만 더").
+        The update only applies while ``ends_at`` is still the due ring this process read.
+        """
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE timers SET ends_at = ?, fired_at = ?, snoozed = 0 WHERE id = ? AND state = 'running'"
+                " AND ends_at = ? AND ends_at <= ?",
+                (next_at, now, row.id, row.ends_at, now),
+            )
+            return cur.rowcount == 1
+
+    def move(self, timer_id: int, ends_at: float, expected: float | None) -> TimerRow | None:
+        """Move a running row's next ring (skip one occurrence); None if it changed meanwhile."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE timers SET ends_at = ? WHERE id = ? AND state = 'running' AND ends_at = ?",
+                (ends_at, timer_id, expected),
+            )
+            changed = cur.rowcount == 1
+        return self.get(timer_id) if changed else None
+
+    def recently_fired(self, since: float) -> list[TimerRow]:
+        """Alarms and reminders announced at or after ``since``, the latest first."""
+        return self._read(
+            f"SELECT {_COLUMNS} FROM timers WHERE kind IN ('alarm', 'reminder')"
+            " AND fired_at IS NOT NULL AND fired_at >= ? AND snoozed = 0 ORDER BY fired_at DESC, id DESC",
+            (since,),
+        )
+
+    def mark_snoozed(self, timer_id: int) -> None:
+        """Its last ring was snoozed: "5분만 더" again applies to the new snooze, not this."""
+        with self._write() as conn:
+            conn.execute("UPDATE timers SET snoozed = 1 WHERE id = ?", (timer_id,))
