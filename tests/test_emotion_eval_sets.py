@@ -1,5 +1,15 @@
-"""The everyday evaluation set ``conversations_eval_b.tsv``: never trained on, and the figures
-the shipped model and the default tone setting are calibrated against."""
+"""The evaluation sets of the emotion model and what the shipped model may have seen.
+
+Three roles (see plugins/emotion/README.md):
+
+- train: ``conversations_train.tsv``, ``conversations_train_implicit.tsv`` (+ KOTE; ChatbotData
+  only as unlabeled masked-LM text);
+- dev: ``conversations_dev.tsv`` (runs, thresholds and the temperature are chosen on it), and
+  the two older sets ``conversations_eval_b.tsv`` / ``conversations_heldout.tsv``, which were
+  used to choose earlier models and the old opener threshold;
+- test: ``conversations_test_implicit.tsv`` and ``conversations_test_explicit.tsv``, written
+  before any training and touched once per shipped model (the model card's headline).
+"""
 
 from __future__ import annotations
 
@@ -12,14 +22,30 @@ import pytest
 from assistant.config import load_config
 from assistant_plugins.emotion import labels as lab
 from assistant_plugins.emotion.classifier import EmotionClassifier, shipped_dir
-from assistant_plugins.emotion.data import read_examples
+from assistant_plugins.emotion.data import read_examples, read_texts
 from assistant_plugins.emotion.metrics import report
 
 PLUGIN = Path(lab.__file__).resolve().parent
 EVAL_B = PLUGIN / "conversations_eval_b.tsv"
 HELDOUT = PLUGIN / "conversations_heldout.tsv"
 TRAIN = PLUGIN / "conversations_train.tsv"
+TRAIN_IMPLICIT = PLUGIN / "conversations_train_implicit.tsv"
+DEV = PLUGIN / "conversations_dev.tsv"
+TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
+TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
+OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT)
+EVALUATION = (DEV, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
+TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
 REPO = PLUGIN.parent.parent
+
+#: The remarks of issue 14 and what they mean (all in the dev set, never trained on).
+ISSUE_TABLE = {
+    "키우던 햄스터가 오늘 아침에 죽었어": "슬픔",
+    "졸업하고 친구들이 다 지방으로 갔어": "슬픔",
+    "이번 달 카드값이 월급보다 많아": "불안",
+    "룸메이트가 또 내 음식 먹었어": "분노",
+    "동생이 내 옷 말도 없이 입고 나갔어": "분노",
+}
 
 
 def squash(text: str) -> str:
@@ -38,16 +64,27 @@ def bigram_jaccard(a: str, b: str) -> float:
     return len(first & second) / len(first | second)
 
 
+def _metadata() -> dict:
+    return json.loads((shipped_dir() / "metadata.json").read_text(encoding="utf-8"))
+
+
+def _in_repo(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else REPO / path
+
+
 def shipped_training_files() -> list[Path]:
-    """The data files the shipped model was trained on (from its metadata) + our own file."""
-    metadata = json.loads((shipped_dir() / "metadata.json").read_text(encoding="utf-8"))
-    files = [TRAIN]
-    for entry in metadata["data_files"]:
-        path = Path(entry["path"])
-        path = path if path.is_absolute() else REPO / path
-        if path.is_file() and path.resolve() != TRAIN.resolve():
-            files.append(path)
-    return files
+    """The labelled data files the shipped model was trained on (from its metadata)."""
+    files = [_in_repo(entry["path"]) for entry in _metadata()["data_files"]]
+    missing = [p for p in files if not p.is_file()]
+    assert not missing or all("shared" in str(p) for p in missing), missing
+    return [p for p in files if p.is_file()]
+
+
+def shipped_pretraining_files() -> list[Path]:
+    """The unlabeled masked-LM text files of the shipped model (may be none)."""
+    pretraining = _metadata().get("mlm_pretraining") or {}
+    return [_in_repo(p) for p in pretraining.get("files") or [] if _in_repo(p).is_file()]
 
 
 def test_eval_b_is_balanced_and_uses_the_six_classes():
@@ -59,22 +96,63 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
     assert len(texts) == len(set(texts))
 
 
-def test_no_eval_b_sentence_is_in_any_training_file():
-    evaluation = {squash(e.text) for e in read_examples(EVAL_B)}
+@pytest.mark.parametrize(
+    ("path", "least_rows", "least_per_class"),
+    [(TEST_IMPLICIT, 300, 50), (TEST_EXPLICIT, 120, 20), (DEV, 120, 20)],
+)
+def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
+    examples = read_examples(path)
+    assert len(examples) >= least_rows
+    for name in lab.LABELS:
+        assert sum(e.label == name for e in examples) >= least_per_class, name
+    texts = [squash(e.text) for e in examples]
+    assert len(texts) == len(set(texts))
+
+
+def test_the_issue_table_is_in_dev_and_never_in_test():
+    dev = {squash(e.text): e.label for e in read_examples(DEV)}
+    for text, label in ISSUE_TABLE.items():
+        assert dev[squash(text)] == label
+    tests = {squash(e.text) for path in TESTS for e in read_examples(path)}
+    assert not tests & {squash(t) for t in ISSUE_TABLE}
+
+
+def test_no_evaluation_sentence_is_in_any_training_file():
+    """Exact (whitespace-normalised) disjointness from every labelled training file and
+    every unlabeled pretraining text (ChatbotData questions and answers) of the shipped model."""
     files = shipped_training_files()
-    assert TRAIN in files and len(files) >= 2  # our sentences and at least KOTE
+    assert {TRAIN, TRAIN_IMPLICIT} <= set(files) and len(files) >= 3  # ours and KOTE
+    trained: set[str] = set()
     for path in files:
-        trained = {squash(e.text) for e in read_examples(path)}
+        trained |= {squash(e.text) for e in read_examples(path)}
+    for path in shipped_pretraining_files():
+        trained |= {squash(t) for t in read_texts(path)}
+    for path in EVALUATION:
+        evaluation = {squash(e.text) for e in read_examples(path)}
         assert not evaluation & trained, (path.name, sorted(evaluation & trained)[:5])
 
 
 def test_no_training_sentence_nearly_duplicates_an_evaluation_sentence():
     """Beyond exact copies: no own training sentence shares >= half its character bigrams
-    with an eval_b or held-out sentence (e.g. "잘 자요" next to "잘 자")."""
-    references = [core(e.text) for path in (EVAL_B, HELDOUT) for e in read_examples(path)]
+    with an evaluation sentence (e.g. "잘 자요" next to "잘 자")."""
+    references = [core(e.text) for path in EVALUATION for e in read_examples(path)]
     close = [
         (example.text, reference)
-        for example in read_examples(TRAIN)
+        for path in OWN_TRAINING
+        for example in read_examples(path)
+        for reference in references
+        if bigram_jaccard(core(example.text), reference) >= 0.5
+    ]
+    assert not close, close[:5]
+
+
+def test_test_sets_are_disjoint_from_dev_and_the_older_sets():
+    """Choices made on dev (or on the older sets) must not leak into the test figure."""
+    references = [core(e.text) for path in (DEV, EVAL_B, HELDOUT) for e in read_examples(path)]
+    close = [
+        (example.text, reference)
+        for path in TESTS
+        for example in read_examples(path)
         for reference in references
         if bigram_jaccard(core(example.text), reference) >= 0.5
     ]
@@ -82,9 +160,20 @@ def test_no_training_sentence_nearly_duplicates_an_evaluation_sentence():
 
 
 def test_the_shipped_model_was_never_given_an_evaluation_file():
-    metadata = json.loads((shipped_dir() / "metadata.json").read_text(encoding="utf-8"))
-    names = {Path(entry["path"]).name for entry in metadata["data_files"]}
-    assert not names & {EVAL_B.name, HELDOUT.name}
+    metadata = _metadata()
+    given = {Path(entry["path"]).name for entry in metadata["data_files"]}
+    given |= {p.name for p in shipped_pretraining_files()}
+    assert not given & {p.name for p in EVALUATION}
+    # the temperature was fitted on dev, never on a test set
+    calibration = metadata.get("calibration_data")
+    assert calibration is None or Path(calibration).name == DEV.name
+
+
+def test_shipped_model_reads_the_issue_table_right():
+    classifier = EmotionClassifier.load("shipped", threads=1)  # fails if the model is missing
+    predictions = classifier.predict_many(list(ISSUE_TABLE))
+    got = {text: p.label for text, p in zip(ISSUE_TABLE, predictions, strict=True)}
+    assert got == ISSUE_TABLE
 
 
 @pytest.fixture(scope="module")

@@ -129,7 +129,7 @@ def mlm_pretrain(
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
-        losses.append(float(out.loss))
+        losses.append(float(out.loss.detach()))
         if (step + 1) % 100 == 0 or step + 1 == steps:
             window = losses[-100:]
             echo(f"MLM 사전학습 {step + 1}/{steps} 스텝 · 손실 {sum(window) / len(window):.3f}")
