@@ -259,6 +259,7 @@ def _train(
             mlm_texts,
             tokenizer,
             steps=extras.mlm_steps,
+            batch_size=settings.batch_size,
             lr=settings.lr,
             seed=settings.seed,
             echo=lambda line: click.echo(line, err=True),

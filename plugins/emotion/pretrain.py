@@ -57,7 +57,7 @@ def mlm_pretrain(
     tokenizer: Any,
     *,
     steps: int,
-    batch_size: int = 64,
+    batch_size: int = 32,
     lr: float = 5e-4,
     max_length: int = 64,
     seed: int = 42,
@@ -119,17 +119,22 @@ def mlm_pretrain(
             vocab_size=tokenizer.vocab_size,
             generator=generator,
         )
-        out = mlm(
-            input_ids=inputs.to(device),
-            attention_mask=batch["attention_mask"].to(device),
-            labels=labels.to(device),
-        )
-        out.loss.backward()
+        chosen = labels != -100
+        if not chosen.any():  # nothing masked in this batch (tiny inputs): skip it
+            continue
+        hidden = mlm.bert(
+            input_ids=inputs.to(device), attention_mask=batch["attention_mask"].to(device)
+        ).last_hidden_state
+        # the vocabulary head only on the masked positions (an 8,000-way softmax on every
+        # token would cost as much as the encoder)
+        logits = mlm.cls(hidden[chosen.to(device)])
+        loss = torch.nn.functional.cross_entropy(logits.float(), labels[chosen].to(device))
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(mlm.parameters(), 1.0)
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
-        losses.append(float(out.loss.detach()))
+        losses.append(float(loss.detach()))
         if (step + 1) % 100 == 0 or step + 1 == steps:
             window = losses[-100:]
             echo(f"MLM 사전학습 {step + 1}/{steps} 스텝 · 손실 {sum(window) / len(window):.3f}")
