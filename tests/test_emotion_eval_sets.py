@@ -21,6 +21,7 @@ import pytest
 
 from assistant.config import load_config
 from assistant_plugins.emotion import labels as lab
+from assistant_plugins.emotion.calibration import opener_figures
 from assistant_plugins.emotion.classifier import EmotionClassifier, shipped_dir
 from assistant_plugins.emotion.data import read_examples, read_texts
 from assistant_plugins.emotion.metrics import report
@@ -58,10 +59,25 @@ def core(text: str) -> str:
     return re.sub(r"[!?.,~^ㅋㅎㅠㅜ\-ㅡ]+", "", squash(text))
 
 
+def bigrams(text: str) -> frozenset[str]:
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or {text})
+
+
 def bigram_jaccard(a: str, b: str) -> float:
-    first = {a[i : i + 2] for i in range(len(a) - 1)} or {a}
-    second = {b[i : i + 2] for i in range(len(b) - 1)} or {b}
+    first, second = bigrams(a), bigrams(b)
     return len(first & second) / len(first | second)
+
+
+def near_duplicates(texts: list[str], references: list[str]) -> list[tuple[str, str]]:
+    """Pairs sharing >= half their character bigrams (Jaccard), cores compared."""
+    refs = [(reference, bigrams(core(reference))) for reference in references]
+    close = []
+    for text in texts:
+        mine = bigrams(core(text))
+        for reference, theirs in refs:
+            if len(mine & theirs) >= 0.5 * len(mine | theirs):
+                close.append((text, reference))
+    return close
 
 
 def _metadata() -> dict:
@@ -135,27 +151,17 @@ def test_no_evaluation_sentence_is_in_any_training_file():
 def test_no_training_sentence_nearly_duplicates_an_evaluation_sentence():
     """Beyond exact copies: no own training sentence shares >= half its character bigrams
     with an evaluation sentence (e.g. "잘 자요" next to "잘 자")."""
-    references = [core(e.text) for path in EVALUATION for e in read_examples(path)]
-    close = [
-        (example.text, reference)
-        for path in OWN_TRAINING
-        for example in read_examples(path)
-        for reference in references
-        if bigram_jaccard(core(example.text), reference) >= 0.5
-    ]
+    references = [e.text for path in EVALUATION for e in read_examples(path)]
+    texts = [e.text for path in OWN_TRAINING for e in read_examples(path)]
+    close = near_duplicates(texts, references)
     assert not close, close[:5]
+    assert bigram_jaccard(core("잘 자요"), core("잘 자")) >= 0.5  # what "close" means
 
 
 def test_test_sets_are_disjoint_from_dev_and_the_older_sets():
     """Choices made on dev (or on the older sets) must not leak into the test figure."""
-    references = [core(e.text) for path in (DEV, EVAL_B, HELDOUT) for e in read_examples(path)]
-    close = [
-        (example.text, reference)
-        for path in TESTS
-        for example in read_examples(path)
-        for reference in references
-        if bigram_jaccard(core(example.text), reference) >= 0.5
-    ]
+    references = [e.text for path in (DEV, EVAL_B, HELDOUT) for e in read_examples(path)]
+    close = near_duplicates([e.text for path in TESTS for e in read_examples(path)], references)
     assert not close, close[:5]
 
 
@@ -177,31 +183,40 @@ def test_shipped_model_reads_the_issue_table_right():
 
 
 @pytest.fixture(scope="module")
-def eval_b_predictions():
+def dev_predictions():
+    """The shipped model on the dev sets (dev + the two older sets), as the assistant runs it."""
     settings = load_config().plugin("emotion")
     classifier = EmotionClassifier.load("shipped", threads=1)
-    examples = read_examples(EVAL_B)
-    predictions = classifier.predict_many([e.text for e in examples], float(settings["threshold"]))
-    return settings, examples, predictions
+    found = {}
+    for path in (DEV, EVAL_B, HELDOUT):
+        examples = read_examples(path)
+        texts = [e.text for e in examples]
+        found[path.name] = (examples, classifier.predict_many(texts, float(settings["threshold"])))
+    return settings, found
 
 
-def test_shipped_model_reaches_the_issue_target_on_eval_b(eval_b_predictions):
-    _, examples, predictions = eval_b_predictions
-    result = report([e.label for e in examples], [p.label for p in predictions], lab.LABELS)
-    assert result["macro_f1"] >= 0.60, result
+def test_shipped_model_keeps_its_dev_figures(dev_predictions):
+    """Regression guards a little below the measured dev figures (model card)."""
+    _, found = dev_predictions
+    least = {DEV.name: 0.65, EVAL_B.name: 0.78, HELDOUT.name: 0.78}
+    for name, (examples, predictions) in found.items():
+        gold = [e.label for e in examples]
+        result = report(gold, [p.label for p in predictions], lab.LABELS)
+        assert result["macro_f1"] >= least[name], (name, result["macro_f1"])
 
 
-def test_default_tone_min_score_keeps_openers_right(eval_b_predictions):
-    """At the configured tone_min_score, >= 90 % of the openers eval_b would get are for
-    the right emotion, and openers still happen for a fair share of emotional sentences."""
-    settings, examples, predictions = eval_b_predictions
-    least = float(settings["tone_min_score"])
-    given = [
-        (e.label, p.label)
-        for e, p in zip(examples, predictions, strict=True)
-        if p.label != lab.NEUTRAL and p.score >= least
-    ]
-    right = sum(gold == predicted for gold, predicted in given)
-    assert given and right / len(given) >= 0.9, (least, right, len(given))
-    emotional = sum(e.label != lab.NEUTRAL for e in examples)
-    assert right / emotional >= 0.3, (least, right, emotional)
+def test_default_tone_min_score_keeps_openers_right(dev_predictions):
+    """At the configured tone_min_score (chosen on dev), >= 95 % of the openers the dev sets
+    would get are for the right emotion, and there are still some."""
+    settings, found = dev_predictions
+    examples = [e for rows, _ in found.values() for e in rows]
+    predictions = [p for _, preds in found.values() for p in preds]
+    figures = opener_figures(
+        [e.label for e in examples],
+        [p.label for p in predictions],
+        [p.score for p in predictions],
+        float(settings["tone_min_score"]),
+        lab.NEUTRAL,
+    )
+    assert figures["openers"] >= 20, figures
+    assert figures["opener_precision"] >= 0.95, figures

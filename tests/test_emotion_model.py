@@ -108,8 +108,7 @@ def test_hub_id_offline_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 def test_shipped_model_is_safetensors_only_and_small():
     directory = shipped_dir()
-    if not (directory / "config.json").is_file():
-        pytest.skip("the shipped model is not trained yet")
+    assert (directory / "config.json").is_file(), "the shipped model is missing"
     files = list(directory.iterdir())
     assert not [f for f in files if f.suffix in {".bin", ".pt", ".pth", ".pkl"}]
     assert sum(f.stat().st_size for f in files) < 30 * 1024 * 1024
@@ -119,8 +118,6 @@ def test_shipped_model_is_safetensors_only_and_small():
 
 
 def test_shipped_model_is_fast_and_sensible():
-    if not (shipped_dir() / "config.json").is_file():
-        pytest.skip("the shipped model is not trained yet")
     classifier = EmotionClassifier.load("shipped", threads=1)  # the configured default
     texts = ["오늘 시험 망쳐서 너무 속상해", "내일 면접인데 떨려", "드디어 합격했어!"] * 10
     timings = []
@@ -129,6 +126,7 @@ def test_shipped_model_is_fast_and_sensible():
         classifier.predict(text)
         timings.append((time.perf_counter() - started) * 1000)
     median_ms = sorted(timings)[len(timings) // 2]
-    # a few ms on an idle CPU; generous here because the test machine is shared
-    assert median_ms < 60, median_ms
+    # a few ms on an idle CPU (bench/emotion_eval.py measures it); only a sanity bound here,
+    # because the test machine is shared
+    assert median_ms < 250, median_ms
     assert classifier.predict("드디어 합격했어! 너무 기뻐").label == "기쁨"
