@@ -203,19 +203,46 @@ def build_cli(runtime: Runtime) -> click.Group:
 
         console().print(help_panel(runtime.assistant))
 
-    @cli.group("train")
+    host = runtime.host
+
+    @cli.group("train", cls=HookGroup, host=host, hook="register_trainers", argument="train")
     def train() -> None:
         """모델 학습: assistant train NAME --help"""
 
-    @cli.group("eval")
+    @cli.group("eval", cls=HookGroup, host=host, hook="register_evaluators", argument="evaluate")
     def evaluate() -> None:
         """모델 평가: assistant eval NAME --help"""
 
-    host = runtime.host
     host.call("register_commands", cli=cli)
-    host.call("register_trainers", train=train)
-    host.call("register_evaluators", evaluate=evaluate)
     return cli
+
+
+class HookGroup(click.Group):
+    """A command group filled by a plugin hook the first time the group is used.
+
+    ``assistant route`` and the other commands never run ``register_trainers`` /
+    ``register_evaluators`` (the trainers' modules stay unimported: a faster cold start).
+    """
+
+    def __init__(
+        self, *args: Any, host: PluginHost, hook: str, argument: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill = lambda: host.call(hook, **{argument: self})
+        self._filled = False
+
+    def _ensure_filled(self) -> None:
+        if not self._filled:
+            self._filled = True
+            self._fill()
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._ensure_filled()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._ensure_filled()
+        return super().get_command(ctx, cmd_name)
 
 
 def _print_turn(turn: Turn, as_json: bool) -> None:

@@ -105,7 +105,10 @@ class Assistant:
         cfg = app.config
         self.max_chars = int(cfg.get("max_utterance_chars") or 2000)
         self.emotion_scope = str(cfg.get("emotion_scope") or SMALLTALK)
-        self.router = Router(float((cfg.get("router") or {}).get("min_confidence", 0.5)))
+        self.router = Router(
+            float((cfg.get("router") or {}).get("min_confidence", 0.5)),
+            on_error=lambda plugin, exc: host.record_failure(plugin, "register_intents", exc),
+        )
         app.router = self.router  # read-only use by plugins (e.g. a spoken "help" intent)
         self.context: deque[tuple[str, str]] = deque(maxlen=int(cfg.get("context_turns") or 10))
         self.pending: _Pending | None = None
@@ -245,14 +248,12 @@ class Assistant:
                 return self._finish(result, pending.intent, pending.plugin), pending.plugin, None
         emotion = None
         if route.intent == SMALLTALK or self.emotion_scope == "all":
-            found = self.host.call(
-                "detect_emotion", firstresult=True, text=route.normalized, app=self.app
-            )
+            found = self.host.call("detect_emotion", text=route.normalized, app=self.app)
             emotion = found[0][1] if found and isinstance(found[0][1], Emotion) else None
         request = self._request(route, emotion)
         if route.intent == SMALLTALK:
             failures_before = len(self.host.failures)
-            found = self.host.call("fallback_reply", firstresult=True, request=request)
+            found = self.host.call("fallback_reply", request=request)
             if not found:
                 failed = self.host.failures[failures_before:]
                 text = APOLOGY.format(plugin=failed[-1].plugin) if failed else NO_FALLBACK

@@ -15,11 +15,21 @@ polite request endings such as "해 줘", "줄래요" are not counted). Matches 
 ``router.min_confidence`` are dropped. The best match wins by, in order:
 higher confidence, higher ``Intent.priority``, the more specific pattern (more
 literal characters), earlier registration. Nothing matched -> ``smalltalk``.
+
+Patterns compile lazily: ``Router.add`` checks the slot names at once (an unknown slot
+type is a ``PatternError`` right away) but compiles an intent's regular expressions only
+the first time an utterance contains one of its keywords (intents without keywords: on the
+first utterance), so a cold ``assistant route`` compiles only the rules it needs. A regex
+that turns out not to compile is reported then (``on_error``; the engine records it as the
+plugin's failure) and that intent stops matching; ``Router.compile_all()`` compiles
+everything at once (the tests call it, so a bad pattern still fails before release).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +37,8 @@ from assistant.slots import SLOT_TYPES, SlotError
 from assistant.types import Intent
 
 SMALLTALK = "smalltalk"
+
+log = logging.getLogger("assistant.router")
 
 _SLOT = re.compile(r"\{(\w+)(?::(\w+))?\}")
 #: Polite request endings that don't count against a match's coverage.
@@ -46,6 +58,13 @@ class CompiledPattern:
     regex: re.Pattern[str]
     slot_types: dict[str, str]
     specificity: int  # literal characters in the pattern
+
+
+def check_pattern(pattern: str) -> None:
+    """The cheap part of :func:`compile_pattern`: every ``{name:type}`` names a known type."""
+    for m in _SLOT.finditer(pattern):
+        if m.group(2) and m.group(2) not in SLOT_TYPES:
+            raise PatternError(f"unknown slot type {m.group(2)!r} in pattern {pattern!r}")
 
 
 def compile_pattern(pattern: str) -> CompiledPattern:
@@ -94,26 +113,51 @@ class Match:
 class _Rule:
     intent: Intent
     plugin: str
-    patterns: list[CompiledPattern]
     keywords: tuple[str, ...]
     order: int
+    _compiled: list[CompiledPattern] | None = None
+    error: PatternError | None = None
+
+    def patterns(
+        self, on_error: Callable[[str, PatternError], None] | None
+    ) -> list[CompiledPattern]:
+        """The compiled patterns (compiled on first use; none if one does not compile)."""
+        if self._compiled is None:
+            try:
+                self._compiled = [compile_pattern(p) for p in self.intent.patterns]
+            except PatternError as exc:
+                self._compiled, self.error = [], exc
+                log.error("intent %s of plugin %s disabled: %s", self.intent.name, self.plugin, exc)
+                if on_error is not None:
+                    on_error(self.plugin, exc)
+        return self._compiled
 
 
 class Router:
-    """Matches normalized utterances against the registered intents."""
+    """Matches normalized utterances against the registered intents.
 
-    def __init__(self, min_confidence: float = 0.5) -> None:
+    ``on_error(plugin, PatternError)`` is called when a pattern fails to compile on first use.
+    """
+
+    def __init__(
+        self,
+        min_confidence: float = 0.5,
+        on_error: Callable[[str, PatternError], None] | None = None,
+    ) -> None:
         self.min_confidence = min_confidence
+        self.on_error = on_error
         self._rules: list[_Rule] = []
         self._by_keyword: dict[str, list[_Rule]] = {}
         self._always: list[_Rule] = []
         self.intents: dict[str, tuple[Intent, str]] = {}
 
     def add(self, intent: Intent, plugin: str) -> None:
-        """Register an intent for ``plugin``; raises PatternError on a bad pattern."""
-        compiled = [compile_pattern(p) for p in intent.patterns]
+        """Register an intent for ``plugin``; raises PatternError on an unknown slot type
+        (the regular expressions compile on first use, see the module docstring)."""
+        for pattern in intent.patterns:
+            check_pattern(pattern)
         keywords = tuple(k.replace(" ", "") for k in intent.keywords if k.strip())
-        rule = _Rule(intent, plugin, compiled, keywords, len(self._rules))
+        rule = _Rule(intent, plugin, keywords, len(self._rules))
         self._rules.append(rule)
         self.intents.setdefault(intent.name, (intent, plugin))
         if keywords:
@@ -121,6 +165,15 @@ class Router:
                 self._by_keyword.setdefault(k, []).append(rule)
         else:
             self._always.append(rule)
+
+    def compile_all(self) -> list[tuple[str, str, PatternError]]:
+        """Compile every registered pattern now: (intent, plugin, error) for each failure."""
+        failures: list[tuple[str, str, PatternError]] = []
+        for rule in self._rules:
+            rule.patterns(self.on_error)
+            if rule.error is not None:
+                failures.append((rule.intent.name, rule.plugin, rule.error))
+        return failures
 
     def candidates(self, text: str) -> list[_Rule]:
         compact = text.replace(" ", "")
@@ -151,7 +204,7 @@ class Router:
             if result is not None:
                 confidence, slots = result
                 yield Match(rule.intent.name, rule.plugin, float(confidence), dict(slots)), 0
-        for pattern in rule.patterns:
+        for pattern in rule.patterns(self.on_error):
             m = pattern.regex.search(text)
             if not m:
                 continue

@@ -131,7 +131,10 @@ def test_route_imports_no_model_library(home):
             main()
         except SystemExit:
             pass
-        heavy = [m for m in ("torch", "transformers", "tokenizers", "rich", "prompt_toolkit") if m in sys.modules]
+        heavy = [m for m in ("torch", "transformers", "tokenizers", "rich", "prompt_toolkit",
+                             "assistant.loading", "assistant.training.options",
+                             "assistant_plugins.smalltalk.commands",
+                             "assistant_plugins.emotion.commands") if m in sys.modules]
         print("HEAVY", heavy)
         """
     )

@@ -68,7 +68,19 @@ def test_chat_mentioning_command_words_stays_smalltalk(assistant, text):
     assert assistant.route(text).intent == "smalltalk"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "😀😀😀", "ㅋㅋㅋㅋ", "?!", "a" * 5000])
-def test_odd_input_routes_without_error(assistant, text):
+@pytest.mark.parametrize(
+    ("text", "intent", "error"),
+    [
+        ("", None, "말씀을 듣지 못했어요"),
+        ("   ", None, "말씀을 듣지 못했어요"),
+        ("\x00\x01", None, "말씀을 듣지 못했어요"),  # control characters only: nothing said
+        ("😀😀😀", "smalltalk", None),
+        ("ㅋㅋㅋㅋ", "smalltalk", None),
+        ("?!", "smalltalk", None),
+        ("a" * 5000, None, "5,000자"),  # too long: refused with the length, not routed
+    ],
+)
+def test_odd_input_routes_without_error(assistant, text, intent, error):
     route = assistant.route(text)
-    assert route.intent in (None, "smalltalk") or route.intent in assistant.router.intents
+    assert route.intent == intent
+    assert (route.error is None) if error is None else (error in route.error)

@@ -177,3 +177,39 @@ def test_a_raising_fallback_does_not_silence_the_next_one(make_assistant):
     turn = assistant.respond("그냥 이야기")
     assert turn.reply.text == "대신 답해 드릴게요." and turn.plugin == "polite"
     assert [f.plugin for f in assistant.host.failures] == ["broken"]
+
+
+def test_every_installed_pattern_compiles(make_assistant):
+    """Patterns compile lazily at run time; this compiles all of them now, so a bad one
+    fails here, before a user's utterance ever reaches it."""
+    router = make_assistant().router
+    assert router.compile_all() == []
+    assert len(router.intents) >= 10
+
+
+def test_a_bad_pattern_is_compiled_on_first_use_and_reported_not_raised():
+    errors = []
+    router = Router(on_error=lambda plugin, exc: errors.append((plugin, str(exc))))
+    router.add(Intent("demo.bad", _noop, patterns=["라면 ("], keywords=["라면"]), "demo")
+    router.add(Intent("demo.good", _noop, patterns=["김밥"], keywords=["김밥"]), "demo")
+    with pytest.raises(PatternError):
+        router.add(Intent("demo.type", _noop, patterns=["{when:weekday}"]), "demo")  # at once
+    assert router.match("김밥") is not None and errors == []  # the bad rule is not compiled
+    assert router.match("라면 (") is None  # compiled now: reported, the rule stops matching
+    assert [plugin for plugin, _ in errors] == ["demo"] and "does not compile" in errors[0][1]
+    router.match("라면 (")
+    assert len(errors) == 1
+    assert [(intent, plugin) for intent, plugin, _ in router.compile_all()] == [
+        ("demo.bad", "demo")
+    ]
+
+
+def test_the_engine_records_a_bad_pattern_as_the_plugins_failure(make_assistant):
+    class BadPlugin:
+        @hookimpl
+        def register_intents(self, register):
+            register(Intent("bad.one", _noop, patterns=["떡볶이 ("], keywords=["떡볶이"]))
+
+    assistant = make_assistant(extra_plugins={"bad": BadPlugin()})
+    assert assistant.route("떡볶이 (").intent != "bad.one"
+    assert [(f.plugin, f.hook) for f in assistant.host.failures] == [("bad", "register_intents")]

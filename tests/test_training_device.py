@@ -10,6 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from training_helpers import config_group
+
 torch = pytest.importorskip("torch")
 
 from assistant.training import device as dev  # noqa: E402
@@ -79,16 +81,7 @@ def test_not_distributed_without_torchrun(monkeypatch: pytest.MonkeyPatch) -> No
 def _toy_cli(tmp_path: Path, config: dict):
     seen = {}
 
-    class Runtime:
-        pass
-
-    runtime = Runtime()
-    runtime.config = config
-
-    @click.group()
-    @click.pass_context
-    def cli(ctx):
-        ctx.obj = runtime
+    cli = config_group(config)
 
     @cli.command("toy")
     @training_options("toy", presets=("mini",))

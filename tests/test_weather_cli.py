@@ -12,7 +12,8 @@ from weather_helpers import OpenMeteoServer, closed_port
 
 @pytest.fixture
 def server():
-    with OpenMeteoServer() as s:
+    # The assistant subprocess reads the real clock: serve days from the real "today" in Seoul.
+    with OpenMeteoServer(live=True) as s:
         yield s
 
 

@@ -134,3 +134,21 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+def config_group(config: dict):
+    """A click group whose root object carries ``config``, as ``assistant`` sets it up."""
+    import click
+
+    class Runtime:
+        pass
+
+    runtime = Runtime()
+    runtime.config = config
+
+    @click.group()
+    @click.pass_context
+    def cli(ctx):
+        ctx.obj = runtime
+
+    return cli

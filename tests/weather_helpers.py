@@ -3,7 +3,10 @@
 ``OpenMeteoServer`` serves ``/v1/forecast`` and ``/v1/search`` with JSON shaped
 like Open-Meteo's (``current``/``hourly``/``daily`` blocks with their ``*_units``,
 geocoding ``results`` with ``admin1``..``admin4``), built from a per-day
-scenario relative to ``server.today``. ``server.mode[path]`` switches a path to a
+scenario relative to ``server.today``: the fixed test date ``NOW`` for tests that run the
+assistant in-process on the injectable clock, or (``OpenMeteoServer(live=True)``) the real
+date in Seoul at the moment of each request, as the real Open-Meteo does, for tests that run
+the ``assistant`` command in a subprocess on the real clock. ``server.mode[path]`` switches a path to a
 failing variant: ``slow``, ``500``, ``404``, ``malformed``, ``truncated``,
 ``missing``, ``html``, ``flaky`` (one 500, then fine).
 """
@@ -11,13 +14,14 @@ failing variant: ``slow``, ``500``, ``404``, ``malformed``, ``truncated``,
 from __future__ import annotations
 
 import json
-import socket
-import sys
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from loopback_helpers import Clock as LoopbackClock
+from loopback_helpers import LoopbackServer
+from loopback_helpers import closed_port as closed_port  # re-exported for the weather tests
 
 KST = timezone(timedelta(hours=9))
 #: The fixed "now" of the tests: 2026-11-22 10:15 in Seoul.
@@ -210,53 +214,34 @@ class Seen:
     headers: dict[str, str]
 
 
-class _QuietServer(ThreadingHTTPServer):
-    """A client that gave up (timeout test) makes the late reply fail: that is expected."""
-
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-class OpenMeteoServer:
+class OpenMeteoServer(LoopbackServer):
     """The fake server; use as a context manager (started on a free 127.0.0.1 port)."""
 
-    def __init__(self, today: date | None = None) -> None:
-        self.today = today or NOW.date()
+    plugin = "weather"
+
+    def __init__(self, today: date | None = None, live: bool = False) -> None:
+        if today is not None and live:
+            raise ValueError("a fixed 'today' and live=True exclude each other")
+        self.fixed_today = today or NOW.date()
+        self.live = live
         self.scenario = Scenario()
         self.geo = {k: list(v) for k, v in GEO_RESULTS.items()}
         self.mode: dict[str, str] = {"/v1/forecast": "ok", "/v1/search": "ok"}
         self.delay = 2.0
         self.requests: list[Seen] = []
-        self.release = threading.Event()  # set at shutdown: slow handlers stop waiting
-        self._lock = threading.Lock()
         self._flaky_done: set[str] = set()
-        server = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    @property
+    def today(self) -> date:
+        """The first forecast day: the fixed one, or when live the real date in Seoul.
 
-            def log_message(self, *args) -> None:  # keep test output clean
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                server._handle(self)
-
-        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> OpenMeteoServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=5)
+        Live, it is the date of one minute ago, so a request that straddles midnight in
+        Seoul still finds the client's "today" (then the second day served) in the answer.
+        """
+        if not self.live:
+            return self.fixed_today
+        return (datetime.now(KST) - timedelta(minutes=1)).date()
 
     @property
     def forecast_url(self) -> str:
@@ -270,25 +255,12 @@ class OpenMeteoServer:
         with self._lock:
             return [r for r in self.requests if r.path == path]
 
-    def settings(self, **over) -> dict:
-        """``plugins.weather`` settings pointing at this server, with short timeouts."""
-        base = {
-            "forecast_url": self.forecast_url,
-            "geocoding_url": self.geocoding_url,
-            "connect_timeout": 1,
-            "read_timeout": 1,
-            "retry_backoff": 0.05,
-            "total_timeout": 4,
-        }
-        base.update(over)
-        return base
-
-    def overrides(self, **over) -> dict:
-        return {"plugins": {"weather": self.settings(**over)}}
+    def urls(self) -> dict[str, str]:
+        return {"forecast_url": self.forecast_url, "geocoding_url": self.geocoding_url}
 
     # -- request handling --------------------------------------------------------------
 
-    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+    def handle(self, h: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(h.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         with self._lock:
@@ -303,7 +275,7 @@ class OpenMeteoServer:
             self.release.wait(self.delay)
             mode = "ok"
         if mode in ("500", "404", "503", "429"):
-            self._send(h, int(mode), b'{"error":true,"reason":"test failure"}')
+            self.send(h, int(mode), b'{"error":true,"reason":"test failure"}')
             return
         if parts.path == "/v1/forecast":
             body = forecast_json(self.today, self.scenario, query)
@@ -317,63 +289,30 @@ class OpenMeteoServer:
                 else {"generationtime_ms": 0.4}
             )
         else:
-            self._send(h, 404, b"not found")
+            self.send(h, 404, b"not found")
             return
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         if mode == "malformed":
-            self._send(
+            self.send(
                 h,
                 200,
                 b'{"latitude": 37.5, "current": {"time": "2026-11-22T10:15", "temperature_2m": ',
             )
         elif mode == "truncated":
-            # Promise the whole body, send half, close: the client sees a short read.
-            h.send_response(200)
-            h.send_header("Content-Type", "application/json")
-            h.send_header("Content-Length", str(len(data)))
-            h.send_header("Connection", "close")
-            h.end_headers()
-            h.wfile.write(data[: len(data) // 2])
-            h.wfile.flush()
-            h.close_connection = True
+            self.send_truncated(h, data)
         elif mode == "missing":
             body.pop("daily", None)
             body.pop("current", None)
             body.pop("results", None) if parts.path == "/v1/search" else None
-            self._send(h, 200, json.dumps(body).encode())
+            self.send(h, 200, json.dumps(body).encode())
         elif mode == "html":
-            self._send(h, 200, b"<html><body>Service maintenance</body></html>", "text/html")
+            self.send(h, 200, b"<html><body>Service maintenance</body></html>", "text/html")
         else:
-            self._send(h, 200, data)
-
-    @staticmethod
-    def _send(
-        h: BaseHTTPRequestHandler, status: int, data: bytes, ctype: str = "application/json"
-    ) -> None:
-        h.send_response(status)
-        h.send_header("Content-Type", ctype)
-        h.send_header("Content-Length", str(len(data)))
-        h.end_headers()
-        h.wfile.write(data)
+            self.send(h, 200, data)
 
 
-def closed_port() -> int:
-    """A 127.0.0.1 port nothing listens on (connections are refused)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Clock:
-    """A settable clock for ``make_assistant(clock=...)``."""
+class Clock(LoopbackClock):
+    """A settable clock for ``make_assistant(clock=...)``; default: the tests' fixed NOW."""
 
     def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now = self.now + timedelta(**delta)
+        super().__init__(now)

@@ -7,37 +7,28 @@ training toolkit are imported when a command actually runs.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from assistant.training.errors import TrainingError
+from assistant.training.options import evaluation_options, plugin_config, training_options
 from assistant_plugins.smalltalk.data import FORMATS
+
+if TYPE_CHECKING:
+    from assistant.training.options import TrainSettings
 
 NAME = "smalltalk"
 
 
-def _config(ctx: click.Context) -> dict[str, Any]:
-    runtime = ctx.find_root().obj
-    config = getattr(runtime, "config", None)
-    if config is None:
-        from assistant.config import load_config
-
-        config = load_config(None)
-    return config.plugin(NAME)
-
-
 def _fail(message: str) -> NoReturn:
-    click.echo(f"오류: {message}", err=True)
-    sys.exit(1)
+    """Stop the command with a Korean ``오류: ...`` (the shared error path, exit code 1)."""
+    raise TrainingError(message)
 
 
 def train_command() -> click.Command:
-    from assistant.training.options import training_options
-
     @click.command(NAME)
-    @click.pass_context
     @training_options(NAME, presets=("mini",))
     @click.option(
         "--format",
@@ -62,24 +53,21 @@ def train_command() -> click.Command:
         help="데이터의 감정 라벨로 답변을 조건화 (<unused1> 라벨)",
     )
     def command(
-        ctx: click.Context,
-        settings: Any,
+        settings: TrainSettings,
         data_format: str | None,
         context_turns: int | None,
         vocab_size: int | None,
         with_emotion: bool | None,
     ) -> None:
-        """잡담 모델 학습: --preset mini (처음부터) 또는 --base 허브ID/폴더 (미세조정).
+        """잡담 모델 학습: --preset mini (처음부터, 기본) 또는 --base 허브ID/폴더 (미세조정).
 
         \b
         예) assistant train smalltalk --preset mini --data ChatbotData.csv --output models/my-chat
             assistant train smalltalk --base skt/kogpt2-base-v2 --data chat.jsonl --epochs 3
         여러 GPU: torchrun --nproc_per_node=N -m assistant train smalltalk ...
         """
-        config = _config(ctx)
+        config = plugin_config(NAME)
         training = dict(config.get("training") or {})
-        if not settings.base and not settings.preset:
-            _fail("--preset mini 또는 --base 허브ID/폴더 중 하나를 지정해 주세요.")
         run_training(
             settings,
             data_format=data_format or str(training.get("format", "auto")),
@@ -98,7 +86,7 @@ def train_command() -> click.Command:
 
 
 def run_training(
-    settings: Any,
+    settings: TrainSettings,
     *,
     data_format: str,
     context_turns: int,
@@ -108,77 +96,64 @@ def run_training(
     generation: dict[str, Any],
 ) -> None:
     from assistant.training.batching import make_collate
-    from assistant.training.errors import TrainingError
     from assistant_plugins.smalltalk.training import finish_output, mini_config, prepare
 
-    main = True
-    try:
-        prepared = prepare(
-            settings,
-            data_format=data_format,
-            context_turns=context_turns,
-            with_emotion=with_emotion,
-            training_config=training_config,
-            vocab_size=vocab_size,
-        )
-        from assistant.training.device import is_main_process  # imports torch
+    prepared = prepare(
+        settings,
+        data_format=data_format,
+        context_turns=context_turns,
+        with_emotion=with_emotion,
+        training_config=training_config,
+        vocab_size=vocab_size,
+    )
+    from assistant.training.device import is_main_process  # imports torch
 
-        main = is_main_process()
-        if main:
-            _print_data_summary(prepared)
-        arch = None
-        if not settings.base:
-            arch = mini_config(training_config)
-            if vocab_size:
-                arch["vocab_size"] = vocab_size
-        metadata = {
-            "task": "smalltalk",
-            "start": {"base": settings.base}
-            if settings.base
-            else {"preset": settings.preset, "architecture": arch},
-            "data": prepared.data.files,
-            "skipped_rows": prepared.data.skipped.as_json(),
-            "dialogues": {
-                "train": len(prepared.train_dialogues),
-                "held_out": len(prepared.held_out_dialogues),
-            },
-            "samples": {"train": len(prepared.train), "held_out": len(prepared.held_out)},
-            "turn_format": {
-                "usr": prepared.fmt.usr,
-                "sys": prepared.fmt.sys,
-                "eos": prepared.fmt.eos,
-                "context_turns": prepared.fmt.context_turns,
-                "emotion": prepared.fmt.emotion,
-            },
-            "vocab_size": len(prepared.tokenizer),
-        }
-        from assistant.training.loop import train
+    main = is_main_process()
+    if main:
+        _print_data_summary(prepared)
+    arch = None
+    if not settings.base:
+        arch = mini_config(training_config)
+        if vocab_size:
+            arch["vocab_size"] = vocab_size
+    metadata = {
+        "task": "smalltalk",
+        "start": {"base": settings.base}
+        if settings.base
+        else {"preset": settings.preset, "architecture": arch},
+        "data": prepared.data.files,
+        "skipped_rows": prepared.data.skipped.as_json(),
+        "dialogues": {
+            "train": len(prepared.train_dialogues),
+            "held_out": len(prepared.held_out_dialogues),
+        },
+        "samples": {"train": len(prepared.train), "held_out": len(prepared.held_out)},
+        "turn_format": {
+            "usr": prepared.fmt.usr,
+            "sys": prepared.fmt.sys,
+            "eos": prepared.fmt.eos,
+            "context_turns": prepared.fmt.context_turns,
+            "emotion": prepared.fmt.emotion,
+        },
+        "vocab_size": len(prepared.tokenizer),
+    }
+    from assistant.training.loop import train
 
-        pad_id = prepared.tokenizer.pad_token_id
-        result = train(
-            prepared.model,
-            [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.train],
-            [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.held_out],
-            settings,
-            collate=make_collate(pad_id if pad_id is not None else 0),
-            tokenizer=prepared.tokenizer,
-            on_save=lambda out, model: finish_output(
-                prepared, Path(out), generation_defaults(generation)
-            ),
-            metadata=metadata,
-        )
-    except TrainingError as exc:
-        _fail(str(exc))
-    if not main:
-        return
-    if result.interrupted:
-        click.echo(
-            f"학습을 멈췄어요. 체크포인트를 {settings.checkpoint_dir} 에 저장했으니 "
-            "같은 명령에 --resume 을 붙이면 이어서 학습해요.",
-            err=True,
-        )
-        sys.exit(130)
-    _print_result(settings, result, prepared)
+    pad_id = prepared.tokenizer.pad_token_id
+    result = train(
+        prepared.model,
+        [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.train],
+        [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.held_out],
+        settings,
+        collate=make_collate(pad_id if pad_id is not None else 0),
+        tokenizer=prepared.tokenizer,
+        on_save=lambda out, model: finish_output(
+            prepared, Path(out), generation_defaults(generation)
+        ),
+        metadata=metadata,
+    )
+    if main and not result.interrupted:  # an interrupted run: the loop printed how to resume
+        _print_result(settings, result, prepared)
 
 
 def generation_defaults(generation: dict[str, Any]) -> dict[str, Any]:
@@ -206,7 +181,7 @@ def _print_data_summary(prepared: Any) -> None:
         click.echo(summary, err=True)
 
 
-def _print_result(settings: Any, result: Any, prepared: Any) -> None:
+def _print_result(settings: TrainSettings, result: Any, prepared: Any) -> None:
     metrics = result.metrics
     lines = [f"모델을 {settings.output} 에 저장했어요."]
     if result.eval_loss is not None:
@@ -225,20 +200,9 @@ def _print_result(settings: Any, result: Any, prepared: Any) -> None:
 
 def eval_command() -> click.Command:
     @click.command(NAME)
-    @click.pass_context
-    @click.option(
-        "--data",
-        "data",
-        multiple=True,
-        required=True,
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="평가 데이터 파일 (여러 번 지정 가능)",
-    )
+    @evaluation_options(NAME)
     @click.option(
         "--format", "data_format", type=click.Choice(FORMATS), default="auto", help="데이터 형식"
-    )
-    @click.option(
-        "--model", "model_source", default=None, help="모델 폴더 또는 허브 ID (기본: 설정의 모델)"
     )
     @click.option(
         "--held-out",
@@ -266,9 +230,7 @@ def eval_command() -> click.Command:
         metavar="KEY=VALUE",
         help="디코딩 설정 덮어쓰기 (예: --set strategy=greedy --set temperature=0.7)",
     )
-    @click.option("--json", "as_json", is_flag=True, help="JSON 한 줄로 출력")
     def command(
-        ctx: click.Context,
         overrides: tuple[str, ...],
         data: tuple[Path, ...],
         data_format: str,
@@ -279,7 +241,7 @@ def eval_command() -> click.Command:
         as_json: bool,
     ) -> None:
         """잡담 모델 평가: 시스템 발화 토큰의 손실/퍼플렉서티와 답변 점검."""
-        config = _config(ctx)
+        config = plugin_config(NAME)
         report = run_eval(
             list(data),
             data_format,
@@ -321,7 +283,7 @@ def run_eval(
     max_length: int,
     generation: dict[str, Any],
 ) -> dict[str, Any]:
-    from assistant.training.errors import TrainingError
+    from assistant.training.export import portable
     from assistant_plugins.smalltalk.chat import (
         ChatModel,
         GenerationSettings,
@@ -337,10 +299,7 @@ def run_eval(
         chat = ChatModel.load(source, local)
     except ModelUnavailable as exc:
         _fail(f"모델을 불러오지 못했어요: {exc}")
-    try:
-        data = read_dialogues(paths, data_format)
-    except TrainingError as exc:
-        _fail(str(exc))
+    data = read_dialogues(paths, data_format)
     dialogues = data.dialogues
     split = None
     if held_out:
@@ -368,7 +327,7 @@ def run_eval(
     settings = GenerationSettings.from_mapping(generation)
     sanity = reply_sanity(chat, user_prompts(dialogues, prompts), settings) if prompts else {}
     return {
-        "model": source,
+        "model": portable(source),
         "data": [str(p) for p in paths],
         "held_out_split": split,
         "dialogues": len(dialogues),

@@ -13,8 +13,8 @@ or, from another package, with an entry point in the group
 ``assistant.weather_providers`` (``kma = "my_package.kma:KmaProvider"``). The
 setting ``plugins.weather.provider`` chooses one by name. A provider factory is
 called as ``factory(settings, http)`` with the ``plugins.weather`` settings
-dict and the shared :class:`~.http.HttpClient` (timeouts, retries, deadline).
-Raise :class:`~.http.FetchError` for network or format problems.
+dict and the shared :class:`assistant.http.HttpClient` (timeouts, retries, deadline).
+Raise :class:`assistant.http.FetchError` (``http.error(kind, detail)``) for network or format problems.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from .http import FetchError, HttpClient
+from assistant.http import HttpClient
+from assistant.providers import ProviderRegistry
+
 from .places import Place
 
 log = logging.getLogger("assistant.weather")
@@ -111,36 +113,22 @@ class WeatherProvider(Protocol):
 
 
 ProviderFactory = Callable[[Mapping[str, Any], HttpClient], WeatherProvider]
-_REGISTRY: dict[str, ProviderFactory] = {}
+_PROVIDERS = ProviderRegistry(ENTRY_POINT_GROUP, log)
+_REGISTRY: dict[str, ProviderFactory] = _PROVIDERS.factories
 
 
 def register_provider(name: str, factory: ProviderFactory) -> None:
     """Make a provider available as ``plugins.weather.provider: NAME``."""
-    _REGISTRY[name] = factory
+    _PROVIDERS.register(name, factory)
 
 
 def available_providers() -> list[str]:
-    _load_entry_points()
-    return sorted(_REGISTRY)
+    return _PROVIDERS.names()
 
 
 def make_provider(name: str, settings: Mapping[str, Any], http: HttpClient) -> WeatherProvider:
     """Build the provider called ``name``; KeyError if there is none."""
-    if name not in _REGISTRY:
-        _load_entry_points()
-    return _REGISTRY[name](settings, http)
-
-
-def _load_entry_points() -> None:
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in _REGISTRY:
-            continue
-        try:
-            _REGISTRY[ep.name] = ep.load()
-        except Exception:  # a broken third-party provider must not break the plugin
-            log.exception("weather provider %s failed to load", ep.name)
+    return _PROVIDERS.make(name, settings, http)
 
 
 # --- Open-Meteo ------------------------------------------------------------------
@@ -185,12 +173,12 @@ class OpenMeteoProvider:
             params["countryCode"] = country_code
         data = self.http.get_json(self.geocoding_url, params)
         if not isinstance(data, dict):
-            raise FetchError("bad_response", "geocoding answer is not an object")
+            raise self.http.error("bad_response", "geocoding answer is not an object")
         if data.get("error"):
-            raise FetchError("bad_response", f"geocoding error: {data.get('reason')}")
+            raise self.http.error("bad_response", f"geocoding error: {data.get('reason')}")
         results = data.get("results") or []
         if not isinstance(results, list):
-            raise FetchError("bad_response", "geocoding 'results' is not a list")
+            raise self.http.error("bad_response", "geocoding 'results' is not a list")
         places = []
         for item in results:
             try:
@@ -237,7 +225,9 @@ class OpenMeteoProvider:
         try:
             return parse_open_meteo_forecast(data)
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise FetchError("bad_response", f"forecast fields missing or wrong: {exc!r}") from exc
+            raise self.http.error(
+                "bad_response", f"forecast fields missing or wrong: {exc!r}"
+            ) from exc
 
 
 def parse_open_meteo_forecast(data: Any) -> Forecast:

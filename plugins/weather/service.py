@@ -15,11 +15,12 @@ from datetime import date
 from typing import Any
 
 from assistant.app import App
+from assistant.cache import JsonCache
+from assistant.http import FetchError, HttpClient, http_settings
+from assistant.korean import particle, say_elapsed
 from assistant.types import Reply
 
 from . import answer, places
-from .cache import WeatherCache
-from .http import FetchError, HttpClient, HttpSettings
 from .places import Place
 from .providers import Forecast, WeatherProvider, available_providers, make_provider
 from .understand import WEEKDAY_NAMES
@@ -51,16 +52,8 @@ class WeatherService:
         self.cache_seconds = float(s.get("cache_minutes", 10)) * 60
         self.stale_seconds = float(s.get("stale_hours", 3)) * 3600
         self.geocode_seconds = float(s.get("geocode_cache_days", 30)) * 86400
-        self.http = HttpClient(
-            HttpSettings(
-                connect_timeout=float(s.get("connect_timeout", 3)),
-                read_timeout=float(s.get("read_timeout", 5)),
-                retries=max(0, int(s.get("retries", 1))),
-                retry_backoff=float(s.get("retry_backoff", 0.5)),
-                total_timeout=float(s.get("total_timeout", 12)),
-            )
-        )
-        self.cache = WeatherCache(app.data_dir / "weather.db")
+        self.http = HttpClient(http_settings(s, name="weather", server="날씨 서버"))
+        self.cache = JsonCache(app.data_dir / "weather.db", "weather")
         self.provider_name = str(s.get("provider") or "open-meteo")
         self._provider: WeatherProvider | None = None
 
@@ -95,7 +88,7 @@ class WeatherService:
         except KeyError:
             names = ", ".join(available_providers()) or "없음"
             return Reply(
-                f"죄송해요, 설정한 날씨 제공자 '{self.provider_name}'을(를) 찾을 수 없어요"
+                f"죄송해요, 설정한 날씨 제공자 '{self.provider_name}'{particle(self.provider_name, '을/를')} 찾을 수 없어요"
                 f" (사용할 수 있는 것: {names}).",
                 data={"error": "provider"},
             )
@@ -224,9 +217,7 @@ class WeatherService:
             if not inside:
                 region = " ".join(hints)
                 elsewhere = ", ".join(place_label(p) for p in pool[:3])
-                msg = (
-                    f"죄송해요, {region}에서는 '{name}'{_particle(name, '을', '를')} 찾지 못했어요."
-                )
+                msg = f"죄송해요, {region}에서는 '{name}'{particle(name, '을/를')} 찾지 못했어요."
                 if elsewhere:
                     msg += f" 다른 지역에 있는 {name}: {elsewhere}."
                 return Resolved(None, msg)
@@ -279,7 +270,7 @@ class WeatherService:
         except FetchError as exc:
             log.warning("forecast for %s failed: %s", place.name, exc)
             if cached_forecast is not None and age is not None and 0 <= age <= self.stale_seconds:
-                note = f"다만 {exc.because()} {_age_words(age)} 전에 받아 둔 정보로 답했어요."
+                note = f"다만 {exc.because()} {say_elapsed(age)} 전에 받아 둔 정보로 답했어요."
                 return cached_forecast, note, "stale"
             return None, exc.korean(), "error"
         self.cache.put(key, now, fresh.as_json())
@@ -322,7 +313,7 @@ def check_place_text(text: str) -> str | None:
     if not _PLACE_CHARS.match(text):
         shown = text if len(text) <= 20 else text[:20] + "…"
         return (
-            f"죄송해요, '{shown}'은(는) 지역 이름으로 알아볼 수 없어요. "
+            f"죄송해요, '{shown}'{particle(shown, '은/는')} 지역 이름으로 알아볼 수 없어요. "
             "'서울'이나 '인천 고잔동'처럼 한글 지역 이름으로 말씀해 주세요."
         )
     return None
@@ -348,13 +339,8 @@ def _has_hangul(text: str) -> bool:
     return any("가" <= ch <= "힣" for ch in text)
 
 
-def _particle(word: str, with_final: str, without_final: str) -> str:
-    """Just the particle ``word`` takes ("이" after 동, "가" after 수언 -> "이")."""
-    return answer.josa(word, with_final, without_final)[len(word) :]
-
-
 def unknown_place_message(text: str, found: list[str] | tuple[str, ...] = ()) -> str:
-    msg = f"죄송해요, '{text}'{_particle(text, '이', '가')} 어느 지역인지 찾지 못했어요."
+    msg = f"죄송해요, '{text}'{particle(text, '이/가')} 어느 지역인지 찾지 못했어요."
     close = [*found, *(n for n in places.suggestions(text) if n not in found)][:3]
     if close:
         msg += f" 혹시 {', '.join(close)} 중 하나를 말씀하신 건가요?"
@@ -380,16 +366,6 @@ def _others_hint(used: Place, others: tuple[Place, ...]) -> str:
     names = ", ".join(place_label(p) for p in others)
     region = place_label(others[0]).split()[0]
     return f"(다른 {used.name}도 있어요: {names}. '{region} {used.name} 날씨'처럼 물어보시면 돼요.)"
-
-
-def _age_words(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "방금"
-    if minutes < 60:
-        return f"{minutes}분"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}시간 {rest}분" if rest else f"{hours}시간"
 
 
 def _places(data: Any) -> list[Place]:

@@ -1,5 +1,9 @@
 """A small JSON-over-HTTP(S) client on the standard library, with honest failures.
 
+Shared by the plugins that call web APIs (weather, stocks): each builds an
+:class:`HttpClient` with its own :class:`HttpSettings` (``name`` for the log and
+the User-Agent, ``server`` for the Korean messages: "날씨 서버", "시세 서버").
+
 - separate connect and read timeouts, plus an overall deadline shared by every
   request of one answer (the handler runs synchronously in ``assistant ask``);
 - one retry (configurable) with backoff on transient failures: timeouts,
@@ -28,10 +32,8 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 from assistant import __version__
+from assistant.korean import josa
 
-log = logging.getLogger("assistant.weather")
-
-USER_AGENT = f"irang-assistant/{__version__} (weather plugin; +https://open-meteo.com)"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
@@ -39,13 +41,18 @@ class FetchError(Exception):
     """A request that did not give usable JSON.
 
     ``kind``: ``dns`` | ``connect`` | ``timeout`` | ``http`` | ``bad_response`` | ``config``.
+    ``server``: what the Korean messages call the server ("날씨 서버"); the client
+    that raised the error sets it (:meth:`HttpClient.error` for providers' own checks).
     """
 
-    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+    def __init__(
+        self, kind: str, detail: str, status: int | None = None, *, server: str = "서버"
+    ) -> None:
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail
         self.status = status
+        self.server = server
 
     @property
     def transient(self) -> bool:
@@ -58,40 +65,44 @@ class FetchError(Exception):
     def because(self) -> str:
         """The failure as a Korean "because" clause ("날씨 서버에 연결하지 못해서")."""
         if self.kind == "dns":
-            return "날씨 서버 주소를 찾지 못해서"
+            return f"{self.server} 주소를 찾지 못해서"
         if self.kind == "connect":
-            return "날씨 서버에 연결하지 못해서"
+            return f"{self.server}에 연결하지 못해서"
         if self.kind == "timeout":
-            return "날씨 서버가 제때 응답하지 않아서"
+            return f"{josa(self.server, '이/가')} 제때 응답하지 않아서"
         if (
             self.kind == "http"
             and self.status is not None
             and (self.status >= 500 or self.status == 429)
         ):
-            return f"날씨 서버에 문제가 생겨서(HTTP {self.status})"
+            return f"{self.server}에 문제가 생겨서(HTTP {self.status})"
         if self.kind == "http":
-            return f"날씨 서버가 요청을 받아 주지 않아서(HTTP {self.status})"
+            return f"{josa(self.server, '이/가')} 요청을 받아 주지 않아서(HTTP {self.status})"
         if self.kind == "config":
-            return "날씨 서버 주소 설정이 잘못돼서"
-        return "날씨 서버의 응답이 깨져 있어서"
+            return f"{self.server} 주소 설정이 잘못돼서"
+        return f"{self.server}의 응답이 깨져 있어서"
 
     def korean(self) -> str:
         """What went wrong, in plain Korean, for the user."""
         if self.kind == "dns":
-            return "날씨 서버 주소를 찾지 못했어요. 인터넷 연결(DNS)을 확인해 주세요."
+            return f"{self.server} 주소를 찾지 못했어요. 인터넷 연결(DNS)을 확인해 주세요."
         if self.kind == "connect":
-            return "날씨 서버에 연결하지 못했어요. 인터넷 연결을 확인해 주세요."
+            return f"{self.server}에 연결하지 못했어요. 인터넷 연결을 확인해 주세요."
         if self.kind == "timeout":
-            return "날씨 서버가 제때 응답하지 않았어요. 잠시 후 다시 물어봐 주세요."
+            return (
+                f"{josa(self.server, '이/가')} 제때 응답하지 않았어요. 잠시 후 다시 물어봐 주세요."
+            )
         if self.kind == "http" and self.status == 429:
-            return "날씨 서버에 요청이 너무 많대요(HTTP 429). 잠시 후 다시 물어봐 주세요."
+            return f"{self.server}에 요청이 너무 많대요(HTTP 429). 잠시 후 다시 물어봐 주세요."
         if self.kind == "http" and self.status is not None and self.status >= 500:
-            return f"날씨 서버에 문제가 생겼어요(HTTP {self.status}). 잠시 후 다시 물어봐 주세요."
+            return (
+                f"{self.server}에 문제가 생겼어요(HTTP {self.status}). 잠시 후 다시 물어봐 주세요."
+            )
         if self.kind == "http":
-            return f"날씨 서버가 요청을 받아 주지 않았어요(HTTP {self.status}). 설정의 주소를 확인해 주세요."
+            return f"{josa(self.server, '이/가')} 요청을 받아 주지 않았어요(HTTP {self.status}). 설정의 주소를 확인해 주세요."
         if self.kind == "config":
-            return f"날씨 서버 주소 설정이 잘못됐어요({self.detail})."
-        return "날씨 서버의 응답이 깨져 있어서 읽지 못했어요. 잠시 후 다시 물어봐 주세요."
+            return f"{self.server} 주소 설정이 잘못됐어요({self.detail})."
+        return f"{self.server}의 응답이 깨져 있어서 읽지 못했어요. 잠시 후 다시 물어봐 주세요."
 
 
 @dataclass
@@ -101,7 +112,27 @@ class HttpSettings:
     retries: int = 1
     retry_backoff: float = 0.5
     total_timeout: float = 12.0
-    user_agent: str = USER_AGENT
+    #: short id for the log ("assistant.NAME"), the DNS thread and the User-Agent
+    name: str = "http"
+    #: the server as Korean messages call it ("날씨 서버", "시세 서버")
+    server: str = "서버"
+    #: "" = "irang-assistant/VERSION (NAME plugin)"
+    user_agent: str = ""
+
+
+def http_settings(config: Mapping[str, Any], *, name: str, server: str) -> HttpSettings:
+    """:class:`HttpSettings` from a plugin's settings (``connect_timeout``, ``read_timeout``,
+    ``retries``, ``retry_backoff``, ``total_timeout``; the defaults where absent)."""
+    d = HttpSettings()
+    return HttpSettings(
+        connect_timeout=float(config.get("connect_timeout", d.connect_timeout)),
+        read_timeout=float(config.get("read_timeout", d.read_timeout)),
+        retries=max(0, int(config.get("retries", d.retries))),
+        retry_backoff=float(config.get("retry_backoff", d.retry_backoff)),
+        total_timeout=float(config.get("total_timeout", d.total_timeout)),
+        name=name,
+        server=server,
+    )
 
 
 class Deadline:
@@ -122,6 +153,14 @@ class HttpClient:
         self.settings = settings
         self._sleep = sleep
         self.deadline = Deadline(settings.total_timeout)
+        self.log = logging.getLogger(f"assistant.{settings.name}")
+        self.user_agent = (
+            settings.user_agent or f"irang-assistant/{__version__} ({settings.name} plugin)"
+        )
+
+    def error(self, kind: str, detail: str, status: int | None = None) -> FetchError:
+        """A :class:`FetchError` worded for this client's server (for a provider's own checks)."""
+        return FetchError(kind, detail, status, server=self.settings.server)
 
     def new_deadline(self) -> None:
         """Start the time budget of a new answer."""
@@ -137,7 +176,10 @@ class HttpClient:
             try:
                 return self._once(full)
             except FetchError as exc:
-                log.warning("weather request %s failed (attempt %d): %s", full, attempt + 1, exc)
+                exc.server = s.server
+                self.log.warning(
+                    "%s request %s failed (attempt %d): %s", s.name, full, attempt + 1, exc
+                )
                 if not exc.transient or attempt >= s.retries:
                     raise
                 pause = s.retry_backoff * (2**attempt)
@@ -164,7 +206,7 @@ class HttpClient:
         conn: http.client.HTTPConnection
         connect_timeout = min(s.connect_timeout, remaining)
         headers = {
-            "User-Agent": s.user_agent,
+            "User-Agent": self.user_agent,
             "Accept": "application/json",
             "Accept-Encoding": "identity",
         }
@@ -193,7 +235,9 @@ class HttpClient:
             try:
                 # Name resolution has no timeout of its own: bound it, then connect to
                 # the addresses found (TLS still checks the host name).
-                addresses = resolve(conn.host, conn.port, min(s.connect_timeout, remaining))
+                addresses = resolve(
+                    conn.host, conn.port, min(s.connect_timeout, remaining), f"{s.name}-dns"
+                )
                 conn._create_connection = partial(_connect_any, addresses)  # noqa: SLF001
                 conn.connect()
             except socket.gaierror as exc:
@@ -254,7 +298,7 @@ def _read_body(
     return b"".join(chunks)
 
 
-def resolve(host: str, port: int, timeout: float) -> list[tuple]:
+def resolve(host: str, port: int, timeout: float, thread_name: str = "http-dns") -> list[tuple]:
     """``socket.getaddrinfo`` for a TCP connection, giving up after ``timeout`` seconds.
 
     Raises :class:`FetchError` (``dns``) when the name can't be resolved in time.
@@ -267,7 +311,7 @@ def resolve(host: str, port: int, timeout: float) -> list[tuple]:
         except OSError as exc:
             found["error"] = exc
 
-    worker = threading.Thread(target=work, name="weather-dns", daemon=True)
+    worker = threading.Thread(target=work, name=thread_name, daemon=True)
     worker.start()
     worker.join(max(0.05, timeout))
     if worker.is_alive():
