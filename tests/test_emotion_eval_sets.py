@@ -1,5 +1,15 @@
-"""The everyday evaluation set ``conversations_eval_b.tsv``: never trained on, and the figures
-the shipped model and the default tone setting are calibrated against."""
+"""The evaluation sets of the emotion model and what the shipped model may have seen.
+
+Three roles (see plugins/emotion/README.md):
+
+- train: ``conversations_train.tsv``, ``conversations_train_implicit.tsv`` (+ KOTE; ChatbotData
+  only as unlabeled masked-LM text);
+- dev: ``conversations_dev.tsv`` (runs, thresholds and the temperature are chosen on it), and
+  the two older sets ``conversations_eval_b.tsv`` / ``conversations_heldout.tsv``, which were
+  used to choose earlier models and the old opener threshold;
+- test: ``conversations_test_implicit.tsv`` and ``conversations_test_explicit.tsv``, written
+  before any training and touched once per shipped model (the model card's headline).
+"""
 
 from __future__ import annotations
 
@@ -11,15 +21,32 @@ import pytest
 
 from assistant.config import load_config
 from assistant_plugins.emotion import labels as lab
+from assistant_plugins.emotion.calibration import opener_figures
 from assistant_plugins.emotion.classifier import EmotionClassifier, shipped_dir
-from assistant_plugins.emotion.data import read_examples
+from assistant_plugins.emotion.data import read_examples, read_texts
 from assistant_plugins.emotion.metrics import report
 
 PLUGIN = Path(lab.__file__).resolve().parent
 EVAL_B = PLUGIN / "conversations_eval_b.tsv"
 HELDOUT = PLUGIN / "conversations_heldout.tsv"
 TRAIN = PLUGIN / "conversations_train.tsv"
+TRAIN_IMPLICIT = PLUGIN / "conversations_train_implicit.tsv"
+DEV = PLUGIN / "conversations_dev.tsv"
+TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
+TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
+OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT)
+EVALUATION = (DEV, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
+TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
 REPO = PLUGIN.parent.parent
+
+#: The remarks of issue 14 and what they mean (all in the dev set, never trained on).
+ISSUE_TABLE = {
+    "키우던 햄스터가 오늘 아침에 죽었어": "슬픔",
+    "졸업하고 친구들이 다 지방으로 갔어": "슬픔",
+    "이번 달 카드값이 월급보다 많아": "불안",
+    "룸메이트가 또 내 음식 먹었어": "분노",
+    "동생이 내 옷 말도 없이 입고 나갔어": "분노",
+}
 
 
 def squash(text: str) -> str:
@@ -32,22 +59,48 @@ def core(text: str) -> str:
     return re.sub(r"[!?.,~^ㅋㅎㅠㅜ\-ㅡ]+", "", squash(text))
 
 
+def bigrams(text: str) -> frozenset[str]:
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or {text})
+
+
 def bigram_jaccard(a: str, b: str) -> float:
-    first = {a[i : i + 2] for i in range(len(a) - 1)} or {a}
-    second = {b[i : i + 2] for i in range(len(b) - 1)} or {b}
+    first, second = bigrams(a), bigrams(b)
     return len(first & second) / len(first | second)
 
 
+def near_duplicates(texts: list[str], references: list[str]) -> list[tuple[str, str]]:
+    """Pairs sharing >= half their character bigrams (Jaccard), cores compared."""
+    refs = [(reference, bigrams(core(reference))) for reference in references]
+    close = []
+    for text in texts:
+        mine = bigrams(core(text))
+        for reference, theirs in refs:
+            if len(mine & theirs) >= 0.5 * len(mine | theirs):
+                close.append((text, reference))
+    return close
+
+
+def _metadata() -> dict:
+    return json.loads((shipped_dir() / "metadata.json").read_text(encoding="utf-8"))
+
+
+def _in_repo(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else REPO / path
+
+
 def shipped_training_files() -> list[Path]:
-    """The data files the shipped model was trained on (from its metadata) + our own file."""
-    metadata = json.loads((shipped_dir() / "metadata.json").read_text(encoding="utf-8"))
-    files = [TRAIN]
-    for entry in metadata["data_files"]:
-        path = Path(entry["path"])
-        path = path if path.is_absolute() else REPO / path
-        if path.is_file() and path.resolve() != TRAIN.resolve():
-            files.append(path)
-    return files
+    """The labelled data files the shipped model was trained on (from its metadata)."""
+    files = [_in_repo(entry["path"]) for entry in _metadata()["data_files"]]
+    missing = [p for p in files if not p.is_file()]
+    assert not missing or all("shared" in str(p) for p in missing), missing
+    return [p for p in files if p.is_file()]
+
+
+def shipped_pretraining_files() -> list[Path]:
+    """The unlabeled masked-LM text files of the shipped model (may be none)."""
+    pretraining = _metadata().get("mlm_pretraining") or {}
+    return [_in_repo(p) for p in pretraining.get("files") or [] if _in_repo(p).is_file()]
 
 
 def test_eval_b_is_balanced_and_uses_the_six_classes():
@@ -59,60 +112,139 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
     assert len(texts) == len(set(texts))
 
 
-def test_no_eval_b_sentence_is_in_any_training_file():
-    evaluation = {squash(e.text) for e in read_examples(EVAL_B)}
+@pytest.mark.parametrize(
+    ("path", "least_rows", "least_per_class"),
+    [(TEST_IMPLICIT, 300, 50), (TEST_EXPLICIT, 120, 20), (DEV, 120, 20)],
+)
+def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
+    examples = read_examples(path)
+    assert len(examples) >= least_rows
+    for name in lab.LABELS:
+        assert sum(e.label == name for e in examples) >= least_per_class, name
+    texts = [squash(e.text) for e in examples]
+    assert len(texts) == len(set(texts))
+
+
+def test_the_issue_table_is_in_dev_and_never_in_test():
+    dev = {squash(e.text): e.label for e in read_examples(DEV)}
+    for text, label in ISSUE_TABLE.items():
+        assert dev[squash(text)] == label
+    tests = {squash(e.text) for path in TESTS for e in read_examples(path)}
+    assert not tests & {squash(t) for t in ISSUE_TABLE}
+
+
+def test_no_evaluation_sentence_is_in_any_training_file():
+    """Exact (whitespace-normalised) disjointness from every labelled training file and
+    every unlabeled pretraining text (ChatbotData questions and answers) of the shipped model."""
     files = shipped_training_files()
-    assert TRAIN in files and len(files) >= 2  # our sentences and at least KOTE
+    assert {TRAIN, TRAIN_IMPLICIT} <= set(files) and len(files) >= 3  # ours and KOTE
+    trained: set[str] = set()
     for path in files:
-        trained = {squash(e.text) for e in read_examples(path)}
+        trained |= {squash(e.text) for e in read_examples(path)}
+    for path in shipped_pretraining_files():
+        trained |= {squash(t) for t in read_texts(path)}
+    for path in EVALUATION:
+        evaluation = {squash(e.text) for e in read_examples(path)}
         assert not evaluation & trained, (path.name, sorted(evaluation & trained)[:5])
 
 
 def test_no_training_sentence_nearly_duplicates_an_evaluation_sentence():
     """Beyond exact copies: no own training sentence shares >= half its character bigrams
-    with an eval_b or held-out sentence (e.g. "잘 자요" next to "잘 자")."""
-    references = [core(e.text) for path in (EVAL_B, HELDOUT) for e in read_examples(path)]
-    close = [
-        (example.text, reference)
-        for example in read_examples(TRAIN)
-        for reference in references
-        if bigram_jaccard(core(example.text), reference) >= 0.5
-    ]
+    with an evaluation sentence (e.g. "잘 자요" next to "잘 자")."""
+    references = [e.text for path in EVALUATION for e in read_examples(path)]
+    texts = [e.text for path in OWN_TRAINING for e in read_examples(path)]
+    close = near_duplicates(texts, references)
+    assert not close, close[:5]
+    assert bigram_jaccard(core("잘 자요"), core("잘 자")) >= 0.5  # what "close" means
+
+
+def test_test_sets_are_disjoint_from_dev_and_the_older_sets():
+    """Choices made on dev (or on the older sets) must not leak into the test figure."""
+    references = [e.text for path in (DEV, EVAL_B, HELDOUT) for e in read_examples(path)]
+    close = near_duplicates([e.text for path in TESTS for e in read_examples(path)], references)
     assert not close, close[:5]
 
 
 def test_the_shipped_model_was_never_given_an_evaluation_file():
-    metadata = json.loads((shipped_dir() / "metadata.json").read_text(encoding="utf-8"))
-    names = {Path(entry["path"]).name for entry in metadata["data_files"]}
-    assert not names & {EVAL_B.name, HELDOUT.name}
+    metadata = _metadata()
+    given = {Path(entry["path"]).name for entry in metadata["data_files"]}
+    given |= {p.name for p in shipped_pretraining_files()}
+    assert not given & {p.name for p in EVALUATION}
+    # the temperature was fitted on dev, never on a test set
+    calibration = metadata.get("calibration_data")
+    assert calibration is None or Path(calibration).name == DEV.name
 
 
 @pytest.fixture(scope="module")
-def eval_b_predictions():
+def shipped():
+    return EmotionClassifier.load("shipped", threads=1)  # fails if the model is missing
+
+
+#: Remarks of the issue's table the shipped model still reads wrong. Strict: when a model
+#: gets one right, the test fails until the remark is taken off this list.
+STILL_WRONG = {"이번 달 카드값이 월급보다 많아": "기쁨 0.49, below the threshold of any opener"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=STILL_WRONG[t]))
+        if t in STILL_WRONG
+        else t
+        for t in ISSUE_TABLE
+    ],
+)
+def test_shipped_model_reads_the_issue_table_right(shipped, text: str):
+    assert shipped.predict(text, 0.4).label == ISSUE_TABLE[text]
+
+
+def test_no_wrong_opener_on_the_issue_table(shipped):
+    """Whatever the label, none of the issue's remarks gets an opener for a wrong emotion
+    (e.g. "와, 정말 잘됐네요!" for a hamster that died)."""
+    settings = load_config().plugin("emotion")
+    for text, gold in ISSUE_TABLE.items():
+        prediction = shipped.predict(text, float(settings["threshold"]))
+        opener = prediction.label != lab.NEUTRAL and prediction.score >= float(
+            settings["tone_min_score"]
+        )
+        assert not opener or prediction.label == gold, (text, prediction)
+
+
+@pytest.fixture(scope="module")
+def dev_predictions():
+    """The shipped model on the dev sets (dev + the two older sets), as the assistant runs it."""
     settings = load_config().plugin("emotion")
     classifier = EmotionClassifier.load("shipped", threads=1)
-    examples = read_examples(EVAL_B)
-    predictions = classifier.predict_many([e.text for e in examples], float(settings["threshold"]))
-    return settings, examples, predictions
+    found = {}
+    for path in (DEV, EVAL_B, HELDOUT):
+        examples = read_examples(path)
+        texts = [e.text for e in examples]
+        found[path.name] = (examples, classifier.predict_many(texts, float(settings["threshold"])))
+    return settings, found
 
 
-def test_shipped_model_reaches_the_issue_target_on_eval_b(eval_b_predictions):
-    _, examples, predictions = eval_b_predictions
-    result = report([e.label for e in examples], [p.label for p in predictions], lab.LABELS)
-    assert result["macro_f1"] >= 0.60, result
+def test_shipped_model_keeps_its_dev_figures(dev_predictions):
+    """Regression guards a little below the measured dev figures (model card)."""
+    _, found = dev_predictions
+    least = {DEV.name: 0.65, EVAL_B.name: 0.78, HELDOUT.name: 0.78}
+    for name, (examples, predictions) in found.items():
+        gold = [e.label for e in examples]
+        result = report(gold, [p.label for p in predictions], lab.LABELS)
+        assert result["macro_f1"] >= least[name], (name, result["macro_f1"])
 
 
-def test_default_tone_min_score_keeps_openers_right(eval_b_predictions):
-    """At the configured tone_min_score, >= 90 % of the openers eval_b would get are for
-    the right emotion, and openers still happen for a fair share of emotional sentences."""
-    settings, examples, predictions = eval_b_predictions
-    least = float(settings["tone_min_score"])
-    given = [
-        (e.label, p.label)
-        for e, p in zip(examples, predictions, strict=True)
-        if p.label != lab.NEUTRAL and p.score >= least
-    ]
-    right = sum(gold == predicted for gold, predicted in given)
-    assert given and right / len(given) >= 0.9, (least, right, len(given))
-    emotional = sum(e.label != lab.NEUTRAL for e in examples)
-    assert right / emotional >= 0.3, (least, right, emotional)
+def test_default_tone_min_score_keeps_openers_right(dev_predictions):
+    """At the configured tone_min_score (chosen on dev), >= 95 % of the openers the dev sets
+    would get are for the right emotion, and there are still some."""
+    settings, found = dev_predictions
+    examples = [e for rows, _ in found.values() for e in rows]
+    predictions = [p for _, preds in found.values() for p in preds]
+    figures = opener_figures(
+        [e.label for e in examples],
+        [p.label for p in predictions],
+        [p.score for p in predictions],
+        float(settings["tone_min_score"]),
+        lab.NEUTRAL,
+    )
+    assert figures["openers"] >= 20, figures
+    assert figures["opener_precision"] >= 0.95, figures

@@ -155,7 +155,8 @@ class EmotionClassifier:
         )
         return classifier
 
-    def probabilities(self, texts: list[str]) -> list[list[float]]:
+    def logits(self, texts: list[str]) -> list[list[float]]:
+        """The model's raw scores (before softmax) per text."""
         import torch
 
         batch = self.tokenizer.batch(texts, self.max_length)
@@ -163,7 +164,12 @@ class EmotionClassifier:
         batch = {k: v for k, v in batch.items() if k in accepted}
         with torch_threads(self.threads), torch.inference_mode():
             logits = self.model(**batch).logits
-        return torch.softmax(logits.float(), dim=-1).tolist()
+        return logits.float().tolist()
+
+    def probabilities(self, texts: list[str]) -> list[list[float]]:
+        from .calibration import softmax
+
+        return [softmax(row) for row in self.logits(texts)]
 
     def predict(self, text: str, threshold: float = 0.0) -> Prediction:
         return self.predict_many([text], threshold)[0]
@@ -173,16 +179,22 @@ class EmotionClassifier:
     ) -> list[Prediction]:
         """Label and score per text; below ``threshold`` the label is 일상 (if the model has it).
 
-        ``score`` is the probability the model gives to the returned label.
+        ``score`` is the probability the model gives to the returned label, with one
+        exception: when the best emotion is below ``threshold`` and the label falls back to
+        일상, ``score`` is ``1 - p(best emotion)``, the probability that the utterance is not
+        that emotion (at least ``1 - threshold``). The model's own p(일상) can be tiny then
+        ("동생이 내 옷 말도 없이 입고 나갔어": 일상 0.01 with the old model), which read as
+        a confident wrong label. ``probabilities`` keeps the model's full distribution.
         """
         results = []
         for start in range(0, len(texts), batch_size):
             for probs in self.probabilities(texts[start : start + batch_size]):
                 best = max(range(len(probs)), key=probs.__getitem__)
                 label = self.labels[best]
-                if probs[best] < threshold and NEUTRAL in self.labels:
+                score = probs[best]
+                if score < threshold and NEUTRAL in self.labels and label != NEUTRAL:
                     label = NEUTRAL
-                score = probs[self.labels.index(label)]
+                    score = 1.0 - probs[best]
                 results.append(Prediction(label, score, dict(zip(self.labels, probs, strict=True))))
         return results
 

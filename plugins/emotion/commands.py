@@ -16,6 +16,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,26 @@ def data_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="--preset mini 에서 학습할 SentencePiece 어휘 크기",
 )
+@click.option(
+    "--mlm-steps",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="--preset mini: 감정 학습 전에 라벨 없는 문장으로 마스크 언어 모델 사전학습할 스텝 수",
+)
+@click.option(
+    "--mlm-text",
+    "mlm_text",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="사전학습에 더 쓸 라벨 없는 문장 파일 (ChatbotData는 질문과 답 모두; 여러 번 지정 가능)",
+)
+@click.option(
+    "--calibration-data",
+    "calibration_data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="온도 보정에 쓸 개발 세트 (학습에는 안 써요): 확률이 실제 정답률에 맞도록 조정",
+)
 def train_command(
     settings: TrainSettings,
     fmt: str,
@@ -139,6 +160,9 @@ def train_command(
     weighting: str,
     label_smoothing: float,
     vocab_size: int,
+    mlm_steps: int,
+    mlm_text: tuple[Path, ...],
+    calibration_data: Path | None,
 ) -> None:
     """감정 분류 모델을 학습해요 (--preset mini: 처음부터, --base: 미세조정).
 
@@ -153,7 +177,17 @@ def train_command(
         weighting,
         label_smoothing,
         vocab_size,
+        Extras(mlm_steps, list(mlm_text), calibration_data),
     )
+
+
+@dataclass
+class Extras:
+    """The emotion trainer's optional stages: MLM pretraining and temperature calibration."""
+
+    mlm_steps: int = 0
+    mlm_text: list[Path] = field(default_factory=list)
+    calibration_data: Path | None = None
 
 
 def _train(
@@ -164,11 +198,14 @@ def _train(
     weighting: str,
     label_smoothing: float,
     vocab_size: int,
+    extras: Extras | None = None,
 ) -> None:
     from assistant.training.batching import make_collate, split_eval
     from assistant.training.tables import SkipLog
 
-    from .data import label_set, read_examples
+    from .data import label_set, read_examples, read_texts
+
+    extras = extras or Extras()
 
     skip_log = SkipLog()
     train_rows, eval_rows, per_file = [], [], []
@@ -188,6 +225,14 @@ def _train(
                 "labels": dict(Counter(r.label for r in rows).most_common()),
             }
         )
+    calibration_rows = (
+        read_examples(extras.calibration_data, skip_log=skip_log) if extras.calibration_data else []
+    )
+    mlm_texts: list[str] = []
+    if extras.mlm_steps and not settings.base:
+        mlm_texts = sorted({r.text for r in train_rows})
+        for path in extras.mlm_text:
+            mlm_texts += read_texts(path, labels_file=labels_file, skip_log=skip_log)
     if skip_log.count:
         click.echo(skip_log.summary(), err=True)
     labels = label_set(train_rows + eval_rows)
@@ -206,7 +251,22 @@ def _train(
     from assistant.training.loop import seed_everything, train
 
     seed_everything(settings.seed)
-    tokenizer, model = _build(settings, labels, train_rows, vocab_size)
+    tokenizer, model = _build(settings, labels, train_rows, vocab_size, mlm_texts)
+    pretraining: dict[str, Any] | None = None
+    if mlm_texts and not settings.resume:
+        from .pretrain import mlm_pretrain
+
+        pretraining = mlm_pretrain(
+            model,
+            mlm_texts,
+            tokenizer,
+            steps=extras.mlm_steps,
+            batch_size=settings.batch_size,
+            lr=settings.lr,
+            seed=settings.seed,
+            echo=lambda line: click.echo(line, err=True),
+        )
+        pretraining["files"] = [str(p) for p in extras.mlm_text]
     encode = tokenizer.encode
     train_examples = [
         {"input_ids": encode(r.text, settings.max_length), "labels": label_ids[r.label]}
@@ -228,6 +288,8 @@ def _train(
         )
 
     def on_save(output: Path, saved: Any) -> None:
+        if calibration_rows:
+            _calibrate(output, saved, tokenizer, calibration_rows, settings.max_length)
         _write_eval_report(output, saved, tokenizer, eval_rows, settings.max_length)
 
     metadata = {
@@ -244,6 +306,8 @@ def _train(
         "format": fmt,
         "mapping_tables": ["kote_mapping.tsv", "chatbotdata_mapping.tsv", "aihub_mapping.tsv"],
         "skipped_rows": skip_log.as_json(),
+        "mlm_pretraining": pretraining,
+        "calibration_data": str(extras.calibration_data) if extras.calibration_data else None,
     }
     result = train(
         model,
@@ -267,7 +331,11 @@ def _train(
 
 
 def _build(
-    settings: TrainSettings, labels: list[str], train_rows: list[Any], vocab_size: int
+    settings: TrainSettings,
+    labels: list[str],
+    train_rows: list[Any],
+    vocab_size: int,
+    extra_texts: list[str] | None = None,
 ) -> tuple[Any, Any]:
     """The tokenizer and the model: the mini preset from scratch, or a base to fine-tune."""
     from transformers import (
@@ -304,11 +372,11 @@ def _build(
         from assistant.training.device import shared_tokenizer
 
         # rank 0 trains the vocabulary into the output folder (so --resume finds it), the
-        # other torchrun ranks load that file
+        # other torchrun ranks load that file; the masked-LM text widens the vocabulary
         tokenizer = shared_tokenizer(
             output / "spiece.model",
             build=lambda: train_sentencepiece(
-                sorted({row.text for row in train_rows}),
+                sorted({row.text for row in train_rows} | set(extra_texts or [])),
                 output,
                 vocab_size=vocab_size,
                 seed=settings.seed,
@@ -331,6 +399,59 @@ def _build(
         **MINI,
     )
     return tokenizer, BertForSequenceClassification(config)
+
+
+def _calibrate(output: Path, model: Any, tokenizer: Any, rows: list[Any], max_length: int) -> None:
+    """Temperature scaling on a dev set: divide the classification layer by the temperature
+    with the least NLL there, save the weights again and record it in ``metadata.json``."""
+    import torch
+
+    from .calibration import expected_calibration_error, fit_temperature, softmax
+    from .classifier import EmotionClassifier
+
+    model.eval()
+    classifier = EmotionClassifier(model, tokenizer, output, max_length)
+    usable = [r for r in rows if r.label in classifier.labels]
+    if not usable:
+        return
+    logits = classifier.logits([r.text for r in usable])
+    gold = [classifier.labels.index(r.label) for r in usable]
+    temperature = fit_temperature(logits, gold)
+
+    def ece(t: float) -> float:
+        probs = [softmax(row, t) for row in logits]
+        best = [max(range(len(p)), key=p.__getitem__) for p in probs]
+        return round(
+            expected_calibration_error(
+                [p[b] for p, b in zip(probs, best, strict=True)],
+                [b == g for b, g in zip(best, gold, strict=True)],
+            ),
+            4,
+        )
+
+    before, after = ece(1.0), ece(temperature)
+    head = model.classifier
+    with torch.no_grad():
+        head.weight.div_(temperature)
+        head.bias.div_(temperature)
+    model.save_pretrained(output, safe_serialization=True)
+    click.echo(
+        f"온도 보정: T={temperature:.3f} · 개발 세트 ECE {before:.3f} → {after:.3f}", err=True
+    )
+    meta_path = output / "metadata.json"
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["temperature"] = {
+            "value": temperature,
+            "data": str(rows[0].file),
+            "rows": len(usable),
+            "ece_before": before,
+            "ece_after": after,
+            "note": "baked into the classifier layer (weight and bias divided by T)",
+        }
+        meta_path.write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
 
 
 def _write_eval_report(
@@ -373,6 +494,12 @@ def _write_eval_report(
     help="이 확률보다 낮으면 일상으로 (기본: 설정의 plugins.emotion.threshold)",
 )
 @click.option(
+    "--tone-min-score",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="첫마디(opener) 정밀도를 잴 최소 점수 (기본: 설정의 plugins.emotion.tone_min_score)",
+)
+@click.option(
     "--png", type=click.Path(dir_okay=False, path_type=Path), help="혼동 행렬을 PNG로 저장"
 )
 def eval_command(
@@ -381,10 +508,12 @@ def eval_command(
     labels_file: Path | None,
     model_source: str | None,
     threshold: float | None,
+    tone_min_score: float | None,
     as_json: bool,
     png: Path | None,
 ) -> None:
-    """감정 분류 모델을 평가해요: 정확도, macro-F1, 클래스별 정밀도/재현율/F1, 혼동 행렬."""
+    """감정 분류 모델을 평가해요: 정확도, macro-F1, 클래스별 정밀도/재현율/F1, 혼동 행렬,
+    보정 오차(ECE), 설정한 최소 점수에서 첫마디(opener)의 정밀도."""
     from assistant.training.export import portable
     from assistant.training.tables import SkipLog
 
@@ -417,6 +546,9 @@ def eval_command(
     result = report([r.label for r in usable], [p.label for p in predictions], classifier.labels)
     result["model"] = portable(str(classifier.directory))
     result["threshold"] = limit
+    result.update(
+        _calibration_figures(usable, predictions, classifier.labels, settings, tone_min_score)
+    )
     result["data"] = [str(p) for p in data]
     result["skipped"] = skip_log.as_json()
     if png is not None:
@@ -429,6 +561,45 @@ def eval_command(
     _print_report(result)
     if png is not None:
         click.echo(f"혼동 행렬을 저장했어요: {png}")
+
+
+def _calibration_figures(
+    rows: list[Any],
+    predictions: list[Any],
+    labels: list[str],
+    settings: Any,
+    tone_min_score: float | None,
+) -> dict[str, Any]:
+    """``calibration`` (ECE of the top-class probability, 10 bins, before the threshold) and
+    the opener figures at ``tone_min_score``: ``opener_precision`` for the model alone, and
+    ``opener_precision_guarded`` with the tone's ``unless`` words applied as the assistant
+    does."""
+    from .calibration import BINS, expected_calibration_error, opener_figures
+    from .labels import NEUTRAL
+    from .tone import contains_any, emotion_settings
+
+    top = [max(p.probabilities.items(), key=lambda item: item[1]) for p in predictions]
+    ece = expected_calibration_error(
+        [score for _, score in top],
+        [name == r.label for (name, _), r in zip(top, rows, strict=True)],
+    )
+    least = float(settings.get("tone_min_score", 0.0)) if tone_min_score is None else tone_min_score
+    gold = [r.label for r in rows]
+    predicted = [p.label for p in predictions]
+    scores = [p.score for p in predictions]
+    plain = opener_figures(gold, predicted, scores, least, NEUTRAL)
+    blocked = [
+        contains_any(r.text, emotion_settings(settings, p.label).get("unless") or [])
+        for r, p in zip(rows, predictions, strict=True)
+    ]
+    guarded = opener_figures(gold, predicted, scores, least, NEUTRAL, blocked)
+    return {
+        "calibration": round(ece, 4),
+        "calibration_bins": BINS,
+        **plain,
+        "opener_precision_guarded": guarded["opener_precision"],
+        "openers_guarded": guarded["openers"],
+    }
 
 
 def _print_report(result: dict[str, Any]) -> None:
@@ -451,6 +622,12 @@ def _print_report(result: dict[str, Any]) -> None:
             str(figures["support"]),
         )
     out.print(per)
+    precision = result.get("opener_precision")
+    out.print(
+        f"보정 오차(ECE) {result['calibration']:.3f} · 첫마디 {result['openers']}번"
+        f" (최소 점수 {result['opener_threshold']:.2f}), 정밀도 "
+        + ("-" if precision is None else f"{precision:.3f}")
+    )
     labels = result["labels"]
     confusion = Table("정답 \\ 예측", *labels, title="혼동 행렬")
     for name, row in zip(labels, result["confusion"], strict=True):

@@ -107,6 +107,34 @@ def read_examples(
     return examples
 
 
+def read_texts(
+    path: str | Path,
+    fmt: str = "auto",
+    *,
+    labels_file: str | Path | None = None,
+    skip_log: SkipLog | None = None,
+) -> list[str]:
+    """Unlabeled text of one data file for masked-LM pretraining: the texts of
+    :func:`read_examples`, and for ChatbotData the answers ``A`` as well."""
+    path = Path(path)
+    skip_log = skip_log if skip_log is not None else SkipLog()
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt != "chatbotdata":
+        return [
+            e.text for e in read_examples(path, fmt, labels_file=labels_file, skip_log=skip_log)
+        ]
+    texts = []
+    for row in read_table(path, skip_log=skip_log):
+        for key in ("Q", "A"):
+            text = _text(row, key, skip_log)
+            if text is not None:
+                texts.append(text)
+    if not texts:
+        raise no_usable_rows(path, skip_log)
+    return texts
+
+
 def _text(row: Row, key: str | int, skip_log: SkipLog) -> str | None:
     text = " ".join(row.get(key).split())
     if not text:

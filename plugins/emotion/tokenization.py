@@ -80,6 +80,7 @@ class SentencePieceBertTokenizer:
         self.pad_id = self._lookup("[PAD]")
         self.cls_id = self._lookup("[CLS]")
         self.sep_id = self._lookup("[SEP]")
+        self.mask_id = self._lookup("[MASK]")  # None in vocabularies without one
 
     @classmethod
     def from_dir(cls, directory: str | Path, max_length: int = 128) -> SentencePieceBertTokenizer:

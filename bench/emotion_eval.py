@@ -1,0 +1,131 @@
+"""Emotion model: figures on the evaluation sets vs a keyword baseline, and latency.
+
+.venv/bin/python bench/emotion_eval.py [--model shipped] [--sets test|dev|all] [--runs 200]
+
+For each set: macro-F1, accuracy, 기쁨 precision, ECE and opener precision at the configured
+``tone_min_score`` (threshold and tone settings from assistant.yaml), for the model and for
+the in-run baseline a competent user would otherwise write: a list of feeling words per
+emotion (기뻐, 슬퍼, 화나, 불안, 우울, ...; no word -> 일상), which is what "the feeling is
+named" detection amounts to. Latency: p50/p95 of one ``predict`` on one thread, after
+warm-up, over ``--runs`` utterances of the sets. Prints a final JSON line.
+
+``--sets test`` touches the untouched test sets: run it once per shipped model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from assistant.config import load_config
+from assistant_plugins.emotion.calibration import expected_calibration_error, opener_figures
+from assistant_plugins.emotion.classifier import EmotionClassifier
+from assistant_plugins.emotion.data import read_examples
+from assistant_plugins.emotion.labels import LABELS, NEUTRAL
+from assistant_plugins.emotion.metrics import report
+
+PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
+SETS = {
+    "test": ["conversations_test_implicit.tsv", "conversations_test_explicit.tsv"],
+    "dev": ["conversations_dev.tsv", "conversations_eval_b.tsv", "conversations_heldout.tsv"],
+}
+
+#: The keyword baseline: the first emotion with a word in the utterance, else 일상.
+KEYWORDS = {
+    "우울": ["우울", "무기력", "외로", "외롭", "허무", "공허", "의욕", "쓸쓸", "절망", "희망이 없"],
+    "불안": ["불안", "걱정", "떨려", "떨리", "무서", "무섭", "초조", "긴장", "두려", "겁나"],
+    "분노": ["화나", "화가", "화난", "짜증", "열받", "빡쳐", "빡치", "어이없", "억울", "분해"],
+    "슬픔": [
+        "슬퍼",
+        "슬프",
+        "속상",
+        "눈물",
+        "울었",
+        "그리워",
+        "그립",
+        "서운",
+        "서러",
+        "마음이 아파",
+    ],
+    "기쁨": ["기뻐", "기쁘", "행복", "신나", "신난", "최고", "뿌듯", "설레", "좋아", "즐거"],
+}
+
+
+def keyword_label(text: str) -> str:
+    squashed = "".join(text.split())
+    for label, words in KEYWORDS.items():
+        if any("".join(w.split()) in squashed for w in words):
+            return label
+    return NEUTRAL
+
+
+def figures(gold: list[str], predicted: list[str], scores: list[float], least: float) -> dict:
+    result = report(gold, predicted, LABELS)
+    openers = opener_figures(gold, predicted, scores, least, NEUTRAL)
+    return {
+        "count": result["count"],
+        "macro_f1": result["macro_f1"],
+        "accuracy": result["accuracy"],
+        "joy_precision": result["per_class"]["기쁨"]["precision"],
+        "opener_precision": openers["opener_precision"],
+        "openers": openers["openers"],
+        "opener_recall": openers["opener_recall"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="shipped")
+    parser.add_argument("--sets", choices=["test", "dev", "all"], default="dev")
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    settings = load_config().plugin("emotion")
+    threshold = float(settings["threshold"])
+    least = float(settings["tone_min_score"])
+    classifier = EmotionClassifier.load(args.model, threads=1)
+    names = SETS["test"] + SETS["dev"] if args.sets == "all" else SETS[args.sets]
+    out: dict = {"model": args.model, "threshold": threshold, "tone_min_score": least, "sets": {}}
+    texts_for_timing: list[str] = []
+    for name in names:
+        rows = read_examples(PLUGIN / name)
+        gold = [r.label for r in rows]
+        texts = [r.text for r in rows]
+        texts_for_timing += texts
+        predictions = classifier.predict_many(texts, threshold)
+        model = figures(gold, [p.label for p in predictions], [p.score for p in predictions], least)
+        top = [max(p.probabilities.items(), key=lambda kv: kv[1]) for p in predictions]
+        model["calibration"] = round(
+            expected_calibration_error(
+                [s for _, s in top], [n == g for (n, _), g in zip(top, gold, strict=True)]
+            ),
+            4,
+        )
+        keywords = [keyword_label(t) for t in texts]
+        baseline = figures(gold, keywords, [1.0] * len(texts), least)
+        out["sets"][name] = {"model": model, "keyword_baseline": baseline}
+        print(
+            f"{name:36s} model macro-F1 {model['macro_f1']:.3f} (기쁨 P {model['joy_precision']:.2f},"
+            f" openers {model['openers']} P {model['opener_precision']}) · keywords"
+            f" {baseline['macro_f1']:.3f} (openers P {baseline['opener_precision']})"
+        )
+    timings = []
+    for text in texts_for_timing[: args.runs]:
+        started = time.perf_counter()
+        classifier.predict(text, threshold)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    out["latency_ms"] = {
+        "p50": round(statistics.median(timings), 2),
+        "p95": round(timings[int(0.95 * (len(timings) - 1))], 2),
+        "runs": len(timings),
+        "threads": 1,
+    }
+    print(f"latency p50 {out['latency_ms']['p50']} ms, p95 {out['latency_ms']['p95']} ms")
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
