@@ -375,6 +375,30 @@ class ChatModel:
         context = prompt.count(self.encoder.usr_id) - 1
         return Generated(text, raw, attempts, neutral, count, elapsed, context)
 
+    def reply_candidates(
+        self,
+        user_text: str,
+        history: Sequence[tuple[str, str]] = (),
+        settings: GenerationSettings | None = None,
+        emotion: str | None = None,
+    ) -> list[str]:
+        """The distinct non-degenerate draws of one generation pass, likeliest first.
+
+        The candidates the reply pipeline scores next to the memory's replies (``candidates``
+        draws with sampling, one otherwise). May be empty.
+        """
+        settings = settings or GenerationSettings()
+        prompt = self.prompt_ids(user_text, history, settings, emotion)
+        with self._lock:
+            draws = self._candidates(prompt, settings)
+            decoded = [self._decode(new)[0] for new, _ in draws]
+            scores = [score for _, score in draws]
+            if len(draws) > 1 and None in scores:
+                scores = self.mean_logprob(prompt, [new for new, _ in draws])
+        ranked = sorted(range(len(draws)), key=lambda i: -(scores[i] or 0.0))
+        texts = [decoded[i] for i in ranked if not is_degenerate(decoded[i], user_text)]
+        return list(dict.fromkeys(texts))
+
 
 class ModelHolder:
     """Loads the configured model once per process, in the background or on demand."""

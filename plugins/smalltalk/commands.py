@@ -16,6 +16,7 @@ import click
 from assistant_plugins.smalltalk.data import FORMATS
 
 NAME = "smalltalk"
+STAGES = ("all", "generator", "selector", "memory")
 
 
 def _config(ctx: click.Context) -> dict[str, Any]:
@@ -61,6 +62,20 @@ def train_command() -> click.Command:
         default=None,
         help="데이터의 감정 라벨로 답변을 조건화 (<unused1> 라벨)",
     )
+    @click.option(
+        "--stage",
+        type=click.Choice(STAGES),
+        default="all",
+        show_default=True,
+        help="all: 생성 모델 -> 응답 선택 모델 -> 답변 기억 / 하나만: generator, selector, memory",
+    )
+    @click.option(
+        "--memory-split",
+        type=click.Choice(("train", "all")),
+        default="train",
+        show_default=True,
+        help="답변 기억에 넣을 대화: train (검증 분할 제외) 또는 all (내 데이터 전부)",
+    )
     def command(
         ctx: click.Context,
         settings: Any,
@@ -68,16 +83,27 @@ def train_command() -> click.Command:
         context_turns: int | None,
         vocab_size: int | None,
         with_emotion: bool | None,
+        stage: str,
+        memory_split: str,
     ) -> None:
         """잡담 모델 학습: --preset mini (처음부터) 또는 --base 허브ID/폴더 (미세조정).
 
         \b
+        단계(--stage): all = generator -> selector -> memory (기본), 또는 한 단계만.
         예) assistant train smalltalk --preset mini --data ChatbotData.csv --output models/my-chat
             assistant train smalltalk --base skt/kogpt2-base-v2 --data chat.jsonl --epochs 3
+            assistant train smalltalk --stage memory --data my.csv --output models/my-chat
         여러 GPU: torchrun --nproc_per_node=N -m assistant train smalltalk ...
         """
         config = _config(ctx)
         training = dict(config.get("training") or {})
+        data_format = data_format or str(training.get("format", "auto"))
+        if stage == "memory":
+            run_memory(ctx, settings, data_format, memory_split, config)
+            return
+        if stage == "selector":
+            run_selector(settings, data_format)
+            return
         if not settings.base and not settings.preset:
             _fail("--preset mini 또는 --base 허브ID/폴더 중 하나를 지정해 주세요.")
         run_training(
@@ -93,8 +119,75 @@ def train_command() -> click.Command:
             vocab_size=vocab_size,
             generation=dict(config.get("generation") or {}),
         )
+        if stage == "all":
+            run_selector(settings, data_format)
+            run_memory(ctx, settings, data_format, memory_split, config)
 
     return command
+
+
+def _app_name(ctx: click.Context) -> str:
+    runtime = ctx.find_root().obj
+    app = getattr(runtime, "app", None)
+    return str(getattr(app, "name", None) or "이랑")
+
+
+def _train_split(settings: Any, data_format: str) -> tuple[list[Any], list[Any]]:
+    """(training, held-out) dialogues with the model's split (its metadata.json if present)."""
+    from assistant_plugins.smalltalk.data import read_dialogues
+    from assistant_plugins.smalltalk.training import split_dialogues
+
+    data = read_dialogues(settings.data, data_format)
+    fraction, seed = settings.eval_split, settings.seed
+    meta = Path(settings.output) / "metadata.json"
+    if meta.is_file():
+        found = json.loads(meta.read_text("utf-8")).get("settings", {})
+        fraction, seed = float(found.get("eval_split", fraction)), int(found.get("seed", seed))
+    return split_dialogues(data.dialogues, fraction, seed)
+
+
+def run_selector(settings: Any, data_format: str) -> None:
+    """The selector stage: ST-B's ``selector_training.train_selector`` on the training split."""
+    from assistant.training.errors import TrainingError
+
+    try:
+        from assistant_plugins.smalltalk.selector_training import train_selector
+
+        train_d, held_d = _train_split(settings, data_format)
+        result = train_selector(settings, train_d, held_out=held_d)
+    except TrainingError as exc:
+        _fail(str(exc))
+    click.echo(f"응답 선택 모델을 {Path(settings.output) / 'selector'} 에 저장했어요.")
+    summary = getattr(result, "summary", None)
+    if callable(summary):
+        click.echo(summary())
+
+
+def run_memory(
+    ctx: click.Context, settings: Any, data_format: str, memory_split: str, config: Any
+) -> None:
+    """The memory stage: index the (training split of the) data beside the model."""
+    from assistant.training.errors import TrainingError
+    from assistant_plugins.smalltalk.memory_build import run_memory_stage
+
+    try:
+        summary = run_memory_stage(
+            settings,
+            data_format=data_format,
+            memory_split=memory_split,
+            name=_app_name(ctx),
+            generation=dict(config.get("generation") or {}),
+            echo=lambda line: click.echo(line, err=True),
+        )
+    except TrainingError as exc:
+        _fail(str(exc))
+    dev = summary["dev"]
+    click.echo(
+        f"답변 기억을 {summary['directory']} 에 저장했어요: {summary['pairs']:,}쌍, "
+        f"{summary['bytes'] / 1e6:.1f} MB, {summary['build_seconds']}초.\n"
+        f"선택 규칙(dev {dev['dev_pairs']}쌍, 정답과 글자 바이그램 F1): {dev['chosen']:.3f} "
+        f"(기억만 {dev['memory_only']:.3f}, 중립 답변만 {dev['neutral_only']:.3f})"
+    )
 
 
 def run_training(
