@@ -130,15 +130,23 @@ def test_interactive_startup_loads_in_the_background(make_assistant, tiny_model)
         {"plugins": {"emotion": {"model": str(tiny_model)}}}, interactive=True
     )
     current = state(assistant.app)
-    assert current.classifier is None and current.thread is None
+    assert current.loader.state == "idle" and current.classifier is None
     assistant.startup()
-    assert current.thread is not None and current.thread.daemon
-    current.thread.join(60)
-    assert current.classifier is not None
+    assert current.loader.state in ("loading", "ready")
+    assert current.loader.get(wait=60) is current.classifier is not None
     # one-shot mode loads on demand instead, and only once
     oneshot = make_assistant({"plugins": {"emotion": {"model": str(tiny_model)}}})
     oneshot.startup()
-    assert state(oneshot.app).thread is None and state(oneshot.app).classifier is None
+    assert state(oneshot.app).loader.state == "idle" and state(oneshot.app).classifier is None
+
+
+def test_model_off_loads_nothing_and_detects_nothing(make_assistant):
+    assistant = make_assistant({"plugins": {"emotion": {"model": False}}}, interactive=True)
+    assistant.startup()
+    from assistant_plugins.emotion import detect_emotion
+
+    assert detect_emotion("오늘 너무 속상해", assistant.app) is None
+    assert state(assistant.app).loader.state == "idle"
 
 
 def test_broken_model_logged_once_and_assistant_keeps_going(make_assistant, tmp_path, caplog):

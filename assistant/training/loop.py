@@ -90,7 +90,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -99,6 +99,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from assistant.loading import quiet
 from assistant.training import checkpoint as ckpt
 from assistant.training.batching import LengthGroupedBatches
 from assistant.training.device import (
@@ -768,7 +769,7 @@ def _final_save(
     out.mkdir(parents=True, exist_ok=True)
     model = run.raw_model
     if hasattr(model, "save_pretrained"):
-        with _quiet_transformers():
+        with quiet():  # no "Writing model shards" bar
             model.save_pretrained(out)
     else:
         from safetensors.torch import save_model
@@ -810,23 +811,6 @@ def _final_save(
         on_save(out, model)
     if not s.keep_checkpoint and s.checkpoint_dir.exists():
         shutil.rmtree(s.checkpoint_dir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _quiet_transformers() -> Iterator[None]:
-    """No transformers progress bars ("Writing model shards") while saving."""
-    try:
-        from transformers.utils import logging as hf_logging
-    except ImportError:
-        yield
-        return
-    enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if enabled:
-            hf_logging.enable_progress_bar()
 
 
 def plot_loss_curve(history: Sequence[Mapping[str, Any]], path: Path, title: str = "") -> None:

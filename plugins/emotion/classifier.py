@@ -1,6 +1,7 @@
 """The emotion classifier: a BERT-family sequence classifier loaded through transformers.
 
-``EmotionClassifier.load(source)`` accepts:
+``EmotionClassifier.load(source)`` accepts the model vocabulary shared by every model plugin
+(:func:`assistant.loading.resolve_model_source`):
 
 - ``"shipped"`` (or empty): the model shipped with the project, ``models/emotion-mini``;
 - a local directory in Hugging Face format (``config.json`` + ``*.safetensors`` + tokenizer);
@@ -17,16 +18,21 @@ torch and transformers are imported inside functions only.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.loading import heavy_imports
+from assistant.loading import (
+    ModelSource,
+    ModelUnavailable,
+    heavy_imports,
+    import_transformers,
+    quiet,
+    resolve_model_source,
+    torch_threads,
+)
 
 from .labels import NEUTRAL
 from .tokenization import TokenizerError, load_tokenizer
@@ -34,10 +40,10 @@ from .tokenization import TokenizerError, load_tokenizer
 log = logging.getLogger("assistant.emotion")
 
 SHIPPED = "emotion-mini"
-_HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+_HUB_FILES = ("*.json", "*.safetensors", "*.model", "*.txt")
 
 
-class ModelError(Exception):
+class ModelError(ModelUnavailable):
     """The model can't be loaded; the message is Korean and names the source."""
 
 
@@ -47,29 +53,20 @@ def shipped_dir() -> Path:
     return shipped(SHIPPED)
 
 
-def resolve(source: str | Path | None) -> Path:
-    """The local directory of a model source (see the module docstring)."""
-    text = str(source or "").strip()
-    if text in ("", "shipped", SHIPPED):
-        return shipped_dir()
-    path = Path(text).expanduser()
-    if path.is_dir():
-        return path
-    if path.exists():
-        raise ModelError(f"감정 모델 경로가 폴더가 아니에요: '{text}'")
-    if not _HUB_ID.match(text) or text.startswith((".", "/", "~")):
-        raise ModelError(f"감정 모델 폴더를 찾을 수 없어요: '{text}'")
-    try:
-        from huggingface_hub import snapshot_download
+SETTING = "plugins.emotion.model"
 
-        return Path(
-            snapshot_download(
-                text,
-                allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt"],
-            )
-        )
-    except Exception as exc:  # offline, unknown repo, network errors: all the same to the user
-        raise ModelError(f"허브 모델 '{text}'을(를) 받을 수 없어요: {exc}") from exc
+
+def model_source(value: object, setting: str = SETTING) -> ModelSource:
+    """A model setting in the vocabulary shared by every model plugin (assistant.loading)."""
+    return resolve_model_source(value, shipped_dir(), setting=setting)
+
+
+def resolve(value: str | Path | None, setting: str = SETTING) -> Path:
+    """The local directory of a model source (see the module docstring)."""
+    try:
+        return model_source(value, setting).local_dir(_HUB_FILES)
+    except ModelUnavailable as exc:
+        raise ModelError(f"감정 모델: {exc}") from exc
 
 
 def check_model_dir(directory: Path) -> None:
@@ -140,7 +137,7 @@ class EmotionClassifier:
             "AutoModelForSequenceClassification"
         )
         try:
-            with quiet_transformers():
+            with quiet():
                 model = AutoModelForSequenceClassification.from_pretrained(
                     str(directory), use_safetensors=True, trust_remote_code=trust_remote_code
                 )
@@ -164,16 +161,8 @@ class EmotionClassifier:
         batch = self.tokenizer.batch(texts, self.max_length)
         accepted = _forward_names(self.model)
         batch = {k: v for k, v in batch.items() if k in accepted}
-        previous = torch.get_num_threads()
-        switch = self.threads > 0 and previous != self.threads
-        if switch:
-            torch.set_num_threads(self.threads)
-        try:
-            with torch.inference_mode():
-                logits = self.model(**batch).logits
-        finally:
-            if switch:
-                torch.set_num_threads(previous)
+        with torch_threads(self.threads), torch.inference_mode():
+            logits = self.model(**batch).logits
         return torch.softmax(logits.float(), dim=-1).tolist()
 
     def predict(self, text: str, threshold: float = 0.0) -> Prediction:
@@ -196,34 +185,6 @@ class EmotionClassifier:
                 score = probs[self.labels.index(label)]
                 results.append(Prediction(label, score, dict(zip(self.labels, probs, strict=True))))
         return results
-
-
-def import_transformers(name: str, module: str = "transformers") -> Any:
-    """``from <module> import <name>`` under the core's lock for background model loaders.
-
-    transformers' lazy modules are not safe to import from two threads at once, and the
-    small-talk plugin loads its model in another thread at the same time.
-    """
-    import importlib
-
-    with heavy_imports():
-        return getattr(importlib.import_module(module), name)
-
-
-@contextlib.contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """No progress bars or warnings from transformers on the user's terminal while loading."""
-    hf_logging = import_transformers("logging", "transformers.utils")
-    bars = hf_logging.is_progress_bar_enabled()
-    level = hf_logging.get_verbosity()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(level)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def _forward_names(model: Any) -> set[str]:

@@ -2,17 +2,24 @@
 
 Kept in ``app.state["emotion"]``. The model is never loaded at import time nor by
 ``assistant route``: in the interactive assistant ``startup`` starts a background thread;
-otherwise the first utterance that needs it loads it (blocking, once). A model that can't be
-loaded is logged once and detection returns ``None`` from then on; the assistant keeps going.
+otherwise the first utterance that needs it loads it (blocking, once). Loading goes through
+the core's :class:`assistant.loading.BackgroundLoader`: a model that can't be loaded is
+logged once and detection returns ``None`` from then on; the assistant keeps going.
+``model: off`` switches detection off without loading anything.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
-import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from assistant.loading import BackgroundLoader, ModelSourceError
+
+if TYPE_CHECKING:
+    from .classifier import EmotionClassifier
 
 log = logging.getLogger("assistant.emotion")
 
@@ -22,48 +29,54 @@ STATE_KEY = "emotion"
 @dataclass
 class EmotionState:
     settings: dict[str, Any]
-    classifier: Any = None
-    error: str | None = None
-    thread: threading.Thread | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
     last_opener: str | None = None
     rng: random.Random = field(default_factory=random.Random)
+    loader: BackgroundLoader[EmotionClassifier] = field(init=False)
 
-    def _load(self) -> None:
-        from .classifier import EmotionClassifier, ModelError
+    def __post_init__(self) -> None:
+        self.loader = BackgroundLoader(
+            self._load,
+            name="emotion-load",
+            wait=float(self.settings.get("load_wait_seconds", 15.0)),
+            log=log,
+        )
 
-        with self.lock:
-            if self.classifier is not None or self.error is not None:
-                return
-            try:
-                self.classifier = EmotionClassifier.load(
-                    self.settings.get("model") or "shipped",
-                    max_length=int(self.settings.get("max_length") or 128),
-                    trust_remote_code=bool(self.settings.get("trust_remote_code", False)),
-                    threads=int(self.settings.get("threads", 1)),
-                )
-            except ModelError as exc:
-                self.error = str(exc)
-                log.error("emotion detection disabled: %s", exc)
-            except Exception as exc:  # never take the assistant down
-                self.error = f"{type(exc).__name__}: {exc}"
-                log.exception("emotion detection disabled: unexpected error while loading")
+    def _load(self) -> EmotionClassifier | None:
+        from .classifier import EmotionClassifier, model_source
+
+        source = model_source(self.settings.get("model", "shipped"))
+        if not source.enabled:
+            return None
+        return EmotionClassifier.load(
+            str(source),
+            max_length=int(self.settings.get("max_length") or 128),
+            trust_remote_code=bool(self.settings.get("trust_remote_code", False)),
+            threads=int(self.settings.get("threads", 1)),
+        )
+
+    @functools.cached_property
+    def enabled(self) -> bool:
+        """False when the configuration says ``model: off`` (or an unusable value)."""
+        from .classifier import model_source
+
+        try:
+            return model_source(self.settings.get("model", "shipped")).enabled
+        except ModelSourceError:
+            return True  # loading reports the bad value once, in Korean
 
     def start_background(self) -> None:
         """Load the model in a daemon thread (interactive assistant)."""
-        if self.thread is None and self.classifier is None and self.error is None:
-            self.thread = threading.Thread(target=self._load, name="emotion-load", daemon=True)
-            self.thread.start()
+        if self.enabled:
+            self.loader.start()
 
-    def get(self) -> Any:
-        """The classifier, or ``None`` (failed, or still loading after the configured wait)."""
-        if self.classifier is not None or self.error is not None:
-            return self.classifier
-        if self.thread is not None:
-            self.thread.join(float(self.settings.get("load_wait_seconds", 15.0)))
-            return self.classifier
-        self._load()
-        return self.classifier
+    def get(self) -> EmotionClassifier | None:
+        """The classifier, or ``None`` (off, failed, or still loading after the configured wait)."""
+        return self.loader.get_or_none() if self.enabled else None
+
+    @property
+    def classifier(self) -> EmotionClassifier | None:
+        """The loaded classifier, if any (never waits)."""
+        return self.loader.value
 
 
 def state(app: Any) -> EmotionState:

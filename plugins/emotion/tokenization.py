@@ -187,7 +187,7 @@ def load_tokenizer(
     directory = Path(directory)
     if find_sp_model(directory) is not None and not (directory / "tokenizer.json").is_file():
         return SentencePieceBertTokenizer.from_dir(directory, max_length)
-    from .classifier import import_transformers
+    from assistant.loading import import_transformers
 
     AutoTokenizer = import_transformers("AutoTokenizer")
     try:
