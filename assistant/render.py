@@ -47,6 +47,9 @@ def debug_line(turn: Turn) -> Text:
         parts.append(f"정규화='{route.normalized}'")
     if turn.emotion:
         parts.append(f"감정={turn.emotion.label}({turn.emotion.score:.2f})")
+    extra = turn.reply.data.get("debug") if turn.reply.data else None
+    if isinstance(extra, str) and extra:  # a plugin's own one-line explanation (small talk)
+        parts.append(extra)
     parts.append(f"{turn.elapsed_ms:.0f}ms")
     return Text("  [debug] " + " · ".join(parts), style="dim")
 

@@ -13,8 +13,9 @@ dialogue data and saved beside the model, in ``memory/``:
 Search: the query's morphemes (:func:`morphemes.tokens`) are scored by BM25 over the
 utterances. Query morphemes the index has never seen (typos, rare words, foreign words)
 fall back to character bigrams, scored on the second index and added with weight
-``CHAR_WEIGHT``. Each hit carries the BM25 score and ``fit``, the Dice overlap of the query's
-and the utterance's morpheme sets (0..1, comparable across memories of any size).
+``CHAR_WEIGHT``. Each hit carries the BM25 score and ``fit``, the IDF-weighted Dice overlap of
+the query's and the utterance's morpheme sets (0..1; with one shared IDF it is comparable
+across memories of any size).
 
 No pickle anywhere; numpy, scipy and bm25s load with the memory, kiwipiepy on first search.
 """
@@ -24,11 +25,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.loading import ModelUnavailable
 from assistant_plugins.smalltalk import morphemes
 
 log = logging.getLogger("assistant.smalltalk")
@@ -38,7 +40,7 @@ CHAR_WEIGHT = 0.5
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 
 
-class MemoryUnavailable(Exception):
+class MemoryUnavailable(ModelUnavailable):
     """A memory folder that can't be read; ``str(exc)`` is a Korean explanation."""
 
 
@@ -59,15 +61,17 @@ class MemoryPair:
 class MemoryHit:
     pair: MemoryPair
     score: float  # BM25 (morphemes + CHAR_WEIGHT x character bigrams of unseen words)
-    fit: float = 0.0  # Dice overlap of query and utterance morphemes, 0..1
+    fit: float = 0.0  # IDF-weighted Dice overlap of query and utterance morphemes, 0..1
     tokens: tuple[str, ...] = field(default=(), compare=False)
 
 
-def _dice(a: Iterable[str], b: Iterable[str]) -> float:
+def weighted_dice(a: Iterable[str], b: Iterable[str], idf: Callable[[str], float]) -> float:
+    """Dice overlap of two token sets, each token weighted by its IDF (rare words count more)."""
     sa, sb = set(a), set(b)
     if not sa or not sb:
         return 0.0
-    return 2 * len(sa & sb) / (len(sa) + len(sb))
+    total = sum(idf(t) for t in sa) + sum(idf(t) for t in sb)
+    return 2 * sum(idf(t) for t in sa & sb) / total if total else 0.0
 
 
 def _index(docs: Sequence[list[str]]) -> Any:
@@ -100,6 +104,19 @@ class ReplyMemory:
         self.char_index = char_index
         self.words = words
         self.info = dict(info or {})
+        self._idf: dict[str, float] | None = None
+
+    def idf(self, token: str) -> float:
+        """log((N + 1) / (df + 0.5)) over the memory's utterances; unseen tokens count most."""
+        if self._idf is None:
+            import math
+            from collections import Counter
+
+            df = Counter(t for toks in self.token_lists for t in set(toks))
+            n = len(self.token_lists)
+            self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+            self._idf[""] = math.log((n + 1) / 0.5)
+        return self._idf.get(token, self._idf[""])
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -217,9 +234,17 @@ class ReplyMemory:
         return index.get_scores(known)
 
     def search(
-        self, text: str, k: int = 10, query_tokens: Sequence[str] | None = None
+        self,
+        text: str,
+        k: int = 10,
+        query_tokens: Sequence[str] | None = None,
+        idf: Callable[[str], float] | None = None,
     ) -> list[MemoryHit]:
-        """The ``k`` best-matching pairs for ``text`` (no hit with score 0), best first."""
+        """The ``k`` best-matching pairs for ``text`` (no hit with score 0), best first.
+
+        ``fit`` weighs tokens by ``idf`` (default: this memory's own; the pipeline passes the
+        shipped memory's so that fits of small memories are comparable with it).
+        """
         import numpy as np
 
         query = list(query_tokens) if query_tokens is not None else morphemes.tokens(text)
@@ -240,7 +265,7 @@ class ReplyMemory:
             score = float(scores[i])
             if score <= 0:
                 break
-            fit = _dice(query, self.token_lists[i])
+            fit = weighted_dice(query, self.token_lists[i], idf or self.idf)
             hits.append(MemoryHit(self.pairs[i], score, round(fit, 4), tuple(self.token_lists[i])))
         return hits
 

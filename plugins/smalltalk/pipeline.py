@@ -3,7 +3,8 @@
 Candidates for one user turn:
 
 - the best persona, user and shipped memory pairs for the last user turn (BM25 over Kiwi
-  morphemes; ``fit`` = Dice overlap of the morpheme sets, 0..1);
+  morphemes; ``fit`` = IDF-weighted Dice overlap of the morpheme sets, 0..1, with the shipped
+  memory's IDF for all three);
 - a few generated replies (the generator's own candidates), each only if it passes the
   fluency filter: every word of it occurs in the memory's data (no made-up words).
 
@@ -233,7 +234,8 @@ class ReplyPipeline:
 
         w = self.weights
         query = tokens(text)
-        neighbors = self.memory.search(text, w.neighbors, query) if self.memory else []
+        idf = self.memory.idf if self.memory is not None else None
+        neighbors = self.memory.search(text, w.neighbors, query, idf) if self.memory else []
         found: dict[str, Candidate] = {}
 
         def add(hit: MemoryHit, source: str) -> None:
@@ -248,7 +250,7 @@ class ReplyPipeline:
 
         for memory, source in ((self.user, "user"), (self.persona, "persona")):
             if memory is not None:
-                for hit in memory.search(text, 3, query):
+                for hit in memory.search(text, 3, query, idf):
                     add(hit, source)
         for hit in neighbors[: w.memory_candidates]:
             add(hit, "memory")
