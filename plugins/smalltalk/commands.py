@@ -323,9 +323,14 @@ def eval_command() -> click.Command:
         "--data",
         "data",
         multiple=True,
-        required=True,
         type=click.Path(path_type=Path, dir_okay=False),
-        help="평가 데이터 파일 (여러 번 지정 가능)",
+        help="평가 데이터 파일 (여러 번 지정 가능; 없으면 일상 발화 점검만)",
+    )
+    @click.option(
+        "--everyday/--no-everyday",
+        default=True,
+        show_default=True,
+        help="eval_prompts.tsv 의 일상 발화에 실제 파이프라인으로 답하고 점검 (지어낸 낱말, 출처)",
     )
     @click.option(
         "--format", "data_format", type=click.Choice(FORMATS), default="auto", help="데이터 형식"
@@ -370,18 +375,30 @@ def eval_command() -> click.Command:
         prompts: int,
         max_length: int,
         as_json: bool,
+        everyday: bool,
     ) -> None:
-        """잡담 모델 평가: 시스템 발화 토큰의 손실/퍼플렉서티와 답변 점검."""
+        """잡담 모델 평가: 손실/퍼플렉서티, 답변 점검, 응답 선택(hits@1), 일상 발화 점검."""
         config = _config(ctx)
-        report = run_eval(
-            list(data),
-            data_format,
-            model_source or str(config.get("model") or ""),
-            held_out,
-            prompts,
-            max_length,
-            {**dict(config.get("generation") or {}), **_parse_overrides(overrides)},
-        )
+        if not data and not everyday:
+            _fail("--data 로 평가 데이터를 주거나 --everyday 점검을 켜 주세요.")
+        if held_out and not data:
+            _fail("--held-out 에는 --data 로 학습 데이터 파일이 필요해요.")
+        if model_source:
+            config["model"] = model_source
+        generation = {**dict(config.get("generation") or {}), **_parse_overrides(overrides)}
+        report: dict[str, Any] = {}
+        if data:
+            report = run_eval(
+                list(data),
+                data_format,
+                model_source or str(config.get("model") or ""),
+                held_out,
+                prompts,
+                max_length,
+                generation,
+            )
+        if everyday:
+            report["everyday"] = run_everyday(ctx)
         if as_json:
             click.echo(json.dumps(report, ensure_ascii=False))
         else:
@@ -443,7 +460,7 @@ def run_eval(
         meta = json.loads(meta_path.read_text("utf-8"))
         fraction = float(meta.get("settings", {}).get("eval_split", 0.05))
         seed = int(meta.get("settings", {}).get("seed", 42))
-        dialogues = split_dialogues(dialogues, fraction, seed)[1]
+        train_dialogues, dialogues = split_dialogues(dialogues, fraction, seed)
         split = {"eval_split": fraction, "seed": seed}
     window = min(max_length, chat.window)
     samples = build_samples(
@@ -460,7 +477,12 @@ def run_eval(
     loss = sample_loss(chat.model, samples, pad)
     settings = GenerationSettings.from_mapping(generation)
     sanity = reply_sanity(chat, user_prompts(dialogues, prompts), settings) if prompts else {}
-    return {
+    selection = None
+    if held_out:
+        selection = selection_report(
+            train_dialogues, dialogues, chat, Path(source) if local else None
+        )
+    report = {
         "model": source,
         "data": [str(p) for p in paths],
         "held_out_split": split,
@@ -473,6 +495,38 @@ def run_eval(
         "decoding": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
         "replies": sanity,
     }
+    if selection is not None:
+        report["selection"] = selection
+    return report
+
+
+def selection_report(
+    train: list[Any], held_out: list[Any], chat: Any, model_dir: Path | None
+) -> dict[str, Any]:
+    """hits@1 of 20 on the held-out pairs (ST-B's ``selection_eval.evaluate_selection``)."""
+    from assistant_plugins.smalltalk.selection_eval import evaluate_selection
+
+    selector = None
+    if model_dir is not None and (model_dir / "selector").is_dir():
+        from assistant_plugins.smalltalk.selector import Selector, SelectorUnavailable
+
+        try:
+            selector = Selector.load(model_dir / "selector")
+        except SelectorUnavailable as exc:
+            click.echo(f"경고: 응답 선택 모델을 쓰지 못해요: {exc}", err=True)
+    return evaluate_selection(train, held_out, selector=selector, chat=chat)
+
+
+def run_everyday(ctx: click.Context) -> dict[str, Any]:
+    """The eval_prompts.tsv report through the real assistant (see ``everyday_eval``)."""
+    from assistant_plugins.smalltalk.everyday_eval import everyday_report, read_prompts, vocabulary
+    from assistant_plugins.smalltalk.runtime import state
+
+    runtime = ctx.find_root().obj
+    assistant = runtime.assistant
+    memory_dir = state(runtime.app).memory_dir()
+    known = vocabulary(memory_dir, runtime.app.name)
+    return everyday_report(assistant, read_prompts(), known)
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -483,13 +537,36 @@ def _print_report(report: dict[str, Any]) -> None:
     table.add_column("항목")
     table.add_column("값", justify="right")
     replies = report.get("replies") or {}
-    rows = [
-        ("모델", str(report["model"])),
-        ("대화 / 샘플", f"{report['dialogues']:,} / {report['samples']:,}"),
-        ("시스템 토큰", f"{report['system_tokens']:,}"),
-        ("손실", f"{report['loss']:.4f}"),
-        ("퍼플렉서티", f"{report['perplexity']:.2f}"),
-    ]
+    rows: list[tuple[str, str]] = []
+    if "loss" in report:
+        rows += [
+            ("모델", str(report["model"])),
+            ("대화 / 샘플", f"{report['dialogues']:,} / {report['samples']:,}"),
+            ("시스템 토큰", f"{report['system_tokens']:,}"),
+            ("손실", f"{report['loss']:.4f}"),
+            ("퍼플렉서티", f"{report['perplexity']:.2f}"),
+        ]
+    selection = report.get("selection") or {}
+    if selection:
+        base = selection.get("baselines") or {}
+        shown = ", ".join(f"{k} {v}" for k, v in base.items() if v is not None)
+        rows.append(
+            (f"응답 선택 hits@1/{selection.get('candidates')}", str(selection.get("hits_at_1")))
+        )
+        rows.append(("  기준선", shown))
+    everyday = report.get("everyday") or {}
+    if everyday:
+        mix = ", ".join(f"{k} {v}" for k, v in everyday["source_mix"].items())
+        rows += [
+            ("일상 발화", str(everyday["prompts"])),
+            ("지어낸 낱말 비율", f"{everyday['made_up_word_rate']:.3f}"),
+            ("서로 다른 답변 비율(일상)", f"{everyday['distinct_reply_ratio']:.2f}"),
+            ("답변 출처", mix),
+            (
+                "잡담 지연 p50 / p90",
+                f"{everyday['latency_ms_p50']:.0f} / {everyday['latency_ms_p90']:.0f} ms",
+            ),
+        ]
     if replies:
         rows += [
             ("점검한 질문", str(replies["prompts"])),
@@ -507,6 +584,8 @@ def _print_report(report: dict[str, Any]) -> None:
     console.print(table)
     for example in replies.get("examples", [])[:5]:
         console.print(f"  {example['prompt']} -> {example['reply']}")
+    for row in everyday.get("rows", [])[:5]:
+        console.print(f"  {row['text']} -> {row['reply']} ({row['source']})")
 
 
 def memory_command() -> click.Group:

@@ -23,6 +23,9 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
   happy/happy). A pair whose label is the opposite of the user's mood (a cheerful reply to
   a sad remark, or the reverse) is never chosen.
 
+A matched utterance that negates a predicate the user's turn does not (or the reverse:
+"오늘 운이 좋았어" / "오늘 운이 안 좋았어") is not a candidate at all.
+
 A memory candidate needs ``fit >= min_fit``; if no candidate is left, a canned neutral reply
 is the last resort. Everything torch-free except the optional selector.
 """
@@ -187,6 +190,17 @@ def persona_pairs(name: str, path: Path = PERSONA_FILE) -> list[MemoryPair]:
     return pairs
 
 
+def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
+    """True when a predicate both texts share is negated in one only ("좋았어" / "안 좋았어")."""
+    q, m = set(query), set(matched)
+    return any(
+        token.endswith("/V")
+        and not token.startswith("~")
+        and (f"~{token}" in q) != (f"~{token}" in m)
+        for token in q & m
+    )
+
+
 def vote_scores(neighbors: Sequence[MemoryHit], candidates: Sequence[str]) -> list[float]:
     from assistant_plugins.smalltalk.selector import neighbor_votes
 
@@ -239,6 +253,8 @@ class ReplyPipeline:
         found: dict[str, Candidate] = {}
 
         def add(hit: MemoryHit, source: str) -> None:
+            if negation_clash(query, hit.tokens):
+                return
             reply = hit.pair.reply
             old = found.get(reply)
             rank = SOURCE_ORDER.index(source)
