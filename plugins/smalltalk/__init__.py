@@ -112,6 +112,11 @@ def fallback_reply(request: Request) -> Reply | str | None:
         choice = pipeline.choose(text, list(request.history)[-3:], label, generated)
     if chat is not None and choice.source == "generated":
         chat.recent.append(choice.text)
+    broken = runtime.generator.error if not runtime.generator_off else None
+    if broken and choice.source == "neutral":  # the memories had nothing: say why
+        return Reply(
+            UNAVAILABLE.format(reason=broken), data={"smalltalk_error": "model_unavailable"}
+        )
     elapsed = (time.perf_counter() - started) * 1000
     info = choice.as_json(int(config.get("show_candidates", 3)))
     info.update(
@@ -119,6 +124,7 @@ def fallback_reply(request: Request) -> Reply | str | None:
             "neutral": choice.source == "neutral",
             "generated": len(generated),
             "selector": selector is not None,
+            **({"generator_error": broken} if broken else {}),
             "strategy": generation.strategy,
             "ms": round(elapsed, 1),
         }
