@@ -18,6 +18,8 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
   constant ``generated_fit``, their prior);
 - ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement of the candidate
   with the replies of the 20 best shipped matches (what the memory as a whole would say);
+  user and persona replies get the best vote of the turn (the shipped data's consensus must
+  not outvote the user's own answers or 이랑's facts about herself);
 - ``selector``: the trained response selector's score with the recent turns (0 without one);
 - ``same_mood``: 1 when the user's detected emotion and the pair's label agree (sad/sad,
   happy/happy). A pair whose label is the opposite of the user's mood (a cheerful reply to
@@ -282,6 +284,10 @@ class ReplyPipeline:
             candidates, vote_scores(neighbors, [c.text for c in candidates]), strict=True
         ):
             candidate.vote = vote
+        top_vote = max(c.vote for c in candidates)
+        for candidate in candidates:  # the shipped data's consensus never outvotes them
+            if candidate.source in ("user", "persona"):
+                candidate.vote = top_vote
         if self.selector is not None and w.selector:
             context = [t for pair in history for t in pair]
             scores = self.selector.score(context, text, [c.text for c in candidates])
