@@ -5,7 +5,8 @@ pipeline) with a fresh conversation; the emotion plugin's opener, if any, is cut
 figures are about the small-talk reply itself. Reported:
 
 - ``made_up_word_rate``: share of reply words (whitespace words, punctuation removed) that
-  occur nowhere in the training data (the memory's ``words.txt``) nor in the persona file.
+  occur nowhere in the training data (the memory's ``words.txt``), the persona file or the
+  canned neutral replies.
   The fluency filter uses the same vocabulary, so replies the pipeline takes from the
   generator score 0 by construction; the figure is meaningful for the generator-only arm,
   and the hand rating (model card) is the independent check;
@@ -40,10 +41,12 @@ def read_prompts(path: Path = PROMPTS_FILE) -> list[dict[str, str]]:
 
 
 def vocabulary(memory_dir: Path | None, name: str = "이랑") -> set[str]:
+    from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES
     from assistant_plugins.smalltalk.morphemes import words
     from assistant_plugins.smalltalk.pipeline import persona_pairs
 
     known = {w for p in persona_pairs(name) for w in words(f"{p.utterance} {p.reply}")}
+    known |= {w for reply in NEUTRAL_REPLIES for w in words(reply)}
     if memory_dir is not None and (memory_dir / "words.txt").is_file():
         known |= set((memory_dir / "words.txt").read_text("utf-8").split())
     return known
