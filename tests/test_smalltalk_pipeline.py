@@ -175,3 +175,31 @@ def test_user_memory_commands_and_chat(
     (home / "smalltalk_memory.jsonl").write_text('{"id": "u1", "utter\n', "utf-8")
     broken = run("memory", "list")
     assert broken.returncode == 0 and "건너뛰었어요" in broken.stderr
+
+
+@pytest.mark.slow  # about 70 s on the busy 2-core machine (three real processes)
+def test_a_fine_tuned_base_gets_its_own_memory(run_cli, tmp_path: Path) -> None:
+    """--base (a tiny random GPT-2 of the KoGPT2 family), then --stage memory, then chat."""
+    from smalltalk_helpers import PAIRS, write_chatbot_csv
+
+    base = build_tiny_model(tmp_path / "base", with_turn_tokens=False)
+    rows = [(q, a, "0") for q, a in PAIRS] + [(f"{q} 정말", a, "0") for q, a in PAIRS]
+    data = write_chatbot_csv(tmp_path / "chat.csv", rows)
+    out = tmp_path / "chat"
+    common = ["--data", str(data), "--output", str(out), "--eval-split", "0.2", "--seed", "3"]
+    trained = run_cli(
+        "train", "smalltalk", "--stage", "generator", "--base", str(base), "--epochs", "1",
+        "--batch-size", "4", *common, timeout=300,
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr
+    assert not (out / "memory").exists() and not (out / "selector").exists()
+    built = run_cli("train", "smalltalk", "--stage", "memory", *common, timeout=300)
+    assert built.returncode == 0, built.stderr
+    memory = ReplyMemory.load(out / "memory")
+    assert memory.info["split"]["from"] == "metadata.json" and len(memory) == 13
+    config = write_config(tmp_path / "config.yaml", {"model": str(out)})
+    question = memory.pairs[0].utterance
+    asked = run_cli("--config", str(config), "ask", question, "--json", timeout=300)
+    assert asked.returncode == 0, asked.stderr
+    info = json.loads(asked.stdout)["data"]["smalltalk"]
+    assert info["source"] == "memory" and info["matched"] == question
