@@ -140,7 +140,7 @@ def test_memory_only_without_a_generator(make_assistant, memory_dir: Path) -> No
 
 
 def test_user_memory_commands_and_chat(
-    run_cli, home: Path, tiny_dir: Path, memory_dir: Path
+    run_cli, make_assistant, home: Path, tiny_dir: Path, memory_dir: Path
 ) -> None:
     config = write_config(
         home.parent / "config.yaml",
@@ -150,31 +150,45 @@ def test_user_memory_commands_and_chat(
     added = run("memory", "add", "좋아하는 색은?", "파란색이요!")
     assert added.returncode == 0, added.stderr
     assert "기억했어요 (u1)" in added.stdout
-    assert run("memory", "add", "  ", "답").returncode == 1
-    empty = run("memory", "add", "\x01\x02", "답")
+    empty = run("memory", "add", "\x01\x02 ", "답")
     assert (
         empty.returncode == 1 and "비어 있어요" in empty.stderr and "Traceback" not in empty.stderr
     )
     huge = run("memory", "add", "가" * 1000, "답")
     assert huge.returncode == 1 and "너무 길어요" in huge.stderr
-    assert "이미 기억하고" in run("memory", "add", "좋아하는 색은?", "파란색이요!").stderr
     listed = json.loads(run("memory", "list", "--json").stdout)
     assert [(p["id"], p["utterance"], p["reply"]) for p in listed] == [
         ("u1", "좋아하는 색은?", "파란색이요!")
     ]
-    asked = run("ask", "좋아하는 색은?", "--json")
+    asked = run("ask", "좋아하는 색은?", "--json")  # a real process reads the user's file
     assert asked.returncode == 0, asked.stderr
     data = json.loads(asked.stdout)
     assert data["reply"] == "파란색이요!" and data["data"]["smalltalk"]["source"] == "user"
+    chat = make_assistant(_settings(tiny_dir, memory_dir))  # same data directory
+    assert chat.respond("좋아하는 색은?").reply.data["smalltalk"]["source"] == "user"
     wrong = run("memory", "remove", "u9")
     assert wrong.returncode == 1 and "u1" in wrong.stderr
     assert "지웠어요 (u1)" in run("memory", "remove", "u1").stdout
     assert "기억한 질문이 없어요" in run("memory", "list").stdout
-    again = json.loads(run("ask", "좋아하는 색은?", "--json").stdout)
-    assert again["data"]["smalltalk"]["source"] == "memory"
+    again = chat.respond("좋아하는 색은?").reply  # the file changed: re-read on this turn
+    assert again.data["smalltalk"]["source"] == "memory" and again.text == "저는 초록색이 좋아요."
     (home / "smalltalk_memory.jsonl").write_text('{"id": "u1", "utter\n', "utf-8")
     broken = run("memory", "list")
     assert broken.returncode == 0 and "건너뛰었어요" in broken.stderr
+
+
+def test_user_memory_store_rejects_bad_input(tmp_path: Path) -> None:
+    from assistant_plugins.smalltalk.user_memory import UserMemory, UserMemoryError
+
+    store = UserMemory(tmp_path)
+    first = store.add("안녕", "반가워요")
+    assert first.id == "u1" and store.add("안녕?", "네!").id == "u2"
+    with pytest.raises(UserMemoryError, match="이미 기억하고"):
+        store.add(" 안녕 ", "반가워요")
+    with pytest.raises(UserMemoryError, match="비어 있어요"):
+        store.add("질문", "\t\n")
+    store.remove("u1")
+    assert store.add("또", "또요").id == "u3"  # numbered after the highest id
 
 
 @pytest.mark.slow  # about 70 s on the busy 2-core machine (three real processes)
