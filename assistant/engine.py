@@ -245,14 +245,12 @@ class Assistant:
                 return self._finish(result, pending.intent, pending.plugin), pending.plugin, None
         emotion = None
         if route.intent == SMALLTALK or self.emotion_scope == "all":
-            found = self.host.call(
-                "detect_emotion", firstresult=True, text=route.normalized, app=self.app
-            )
+            found = self.host.call("detect_emotion", text=route.normalized, app=self.app)
             emotion = found[0][1] if found and isinstance(found[0][1], Emotion) else None
         request = self._request(route, emotion)
         if route.intent == SMALLTALK:
             failures_before = len(self.host.failures)
-            found = self.host.call("fallback_reply", firstresult=True, request=request)
+            found = self.host.call("fallback_reply", request=request)
             if not found:
                 failed = self.host.failures[failures_before:]
                 text = APOLOGY.format(plugin=failed[-1].plugin) if failed else NO_FALLBACK

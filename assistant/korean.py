@@ -1,52 +1,357 @@
-"""Small Korean text helpers for plugins: particles (조사) that fit the word before them."""
+"""Korean text for every plugin: particles (조사) that fit the word, and Hangul jamo.
+
+Standard library only (this runs on every reply and on the command path).
+
+Public API
+==========
+
+Particles::
+
+    josa(word, pair) -> str          # word + the fitting form: josa("알람", "을/를") == "알람을"
+    particle(word, pair) -> str      # the form alone:          particle("타이머", "이/가") == "가"
+    final_consonant(word) -> int | None   # index of the final consonant read at the end of
+                                          # word (0 = none, 8 = ㄹ); None: nothing readable
+    has_final(word) -> bool          # final_consonant(word) not in (0, None)
+    PAIRS                            # the pairs below, "with final/without final" -> forms
+
+``pair`` names the two forms with a slash, in either order, or with the optional part in
+brackets: ``"이/가"``, ``"가/이"``, ``"(이)라는"``, ``"(으)로"`` all work. Known pairs:
+이/가, 을/를, 은/는, 과/와, 아/야, 이나/나, 이랑/랑, 이라는/라는, 이라고/라고, 이라면/라면,
+이라서/라서, 이야/야, 이에요/예요, 이었어요/였어요, 이며/며, 이고/고, 이든/든, 이든지/든지,
+이나마/나마, 으로/로, 으로서/로서, 으로써/로써, 으로는/로는, 으로도/로도, 으로만/로만.
+The 으로 family takes the short form after a vowel AND after ㄹ ("서울로", "1로", "Excel로").
+Every reply gets one form: never "(이)" or "을(를)".
+
+How the end of ``word`` is read (the last readable character; trailing spaces, quotes,
+brackets, punctuation and other symbols are skipped: ``"'점심'"`` ends in 심):
+
+- a Hangul syllable: its own final consonant;
+- a consonant jamo (ㄱ, ㅋ, ...): its letter name ends in a consonant (기역, 키읔; ㄹ = 리을);
+  a vowel jamo: no final;
+- digits: as read in Sino-Korean: 0 영, 1 일 (ㄹ), 2 이, 3 삼, 4 사, 5 오, 6 육, 7 칠 (ㄹ),
+  8 팔 (ㄹ), 9 구; round numbers by their unit: 10 십, 100 백, 1000 천, 10000 만,
+  10^8 억 ("10을", "2000은", "1로"); ``%`` is 퍼센트 (no final);
+- Latin letters, rules of thumb for how the word is said in Korean:
+  - an acronym (all capitals, at most 4 letters: ``API``, ``SQL``, ``KTX``) or a single
+    letter is read letter by letter: L (엘) and R (알) end in ㄹ, M (엠) and N (엔) in a
+    consonant, every other letter name in a vowel (``API가``, ``SQL로``, ``KTX를``);
+  - otherwise the last letters of the word: ``m``/``n``/``ng`` end in a consonant
+    (Zoom → 줌, Python → 파이썬, ping → 핑), ``l`` in ㄹ (Excel → 엑셀); ``k``/``ck``/``c``/
+    ``p``/``t`` right after a vowel letter end in ㄱ/ㅂ/ㅅ (Slack → 슬랙, Mac → 맥, Git → 깃);
+    a silent final ``e`` after a consonant keeps only m/n/l (phone → 폰, Google → 구글,
+    note → 노트); everything else ends in a vowel, as Korean adds 으/이 after it (Docker →
+    도커, test → 테스트, Netflix → 넷플릭스, YouTube → 유튜브);
+- nothing readable (only symbols): read as ending in a vowel.
+
+Jamo (compatibility jamo, U+3131..U+3163)::
+
+    INITIALS, MEDIALS, FINALS        # the 19 / 21 / 28 (with "") letters of a syllable
+    COMPOUND_VOWELS, CLUSTERS        # (ㅗ, ㅏ) -> ㅘ, (ㄹ, ㄱ) -> ㄺ, ...; SPLIT_CLUSTER inverse
+    is_syllable(ch) -> bool          # a precomposed Hangul syllable 가..힣
+    is_vowel(jamo) -> bool
+    compose(initial, medial, final="") -> str    # ("ㄱ", "ㅏ", "ㅇ") -> "강"
+    decompose(syllable) -> tuple[str, str, str] | None  # "강" -> ("ㄱ", "ㅏ", "ㅇ")
+    spell(jamo) -> str               # compound vowel / cluster as its typed parts: ㅘ -> ㅗㅏ
+    compose_jamo(jamos) -> Composition(text, syllables, lone_jamo)
+        # the input-method automaton over a sequence of jamo (re-splits a final consonant
+        # before a vowel: ㅇㅏㄴㄴㅕㅇ -> 안녕)
+    jamo_to_hangul(text) -> str      # compose runs of separately typed jamo, keep the rest
+                                     # ("ㅅㅣㅂㅏㄹ" -> "시발")
+    hangul_to_jamo(text) -> str      # the typed jamo of text ("안녕" -> "ㅇㅏㄴㄴㅕㅇ")
+"""
 
 from __future__ import annotations
 
-_DIGIT_HAS_FINAL = {
-    "0": True,
-    "1": True,
-    "2": False,
-    "3": True,
-    "4": False,
-    "5": False,
-    "6": True,
-    "7": True,
-    "8": True,
-    "9": False,
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# -- jamo -------------------------------------------------------------------------------------
+
+INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+FINALS = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
+
+COMPOUND_VOWELS = {
+    ("ㅗ", "ㅏ"): "ㅘ", ("ㅗ", "ㅐ"): "ㅙ", ("ㅗ", "ㅣ"): "ㅚ", ("ㅜ", "ㅓ"): "ㅝ",
+    ("ㅜ", "ㅔ"): "ㅞ", ("ㅜ", "ㅣ"): "ㅟ", ("ㅡ", "ㅣ"): "ㅢ",
+}  # fmt: skip
+CLUSTERS = {
+    ("ㄱ", "ㅅ"): "ㄳ", ("ㄴ", "ㅈ"): "ㄵ", ("ㄴ", "ㅎ"): "ㄶ", ("ㄹ", "ㄱ"): "ㄺ", ("ㄹ", "ㅁ"): "ㄻ",
+    ("ㄹ", "ㅂ"): "ㄼ", ("ㄹ", "ㅅ"): "ㄽ", ("ㄹ", "ㅌ"): "ㄾ", ("ㄹ", "ㅍ"): "ㄿ", ("ㄹ", "ㅎ"): "ㅀ",
+    ("ㅂ", "ㅅ"): "ㅄ",
+}  # fmt: skip
+SPLIT_CLUSTER = {cluster: pair for pair, cluster in CLUSTERS.items()}
+_SPELLED = {v: a + b for (a, b), v in COMPOUND_VOWELS.items()} | {
+    v: a + b for (a, b), v in CLUSTERS.items()
 }
-_PAIRS = {
-    "이/가": ("이", "가"),
-    "을/를": ("을", "를"),
-    "은/는": ("은", "는"),
-    "과/와": ("과", "와"),
-    "아/야": ("아", "야"),
-    "이에요/예요": ("이에요", "예요"),
-    "으로/로": ("으로", "로"),
-}
+_FIRST_SYLLABLE, _SYLLABLES = 0xAC00, 11172
+_SINGLE_JAMO = set(INITIALS) | set(MEDIALS)
+
+
+def is_syllable(ch: str) -> bool:
+    return len(ch) == 1 and 0 <= ord(ch) - _FIRST_SYLLABLE < _SYLLABLES
+
+
+def is_vowel(jamo: str) -> bool:
+    return jamo in MEDIALS
+
+
+def compose(initial: str, medial: str, final: str = "") -> str:
+    """One precomposed syllable from its jamo (compatibility jamo letters)."""
+    index = (INITIALS.index(initial) * 21 + MEDIALS.index(medial)) * 28 + FINALS.index(final)
+    return chr(_FIRST_SYLLABLE + index)
+
+
+def decompose(syllable: str) -> tuple[str, str, str] | None:
+    """(initial, medial, final) of a precomposed syllable (final "" if none), else None."""
+    if not is_syllable(syllable):
+        return None
+    code = ord(syllable) - _FIRST_SYLLABLE
+    return INITIALS[code // 588], MEDIALS[(code % 588) // 28], FINALS[code % 28]
+
+
+def spell(jamo: str) -> str:
+    """A compound vowel or a cluster as the jamo typed for it (ㅘ -> ㅗㅏ, ㄺ -> ㄹㄱ)."""
+    return _SPELLED.get(jamo, jamo)
+
+
+@dataclass
+class Composition:
+    """The Hangul composed from a run of jamo and how well-formed it is."""
+
+    text: str
+    syllables: list[str]  # the complete syllables, in order
+    lone_jamo: int  # jamo left alone (a vowel with no initial, a consonant with no vowel)
+
+
+class _Composer:
+    """The input-method automaton: one syllable being built, finished ones in ``out``."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.syllables: list[str] = []
+        self.lone = 0
+        self.initial = self.medial = self.final = ""
+
+    def flush(self) -> None:
+        if self.initial and self.medial:
+            syllable = compose(self.initial, self.medial, self.final)
+            self.out.append(syllable)
+            self.syllables.append(syllable)
+        else:
+            for jamo in (self.initial, self.medial, self.final):
+                if jamo:
+                    self.out.append(jamo)
+                    self.lone += 1
+        self.initial = self.medial = self.final = ""
+
+    def consonant(self, jamo: str) -> None:
+        if self.final:
+            cluster = CLUSTERS.get((self.final, jamo))
+            if cluster and self.initial:
+                self.final = cluster
+                return
+        elif self.medial and self.initial and jamo in FINALS:
+            self.final = jamo
+            return
+        self.flush()
+        self.initial = jamo
+
+    def vowel(self, jamo: str) -> None:
+        if self.final:
+            # The final consonant (or a cluster's second half) starts the next syllable.
+            first, moved = SPLIT_CLUSTER.get(self.final, ("", self.final))
+            self.final = first
+            self.flush()
+            self.initial, self.medial = moved, jamo
+            return
+        if self.medial:
+            compound = COMPOUND_VOWELS.get((self.medial, jamo))
+            if compound:
+                self.medial = compound
+                return
+            self.flush()
+            self.medial = jamo
+            return
+        self.medial = jamo
+
+    def add(self, jamo: str) -> None:
+        if jamo not in _SINGLE_JAMO:
+            raise ValueError(f"not a single jamo: {jamo!r}")
+        if is_vowel(jamo):
+            self.vowel(jamo)
+        else:
+            self.consonant(jamo)
+
+
+def compose_jamo(jamos: Iterable[str]) -> Composition:
+    """Compose single jamo typed one after another, as a Korean input method does.
+
+    >>> compose_jamo("ㅇㅏㄴㄴㅕㅇ").text
+    '안녕'
+    """
+    composer = _Composer()
+    for jamo in jamos:
+        composer.add(jamo)
+    composer.flush()
+    return Composition("".join(composer.out), composer.syllables, composer.lone)
+
+
+def jamo_to_hangul(text: str) -> str:
+    """Compose each run of separately typed jamo ("ㅅㅣㅂㅏㄹ" -> "시발"); keep the rest.
+
+    Compound vowels and clusters typed as one character are first spelled out.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for ch in text:
+        parts = spell(ch)
+        if all(p in _SINGLE_JAMO for p in parts):
+            run.extend(parts)
+            continue
+        if run:
+            out.append(compose_jamo(run).text)
+            run.clear()
+        out.append(ch)
+    if run:
+        out.append(compose_jamo(run).text)
+    return "".join(out)
+
+
+def hangul_to_jamo(text: str) -> str:
+    """The single jamo typed for ``text`` ("안녕" -> "ㅇㅏㄴㄴㅕㅇ", "과" -> "ㄱㅗㅏ")."""
+    out: list[str] = []
+    for ch in text:
+        parts = decompose(ch)
+        for jamo in parts if parts is not None else (ch,):
+            out.append(spell(jamo))
+    return "".join(out)
+
+
+# -- particles --------------------------------------------------------------------------------
+
+_RO_FAMILY = ("으로", "으로서", "으로써", "으로는", "으로도", "으로만")
+_CANONICAL = [
+    ("이", "가"), ("을", "를"), ("은", "는"), ("과", "와"), ("아", "야"),
+    ("이나", "나"), ("이랑", "랑"), ("이라는", "라는"), ("이라고", "라고"), ("이라면", "라면"),
+    ("이라서", "라서"), ("이야", "야"), ("이에요", "예요"), ("이었어요", "였어요"),
+    ("이며", "며"), ("이고", "고"), ("이든", "든"), ("이든지", "든지"), ("이나마", "나마"),
+    *((ro, ro[1:]) for ro in _RO_FAMILY),
+]  # fmt: skip
+#: "with final/without final" -> (form after a final consonant, form after a vowel)
+PAIRS: dict[str, tuple[str, str]] = {f"{a}/{b}": (a, b) for a, b in _CANONICAL}
+_LOOKUP: dict[str, tuple[str, str]] = {}
+for _a, _b in _CANONICAL:
+    _LOOKUP[f"{_a}/{_b}"] = _LOOKUP[f"{_b}/{_a}"] = (_a, _b)
+    if _a.startswith(("이", "으")) and _a[1:] == _b:
+        _LOOKUP[f"({_a[0]}){_b}"] = (_a, _b)
+
+_RIEUL = 8  # index of ㄹ in FINALS
+_DIGIT_FINAL = {
+    "0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8, "9": 0,
+}  # fmt: skip
+_SMALL_UNIT_FINAL = {1: 17, 2: 1, 3: 4}  # 십 ㅂ, 백 ㄱ, 천 ㄴ
+_LARGE_UNIT_FINAL = {1: 4, 2: 1, 3: 0, 4: 21}  # 만 ㄴ, 억 ㄱ, 조 -, 경 ㅇ
+_LETTER_NAME_FINAL = {"l": _RIEUL, "r": _RIEUL, "m": 16, "n": 4}  # 엘 알 엠 엔
+_LATIN_VOWELS = set("aeiou")
+_SKIPPED = re.compile(r"[^0-9A-Za-z%\u3131-\u3163\uAC00-\uD7A3]+$")
+_LATIN_RUN = re.compile(r"[A-Za-z]+$")
+_NUMBER = re.compile(r"\d+$")
+
+
+def _pair(pair: str) -> tuple[str, str]:
+    try:
+        return _LOOKUP[pair.replace(" ", "")]
+    except KeyError:
+        raise ValueError(f"unknown particle pair {pair!r} (known: {', '.join(PAIRS)})") from None
+
+
+def _number_final(digits: str) -> int:
+    stripped = digits.rstrip("0")
+    zeros = len(digits) - len(stripped)
+    if not stripped or zeros == 0:
+        return _DIGIT_FINAL[digits[-1]]
+    if zeros % 4:
+        return _SMALL_UNIT_FINAL[zeros % 4]
+    return _LARGE_UNIT_FINAL.get(zeros // 4, 0)
+
+
+def _latin_final(letters: str) -> int:
+    if len(letters) == 1 or (letters.isupper() and len(letters) <= 4):
+        return _LETTER_NAME_FINAL.get(letters[-1].lower(), 0)
+    word = letters.lower()
+    silent_e = len(word) >= 3 and word[-1] == "e" and word[-2] not in _LATIN_VOWELS | {"e"}
+    if silent_e:
+        word = word[:-1]
+        if word.endswith(("m", "n")):
+            return 16 if word[-1] == "m" else 4
+        return _RIEUL if word.endswith("l") else 0
+    if word.endswith("ng"):
+        return 21
+    last, before = word[-1], word[-2]
+    if last == "m":
+        return 16
+    if last == "n":
+        return 4
+    if last == "l":
+        return _RIEUL
+    if word.endswith("ck") or (last in "kc" and before in _LATIN_VOWELS):
+        return 1
+    if last == "p" and before in _LATIN_VOWELS:
+        return 17
+    if last == "t" and before in _LATIN_VOWELS:
+        return 19
+    return 0
 
 
 def final_consonant(word: str) -> int | None:
-    """Index of the last syllable's final consonant (0 = none), None if not decidable."""
-    for ch in reversed(word.strip()):
-        if "가" <= ch <= "힣":
-            return (ord(ch) - 0xAC00) % 28
-        if ch.isdigit():
-            return 1 if _DIGIT_HAS_FINAL[ch] else 0
-        if ch.isalpha():
-            return None
+    """Index in ``FINALS`` of the consonant ``word`` ends in when read (0 = none).
+
+    ``None`` only when nothing in ``word`` can be read (see the module docstring).
+    """
+    text = _SKIPPED.sub("", str(word))
+    if not text:
+        return None
+    last = text[-1]
+    parts = decompose(last)
+    if parts is not None:
+        return FINALS.index(parts[2])
+    if last in MEDIALS:
+        return 0
+    if last in INITIALS:
+        return FINALS.index(last) if last in FINALS else 1
+    if last == "%":
+        return 0
+    number = _NUMBER.search(text)
+    if number:
+        return _number_final(number.group(0))
+    letters = _LATIN_RUN.search(text)
+    if letters:
+        return _latin_final(letters.group(0))
     return None
 
 
+def has_final(word: str) -> bool:
+    """Does ``word`` end in a consonant when read? (no readable end: False)"""
+    return bool(final_consonant(word))
+
+
+def particle(word: str, pair: str) -> str:
+    """The form of ``pair`` that follows ``word``: particle("서울", "으로/로") == "로"."""
+    with_final, without = _pair(pair)
+    final = final_consonant(word) or 0
+    if with_final in _RO_FAMILY:
+        return without if final in (0, _RIEUL) else with_final
+    return with_final if final else without
+
+
 def josa(word: str, pair: str) -> str:
-    """``word`` followed by the right form of ``pair`` ("이/가", "을/를", "은/는", "으로/로", ...).
+    """``word`` followed by the right form of ``pair`` ("이/가", "을/를", "으로/로", ...).
 
     >>> josa("라면", "이/가"), josa("3", "이/가"), josa("2", "을/를"), josa("서울", "으로/로")
     ('라면이', '3이', '2를', '서울로')
+    >>> josa("알람", "을/를"), josa("점심", "(이)라는"), josa("Zoom", "으로/로")
+    ('알람을', '점심이라는', 'Zoom으로')
     """
-    with_final, without = _PAIRS[pair]
-    final = final_consonant(word)
-    if final is None:
-        return f"{word}{with_final}({without})" if pair != "으로/로" else f"{word}(으)로"
-    if pair == "으로/로":
-        return word + ("로" if final in (0, 8) else "으로")  # 8 = ㄹ
-    return word + (with_final if final else without)
+    return f"{word}{particle(word, pair)}"

@@ -29,6 +29,7 @@ import pluggy
 
 from assistant import __version__, hookspecs
 from assistant.config import Config
+from assistant.korean import particle
 
 log = logging.getLogger("assistant.plugins")
 
@@ -74,6 +75,7 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         self.failures: list[HookFailure] = []
+        self._skipped_wrappers: set[tuple[str, str]] = set()
         self.warnings: list[str] = []
 
     # -- loading ---------------------------------------------------------------
@@ -100,7 +102,8 @@ class PluginHost:
     def _add(self, info: PluginInfo, loader: Callable[[], object]) -> None:
         if info.name in self.infos:
             self.warnings.append(
-                f"플러그인 이름 '{info.name}'이(가) 겹쳐서 {info.location} 은(는) 건너뛰었어요."
+                f"플러그인 이름 '{info.name}'{particle(info.name, '이/가')} 겹쳐서 "
+                f"{info.location}{particle(info.location, '은/는')} 건너뛰었어요."
             )
             return
         self.infos[info.name] = info
@@ -115,7 +118,8 @@ class PluginHost:
             info.enabled = False
             info.error = f"{type(exc).__name__}: {exc}"
             self.warnings.append(
-                f"플러그인 '{info.name}'을(를) 불러오지 못해 건너뛰었어요: {info.error}"
+                f"플러그인 '{info.name}'{particle(info.name, '을/를')} 불러오지 못해 건너뛰었어요: "
+                f"{info.error}"
             )
             return
         if info.version is None:
@@ -128,7 +132,9 @@ class PluginHost:
         for raw in self.config.get("plugin_paths") or []:
             path = (base / str(raw)).expanduser()
             if not path.exists():
-                self.warnings.append(f"plugin_paths 의 '{raw}'을(를) 찾을 수 없어요 ({path}).")
+                self.warnings.append(
+                    f"plugin_paths 의 '{raw}'{particle(str(raw), '을/를')} 찾을 수 없어요 ({path})."
+                )
                 continue
             paths.append(path)
         return paths
@@ -137,7 +143,8 @@ class PluginHost:
         for name in self.config.get("plugins") or {}:
             if name not in self.infos:
                 self.warnings.append(
-                    f"설정 {self.config.where('plugins', name)} 의 'plugins.{name}'은(는) 설치되지 않은 플러그인이에요."
+                    f"설정 {self.config.where('plugins', name)} 의 'plugins.{name}'"
+                    f"{particle(str(name), '은/는')} 설치되지 않은 플러그인이에요."
                 )
 
     # -- calling ---------------------------------------------------------------
@@ -146,25 +153,46 @@ class PluginHost:
         return [name for name, info in self.infos.items() if info.enabled]
 
     def implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
-        """(plugin name, function, argument names) in pluggy's call order."""
+        """(plugin name, function, argument names) in pluggy's call order.
+
+        Hook wrappers (``hookwrapper=True`` / ``wrapper=True``) are not run: the core calls
+        each implementation separately to isolate failures. Skipping one is logged (once).
+        """
         caller = getattr(self.pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             if impl.hookwrapper or getattr(impl, "wrapper", False):
+                if (impl.plugin_name, hook) not in self._skipped_wrappers:
+                    self._skipped_wrappers.add((impl.plugin_name, hook))
+                    log.warning(
+                        "plugin %s: hook wrapper for %s skipped (the assistant calls each "
+                        "implementation on its own; wrappers are not supported)",
+                        impl.plugin_name,
+                        hook,
+                    )
                 continue
             yield impl.plugin_name, impl.function, list(impl.argnames)
 
-    def call(self, hook: str, *, firstresult: bool = False, **kwargs: Any) -> list[tuple[str, Any]]:
+    def is_firstresult(self, hook: str) -> bool:
+        """Does the hookspec say ``firstresult=True`` (the first non-None result wins)?"""
+        spec = getattr(self.pm.hook, hook).spec
+        return bool(spec is not None and spec.opts.get("firstresult"))
+
+    def call(
+        self, hook: str, *, firstresult: bool | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
         """Call ``hook`` on every plugin; returns ``(plugin, result)`` for non-None results.
 
         An exception in one plugin is logged, recorded in ``self.failures`` and skipped.
-        With ``firstresult`` the first non-None result stops the call.
+        A ``firstresult`` hookspec (``detect_emotion``, ``fallback_reply``) stops at the first
+        non-None result, as pluggy would; ``firstresult`` overrides the spec when given.
         """
+        first = self.is_firstresult(hook) if firstresult is None else firstresult
         results = []
         for plugin, function, argnames in self.implementations(hook):
             ok, value = self.call_one(plugin, hook, function, {a: kwargs[a] for a in argnames})
             if ok and value is not None:
                 results.append((plugin, value))
-                if firstresult:
+                if first:
                     break
         return results
 

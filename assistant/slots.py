@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.korean import particle
+
 
 class SlotError(ValueError):
     """A slot span that cannot be a valid value; ``str(error)`` is a Korean explanation."""
@@ -84,7 +86,7 @@ def parse_number(text: str) -> int:
     sino = _parse_sino(t)
     if sino is not None:
         return sino
-    raise SlotError(f"'{text.strip()}'을(를) 숫자로 알아듣지 못했어요.")
+    raise SlotError(f"'{text.strip()}'{particle(text.strip(), '을/를')} 숫자로 알아듣지 못했어요.")
 
 
 def _parse_native(t: str) -> int | None:
@@ -151,7 +153,9 @@ def parse_duration(text: str) -> int:
             sign, t = -1, t[len(prefix) :]
     parts = re.findall(r"(.+?)(시간|분|초)(반)?", t)
     if not parts or "".join("".join(p) for p in parts) != t:
-        raise SlotError(f"'{text.strip()}'을(를) 시간 길이로 알아듣지 못했어요.")
+        raise SlotError(
+            f"'{text.strip()}'{particle(text.strip(), '을/를')} 시간 길이로 알아듣지 못했어요."
+        )
     total = 0.0
     for amount, unit, half in parts:
         factor = _UNIT_SECONDS[unit]
@@ -191,7 +195,9 @@ def _split_time(text: str) -> tuple[str | None, int, int]:
         return None, int(m.group(1)), int(m.group(2))
     m = re.fullmatch(rf"({_PERIOD_RE})?(.+?)시(?:(반)|(.+?)분)?(?:정각)?", t)
     if not m:
-        raise SlotError(f"'{text.strip()}'을(를) 시각으로 알아듣지 못했어요.")
+        raise SlotError(
+            f"'{text.strip()}'{particle(text.strip(), '을/를')} 시각으로 알아듣지 못했어요."
+        )
     hour = parse_number(m.group(2))
     minute = 30 if m.group(3) else (parse_number(m.group(4)) if m.group(4) else 0)
     return m.group(1), hour, minute

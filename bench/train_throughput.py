@@ -1,15 +1,19 @@
-"""Small-talk training throughput: length-grouped dynamic padding vs pad-everything-to-100.
+"""Small-talk training throughput: three ways to batch the same samples.
 
 The same mini GPT-2 (same initial weights), the same ChatbotData samples and the same
-optimizer step; only the batching differs:
+optimizer step; only the batching differs (the arms, all measured in the same run):
 
-- ours: ``assistant.training.batching.LengthGroupedBatches`` (shuffled mega-buckets sorted by
-  length, padded to the longest in each batch), as ``assistant train smalltalk`` uses;
-- baseline (in the same run): the KoGPT2 emotional-chatbot notebook style, every sample
-  padded to 100 tokens, random batches.
+- ``pad_to_max``: the KoGPT2 emotional-chatbot notebook style, random batches, every sample
+  padded to 100 tokens;
+- ``per_batch_padding``: what ordinary code does (a ``DataLoader`` with a padding collator):
+  random batches, each padded to its own longest sample;
+- ``length_grouped``: ours, ``assistant.training.batching.LengthGroupedBatches`` (shuffled
+  mega-buckets sorted by length, padded to the longest in each batch), as
+  ``assistant train smalltalk`` uses.
 
-Real tokens per second counts only non-padding tokens. The two are measured in alternating
-rounds so that load from other processes affects both alike.
+Real tokens per second counts only non-padding tokens; ``useful_token_fraction`` is the
+share of real tokens over the whole epoch's batches. The arms are measured in alternating
+rounds so that load from other processes affects all alike.
 
     .venv/bin/python bench/train_throughput.py [--data ChatbotData.csv] [--steps 40]
 
@@ -46,6 +50,7 @@ def main() -> None:
         LengthGroupedBatches,
         fixed_padding_fraction,
         make_collate,
+        useful_token_fraction,
     )
     from assistant_plugins.smalltalk.data import read_dialogues
     from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
@@ -65,19 +70,20 @@ def main() -> None:
     pad_id = tokenizer.pad_token_id
     collate = make_collate(pad_id)
 
-    ours_batches = LengthGroupedBatches(lengths, args.batch_size, seed=0)
-    ours_order = ours_batches.epoch(0)
+    grouped = LengthGroupedBatches(lengths, args.batch_size, seed=0).epoch(0)
     rng = random.Random(0)
     shuffled = list(range(len(examples)))
     rng.shuffle(shuffled)
-    base_order = [
+    random_batches = [
         shuffled[i : i + args.batch_size] for i in range(0, len(shuffled), args.batch_size)
     ]
 
-    def padded_batch(indices: list[int]) -> dict:
-        batch = collate([examples[i] for i in indices])
-        width = batch["input_ids"].shape[1]
-        extra = PAD_TO - width
+    def dynamic(indices: list[int]) -> dict:
+        return collate([examples[i] for i in indices])
+
+    def padded_to_max(indices: list[int]) -> dict:
+        batch = dynamic(indices)
+        extra = PAD_TO - batch["input_ids"].shape[1]
         if extra > 0:  # pad every sample to 100 tokens, as the notebooks do
             n = len(indices)
             batch["input_ids"] = torch.cat([batch["input_ids"], torch.full((n, extra), pad_id)], 1)
@@ -87,18 +93,26 @@ def main() -> None:
             )
         return batch
 
+    arms = {
+        "pad_to_max": (random_batches, padded_to_max, fixed_padding_fraction(lengths, PAD_TO)),
+        "per_batch_padding": (
+            random_batches,
+            dynamic,
+            useful_token_fraction(lengths, random_batches),
+        ),
+        "length_grouped": (grouped, dynamic, useful_token_fraction(lengths, grouped)),
+    }
     torch.manual_seed(0)
     initial = build_mini(tokenizer, dict(MINI_DEFAULTS), PAD_TO)
     runs = {}
-    for name in ("ours", "baseline"):
+    for name, (order, make, useful) in arms.items():
         model = copy.deepcopy(initial).train()
         runs[name] = {
             "model": model,
             "opt": torch.optim.AdamW(model.parameters(), lr=5e-4),
-            "order": ours_order if name == "ours" else base_order,
-            "make": (lambda idx: collate([examples[i] for i in idx]))
-            if name == "ours"
-            else padded_batch,
+            "order": order,
+            "make": make,
+            "useful": useful,
             "pos": 0,
             "seconds": 0.0,
             "real_tokens": 0,
@@ -129,27 +143,33 @@ def main() -> None:
             for _ in range(per_round):
                 step(run, measure=True)
 
-    ours, base = runs["ours"], runs["baseline"]
-    ours_tps = ours["real_tokens"] / ours["seconds"]
-    base_tps = base["real_tokens"] / base["seconds"]
+    figures = {
+        name: {
+            "useful_token_fraction": round(run["useful"], 4),
+            "real_tokens_per_s": round(run["real_tokens"] / run["seconds"], 1),
+            "steps": run["steps"],
+            "seconds": round(run["seconds"], 2),
+        }
+        for name, run in runs.items()
+    }
+    ours = figures["length_grouped"]["real_tokens_per_s"]
     result = {
         "bench": "smalltalk_train_throughput",
         "samples": len(samples),
         "mean_sample_tokens": round(sum(lengths) / len(lengths), 2),
         "batch_size": args.batch_size,
-        "steps_per_method": ours["steps"],
         "torch_threads": torch.get_num_threads(),
-        "useful_token_fraction": round(ours_batches.useful_token_fraction(), 4),
-        "baseline_useful_token_fraction": round(fixed_padding_fraction(lengths, PAD_TO), 4),
-        "tokens_per_s": round(ours_tps, 1),
-        "baseline_tokens_per_s": round(base_tps, 1),
-        "speedup": round(ours_tps / base_tps, 2),
+        "arms": figures,
+        "speedup_vs_pad_to_max": round(ours / figures["pad_to_max"]["real_tokens_per_s"], 2),
+        "speedup_vs_per_batch_padding": round(
+            ours / figures["per_batch_padding"]["real_tokens_per_s"], 2
+        ),
     }
-    print(
-        f"ours: {ours_tps:,.0f} real tokens/s (useful {result['useful_token_fraction']:.3f}); "
-        f"pad-to-{PAD_TO}: {base_tps:,.0f} (useful {result['baseline_useful_token_fraction']:.3f}); "
-        f"speedup x{result['speedup']}"
-    )
+    for name, arm in figures.items():
+        print(
+            f"{name:>18}: {arm['real_tokens_per_s']:>9,.0f} real tokens/s, "
+            f"useful {arm['useful_token_fraction']:.3f}"
+        )
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -348,3 +348,16 @@ def test_country_code_setting(ask, server):
     assert "countryCode" not in server.hits("/v1/search")[0].query
     ask("역삼동 날씨 어때?", country_code="JP", geocode_cache_days=0)
     assert server.hits("/v1/search")[1].query["countryCode"] == "JP"
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [("하남", "'하남'이"), ("광주", "'광주'가"), ("무을", "'무을'이"), ("Paris", "'Paris'가")],
+)
+def test_unknown_place_particle_fits_the_name(place, expected):
+    from assistant_plugins.weather.service import check_place_text, unknown_place_message
+
+    message = unknown_place_message(place)
+    assert message.startswith(f"죄송해요, {expected} 어느 지역인지") and "(" not in message
+    rejected = check_place_text("Zoom@@") or ""
+    assert "'Zoom@@'은 지역 이름으로" in rejected and "(는)" not in rejected

@@ -16,6 +16,8 @@ Public API::
         # idempotent; reads torchrun's RANK / LOCAL_RANK / WORLD_SIZE; gloo on CPU,
         # "cpu:gloo,cuda:nccl" on CUDA
     main_process_first()                               # context manager: rank 0 first, then others
+    shared_tokenizer(saved, *, build, load, resume=False) -> tokenizer
+        # the one DDP tokenizer strategy: rank 0 builds + saves, the others load that file
     is_main_process() -> bool                          # rank 0 (or not distributed); torch-free
     world_size() -> int
     barrier()                                          # joins the process group if needed
@@ -38,9 +40,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import torch
 
@@ -285,6 +288,30 @@ def main_process_first() -> Iterator[None]:
     """
     if not is_main_process():
         barrier()
-    yield
-    if is_main_process():
-        barrier()
+    try:
+        yield
+    finally:  # also when rank 0 fails: the others go on (and find nothing) instead of hanging
+        if is_main_process():
+            barrier()
+
+
+T = TypeVar("T")
+
+
+def shared_tokenizer(
+    saved: Path, *, build: Callable[[], T], load: Callable[[], T], resume: bool = False
+) -> T:
+    """The one multi-process tokenizer strategy of every trainer.
+
+    Rank 0 (or the only process) calls ``build``, which trains the tokenizer AND saves it so
+    that the file ``saved`` (in the output folder) exists; the other ranks wait for it and
+    ``load`` what rank 0 saved, so every process uses the very same vocabulary. With
+    ``resume`` an existing ``saved`` file is loaded everywhere (the vocabulary of the
+    checkpoint). Usable before ``train()`` (joins the torchrun process group itself).
+    """
+    with main_process_first():
+        if saved.is_file() and (resume or not is_main_process()):
+            return load()
+        if not is_main_process():
+            raise TrainingError(f"0번 프로세스가 토크나이저를 저장하지 않았어요: {saved}")
+        return build()

@@ -8,7 +8,12 @@ Public API::
                   loss_fn=None, length_of=None) -> float
     seed_everything(seed) -> None
     lr_at(step, *, total_steps, lr, warmup_steps, min_lr) -> float
-    TrainResult                               # dataclass, see below
+    TrainResult                               # dataclass (assistant.training.result)
+
+The pieces around the loop live in their own modules: ``export`` (the final save,
+``metadata.json``, ``plot_loss_curve``), ``signals`` (``StopFlag``: Ctrl-C/SIGTERM),
+``result`` (``TrainResult``), ``checkpoint`` (resumable state); the names above stay
+importable from here.
 
 - ``model``: a ``torch.nn.Module``, normally a Hugging Face ``PreTrainedModel`` whose
   ``forward(**batch)`` returns an output with ``.loss``. Build it (after
@@ -81,13 +86,9 @@ A finished run deletes its checkpoint unless ``keep_checkpoint: true``.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import math
-import platform
 import random
-import shutil
-import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -99,7 +100,6 @@ from typing import Any
 import numpy as np
 import torch
 
-from assistant.loading import quiet
 from assistant.training import checkpoint as ckpt
 from assistant.training.batching import LengthGroupedBatches
 from assistant.training.device import (
@@ -113,53 +113,28 @@ from assistant.training.device import (
     setup_distributed,
 )
 from assistant.training.errors import DataError, TrainingError
-from assistant.training.options import TrainSettings
+from assistant.training.export import plot_loss_curve, save_final
+from assistant.training.options import TrainSettings, record_result
 from assistant.training.progress import Reporter
+from assistant.training.result import TrainResult
+from assistant.training.signals import StopFlag
 
 log = logging.getLogger("assistant.training")
+
+__all__ = [
+    "StopFlag",
+    "TrainResult",
+    "data_fingerprint",
+    "evaluate_loss",
+    "lr_at",
+    "plot_loss_curve",
+    "seed_everything",
+    "train",
+]
 
 Example = Mapping[str, Any]
 Batch = dict[str, Any]
 LossFn = Callable[[torch.nn.Module, Batch], torch.Tensor]
-
-
-@dataclass
-class TrainResult:
-    """What a training run did; ``metrics`` is what goes to ``metadata.json``."""
-
-    output: Path
-    steps: int = 0
-    total_steps: int = 0
-    epochs: float = 0.0
-    train_loss: float | None = None
-    eval_loss: float | None = None
-    best_step: int | None = None
-    stopped_early: bool = False
-    interrupted: bool = False
-    history: list[dict[str, Any]] = field(default_factory=list)
-    tokens_per_s: float = 0.0
-    useful_token_fraction: float = 1.0
-    elapsed_s: float = 0.0
-    world_size: int = 1
-    device: str = "cpu"
-    precision: str = "fp32"
-
-    @property
-    def metrics(self) -> dict[str, Any]:
-        return {
-            "steps": self.steps,
-            "total_steps": self.total_steps,
-            "epochs": round(self.epochs, 4),
-            "train_loss": self.train_loss,
-            "eval_loss": self.eval_loss,
-            "eval_perplexity": _perplexity(self.eval_loss),
-            "best_step": self.best_step,
-            "stopped_early": self.stopped_early,
-            "interrupted": self.interrupted,
-            "tokens_per_s": round(self.tokens_per_s, 1),
-            "useful_token_fraction": round(self.useful_token_fraction, 4),
-            "elapsed_s": round(self.elapsed_s, 2),
-        }
 
 
 def data_fingerprint(examples: Sequence[Example]) -> str:
@@ -180,12 +155,6 @@ def data_fingerprint(examples: Sequence[Example]) -> str:
             else:
                 digest.update(repr(value).encode())
     return digest.hexdigest()[:16]
-
-
-def _perplexity(loss: float | None) -> float | None:
-    if loss is None:
-        return None
-    return round(math.exp(min(loss, 50.0)), 4)
 
 
 def seed_everything(seed: int) -> None:
@@ -292,46 +261,6 @@ def evaluate_loss(
     return float(total[0] / total[1]) if total[1] > 0 else float("nan")
 
 
-class _StopFlag:
-    """SIGINT/SIGTERM set a flag (checked between optimizer steps); a second one aborts.
-
-    SIGTERM is handled too because torchrun (and schedulers) stop workers with it.
-    """
-
-    SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None)
-
-    # torchrun forwards the terminal's Ctrl-C to workers that already got it from the
-    # terminal: a repeat this soon after the first signal is the same request.
-    REPEAT_GRACE_S = 2.0
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._first_at = 0.0
-        self._previous: dict[int, Any] = {}
-
-    def __enter__(self) -> _StopFlag:
-        for sig in self.SIGNALS:
-            try:
-                self._previous[sig] = signal.signal(sig, self._handle)
-            except ValueError:  # not the main thread: no signal handling
-                break
-        return self
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        now = time.monotonic()
-        if self.requested:
-            if now - self._first_at > self.REPEAT_GRACE_S:
-                raise KeyboardInterrupt
-            return
-        self.requested = True
-        self._first_at = now
-        log.info("signal %d: stopping after this optimizer step", signum)
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, previous in self._previous.items():
-            signal.signal(sig, previous)
-
-
 def train(
     model: torch.nn.Module,
     train_examples: Sequence[Example],
@@ -350,9 +279,47 @@ def train(
         raise DataError("학습할 샘플이 하나도 없어요.")
     run = _Run(model, train_examples, eval_examples, settings, collate, loss_fn, length_of)
     result = run.fit()
+    record_result(result)  # an interrupted run makes the train command exit with 130
     if run.dist.is_main and not result.interrupted:
-        _final_save(run, result, tokenizer, on_save, metadata)
+        save_final(
+            run.raw_model,
+            settings,
+            result,
+            tokenizer=tokenizer,
+            on_save=on_save,
+            metadata=metadata,
+            counts={
+                "num_train_examples": len(train_examples),
+                "num_eval_examples": len(eval_examples),
+            },
+            started_at=run.started_at,
+        )
     return result
+
+
+@dataclass
+class _Window:
+    """Loss and tokens since the last history entry (for the mean loss and tokens/s)."""
+
+    loss: float = 0.0
+    steps: int = 0
+    tokens: int = 0
+    start: float = field(default_factory=time.perf_counter)
+
+    def add(self, loss: float, tokens: int) -> None:
+        self.loss += loss
+        self.steps += 1
+        self.tokens += tokens
+
+    @property
+    def mean_loss(self) -> float:
+        return self.loss / max(1, self.steps)
+
+    def tokens_per_s(self, now: float) -> float:
+        return self.tokens / max(1e-9, now - self.start)
+
+    def reset(self, now: float) -> None:
+        self.loss, self.steps, self.tokens, self.start = 0.0, 0, 0, now
 
 
 class _Run:
@@ -558,7 +525,7 @@ class _Run:
         self._compile_pending = False
         return loss
 
-    def _stop_requested(self, flag: _StopFlag) -> bool:
+    def _stop_requested(self, flag: StopFlag) -> bool:
         if not self.dist.enabled:
             return flag.requested
         t = torch.tensor([1.0 if flag.requested else 0.0], device=self.device)
@@ -568,18 +535,7 @@ class _Run:
 
     def fit(self) -> TrainResult:
         s = self.settings
-        self.started = time.perf_counter()
-        self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        if s.resume:
-            self._resume()
-        self.replacing_checkpoint = (
-            not s.resume and (s.checkpoint_dir / ckpt.STATE_FILE).exists() and self.dist.is_main
-        )
-        self.rng_at_step = ckpt.capture_rng()
-        self.model = self._wrap_model(s.compile)
-        self._compile_pending = s.compile
-        accum = max(1, s.grad_accum)
-        min_lr = s.lr * s.min_lr_ratio
+        self._begin()
         reporter = Reporter(
             total_steps=self.total_steps,
             start_step=self.step,
@@ -587,96 +543,23 @@ class _Run:
             log_every=s.log_every,
         )
         result = TrainResult(output=s.output, world_size=self.dist.world_size)
-        window_loss, window_steps = 0.0, 0
-        window_tokens, window_start = 0, time.perf_counter()
+        window = _Window()
         has_eval = len(self.eval_examples) > 0
-        in_update = False
-        with _StopFlag() as flag, reporter:
+        with StopFlag() as flag, reporter:
             reporter.message(self._start_line(resumed=s.resume))
             try:
                 while self.step < self.total_steps:
                     if self._stop_requested(flag):
                         result.interrupted = True
                         break
-                    self.model.train()
-                    lr = lr_at(
-                        self.step,
-                        total_steps=self.total_steps,
-                        lr=s.lr,
-                        warmup_steps=self.warmup_steps,
-                        min_lr=min_lr,
-                    )
-                    for group in self.optimizer.param_groups:
-                        group["lr"] = lr
-                    step_loss = torch.zeros((), device=self.device)
-                    step_tokens = 0
-                    for k in range(accum):
-                        micro = self.step * accum + k
-                        examples = [self.train_examples[i] for i in self._batch_indices(micro)]
-                        batch = _to_device(self.collate(examples), self.device)
-                        step_tokens += _count_tokens(batch)
-                        sync = k == accum - 1
-                        no_sync = (
-                            self.model.no_sync()
-                            if self.dist.enabled and not sync
-                            else contextlib.nullcontext()
-                        )
-                        with no_sync:
-                            with self.precision.autocast(self.device):
-                                loss = self._forward_loss(batch, reporter)
-                            scaled = loss / accum
-                            if self.scaler is not None:
-                                self.scaler.scale(scaled).backward()
-                            else:
-                                scaled.backward()
-                        step_loss += loss.detach().float() / accum
-                    in_update = True
-                    if self.scaler is not None:
-                        if s.grad_clip > 0:
-                            self.scaler.unscale_(self.optimizer)
-                            torch.nn.utils.clip_grad_norm_(self.raw_model.parameters(), s.grad_clip)
-                        self.scaler.step(self.optimizer)
-                        self.scaler.update()
-                    else:
-                        if s.grad_clip > 0:
-                            torch.nn.utils.clip_grad_norm_(self.raw_model.parameters(), s.grad_clip)
-                        self.optimizer.step()
-                    self.optimizer.zero_grad(set_to_none=True)
-                    self.step += 1
-                    self.rng_at_step = ckpt.capture_rng()
-                    in_update = False
-                    self.tokens_seen += step_tokens * self.dist.world_size
-                    loss_value = float(step_loss)
-                    if not math.isfinite(loss_value) and self.scaler is None:
-                        raise TrainingError(
-                            f"{self.step}번째 스텝에서 loss가 {loss_value}가 됐어요. --lr을 낮춰 보세요."
-                        )
-                    window_loss += loss_value
-                    window_steps += 1
-                    window_tokens += step_tokens * self.dist.world_size
-                    now = time.perf_counter()
-                    tps = window_tokens / max(1e-9, now - window_start)
-                    reporter.step(self.step, loss_value, lr, tps)
-                    if self.step % max(1, s.log_every) == 0 or self.step == self.total_steps:
-                        self.last_train_loss = window_loss / window_steps
-                        self.history.append(
-                            {
-                                "step": self.step,
-                                "train_loss": self.last_train_loss,
-                                "lr": lr,
-                                "tokens_per_s": round(tps, 1),
-                            }
-                        )
-                        window_loss, window_steps = 0.0, 0
-                        window_tokens, window_start = 0, now
-                    due = (s.eval_every > 0 and self.step % s.eval_every == 0) or (
-                        self.step == self.total_steps
-                    )
-                    if due and self._eval_and_checkpoint(has_eval, reporter):
+                    lr = self._set_lr()
+                    loss, tokens = self._optimizer_step(reporter)
+                    self._record(window, loss, tokens, lr, reporter)
+                    if self._eval_due() and self._eval_and_checkpoint(has_eval, reporter):
                         result.stopped_early = True
                         break
             except KeyboardInterrupt:
-                if in_update:
+                if self.in_update:
                     reporter.message(
                         "최적화 도중에 중단돼서 체크포인트를 저장하지 못했어요 "
                         "(마지막 체크포인트는 그대로 있어요)."
@@ -689,13 +572,127 @@ class _Run:
                     f"학습을 {self.step}번째 스텝에서 멈추고 체크포인트를 저장했어요: "
                     f"{s.checkpoint_dir}\n같은 명령에 --resume 을 붙이면 이어서 학습해요."
                 )
+        if not result.interrupted:
+            self._load_best_weights()
+        self.raw_model.eval()
+        return self._summary(result)
+
+    def _begin(self) -> None:
+        """Resume if asked, wrap the model (DDP / compile) and start the clocks."""
+        s = self.settings
+        self.started = time.perf_counter()
+        self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if s.resume:
+            self._resume()
+        self.replacing_checkpoint = (
+            not s.resume and (s.checkpoint_dir / ckpt.STATE_FILE).exists() and self.dist.is_main
+        )
+        self.rng_at_step = ckpt.capture_rng()
+        self.model = self._wrap_model(s.compile)
+        self._compile_pending = s.compile
+        self.in_update = False
+
+    def _set_lr(self) -> float:
+        s = self.settings
+        lr = lr_at(
+            self.step,
+            total_steps=self.total_steps,
+            lr=s.lr,
+            warmup_steps=self.warmup_steps,
+            min_lr=s.lr * s.min_lr_ratio,
+        )
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        return lr
+
+    def _optimizer_step(self, reporter: Reporter) -> tuple[float, int]:
+        """One optimizer step over ``grad_accum`` micro-batches: (mean loss, real tokens)."""
+        s = self.settings
+        accum = max(1, s.grad_accum)
+        self.model.train()
+        step_loss = torch.zeros((), device=self.device)
+        step_tokens = 0
+        for k in range(accum):
+            micro = self.step * accum + k
+            examples = [self.train_examples[i] for i in self._batch_indices(micro)]
+            batch = _to_device(self.collate(examples), self.device)
+            step_tokens += _count_tokens(batch)
+            no_sync = (
+                self.model.no_sync()
+                if self.dist.enabled and k < accum - 1
+                else contextlib.nullcontext()
+            )
+            with no_sync:
+                with self.precision.autocast(self.device):
+                    loss = self._forward_loss(batch, reporter)
+                scaled = loss / accum
+                if self.scaler is not None:
+                    self.scaler.scale(scaled).backward()
+                else:
+                    scaled.backward()
+            step_loss += loss.detach().float() / accum
+        self.in_update = True  # from here a Ctrl-C can't leave a consistent checkpoint
+        self._apply_gradients()
+        self.step += 1
+        self.rng_at_step = ckpt.capture_rng()
+        self.in_update = False
+        self.tokens_seen += step_tokens * self.dist.world_size
+        loss_value = float(step_loss)
+        if not math.isfinite(loss_value) and self.scaler is None:
+            raise TrainingError(
+                f"{self.step}번째 스텝에서 loss가 {loss_value}가 됐어요. --lr을 낮춰 보세요."
+            )
+        return loss_value, step_tokens * self.dist.world_size
+
+    def _apply_gradients(self) -> None:
+        """Clip, step (through the GradScaler for fp16) and clear the gradients."""
+        clip = self.settings.grad_clip
+        if self.scaler is not None:
+            if clip > 0:
+                self.scaler.unscale_(self.optimizer)
+                torch.nn.utils.clip_grad_norm_(self.raw_model.parameters(), clip)
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            if clip > 0:
+                torch.nn.utils.clip_grad_norm_(self.raw_model.parameters(), clip)
+            self.optimizer.step()
+        self.optimizer.zero_grad(set_to_none=True)
+
+    def _record(
+        self, window: _Window, loss: float, tokens: int, lr: float, reporter: Reporter
+    ) -> None:
+        """Progress for this step; every ``log_every`` steps a history entry (window mean)."""
+        window.add(loss, tokens)
+        now = time.perf_counter()
+        tokens_per_s = window.tokens_per_s(now)
+        reporter.step(self.step, loss, lr, tokens_per_s)
+        if self.step % max(1, self.settings.log_every) == 0 or self.step == self.total_steps:
+            self.last_train_loss = window.mean_loss
+            self.history.append(
+                {
+                    "step": self.step,
+                    "train_loss": self.last_train_loss,
+                    "lr": lr,
+                    "tokens_per_s": round(tokens_per_s, 1),
+                }
+            )
+            window.reset(now)
+
+    def _eval_due(self) -> bool:
+        every = self.settings.eval_every
+        return (every > 0 and self.step % every == 0) or self.step == self.total_steps
+
+    def _load_best_weights(self) -> None:
         if self.best_step is not None and self.best_step != self.step:
-            best = s.checkpoint_dir / "best.safetensors"
-            if best.exists() and not result.interrupted:
+            best = self.settings.checkpoint_dir / "best.safetensors"
+            if best.exists():
                 from safetensors.torch import load_model
 
                 load_model(self.raw_model, str(best))
-        self.raw_model.eval()
+
+    def _summary(self, result: TrainResult) -> TrainResult:
+        accum = max(1, self.settings.grad_accum)
         result.steps = self.step
         result.total_steps = self.total_steps
         result.epochs = self.step * accum / max(1, self.batches_per_epoch)
@@ -726,116 +723,6 @@ class _Run:
             reporter.eval(self.step, loss, self.best_loss)
         self._save_checkpoint(best_is_current=best_now)
         return has_eval and s.patience > 0 and self.bad_evals >= s.patience
-
-
-def _library_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    versions = {"python": platform.python_version()}
-    for name in ("torch", "transformers", "tokenizers", "sentencepiece", "safetensors", "numpy"):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    with contextlib.suppress(metadata.PackageNotFoundError):
-        versions["irang-assistant"] = metadata.version("irang-assistant")
-    return versions
-
-
-def _data_files(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    from assistant.training.tables import sha256_file
-
-    files = []
-    for path in paths:
-        entry: dict[str, Any] = {"path": str(path)}
-        try:
-            entry["sha256"] = sha256_file(path)
-            entry["bytes"] = Path(path).stat().st_size
-        except OSError as exc:
-            entry["error"] = str(exc)
-        files.append(entry)
-    return files
-
-
-def _final_save(
-    run: _Run,
-    result: TrainResult,
-    tokenizer: Any,
-    on_save: Callable[[Path, torch.nn.Module], None] | None,
-    metadata: Mapping[str, Any] | None,
-) -> None:
-    s = run.settings
-    out = Path(s.output)
-    out.mkdir(parents=True, exist_ok=True)
-    model = run.raw_model
-    if hasattr(model, "save_pretrained"):
-        with quiet():  # no "Writing model shards" bar
-            model.save_pretrained(out)
-    else:
-        from safetensors.torch import save_model
-
-        save_model(model, str(out / "model.safetensors"))
-    if tokenizer is not None:
-        tokenizer.save_pretrained(str(out))
-    meta: dict[str, Any] = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "plugin": s.plugin,
-        "command_line": s.command_line,
-        "data_files": _data_files(s.data),
-        "settings": s.as_json(),
-        "metrics": result.metrics,
-        "history": result.history,
-        "device": result.device,
-        "precision": result.precision,
-        "world_size": result.world_size,
-        "num_train_examples": len(run.train_examples),
-        "num_eval_examples": len(run.eval_examples),
-        "num_parameters": sum(p.numel() for p in model.parameters()),
-        "timings": {
-            "started": run.started_at,
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "elapsed_s": round(result.elapsed_s, 2),
-            "tokens_per_s": round(result.tokens_per_s, 1),
-        },
-        "versions": _library_versions(),
-    }
-    meta.update(dict(metadata or {}))
-    (out / "metadata.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    try:
-        plot_loss_curve(result.history, out / "loss_curve.png", title=s.plugin)
-    except Exception as exc:  # noqa: BLE001 - a plot must never lose a trained model
-        log.warning("loss curve not written: %s", exc)
-    if on_save is not None:
-        on_save(out, model)
-    if not s.keep_checkpoint and s.checkpoint_dir.exists():
-        shutil.rmtree(s.checkpoint_dir, ignore_errors=True)
-
-
-def plot_loss_curve(history: Sequence[Mapping[str, Any]], path: Path, title: str = "") -> None:
-    """Train and held-out loss against optimizer steps, as a PNG (matplotlib, Agg)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    train = [(h["step"], h["train_loss"]) for h in history if "train_loss" in h]
-    evals = [(h["step"], h["eval_loss"]) for h in history if "eval_loss" in h]
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    if train:
-        ax.plot(*zip(*train, strict=True), label="train loss")
-    if evals:
-        ax.plot(*zip(*evals, strict=True), marker="o", label="held-out loss")
-    ax.set_xlabel("optimizer step")
-    ax.set_ylabel("loss")
-    if title:
-        ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,23 +1,30 @@
-"""The shared ``assistant train NAME`` options and the ``TrainSettings`` they become.
+"""The shared ``assistant train NAME`` / ``assistant eval NAME`` options and ``TrainSettings``.
 
 Public API::
 
-    training_options(plugin_name, *, presets=None) -> decorator
+    training_options(plugin_name, *, presets=None) -> decorator   # train commands
+    evaluation_options(plugin_name, *, model_help=None) -> decorator  # eval commands
     TrainSettings(...)                       # dataclass, see fields below
         settings.as_json() -> dict           # for metadata.json
         settings.checkpoint_dir -> Path      # <output>/checkpoint
     TrainSettings.from_config(plugin_name, config=None, **overrides) -> TrainSettings
-    DEFAULTS: dict[str, object]              # built-in defaults (used when assistant.yaml has none)
+    plugin_config(plugin_name, config=None) -> dict     # plugins.<name> of the configuration
+    training_config(plugin_name, config=None) -> dict   # plugins.<name>.training
+    resolved_default(plugin_name, field, config=None)   # one setting's default
+    command_errors(plugin_name, what="training")        # context: the one error path
+    record_result(result)                    # called by train(); see "Ctrl-C" below
+    EXIT_INTERRUPTED = 130
 
-Use it on your trainer; the command receives one ``settings`` argument instead of the
-individual options (your own extra options, e.g. ``--format``, arrive as usual)::
+Use it on your trainer; the command receives one ``settings: TrainSettings`` argument
+instead of the individual options (your own extra options, e.g. ``--format``, arrive as
+usual)::
 
     @hookimpl
     def register_trainers(train):
         @train.command("smalltalk")
         @training_options("smalltalk", presets=("mini",))
         @click.option("--format", type=click.Choice(["auto", "chatbotdata", "jsonl"]), default="auto")
-        def smalltalk(settings, format):
+        def smalltalk(settings: TrainSettings, format: str) -> None:
             from assistant.training.loop import train   # heavy imports inside the command
             ...
 
@@ -29,57 +36,42 @@ fraction, fixed seed), ``--eval-every`` (optimizer steps; 0 = only at the end),
 ``--precision``, ``--compile/--no-compile``, ``--resume``, ``--seed``, ``--base HUB_ID_OR_DIR``,
 ``--preset NAME`` (``--base`` and ``--preset`` exclude each other).
 
-A ``TrainingError`` (or ``DataError``) escaping the command is shown as ``오류: <message>``
-(exit code 1, details in the log), and a torchrun process group is left at the end.
+Preset policy (the same for every trainer): the command line wins; a configured ``base``
+wins over a configured ``preset``; with neither, the first of the command's ``presets``.
+
+Errors: a ``TrainingError`` (or ``DataError``) or ``assistant.loading.ModelUnavailable``
+escaping a train or eval command is shown as ``오류: <message>`` (exit code 1, traceback in
+the log), and a torchrun process group is left at the end. Commands raise, never print.
+
+Ctrl-C: ``train()`` saves a checkpoint, prints ONE hint (how to ``--resume``) and returns a
+result with ``interrupted``; the wrapper then exits with code 130. Commands print nothing
+about it.
 
 Defaults: a value given on the command line wins; else ``plugins.<name>.training.<field>``
 from the configuration (``assistant.yaml`` + the user's file, keys spelled like the
-``TrainSettings`` fields: ``batch_size``, ``eval_every``, ...); else ``DEFAULTS`` here.
+``TrainSettings`` fields: ``batch_size``, ``eval_every``, ...); else the dataclass default.
 Settings without a command-line option (``warmup``, ``weight_decay``, ``grad_clip``,
 ``min_lr_ratio``, ``log_every``, ``keep_checkpoint``, ``eval_batch_size``) come only from the
-configuration or ``DEFAULTS``. ``output`` defaults to ``runs/<name>``.
+configuration or the dataclass. ``output`` defaults to ``runs/<name>``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import click
 
+from assistant.loading import ModelUnavailable
 from assistant.training.errors import TrainingError
 
 log = logging.getLogger("assistant.training")
-
-DEFAULTS: dict[str, Any] = {
-    "epochs": 3,
-    "max_steps": 0,
-    "batch_size": 32,
-    "grad_accum": 1,
-    "lr": 5e-4,
-    "max_length": 128,
-    "eval_split": 0.05,
-    "eval_every": 200,
-    "patience": 3,
-    "device": "auto",
-    "precision": "auto",
-    "compile": False,
-    "seed": 42,
-    "base": None,
-    "preset": None,
-    "warmup": 0.05,
-    "weight_decay": 0.01,
-    "grad_clip": 1.0,
-    "min_lr_ratio": 0.1,
-    "log_every": 10,
-    "keep_checkpoint": False,
-    "eval_batch_size": 0,
-}
 
 
 @dataclass
@@ -132,13 +124,30 @@ class TrainSettings:
     def from_config(
         cls, plugin_name: str, config: dict[str, Any] | None = None, **overrides: Any
     ) -> TrainSettings:
-        """Settings from ``DEFAULTS``, then the config's ``plugins.<name>.training``, then
-        ``overrides`` (``None`` values in overrides are ignored)."""
-        values: dict[str, Any] = {**DEFAULTS, "output": Path("runs") / plugin_name}
-        values.update(_config_training(plugin_name, config))
+        """Settings from the dataclass defaults, then the config's
+        ``plugins.<name>.training``, then ``overrides`` (``None`` values are ignored)."""
+        values = _defaults(plugin_name, config)
         values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}
         return cls(plugin=plugin_name, **{k: v for k, v in values.items() if k in known})
+
+
+#: fields that are never configured (set by the command line or by the command itself)
+_NOT_CONFIGURABLE = ("plugin", "data", "resume", "command_line")
+
+
+def _defaults(plugin_name: str, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Each setting's default: ``plugins.<name>.training`` over the dataclass defaults."""
+    values: dict[str, Any] = {}
+    for spec in fields(TrainSettings):
+        if spec.name in _NOT_CONFIGURABLE:
+            continue
+        values[spec.name] = (
+            spec.default_factory() if spec.default is MISSING else spec.default  # type: ignore[misc]
+        )
+    values["output"] = Path("runs") / plugin_name
+    values.update(training_config(plugin_name, config))
+    return values
 
 
 def command_line() -> list[str]:
@@ -149,7 +158,9 @@ def command_line() -> list[str]:
     return argv
 
 
-def _config_training(plugin_name: str, config: dict[str, Any] | None) -> dict[str, Any]:
+def plugin_config(plugin_name: str, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``plugins.<name>`` of the configuration: ``config`` if given, else the running
+    command's (``assistant --config ...``), else ``assistant.yaml`` + ``$ASSISTANT_CONFIG``."""
     if config is None:
         ctx = click.get_current_context(silent=True)
         runtime = ctx.find_root().obj if ctx is not None else None
@@ -159,9 +170,14 @@ def _config_training(plugin_name: str, config: dict[str, Any] | None) -> dict[st
 
         config = load_config(None)
     plugins = config.get("plugins") or {}
-    section = (plugins.get(plugin_name) or {}) if isinstance(plugins, dict) else {}
-    training = section.get("training") if isinstance(section, dict) else None
-    return dict(training) if isinstance(training, dict) else {}
+    section = plugins.get(plugin_name) if isinstance(plugins, Mapping) else None
+    return dict(section) if isinstance(section, Mapping) else {}
+
+
+def training_config(plugin_name: str, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``plugins.<name>.training`` of the configuration (see :func:`plugin_config`)."""
+    training = plugin_config(plugin_name, config).get("training")
+    return dict(training) if isinstance(training, Mapping) else {}
 
 
 class TrainingCommandError(click.ClickException):
@@ -169,6 +185,43 @@ class TrainingCommandError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"오류: {self.format_message()}", err=True)
+
+
+#: exit code of a run stopped with Ctrl-C (the loop printed how to resume)
+EXIT_INTERRUPTED = 130
+_RESULT_KEY = "assistant.training.result"
+
+
+@contextlib.contextmanager
+def command_errors(plugin_name: str, what: str = "training") -> Iterator[None]:
+    """The one path for the errors of ``assistant train/eval NAME``.
+
+    A ``TrainingError`` (or ``DataError``) or a ``ModelUnavailable`` (assistant.loading)
+    escaping the block is logged with its traceback and shown as ``오류: <message>``
+    (exit code 1); a torchrun process group is left at the end. :func:`training_options` and
+    :func:`evaluation_options` wrap the command in it already.
+    """
+    try:
+        yield
+    except (TrainingError, ModelUnavailable) as exc:
+        log.warning("%s %s failed: %s", what, plugin_name, exc, exc_info=exc)
+        raise TrainingCommandError(str(exc)) from exc
+    finally:
+        _leave_process_group()
+
+
+def record_result(result: Any) -> None:
+    """Called by ``train()``: the wrapper exits with code 130 after an interrupted run."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_RESULT_KEY] = result
+
+
+def _exit_if_interrupted() -> None:
+    ctx = click.get_current_context(silent=True)
+    result = ctx.meta.pop(_RESULT_KEY, None) if ctx is not None else None
+    if result is not None and getattr(result, "interrupted", False):
+        raise SystemExit(EXIT_INTERRUPTED)
 
 
 def _leave_process_group() -> None:
@@ -179,11 +232,9 @@ def _leave_process_group() -> None:
         cleanup_distributed()
 
 
-def resolved_default(plugin_name: str, name: str, config: dict[str, Any] | None = None) -> Any:
-    """The default of one setting: the configuration's value, else ``DEFAULTS``."""
-    values: dict[str, Any] = {**DEFAULTS, "output": Path("runs") / plugin_name}
-    values.update(_config_training(plugin_name, config))
-    return values.get(name)
+def resolved_default(plugin_name: str, name: str, config: Mapping[str, Any] | None = None) -> Any:
+    """The default of one setting: the configuration's value, else the dataclass default."""
+    return _defaults(plugin_name, config).get(name)
 
 
 class _ConfigDefaultOption(click.Option):
@@ -224,6 +275,55 @@ _OPTIONS: list[tuple[str, str, Any, str]] = [
 ]
 
 
+def _apply_preset_policy(
+    settings: TrainSettings, given: Mapping[str, Any], presets: Sequence[str] | None
+) -> None:
+    """One preset policy: the command line wins (``--preset`` drops a configured ``base``,
+    ``--base`` a configured ``preset``); a configured ``base`` wins over a configured
+    ``preset``; with neither, the first of the command's presets (e.g. ``mini``)."""
+    if given.get("preset"):
+        settings.base = None
+    elif settings.base:
+        settings.preset = None
+    elif not settings.preset and presets:
+        settings.preset = presets[0]
+
+
+def evaluation_options(
+    plugin_name: str, *, model_help: str | None = None, data_required: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The shared ``assistant eval NAME`` options: ``--data PATH`` (repeatable, required
+    unless ``data_required=False``: an evaluator with built-in checks, e.g. small talk's),
+    ``--model`` (``model_source``: shipped, off, a folder or a hub id; default: the plugin's
+    ``model`` setting) and ``--json`` (``as_json``). Errors go through :func:`command_errors`."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with command_errors(plugin_name, "evaluation"):
+                return func(*args, **kwargs)
+
+        decorated = click.option("--json", "as_json", is_flag=True, help="JSON 한 줄로 출력")(
+            wrapper
+        )
+        decorated = click.option(
+            "--model",
+            "model_source",
+            default=None,
+            help=model_help or f"모델 폴더 또는 허브 ID (기본: 설정의 plugins.{plugin_name}.model)",
+        )(decorated)
+        return click.option(
+            "--data",
+            "data",
+            multiple=True,
+            required=data_required,
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="평가 데이터 파일 (여러 번 지정 가능)",
+        )(decorated)
+
+    return decorate
+
+
 def training_options(
     plugin_name: str, *, presets: Sequence[str] | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -244,15 +344,11 @@ def training_options(
                 )
             resume = bool(given.pop("resume"))
             settings = TrainSettings.from_config(plugin_name, data=data, resume=resume, **given)
-            if given.get("base"):
-                settings.preset = None
-            try:
-                return func(*args, settings=settings, **kwargs)
-            except TrainingError as exc:
-                log.warning("training %s failed: %s", plugin_name, exc, exc_info=exc)
-                raise TrainingCommandError(str(exc)) from exc
-            finally:
-                _leave_process_group()
+            _apply_preset_policy(settings, given, presets)
+            with command_errors(plugin_name):
+                returned = func(*args, settings=settings, **kwargs)
+            _exit_if_interrupted()
+            return returned
 
         preset_type: Any = click.Choice(list(presets)) if presets else str
         decorated: Callable[..., Any] = wrapper

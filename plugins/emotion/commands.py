@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,14 @@ from typing import Any
 
 import click
 
-from assistant.training.options import training_options
+from assistant.korean import particle
+from assistant.training.errors import TrainingError
+from assistant.training.options import (
+    TrainSettings,
+    evaluation_options,
+    plugin_config,
+    training_options,
+)
 
 from .data import FORMATS
 
@@ -44,11 +50,15 @@ def _parse_repeats(values: tuple[str, ...], data: list[Path]) -> dict[Path, int]
     for value in values:
         name, sep, count = value.rpartition("=")
         if not sep or not count.isdigit() or int(count) < 1:
-            raise click.BadParameter(f"'{value}' 은(는) FILE=N 형태여야 해요 (N은 1 이상).")
+            raise click.BadParameter(
+                f"'{value}'{particle(value, '은/는')} FILE=N 형태여야 해요 (N은 1 이상)."
+            )
         path = Path(name)
         matches = [p for p in data if p == path or p.resolve() == path.resolve()]
         if not matches:
-            raise click.BadParameter(f"'{name}' 은(는) --data 로 준 파일이 아니에요.")
+            raise click.BadParameter(
+                f"'{name}'{particle(name, '은/는')} --data 로 준 파일이 아니에요."
+            )
         repeats[matches[0]] = int(count)
     return repeats
 
@@ -122,7 +132,7 @@ def data_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="--preset mini 에서 학습할 SentencePiece 어휘 크기",
 )
 def train_command(
-    settings: Any,
+    settings: TrainSettings,
     fmt: str,
     labels_file: Path | None,
     repeats: tuple[str, ...],
@@ -135,27 +145,19 @@ def train_command(
     데이터: KOTE TSV, ChatbotData CSV, AI Hub 감성대화(CSV/XLSX), 'text<TAB>label' TSV.
     라벨은 일상·기쁨·슬픔·분노·불안·우울 여섯 가지로 바뀌어요 (매핑 표는 플러그인 폴더에 있어요).
     """
-    from assistant.training.errors import TrainingError
-
-    if not settings.base and not settings.preset:
-        settings.preset = "mini"
-    try:
-        _train(
-            settings,
-            fmt,
-            labels_file,
-            _parse_repeats(repeats, settings.data),
-            weighting,
-            label_smoothing,
-            vocab_size,
-        )
-    except TrainingError as exc:
-        log.error("train emotion failed: %s", exc)
-        raise click.ClickException(str(exc)) from None
+    _train(
+        settings,
+        fmt,
+        labels_file,
+        _parse_repeats(repeats, settings.data),
+        weighting,
+        label_smoothing,
+        vocab_size,
+    )
 
 
 def _train(
-    settings: Any,
+    settings: TrainSettings,
     fmt: str,
     labels_file: Path | None,
     repeats: dict[Path, int],
@@ -255,11 +257,7 @@ def _train(
         metadata=metadata,
     )
     if result.interrupted:
-        click.echo(
-            f"학습을 중단했어요. 같은 명령에 --resume 을 붙이면 {result.steps} 스텝부터 이어서 해요.",
-            err=True,
-        )
-        sys.exit(130)
+        return  # the loop printed how to resume; the shared wrapper exits with code 130
     report_path = Path(settings.output) / "eval_report.json"
     summary = ""
     if report_path.is_file():
@@ -269,7 +267,7 @@ def _train(
 
 
 def _build(
-    settings: Any, labels: list[str], train_rows: list[Any], vocab_size: int
+    settings: TrainSettings, labels: list[str], train_rows: list[Any], vocab_size: int
 ) -> tuple[Any, Any]:
     """The tokenizer and the model: the mini preset from scratch, or a base to fine-tune."""
     from transformers import (
@@ -278,13 +276,10 @@ def _build(
         BertForSequenceClassification,
     )
 
-    from assistant.training.errors import TrainingError
-
     from .classifier import ModelError, check_model_dir, resolve
     from .tokenization import (
         SentencePieceBertTokenizer,
         TokenizerError,
-        find_sp_model,
         load_tokenizer,
         train_sentencepiece,
     )
@@ -294,7 +289,7 @@ def _build(
     output = Path(settings.output)
     try:
         if settings.base:
-            directory = resolve(settings.base)
+            directory = resolve(settings.base, setting="--base")
             check_model_dir(directory)
             tokenizer = load_tokenizer(directory, max_length=settings.max_length)
             model = AutoModelForSequenceClassification.from_pretrained(
@@ -306,26 +301,21 @@ def _build(
                 use_safetensors=True,
             )
             return tokenizer, model
-        if settings.resume and find_sp_model(output) is not None:
-            tokenizer = SentencePieceBertTokenizer.from_dir(output, settings.max_length)
-        else:
-            import shutil
-            import tempfile
+        from assistant.training.device import shared_tokenizer
 
-            from assistant.training.device import is_main_process
-
-            # Every rank trains the same (deterministic) vocabulary in its own folder; only
-            # rank 0 writes into the output folder, right away so that --resume finds it.
-            texts = sorted({row.text for row in train_rows})
-            scratch = Path(tempfile.mkdtemp(prefix="emotion-spm-"))
-            tokenizer = train_sentencepiece(
-                texts, scratch, vocab_size=vocab_size, seed=settings.seed
-            )
-            if is_main_process():
-                output.mkdir(parents=True, exist_ok=True)
-                tokenizer.save(output)
-                tokenizer.sp_model_path = output / tokenizer.sp_model_path.name
-            shutil.rmtree(scratch, ignore_errors=True)  # the model is in memory now
+        # rank 0 trains the vocabulary into the output folder (so --resume finds it), the
+        # other torchrun ranks load that file
+        tokenizer = shared_tokenizer(
+            output / "spiece.model",
+            build=lambda: train_sentencepiece(
+                sorted({row.text for row in train_rows}),
+                output,
+                vocab_size=vocab_size,
+                seed=settings.seed,
+            ),
+            load=lambda: SentencePieceBertTokenizer.from_dir(output, settings.max_length),
+            resume=settings.resume,
+        )
     except (ModelError, TokenizerError) as exc:
         raise TrainingError(str(exc)) from exc
     except OSError as exc:
@@ -374,31 +364,18 @@ def _write_eval_report(
 
 
 @click.command("emotion")
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="평가 데이터 파일 (여러 번 지정 가능)",
-)
+@evaluation_options("emotion")
 @data_format_options
-@click.option(
-    "--model", "model_source", default=None, help="모델 (기본: 설정의 plugins.emotion.model)"
-)
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
     default=None,
     help="이 확률보다 낮으면 일상으로 (기본: 설정의 plugins.emotion.threshold)",
 )
-@click.option("--json", "as_json", is_flag=True, help="JSON으로 출력")
 @click.option(
     "--png", type=click.Path(dir_okay=False, path_type=Path), help="혼동 행렬을 PNG로 저장"
 )
-@click.pass_context
 def eval_command(
-    ctx: click.Context,
     data: tuple[Path, ...],
     fmt: str,
     labels_file: Path | None,
@@ -408,32 +385,25 @@ def eval_command(
     png: Path | None,
 ) -> None:
     """감정 분류 모델을 평가해요: 정확도, macro-F1, 클래스별 정밀도/재현율/F1, 혼동 행렬."""
-    from assistant.training.errors import TrainingError
+    from assistant.training.export import portable
     from assistant.training.tables import SkipLog
 
-    from .classifier import EmotionClassifier, ModelError
+    from .classifier import EmotionClassifier
     from .data import read_examples
     from .metrics import confusion_png, report
 
-    runtime = ctx.find_root().obj
-    settings = runtime.config.plugin("emotion") if runtime is not None else {}
+    settings = plugin_config("emotion")
     skip_log = SkipLog()
-    try:
-        rows = []
-        for path in data:
-            rows += read_examples(path, fmt, labels_file=labels_file, skip_log=skip_log)
-    except TrainingError as exc:
-        raise click.ClickException(str(exc)) from None
-    source = model_source or settings.get("model") or "shipped"
-    try:
-        classifier = EmotionClassifier.load(
-            source,
-            max_length=int(settings.get("max_length") or 128),
-            trust_remote_code=bool(settings.get("trust_remote_code", False)),
-            threads=int(settings.get("threads", 1)),
-        )
-    except ModelError as exc:
-        raise click.ClickException(str(exc)) from None
+    rows = []
+    for path in data:
+        rows += read_examples(path, fmt, labels_file=labels_file, skip_log=skip_log)
+    source = model_source or settings.get("model", "shipped")
+    classifier = EmotionClassifier.load(
+        source,
+        max_length=int(settings.get("max_length") or 128),
+        trust_remote_code=bool(settings.get("trust_remote_code", False)),
+        threads=int(settings.get("threads", 1)),
+    )
     usable = []
     for row in rows:
         if row.label in classifier.labels:
@@ -441,11 +411,11 @@ def eval_command(
         else:
             skip_log.add(row.file, row.row, f"모델에 없는 라벨 '{row.label}'")
     if not usable:
-        raise click.ClickException("평가할 수 있는 행이 없어요 (모델의 라벨과 맞는 행이 없어요).")
+        raise TrainingError("평가할 수 있는 행이 없어요 (모델의 라벨과 맞는 행이 없어요).")
     limit = float(settings.get("threshold", 0.0)) if threshold is None else threshold
     predictions = classifier.predict_many([r.text for r in usable], limit)
     result = report([r.label for r in usable], [p.label for p in predictions], classifier.labels)
-    result["model"] = str(classifier.directory)
+    result["model"] = portable(str(classifier.directory))
     result["threshold"] = limit
     result["data"] = [str(p) for p in data]
     result["skipped"] = skip_log.as_json()

@@ -77,7 +77,7 @@ def find_kote_labels(path: Path, labels_file: str | Path | None) -> list[str]:
             if row.values and str(row.values[0]).strip()
         ]
         if not names:
-            raise DataError(f"라벨 이름 파일 '{candidate}'이(가) 비어 있어요.")
+            raise DataError(f"라벨 이름 파일이 비어 있어요: '{candidate}'")
         return names
     log.info("no labels.txt beside %s: using KOTE's published label order", path)
     return lab.kote_default_names()

@@ -74,7 +74,7 @@ class SentencePieceBertTokenizer:
         missing = [s for s in ("[UNK]", "[PAD]", "[CLS]", "[SEP]") if self._lookup(s) is None]
         if missing:
             raise TokenizerError(
-                f"토크나이저에 특수 토큰 {', '.join(missing)}이(가) 없어요: '{sp_model}'"
+                f"토크나이저에 없는 특수 토큰이 있어요 ({', '.join(missing)}): '{sp_model}'"
             )
         self.unk_id = self._lookup("[UNK]")
         self.pad_id = self._lookup("[PAD]")

@@ -18,6 +18,7 @@ import logging
 from assistant import hookimpl
 from assistant import text as textutil
 from assistant.app import App
+from assistant.korean import particle
 from assistant.types import Reply, Request
 from assistant_plugins.keyboard.recover import DEFAULT_MIN_SCORE, DEFAULT_MIN_SYLLABLES, recover
 
@@ -44,16 +45,6 @@ def normalize_utterance(text: str, app: App) -> str | None:
     return recovered
 
 
-def particle_ro(word: str) -> str:
-    """The form of the particle 으로/로 that follows ``word`` ("안녕" -> 으로, "알려줘" -> 로)."""
-    last = word.rstrip()[-1:]
-    code = ord(last) - 0xAC00 if last else -1
-    if not 0 <= code < 11172:
-        return "로"
-    final = code % 28
-    return "로" if final in (0, 8) else "으로"  # open syllable or final ㄹ: 로
-
-
 @hookimpl
 def adjust_reply(reply: Reply, request: Request) -> Reply | None:
     """Say what a recovered utterance was understood as, before the answer."""
@@ -66,6 +57,6 @@ def adjust_reply(reply: Reply, request: Request) -> Reply | None:
     if _recover(typed, app) is None:
         return None
     understood = request.normalized
-    prefix = f"'{understood}'{particle_ro(understood)} 알아들었어요."
+    prefix = f"'{understood}'{particle(understood, '으로/로')} 알아들었어요."
     data = {**reply.data, "keyboard": {"typed": request.text, "understood": understood}}
     return dataclasses.replace(reply, text=f"{prefix} {reply.text}", data=data)

@@ -16,17 +16,24 @@ from __future__ import annotations
 import argparse
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 _WORD = re.compile("[가-힣]+")
 
 
 def count(paths: list[Path]) -> tuple[Counter[str], Counter[str]]:
-    """(syllable counts incl. "^" per word, pair counts "ab"/"^a"/"a$")."""
+    """(syllable counts incl. "^" per word, pair counts "ab"/"^a"/"a$") of text files."""
+    return count_texts(path.read_text(encoding="utf-8") for path in paths)
+
+
+def count_texts(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
+    """The same counts over texts in memory (``bench/keyboard_recovery.py`` builds a
+    table without its held-out comments this way)."""
     unigrams: Counter[str] = Counter()
     bigrams: Counter[str] = Counter()
-    for path in paths:
-        for word in _WORD.findall(path.read_text(encoding="utf-8")):
+    for text in texts:
+        for word in _WORD.findall(text):
             seq = ["^", *word, "$"]
             unigrams.update(seq[:-1])
             bigrams.update(a + b for a, b in zip(seq, seq[1:], strict=False))

@@ -59,6 +59,18 @@ class SyllableModel:
     total: int  # syllables counted
     weight: float = 0.8  # share of the bigram estimate in the interpolation
 
+    @classmethod
+    def from_counts(
+        cls, unigrams: dict[str, int], bigrams: dict[str, int], min_count: int = 2
+    ) -> SyllableModel:
+        """The model ``make_syllable_table.py`` would write for these counts."""
+        total = sum(n for s, n in unigrams.items() if s != "^")
+        return cls(
+            {s: n for s, n in unigrams.items() if n >= min_count},
+            {s: n for s, n in bigrams.items() if n >= min_count},
+            total or 1,
+        )
+
     def _unigram(self, syllable: str) -> float:
         if syllable == "$":
             return self.unigrams.get("^", 1) / self.total
@@ -182,15 +194,18 @@ def recover(
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     min_syllables: int = DEFAULT_MIN_SYLLABLES,
+    model: SyllableModel | None = None,
 ) -> str | None:
     """``text`` with its English-mode Korean turned into Hangul, or None to leave it alone.
+
+    ``model``: the syllable statistics (default: the shipped ``syllables.tsv``).
 
     >>> recover("5qns xkdlaj")
     '5분 타이머'
     >>> recover("how are you") is None
     True
     """
-    found = analyse(text)
+    found = analyse(text, model)
     if found is None or found.score < min_score:
         return None
     # Words of one syllable each ("so so" -> 내 내, "to do" -> 새 애) need more of them.

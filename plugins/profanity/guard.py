@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant_plugins.keyboard.hangul import jamo_to_hangul
+from assistant.korean import jamo_to_hangul
 
 HERE = Path(__file__).resolve().parent
 WORDS_PATH = HERE / "words.txt"

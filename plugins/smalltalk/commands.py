@@ -9,36 +9,28 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from assistant.training.errors import TrainingError
+from assistant.training.options import evaluation_options, plugin_config, training_options
 from assistant_plugins.smalltalk.data import FORMATS
+
+if TYPE_CHECKING:
+    from assistant.training.options import TrainSettings
 
 NAME = "smalltalk"
 STAGES = ("all", "generator", "selector", "memory")
 
 
-def _config(ctx: click.Context) -> dict[str, Any]:
-    runtime = ctx.find_root().obj
-    config = getattr(runtime, "config", None)
-    if config is None:
-        from assistant.config import load_config
-
-        config = load_config(None)
-    return config.plugin(NAME)
-
-
 def _fail(message: str) -> NoReturn:
-    click.echo(f"오류: {message}", err=True)
-    sys.exit(1)
+    """Stop the command with a Korean ``오류: ...`` (the shared error path, exit code 1)."""
+    raise TrainingError(message)
 
 
 def train_command() -> click.Command:
-    from assistant.training.options import training_options
-
     @click.command(NAME)
-    @click.pass_context
     @training_options(NAME, presets=("mini",))
     @click.option(
         "--format",
@@ -77,8 +69,7 @@ def train_command() -> click.Command:
         help="답변 기억에 넣을 대화: train (검증 분할 제외) 또는 all (내 데이터 전부)",
     )
     def command(
-        ctx: click.Context,
-        settings: Any,
+        settings: TrainSettings,
         data_format: str | None,
         context_turns: int | None,
         vocab_size: int | None,
@@ -86,7 +77,7 @@ def train_command() -> click.Command:
         stage: str,
         memory_split: str,
     ) -> None:
-        """잡담 모델 학습: --preset mini (처음부터) 또는 --base 허브ID/폴더 (미세조정).
+        """잡담 모델 학습: --preset mini (처음부터, 기본) 또는 --base 허브ID/폴더 (미세조정).
 
         \b
         단계(--stage): all = generator -> selector -> memory (기본), 또는 한 단계만.
@@ -95,17 +86,15 @@ def train_command() -> click.Command:
             assistant train smalltalk --stage memory --data my.csv --output models/my-chat
         여러 GPU: torchrun --nproc_per_node=N -m assistant train smalltalk ...
         """
-        config = _config(ctx)
+        config = plugin_config(NAME)
         training = dict(config.get("training") or {})
         data_format = data_format or str(training.get("format", "auto"))
         if stage == "memory":
-            run_memory(ctx, settings, data_format, memory_split, config)
+            run_memory(settings, data_format, memory_split, config)
             return
         if stage == "selector":
             run_selector(settings, data_format)
             return
-        if not settings.base and not settings.preset:
-            _fail("--preset mini 또는 --base 허브ID/폴더 중 하나를 지정해 주세요.")
         run_training(
             settings,
             data_format=data_format or str(training.get("format", "auto")),
@@ -121,13 +110,13 @@ def train_command() -> click.Command:
         )
         if stage == "all":
             run_selector(settings, data_format)
-            run_memory(ctx, settings, data_format, memory_split, config)
+            run_memory(settings, data_format, memory_split, config)
 
     return command
 
 
-def _app_name(ctx: click.Context) -> str:
-    runtime = ctx.find_root().obj
+def _app_name() -> str:
+    runtime = click.get_current_context().find_root().obj
     app = getattr(runtime, "app", None)
     return str(getattr(app, "name", None) or "이랑")
 
@@ -147,40 +136,29 @@ def _train_split(settings: Any, data_format: str) -> tuple[list[Any], list[Any]]
 
 
 def run_selector(settings: Any, data_format: str) -> None:
-    """The selector stage: ST-B's ``selector_training.train_selector`` on the training split."""
-    from assistant.training.errors import TrainingError
+    """The selector stage: ``selector_training.train_selector`` on the training split."""
+    from assistant_plugins.smalltalk.selector_training import train_selector
 
-    try:
-        from assistant_plugins.smalltalk.selector_training import train_selector
-
-        train_d, held_d = _train_split(settings, data_format)
-        result = train_selector(settings, train_d, held_out=held_d)
-    except TrainingError as exc:
-        _fail(str(exc))
+    train_d, held_d = _train_split(settings, data_format)
+    result = train_selector(settings, train_d, held_out=held_d)
     click.echo(f"응답 선택 모델을 {Path(settings.output) / 'selector'} 에 저장했어요.")
     summary = getattr(result, "summary", None)
     if callable(summary):
         click.echo(summary())
 
 
-def run_memory(
-    ctx: click.Context, settings: Any, data_format: str, memory_split: str, config: Any
-) -> None:
+def run_memory(settings: Any, data_format: str, memory_split: str, config: Any) -> None:
     """The memory stage: index the (training split of the) data beside the model."""
-    from assistant.training.errors import TrainingError
     from assistant_plugins.smalltalk.memory_build import run_memory_stage
 
-    try:
-        summary = run_memory_stage(
-            settings,
-            data_format=data_format,
-            memory_split=memory_split,
-            name=_app_name(ctx),
-            generation=dict(config.get("generation") or {}),
-            echo=lambda line: click.echo(line, err=True),
-        )
-    except TrainingError as exc:
-        _fail(str(exc))
+    summary = run_memory_stage(
+        settings,
+        data_format=data_format,
+        memory_split=memory_split,
+        name=_app_name(),
+        generation=dict(config.get("generation") or {}),
+        echo=lambda line: click.echo(line, err=True),
+    )
     dev = summary["dev"]
     click.echo(
         f"답변 기억을 {summary['directory']} 에 저장했어요: {summary['pairs']:,}쌍, "
@@ -191,7 +169,7 @@ def run_memory(
 
 
 def run_training(
-    settings: Any,
+    settings: TrainSettings,
     *,
     data_format: str,
     context_turns: int,
@@ -201,77 +179,64 @@ def run_training(
     generation: dict[str, Any],
 ) -> None:
     from assistant.training.batching import make_collate
-    from assistant.training.errors import TrainingError
     from assistant_plugins.smalltalk.training import finish_output, mini_config, prepare
 
-    main = True
-    try:
-        prepared = prepare(
-            settings,
-            data_format=data_format,
-            context_turns=context_turns,
-            with_emotion=with_emotion,
-            training_config=training_config,
-            vocab_size=vocab_size,
-        )
-        from assistant.training.device import is_main_process  # imports torch
+    prepared = prepare(
+        settings,
+        data_format=data_format,
+        context_turns=context_turns,
+        with_emotion=with_emotion,
+        training_config=training_config,
+        vocab_size=vocab_size,
+    )
+    from assistant.training.device import is_main_process  # imports torch
 
-        main = is_main_process()
-        if main:
-            _print_data_summary(prepared)
-        arch = None
-        if not settings.base:
-            arch = mini_config(training_config)
-            if vocab_size:
-                arch["vocab_size"] = vocab_size
-        metadata = {
-            "task": "smalltalk",
-            "start": {"base": settings.base}
-            if settings.base
-            else {"preset": settings.preset, "architecture": arch},
-            "data": prepared.data.files,
-            "skipped_rows": prepared.data.skipped.as_json(),
-            "dialogues": {
-                "train": len(prepared.train_dialogues),
-                "held_out": len(prepared.held_out_dialogues),
-            },
-            "samples": {"train": len(prepared.train), "held_out": len(prepared.held_out)},
-            "turn_format": {
-                "usr": prepared.fmt.usr,
-                "sys": prepared.fmt.sys,
-                "eos": prepared.fmt.eos,
-                "context_turns": prepared.fmt.context_turns,
-                "emotion": prepared.fmt.emotion,
-            },
-            "vocab_size": len(prepared.tokenizer),
-        }
-        from assistant.training.loop import train
+    main = is_main_process()
+    if main:
+        _print_data_summary(prepared)
+    arch = None
+    if not settings.base:
+        arch = mini_config(training_config)
+        if vocab_size:
+            arch["vocab_size"] = vocab_size
+    metadata = {
+        "task": "smalltalk",
+        "start": {"base": settings.base}
+        if settings.base
+        else {"preset": settings.preset, "architecture": arch},
+        "data": prepared.data.files,
+        "skipped_rows": prepared.data.skipped.as_json(),
+        "dialogues": {
+            "train": len(prepared.train_dialogues),
+            "held_out": len(prepared.held_out_dialogues),
+        },
+        "samples": {"train": len(prepared.train), "held_out": len(prepared.held_out)},
+        "turn_format": {
+            "usr": prepared.fmt.usr,
+            "sys": prepared.fmt.sys,
+            "eos": prepared.fmt.eos,
+            "context_turns": prepared.fmt.context_turns,
+            "emotion": prepared.fmt.emotion,
+        },
+        "vocab_size": len(prepared.tokenizer),
+    }
+    from assistant.training.loop import train
 
-        pad_id = prepared.tokenizer.pad_token_id
-        result = train(
-            prepared.model,
-            [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.train],
-            [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.held_out],
-            settings,
-            collate=make_collate(pad_id if pad_id is not None else 0),
-            tokenizer=prepared.tokenizer,
-            on_save=lambda out, model: finish_output(
-                prepared, Path(out), generation_defaults(generation)
-            ),
-            metadata=metadata,
-        )
-    except TrainingError as exc:
-        _fail(str(exc))
-    if not main:
-        return
-    if result.interrupted:
-        click.echo(
-            f"학습을 멈췄어요. 체크포인트를 {settings.checkpoint_dir} 에 저장했으니 "
-            "같은 명령에 --resume 을 붙이면 이어서 학습해요.",
-            err=True,
-        )
-        sys.exit(130)
-    _print_result(settings, result, prepared)
+    pad_id = prepared.tokenizer.pad_token_id
+    result = train(
+        prepared.model,
+        [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.train],
+        [{"input_ids": s.input_ids, "labels": s.labels} for s in prepared.held_out],
+        settings,
+        collate=make_collate(pad_id if pad_id is not None else 0),
+        tokenizer=prepared.tokenizer,
+        on_save=lambda out, model: finish_output(
+            prepared, Path(out), generation_defaults(generation)
+        ),
+        metadata=metadata,
+    )
+    if main and not result.interrupted:  # an interrupted run: the loop printed how to resume
+        _print_result(settings, result, prepared)
 
 
 def generation_defaults(generation: dict[str, Any]) -> dict[str, Any]:
@@ -299,7 +264,7 @@ def _print_data_summary(prepared: Any) -> None:
         click.echo(summary, err=True)
 
 
-def _print_result(settings: Any, result: Any, prepared: Any) -> None:
+def _print_result(settings: TrainSettings, result: Any, prepared: Any) -> None:
     metrics = result.metrics
     lines = [f"모델을 {settings.output} 에 저장했어요."]
     if result.eval_loss is not None:
@@ -318,14 +283,7 @@ def _print_result(settings: Any, result: Any, prepared: Any) -> None:
 
 def eval_command() -> click.Command:
     @click.command(NAME)
-    @click.pass_context
-    @click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="평가 데이터 파일 (여러 번 지정 가능; 없으면 일상 발화 점검만)",
-    )
+    @evaluation_options(NAME, data_required=False)
     @click.option(
         "--everyday/--no-everyday",
         default=True,
@@ -334,9 +292,6 @@ def eval_command() -> click.Command:
     )
     @click.option(
         "--format", "data_format", type=click.Choice(FORMATS), default="auto", help="데이터 형식"
-    )
-    @click.option(
-        "--model", "model_source", default=None, help="모델 폴더 또는 허브 ID (기본: 설정의 모델)"
     )
     @click.option(
         "--held-out",
@@ -364,9 +319,7 @@ def eval_command() -> click.Command:
         metavar="KEY=VALUE",
         help="디코딩 설정 덮어쓰기 (예: --set strategy=greedy --set temperature=0.7)",
     )
-    @click.option("--json", "as_json", is_flag=True, help="JSON 한 줄로 출력")
     def command(
-        ctx: click.Context,
         overrides: tuple[str, ...],
         data: tuple[Path, ...],
         data_format: str,
@@ -378,14 +331,11 @@ def eval_command() -> click.Command:
         everyday: bool,
     ) -> None:
         """잡담 모델 평가: 손실/퍼플렉서티, 답변 점검, 응답 선택(hits@1), 일상 발화 점검."""
-        config = _config(ctx)
+        config = plugin_config(NAME)
         if not data and not everyday:
             _fail("--data 로 평가 데이터를 주거나 --everyday 점검을 켜 주세요.")
         if held_out and not data:
             _fail("--held-out 에는 --data 로 학습 데이터 파일이 필요해요.")
-        if model_source:
-            config["model"] = model_source
-        generation = {**dict(config.get("generation") or {}), **_parse_overrides(overrides)}
         report: dict[str, Any] = {}
         if data:
             report = run_eval(
@@ -395,10 +345,10 @@ def eval_command() -> click.Command:
                 held_out,
                 prompts,
                 max_length,
-                generation,
+                {**dict(config.get("generation") or {}), **_parse_overrides(overrides)},
             )
         if everyday:
-            report["everyday"] = run_everyday(ctx)
+            report["everyday"] = run_everyday(model_source)
         if as_json:
             click.echo(json.dumps(report, ensure_ascii=False))
         else:
@@ -431,7 +381,7 @@ def run_eval(
     max_length: int,
     generation: dict[str, Any],
 ) -> dict[str, Any]:
-    from assistant.training.errors import TrainingError
+    from assistant.training.export import portable
     from assistant_plugins.smalltalk.chat import (
         ChatModel,
         GenerationSettings,
@@ -447,10 +397,7 @@ def run_eval(
         chat = ChatModel.load(source, local)
     except ModelUnavailable as exc:
         _fail(f"모델을 불러오지 못했어요: {exc}")
-    try:
-        data = read_dialogues(paths, data_format)
-    except TrainingError as exc:
-        _fail(str(exc))
+    data = read_dialogues(paths, data_format)
     dialogues = data.dialogues
     split = None
     if held_out:
@@ -479,11 +426,10 @@ def run_eval(
     sanity = reply_sanity(chat, user_prompts(dialogues, prompts), settings) if prompts else {}
     selection = None
     if held_out:
-        selection = selection_report(
-            train_dialogues, dialogues, chat, Path(source) if local else None
-        )
+        model_dir = Path(source) if local else None
+        selection = selection_report(train_dialogues, dialogues, chat, model_dir)
     report = {
-        "model": source,
+        "model": portable(source),
         "data": [str(p) for p in paths],
         "held_out_split": split,
         "dialogues": len(dialogues),
@@ -517,12 +463,14 @@ def selection_report(
     return evaluate_selection(train, held_out, selector=selector, chat=chat)
 
 
-def run_everyday(ctx: click.Context) -> dict[str, Any]:
+def run_everyday(model_source: str | None) -> dict[str, Any]:
     """The eval_prompts.tsv report through the real assistant (see ``everyday_eval``)."""
     from assistant_plugins.smalltalk.everyday_eval import everyday_report, read_prompts, vocabulary
     from assistant_plugins.smalltalk.runtime import state
 
-    runtime = ctx.find_root().obj
+    runtime = click.get_current_context().find_root().obj
+    if model_source:  # the live settings the plugin reads (plugin_config returns a copy)
+        runtime.config.plugin(NAME)["model"] = model_source
     assistant = runtime.assistant
     memory_dir = state(runtime.app).memory_dir()
     known = vocabulary(memory_dir, runtime.app.name)
@@ -588,6 +536,12 @@ def _print_report(report: dict[str, Any]) -> None:
         console.print(f"  {row['text']} -> {row['reply']} ({row['source']})")
 
 
+def _refuse(message: str) -> NoReturn:
+    """``assistant memory``: a Korean ``오류: ...`` on stderr and exit code 1."""
+    click.echo(f"오류: {message}", err=True)
+    sys.exit(1)
+
+
 def memory_command() -> click.Group:
     """``assistant memory add|list|remove``: the user's own question -> answer pairs."""
 
@@ -612,9 +566,9 @@ def memory_command() -> click.Group:
         try:
             pair = store(ctx).add(utterance, reply, app.now().isoformat(timespec="seconds"))
         except UserMemoryError as exc:
-            _fail(str(exc))
+            _refuse(str(exc))
         except OSError as exc:
-            _fail(f"기억 파일에 쓸 수 없어요: {exc}")
+            _refuse(f"기억 파일에 쓸 수 없어요: {exc}")
         click.echo(f"기억했어요 ({pair.id}): '{pair.utterance}' -> '{pair.reply}'")
 
     @group.command("list")
@@ -650,9 +604,9 @@ def memory_command() -> click.Group:
         try:
             pair = store(ctx).remove(pair_id)
         except UserMemoryError as exc:
-            _fail(str(exc))
+            _refuse(str(exc))
         except OSError as exc:
-            _fail(f"기억 파일에 쓸 수 없어요: {exc}")
+            _refuse(f"기억 파일에 쓸 수 없어요: {exc}")
         click.echo(f"지웠어요 ({pair.id}): '{pair.utterance}'")
 
     return group

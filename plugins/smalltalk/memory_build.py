@@ -277,9 +277,11 @@ def run_memory_stage(
     report["dev_fraction"] = DEV_FRACTION
     pairs = fit_pairs + dev_pairs
     tokens = fit_tokens + [dev_tokens[p.id] for p in dev_pairs]
+    from assistant.training.export import portable
+
     info = {
-        "data": data.files,
-        "skipped_rows": data.skipped.as_json(),
+        "data": portable(data.files),
+        "skipped_rows": portable(data.skipped.as_json()),
         "split": {"use": memory_split, "eval_split": fraction, "seed": seed, "from": split_from},
         "dialogues": {"memory": len(train_d), "held_out_excluded": len(held_d)},
         "analyse_seconds": round(analysed, 1),

@@ -18,10 +18,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant_plugins.smalltalk.data import DataSet, Dialogue, read_dialogues
 from assistant_plugins.smalltalk.turns import Sample, TurnEncoder, TurnFormat
+
+if TYPE_CHECKING:
+    from assistant.training.options import TrainSettings
 
 log = logging.getLogger("assistant.smalltalk")
 
@@ -137,7 +140,7 @@ def load_base(base: str) -> tuple[Any, Any, TurnFormat, int]:
     except Exception as exc:
         log.exception("could not load base model %s", base)
         raise TrainingError(
-            f"기반 모델 '{base}'을(를) 불러오지 못했어요 ({type(exc).__name__}). "
+            f"기반 모델을 불러오지 못했어요: '{base}' ({type(exc).__name__}). "
             "허브 ID나 폴더 경로, safetensors 파일이 있는지 확인해 주세요."
         ) from exc
     fmt, added = prepare_base_tokenizer(tokenizer)
@@ -175,7 +178,7 @@ def _name_loss(model: Any) -> Any:
 
 
 def prepare(
-    settings: Any,
+    settings: TrainSettings,
     *,
     data_format: str,
     context_turns: int,
@@ -191,7 +194,7 @@ def prepare(
     data = read_dialogues(settings.data, data_format, skipped)  # data errors come before torch
     train_d, held_d = split_dialogues(data.dialogues, settings.eval_split, settings.seed)
 
-    from assistant.training.device import is_main_process, main_process_first
+    from assistant.training.device import is_main_process, shared_tokenizer
     from assistant.training.loop import seed_everything
     from assistant_plugins.smalltalk.tokenizer import train_mini_tokenizer
 
@@ -205,17 +208,21 @@ def prepare(
         arch = mini_config(training_config)
         if vocab_size:
             arch["vocab_size"] = vocab_size
-        with main_process_first():
-            saved = output / "tokenizer.json"
-            if saved.is_file() and (settings.resume or not is_main_process()):
-                from transformers import AutoTokenizer
 
-                tokenizer = AutoTokenizer.from_pretrained(output)
-            else:
-                tokenizer = train_mini_tokenizer(_texts(train_d, with_emotion), arch["vocab_size"])
-                if is_main_process():
-                    output.mkdir(parents=True, exist_ok=True)
-                    tokenizer.save_pretrained(output)
+        def build() -> Any:
+            trained = train_mini_tokenizer(_texts(train_d, with_emotion), arch["vocab_size"])
+            output.mkdir(parents=True, exist_ok=True)
+            trained.save_pretrained(output)
+            return trained
+
+        def load() -> Any:
+            from transformers import AutoTokenizer
+
+            return AutoTokenizer.from_pretrained(output)
+
+        tokenizer = shared_tokenizer(
+            output / "tokenizer.json", build=build, load=load, resume=settings.resume
+        )
         model = build_mini(tokenizer, arch, settings.max_length)
         fmt = TurnFormat()
     window = int(

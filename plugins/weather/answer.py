@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from assistant.korean import josa
 from assistant.types import Table
 
 from . import codes
@@ -23,17 +24,6 @@ WEEKDAYS = "월화수목금토일"
 def weekday_words(d: date) -> str:
     """ "토요일(11/28)"."""
     return f"{WEEKDAYS[d.weekday()]}요일({d.month}/{d.day})"
-
-
-def josa(word: str, with_final: str, without_final: str) -> str:
-    """``word`` + the particle form its last syllable needs ("서울은", "부산은", "대구는")."""
-    last = word.rstrip()[-1:] if word.strip() else ""
-    if "가" <= last <= "힣":
-        has_final = (ord(last) - 0xAC00) % 28 != 0
-        if with_final == "으로" and (ord(last) - 0xAC00) % 28 == 8:  # ㄹ: "서울로"
-            return word + without_final
-        return word + (with_final if has_final else without_final)
-    return f"{word}{with_final}({without_final})"
 
 
 def number(value: float | None) -> str:
@@ -358,7 +348,7 @@ def _general_answer(q: Question) -> str:
     sentences = []
     p = precipitation(q)
     cur, u = q.current, q.units
-    subject = josa(q.place, "은", "는")
+    subject = josa(q.place, "은/는")
     if cur is not None:
         sky = codes.clause(cur.weather_code)
         head = f"{subject} 지금 {sky + ' ' if sky else ''}기온은 {u.degrees(cur.temperature)}"
@@ -478,7 +468,7 @@ def _feel_answer(q: Question, ask: str) -> str:
         return f"죄송해요, {q.place}의 기온 정보를 받지 못했어요."
     c = q.units.celsius(ref)
     when = "지금" if q.current is not None else q.when
-    subject = f"{when} {josa(q.place, '은', '는')}"
+    subject = f"{when} {josa(q.place, '은/는')}"
     if ask == "cold":
         if c <= -5:
             head = f"네, {subject} 아주 추워요. 따뜻하게 입으세요."
@@ -509,7 +499,7 @@ def _temperature_figures(q: Question) -> str:
         return text + f"이고, 오늘은 {_day_range(q)}예요."
     if q.part and _hours_range(q):
         return f"{q.when} 기온은 {_hours_range(q)}예요."
-    return f"{josa(q.day_word, '은', '는')} {_day_range(q)}예요."
+    return f"{josa(q.day_word, '은/는')} {_day_range(q)}예요."
 
 
 def _temperature_answer(q: Question) -> str:
@@ -598,7 +588,7 @@ def compose_range(
         feels = [(name.split("(")[0], _feels(d)) for name, d in days]
         known = [(name, value) for name, value in feels if value is not None]
         if known:
-            subject = f"{label} {josa(place, '은', '는')}"
+            subject = f"{label} {josa(place, '은/는')}"
             if ask == "cold":
                 name, value = min(known, key=lambda kv: kv[1])
                 c = units.celsius(value)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from assistant.app import App
+from assistant.korean import particle
 from assistant.types import Reply
 
 from . import answer, places
@@ -95,7 +96,7 @@ class WeatherService:
         except KeyError:
             names = ", ".join(available_providers()) or "없음"
             return Reply(
-                f"죄송해요, 설정한 날씨 제공자 '{self.provider_name}'을(를) 찾을 수 없어요"
+                f"죄송해요, 설정한 날씨 제공자 '{self.provider_name}'{particle(self.provider_name, '을/를')} 찾을 수 없어요"
                 f" (사용할 수 있는 것: {names}).",
                 data={"error": "provider"},
             )
@@ -224,9 +225,7 @@ class WeatherService:
             if not inside:
                 region = " ".join(hints)
                 elsewhere = ", ".join(place_label(p) for p in pool[:3])
-                msg = (
-                    f"죄송해요, {region}에서는 '{name}'{_particle(name, '을', '를')} 찾지 못했어요."
-                )
+                msg = f"죄송해요, {region}에서는 '{name}'{particle(name, '을/를')} 찾지 못했어요."
                 if elsewhere:
                     msg += f" 다른 지역에 있는 {name}: {elsewhere}."
                 return Resolved(None, msg)
@@ -322,7 +321,7 @@ def check_place_text(text: str) -> str | None:
     if not _PLACE_CHARS.match(text):
         shown = text if len(text) <= 20 else text[:20] + "…"
         return (
-            f"죄송해요, '{shown}'은(는) 지역 이름으로 알아볼 수 없어요. "
+            f"죄송해요, '{shown}'{particle(shown, '은/는')} 지역 이름으로 알아볼 수 없어요. "
             "'서울'이나 '인천 고잔동'처럼 한글 지역 이름으로 말씀해 주세요."
         )
     return None
@@ -348,13 +347,8 @@ def _has_hangul(text: str) -> bool:
     return any("가" <= ch <= "힣" for ch in text)
 
 
-def _particle(word: str, with_final: str, without_final: str) -> str:
-    """Just the particle ``word`` takes ("이" after 동, "가" after 수언 -> "이")."""
-    return answer.josa(word, with_final, without_final)[len(word) :]
-
-
 def unknown_place_message(text: str, found: list[str] | tuple[str, ...] = ()) -> str:
-    msg = f"죄송해요, '{text}'{_particle(text, '이', '가')} 어느 지역인지 찾지 못했어요."
+    msg = f"죄송해요, '{text}'{particle(text, '이/가')} 어느 지역인지 찾지 못했어요."
     close = [*found, *(n for n in places.suggestions(text) if n not in found)][:3]
     if close:
         msg += f" 혹시 {', '.join(close)} 중 하나를 말씀하신 건가요?"

@@ -1,0 +1,94 @@
+"""assistant.korean: every particle pair after every kind of word end, and jamo composition."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.korean import (
+    PAIRS,
+    compose,
+    compose_jamo,
+    decompose,
+    final_consonant,
+    hangul_to_jamo,
+    has_final,
+    jamo_to_hangul,
+    josa,
+    particle,
+)
+
+# (word, kind of ending): consonant, ㄹ or vowel, as a Korean reads the word aloud
+CONSONANT = ["알람", "라면", "'점심'", "3", "10", "100", "2000", "Zoom", "iPhone", "Slack", "Git"]
+RIEUL = ["서울", "1", "7", "8", "Excel", "Google", "SQL", "URL"]
+VOWEL = ["타이머", "회의", "2", "5", "9", "Docker", "test", "YouTube", "API", "KTX", "5%"]
+
+
+@pytest.mark.parametrize("pair", list(PAIRS))
+def test_every_pair_after_every_kind_of_word(pair: str):
+    with_final, without = PAIRS[pair]
+    ro = with_final.startswith("으로")
+    for word in CONSONANT:
+        assert josa(word, pair) == word + with_final, (word, pair)
+    for word in RIEUL:
+        assert josa(word, pair) == word + (without if ro else with_final), (word, pair)
+    for word in VOWEL:
+        assert josa(word, pair) == word + without, (word, pair)
+
+
+@pytest.mark.parametrize(
+    ("word", "pair", "expected"),
+    [
+        ("알람", "을/를", "알람을"),  # the "알람를" of issue 15
+        ("알람", "은/는", "알람은"),
+        ("점심", "(이)라는", "점심이라는"),
+        ("라면", "(이)라는", "라면이라는"),
+        ("타이머", "(이)라는", "타이머라는"),
+        ("서울", "(으)로", "서울로"),
+        ("부산", "으로/로", "부산으로"),
+        ("대구", "로/으로", "대구로"),  # either order
+        ("카페", "가/이", "카페가"),
+        ("집", "이나/나", "집이나"),
+        ("친구", "이랑/랑", "친구랑"),
+        ("민준", "아/야", "민준아"),
+        ("지수", "아/야", "지수야"),
+        ("이랑", "이에요/예요", "이랑이에요"),
+        ("자비스", "이에요/예요", "자비스예요"),
+        ("칼", "으로써/로써", "칼로써"),
+    ],
+)
+def test_examples(word: str, pair: str, expected: str):
+    assert josa(word, pair) == expected
+
+
+def test_particle_alone_and_finals():
+    assert particle("타이머", "이/가") == "가" and particle("알람", "을/를") == "을"
+    assert final_consonant("서울") == 8 and final_consonant("타이머") == 0
+    assert final_consonant("ㅋ") not in (0, None) and final_consonant("ㅏ") == 0
+    assert final_consonant("???") is None and not has_final("???")
+    assert josa("???", "이/가") == "???가"  # nothing readable: one form, never "(이)가"
+    assert has_final("100000000") and josa("100000000", "이/가") == "100000000이"  # 억
+    assert josa("1000000000000", "이/가") == "1000000000000가"  # 조
+
+
+def test_no_bracketed_fallback_for_any_word():
+    for word in [*CONSONANT, *RIEUL, *VOWEL, "", "!!", "ㅋㅋ", "a", "Wi-Fi", "C++"]:
+        for pair in PAIRS:
+            assert "(" not in particle(word, pair)
+
+
+def test_unknown_pair_is_an_error():
+    with pytest.raises(ValueError, match="unknown particle pair"):
+        josa("사과", "의/에")
+
+
+def test_jamo_composition_and_decomposition():
+    assert compose("ㄱ", "ㅏ", "ㅇ") == "강" and decompose("강") == ("ㄱ", "ㅏ", "ㅇ")
+    assert decompose("a") is None and decompose("가") == ("ㄱ", "ㅏ", "")
+    assert compose_jamo("ㅇㅏㄴㄴㅕㅇ").text == "안녕"
+    assert compose_jamo("ㄷㅏㄹㄱㅇㅣ").text == "닭이"  # cluster split before a vowel
+    composed = compose_jamo("ㅗㅏㄱ")
+    assert composed.text == "ㅘㄱ" and composed.lone_jamo == 2 and composed.syllables == []
+    assert jamo_to_hangul("ㅅㅣㅂㅏㄹ ok ㅎㅘ") == "시발 ok 화"
+    assert hangul_to_jamo("과닭") == "ㄱㅗㅏㄷㅏㄹㄱ"
+    for text in ["안녕하세요", "닭볶음탕", "왜 그래", "ㅋㅋㅋ"]:
+        assert jamo_to_hangul(hangul_to_jamo(text)) == text
