@@ -96,7 +96,7 @@ def trained(kobert_base: Path, tmp_path_factory: pytest.TempPathFactory):
     )
     recipe = SelectorRecipe(
         base=str(kobert_base),
-        epochs=30,
+        epochs=20,
         batch_size=6,
         lr=3e-3,
         max_length=32,
@@ -158,9 +158,20 @@ def test_evaluate_selection_shape_with_the_tiny_selector(trained):
     assert report["candidates"] == 3 and report["sets"] == 6
     assert report["baselines"]["random"] == pytest.approx(1 / 3, abs=1e-4)
     assert report["baselines"]["generator_loglik"] is None  # no generator given
-    for value in (report["hits_at_1"], report["selector_only"], report["baselines"]["bm25"]):
+    for value in (
+        report["hits_at_1"],
+        report["selector_only"],
+        report["selector_and_vote"],
+        report["baselines"]["bm25"],
+    ):
         assert 0.0 <= value <= 1.0
-    assert report["vote_weight"] == selector.config.vote_weight
+    assert report["weights"]["vote"] == selector.config.vote_weight
+    # select() without neighbours is score(); with them it adds the fitted votes
+    selector.config.neighbor_max_weight = 1.0
+    plain = selector.score([], "배고파", ["밥 먹으러 가요", "일찍 자요"])
+    assert selector.select([], "배고파", ["밥 먹으러 가요", "일찍 자요"]) == plain
+    both = selector.select([], "배고파", ["밥 먹으러 가요", "일찍 자요"], [("밥 먹으러 가요", 2.0)])
+    assert both[0] == pytest.approx(plain[0] + 1.0, abs=1e-4)  # max cosine to itself: 1
 
 
 def test_query_keeps_the_utterance_and_drops_the_oldest_context():

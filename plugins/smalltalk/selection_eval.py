@@ -8,9 +8,10 @@ first place counts as 1/k of a hit, i.e. random tie-breaking in expectation).
 
 Arms, all computed in the same run on the same candidate sets:
 
-- ``hits_at_1``: the shipped selection, ``selector + vote_weight * neighbor_vote`` (the weight
-  fit on a dev split of the training data at training time, see ``selector_training``);
-- ``selector_only``: the selector's cosine alone;
+- ``hits_at_1``: the shipped selection (``Selector.select``): the selector's cosine plus the
+  neighbour votes, character-bigram and neural, with weights fit on a dev split of the
+  training data at training time (``selector_training``);
+- ``selector_only``: the selector's cosine alone; ``selector_and_vote``: plus the bigram vote;
 - ``baselines.random``: 1 / candidates (exact);
 - ``baselines.generator_loglik``: the generator's mean log p(reply | utterance) per token;
 - ``baselines.generator_pmi``: that minus the mean log p(reply) after an empty user turn;
@@ -30,7 +31,8 @@ Public API::
     hits_at_1(score_lists, sets) -> float
     NeighborIndex.build(pairs) / index.search(text, k) -> list[Neighbor]
     vote_lists(index, sets, neighbors=20) -> list[list[float]]
-    fit_vote_weight(selector_lists, vote_lists, sets) -> float
+    feature_lists(selector, index, sets, neighbors=20) -> {feature: score lists}
+    fit_weights(features, sets) -> (weights, hits@1)
     evaluate_selection(train, held_out, *, selector=None, chat=None, candidates=20, seed=0,
                        neighbors=20) -> dict
 """
@@ -47,8 +49,10 @@ from assistant_plugins.smalltalk.selector import neighbor_votes
 
 log = logging.getLogger("assistant.smalltalk")
 
-#: weights tried when fitting ``vote_weight`` on the dev split (0 = selector alone)
-VOTE_WEIGHT_GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 50.0)
+#: the features the shipped selection combines (``Selector.select``)
+FEATURES = ("selector", "vote", "neighbor_mean", "neighbor_max")
+#: weights tried per feature when fitting the combination on the dev split
+WEIGHT_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -131,90 +135,106 @@ def hits_at_1(score_lists: Sequence[Sequence[float]], sets: Sequence[CandidateSe
 
 
 def morphemes(texts: Sequence[str]) -> list[list[str]]:
-    """Kiwi morphemes (``form/tag``) of each text, punctuation and symbols dropped."""
-    global _KIWI
-    if _KIWI is None:
-        from kiwipiepy import Kiwi
+    """The reply memory's search tokens (Kiwi content morphemes, negation kept) per text."""
+    from assistant_plugins.smalltalk.morphemes import tokens
 
-        _KIWI = Kiwi()
-    return [
-        [
-            f"{t.form}/{t.tag}"
-            for t in tokens
-            if not t.tag.startswith(("SF", "SP", "SS", "SE", "SO", "SW"))
-        ]
-        for tokens in _KIWI.tokenize(list(texts))
-    ]
-
-
-_KIWI: Any = None
+    return [tokens(t) for t in texts]
 
 
 class NeighborIndex:
-    """BM25 (``bm25s``) over Kiwi morphemes of training utterances."""
+    """The reply memory (``memory.ReplyMemory``: BM25 over Kiwi morphemes) of training pairs."""
 
-    def __init__(self, pairs: Sequence[tuple[str, str]], retriever: Any) -> None:
-        self.pairs = list(pairs)
-        self.retriever = retriever
+    def __init__(self, memory: Any) -> None:
+        self.memory = memory
 
     @classmethod
     def build(cls, pairs: Sequence[tuple[str, str]]) -> NeighborIndex:
-        import bm25s
+        from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
 
-        retriever = bm25s.BM25()
-        retriever.index(morphemes([u for u, _ in pairs]), show_progress=False)
-        return cls(pairs, retriever)
+        return cls(
+            ReplyMemory.build(
+                MemoryPair(f"t:{i}", u, r, None, "train") for i, (u, r) in enumerate(pairs)
+            )
+        )
 
     def search(self, text: str, k: int = 20) -> list[Neighbor]:
-        import numpy as np
-
-        tokens = morphemes([text])[0]
-        if not tokens:
-            return []
-        scores = self.retriever.get_scores(tokens)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [Neighbor(self.pairs[i], float(scores[i])) for i in top.tolist() if scores[i] > 0]
+        return [
+            Neighbor((h.pair.utterance, h.pair.reply), h.score) for h in self.memory.search(text, k)
+        ]
 
 
 def vote_lists(
     index: NeighborIndex, sets: Sequence[CandidateSet], neighbors: int = 20
 ) -> list[list[float]]:
     """``neighbor_vote`` scores of every candidate set."""
-    result = []
+    return feature_lists(None, index, sets, neighbors)["vote"]
+
+
+def feature_lists(
+    selector: Any, index: NeighborIndex, sets: Sequence[CandidateSet], neighbors: int = 20
+) -> dict[str, list[list[float]]]:
+    """Per feature (``FEATURES``), the score lists of every candidate set.
+
+    Without a selector only ``vote`` is filled.
+    """
+    features: dict[str, list[list[float]]] = {name: [] for name in FEATURES}
+    if selector is not None:
+        selector.precompute([c for s in sets for c in s.candidates])
     for cset in sets:
         hits = index.search(cset.pair.utterance, neighbors)
-        result.append(neighbor_votes([(h.pair[1], h.score) for h in hits], cset.candidates))
-    return result
-
-
-def selector_lists(selector: Any, sets: Sequence[CandidateSet]) -> list[list[float]]:
-    selector.precompute([c for s in sets for c in s.candidates])
-    return [
-        selector.score(list(s.pair.context), s.pair.utterance, list(s.candidates)) for s in sets
-    ]
+        found = [(h.pair[1], h.score) for h in hits]
+        features["vote"].append(neighbor_votes(found, cset.candidates))
+        if selector is None:
+            continue
+        features["selector"].append(
+            selector.score(list(cset.pair.context), cset.pair.utterance, list(cset.candidates))
+        )
+        mean, best = selector.neighbor_similarity(found, cset.candidates)
+        features["neighbor_mean"].append(mean)
+        features["neighbor_max"].append(best)
+    return features
 
 
 def combined_lists(
-    selector_scores: Sequence[Sequence[float]], votes: Sequence[Sequence[float]], weight: float
+    features: dict[str, list[list[float]]], weights: dict[str, float]
 ) -> list[list[float]]:
-    return [
-        [s + weight * v for s, v in zip(ss, vv, strict=True)]
-        for ss, vv in zip(selector_scores, votes, strict=True)
-    ]
+    """``selector + sum(weight * feature)`` per candidate set (``weights`` by feature name)."""
+    import numpy as np
+
+    total = np.asarray(features["selector"], dtype=np.float64)
+    for name, weight in weights.items():
+        if weight:
+            total = total + weight * np.asarray(features[name], dtype=np.float64)
+    return total.tolist()
 
 
-def fit_vote_weight(
-    selector_scores: Sequence[Sequence[float]],
-    votes: Sequence[Sequence[float]],
+def config_weights(config: Any) -> dict[str, float]:
+    """The combination weights of a ``SelectorConfig``, by feature name."""
+    return {
+        "vote": float(config.vote_weight),
+        "neighbor_mean": float(config.neighbor_mean_weight),
+        "neighbor_max": float(config.neighbor_max_weight),
+    }
+
+
+def fit_weights(
+    features: dict[str, list[list[float]]],
     sets: Sequence[CandidateSet],
-    grid: Sequence[float] = VOTE_WEIGHT_GRID,
-) -> tuple[float, dict[str, float]]:
-    """The grid weight with the best hits@1 (the smallest on ties) and every weight's hits@1."""
-    figures = {str(w): hits_at_1(combined_lists(selector_scores, votes, w), sets) for w in grid}
-    best = max(grid, key=lambda w: (figures[str(w)], -w))
-    return float(best), figures
+    grid: Sequence[float] = WEIGHT_GRID,
+) -> tuple[dict[str, float], float]:
+    """The grid weights (vote, neighbor_mean, neighbor_max) with the best hits@1 on ``sets``
+    (ties: the smallest total weight), and that hits@1."""
+    import itertools
+
+    best: tuple[float, float] = (-1.0, 0.0)
+    chosen: dict[str, float] = {}
+    for combo in itertools.product(grid, repeat=3):
+        weights = dict(zip(("vote", "neighbor_mean", "neighbor_max"), combo, strict=True))
+        figure = hits_at_1(combined_lists(features, weights), sets)
+        key = (figure, -sum(combo))
+        if key > best:
+            best, chosen = key, weights
+    return {k: float(v) for k, v in chosen.items()}, best[0]
 
 
 def bm25_lists(sets: Sequence[CandidateSet]) -> list[list[float]]:
@@ -228,7 +248,8 @@ def bm25_lists(sets: Sequence[CandidateSet]) -> list[list[float]]:
     queries = morphemes([s.pair.utterance for s in sets])
     result = []
     for s, tokens in zip(sets, queries, strict=True):
-        scores = retriever.get_scores(tokens) if tokens else None
+        known = [t for t in tokens if t in retriever.vocab_dict]
+        scores = retriever.get_scores(known) if known else None
         result.append(
             [float(scores[where[c]]) if scores is not None else 0.0 for c in s.candidates]
         )
@@ -291,16 +312,21 @@ def evaluate_selection(
     arms); ``chat``: a loaded ``ChatModel`` for the generator baselines (None: left out);
     ``index``: a prebuilt :class:`NeighborIndex` over ``train`` (built here if None).
 
-    Returns ``{"hits_at_1", "selector_only", "vote_weight", "candidates", "sets", "seed",
-    "baselines": {"random", "generator_loglik", "generator_pmi", "bm25", "neighbor_vote"},
-    "seconds": {...}}``; figures are rounded to 4 places; arms that could not run are None.
+    Returns ``{"hits_at_1", "selector_only", "selector_and_vote", "weights", "candidates",
+    "sets", "seed", "baselines": {"random", "generator_loglik", "generator_pmi", "bm25",
+    "neighbor_vote"}, "seconds": {...}}``; figures are rounded to 4 places; arms that could
+    not run are None. ``selector_and_vote`` is an ablation: the selector plus only the
+    character-bigram vote (with its shipped weight).
     """
     timings: dict[str, float] = {}
     sets = candidate_sets(pairs_of(held_out), candidates, seed)
     if index is None:
         train_pairs = [(p.utterance, p.reply) for p in pairs_of(train)]
         index = _timed("index", timings, lambda: NeighborIndex.build(train_pairs))
-    votes = _timed("neighbor_vote", timings, lambda: vote_lists(index, sets, neighbors))
+    features = _timed(
+        "selector_and_votes", timings, lambda: feature_lists(selector, index, sets, neighbors)
+    )
+    votes = features["vote"]
     baselines: dict[str, float | None] = {
         "random": round(1.0 / candidates, 4),
         "generator_loglik": None,
@@ -312,16 +338,18 @@ def evaluate_selection(
         loglik, pmi = _timed("generator", timings, lambda: generator_lists(chat, sets))
         baselines["generator_loglik"] = round(hits_at_1(loglik, sets), 4)
         baselines["generator_pmi"] = round(hits_at_1(pmi, sets), 4)
-    shipped = alone = weight = None
+    shipped = alone = with_vote = weights = None
     if selector is not None:
-        scores = _timed("selector", timings, lambda: selector_lists(selector, sets))
-        weight = float(selector.config.vote_weight)
-        alone = round(hits_at_1(scores, sets), 4)
-        shipped = round(hits_at_1(combined_lists(scores, votes, weight), sets), 4)
+        weights = config_weights(selector.config)
+        alone = round(hits_at_1(features["selector"], sets), 4)
+        shipped = round(hits_at_1(combined_lists(features, weights), sets), 4)
+        only_vote = {"vote": weights["vote"]}
+        with_vote = round(hits_at_1(combined_lists(features, only_vote), sets), 4)
     return {
         "hits_at_1": shipped,
         "selector_only": alone,
-        "vote_weight": weight,
+        "selector_and_vote": with_vote,
+        "weights": weights,
         "candidates": candidates,
         "sets": len(sets),
         "seed": seed,

@@ -7,9 +7,10 @@ is mean-pooled over its tokens and L2-normalised; the score is the cosine simila
 [-1, 1], higher = the reply fits better). Candidate embeddings are cached per text, so a
 memory reply is encoded once per process (or ahead of time with :meth:`Selector.precompute`).
 
-The selection the project ships combines the selector with ``neighbor_vote`` (see
-:func:`neighbor_votes`): ``combined = selector + vote_weight * vote``, where ``vote_weight``
-was fit on a dev split of the training data (``selector.json``).
+The selection the project ships (:meth:`Selector.select`) combines the selector with what the
+memory's nearest training pairs say: ``neighbor_vote`` (:func:`neighbor_votes`, character
+bigrams) and the neural vote (:meth:`Selector.neighbor_similarity`, the selector's own reply
+embeddings), with weights fit on a dev split of the training data (``selector.json``).
 
 A selector directory holds ``config.json`` + ``model.safetensors`` (the encoder, Hugging Face
 format), the tokenizer (KoBERT-style ``spiece.model`` [+ ``vocab.txt``] or ``tokenizer.json``),
@@ -19,7 +20,8 @@ Public API::
 
     Selector.load(directory, *, threads=1) -> Selector          # SelectorUnavailable (Korean)
     selector.score(context, utterance, candidates) -> list[float]
-    selector.combine(selector_scores, votes) -> list[float]
+    selector.select(context, utterance, candidates, neighbors) -> list[float]
+    selector.neighbor_similarity(neighbors, candidates) -> (mean, max)
     selector.precompute(replies) -> None
     neighbor_votes(neighbors, candidates) -> list[float]          # torch-free
     SelectorConfig.load(directory) / config.save(directory)
@@ -67,8 +69,10 @@ class SelectorConfig:
     max_length: int = 64
     #: the temperature used in training (scores are cosines; only training uses the scale)
     scale: float = 20.0
-    #: weight of the neighbor vote in the shipped combination (fit on the dev split)
+    #: weights of the shipped selection (fit on the dev split, see :meth:`Selector.select`)
     vote_weight: float = 0.0
+    neighbor_mean_weight: float = 0.0
+    neighbor_max_weight: float = 0.0
     #: training utterances that vote (the ``neighbor_vote`` baseline's 20)
     neighbors: int = 20
     #: the dev split carved out of the training split (``selector_training.dev_split``):
@@ -93,7 +97,13 @@ class SelectorConfig:
             raise SelectorUnavailable(f"{path} 을(를) 읽을 수 없어요: {exc}") from exc
         if not isinstance(data, dict):
             raise SelectorUnavailable(f"{path} 의 형식이 올바르지 않아요 (JSON 객체가 아니에요).")
-        floats = {"scale", "vote_weight", "dev_fraction"}
+        floats = {
+            "scale",
+            "vote_weight",
+            "neighbor_mean_weight",
+            "neighbor_max_weight",
+            "dev_fraction",
+        }
         known = {f.name for f in fields(cls)}
         try:
             values = {
@@ -322,10 +332,62 @@ class Selector:
             for text, vector in fresh.items():
                 if len(self._cache) < CACHE_LIMIT:
                     self._cache[text] = vector
-            stacked = torch.stack([fresh.get(c, self._cache.get(c)) for c in candidates])
+            stacked = torch.stack([fresh[c] if c in fresh else self._cache[c] for c in candidates])
         return (stacked @ query).tolist()
 
-    def combine(self, selector_scores: Sequence[float], votes: Sequence[float]) -> list[float]:
-        """The shipped selection score: ``selector + vote_weight * neighbor_vote``."""
-        w = self.config.vote_weight
-        return [s + w * v for s, v in zip(selector_scores, votes, strict=True)]
+    def neighbor_similarity(
+        self, neighbors: Sequence[tuple[str, float]], candidates: Sequence[str]
+    ) -> tuple[list[float], list[float]]:
+        """The neural vote of the neighbours' replies for each candidate.
+
+        ``neighbors`` as for :func:`neighbor_votes`. Returns (BM25-weighted mean, max) of the
+        cosine between the candidate's and each neighbour reply's embeddings: "a similar
+        utterance was answered with something that means the same", which the character
+        bigrams of ``neighbor_vote`` cannot see. (0, 0) per candidate without neighbours.
+        """
+        import torch
+
+        used = [(reply, max(0.0, float(score))) for reply, score in neighbors]
+        total = sum(w for _, w in used)
+        if not candidates or total <= 0:
+            return [0.0] * len(candidates), [0.0] * len(candidates)
+        self.precompute([r for r, _ in used] + list(candidates))
+        with self._lock:
+            replies = torch.stack([self._cache_get(r) for r, _ in used])
+            cands = torch.stack([self._cache_get(c) for c in candidates])
+        similarity = cands @ replies.T  # [candidates, neighbours]
+        weights = torch.tensor([w for _, w in used], dtype=similarity.dtype)
+        mean = (similarity * weights.to(similarity.device)).sum(1) / total
+        return mean.tolist(), similarity.max(1).values.tolist()
+
+    def _cache_get(self, text: str) -> Any:
+        vector = self._cache.get(text)
+        if vector is None:  # the cache is full: encode without keeping it
+            vector = self._embed([(self.reply_ids(text), REPLY_SEGMENT)])[0]
+        return vector
+
+    def select(
+        self,
+        context: Sequence[str],
+        utterance: str,
+        candidates: Sequence[str],
+        neighbors: Sequence[tuple[str, float]] = (),
+    ) -> list[float]:
+        """The shipped selection score of each candidate (higher = better).
+
+        ``selector + vote_weight * neighbor_vote + neighbor_mean_weight * mean
+        + neighbor_max_weight * max`` (:func:`neighbor_votes`,
+        :meth:`neighbor_similarity`), weights from ``selector.json`` (fit on the dev split).
+        ``neighbors``: (reply, BM25 score) of the memory's top ``config.neighbors`` training
+        pairs for the utterance; without them this is :meth:`score`.
+        """
+        scores = self.score(context, utterance, candidates)
+        if not neighbors or not candidates:
+            return scores
+        c = self.config
+        votes = neighbor_votes(neighbors, candidates)
+        mean, best = self.neighbor_similarity(neighbors, candidates)
+        return [
+            s + c.vote_weight * v + c.neighbor_mean_weight * m + c.neighbor_max_weight * b
+            for s, v, m, b in zip(scores, votes, mean, best, strict=True)
+        ]

@@ -12,8 +12,9 @@ repeats many replies) are masked out, so a duplicate is never taught as wrong.
 Splits: the caller passes the *training* split only (the held-out split of
 ``training.split_dialogues`` never reaches this module). :func:`dev_split` carves a dev split
 out of it (``dev_fraction``, the run's seed): the encoder trains on the rest, the dev loss
-picks the best weights (early stopping), and the dev split fits ``vote_weight``, the weight of
-``neighbor_vote`` in the shipped selection (neighbours from the rest only). The same dev split
+picks the best weights (early stopping), and the dev split fits the weights of the shipped
+selection (``Selector.select``: the neighbour votes added to the selector's score; neighbours
+from the rest only). The same dev split
 (``selector.json``: ``dev_fraction``/``dev_seed``) is the one to fit other combination weights
 on; never fit anything on the held-out split.
 
@@ -25,7 +26,7 @@ Public API::
     SelectorRecipe(...)                         # the selector's own hyper-parameters
     dev_split(train_dialogues, fraction, seed) -> (fit, dev)
     train_selector(settings, train_dialogues, *, recipe=None, output=None,
-                   held_out=(), chat=None) -> SelectorResult
+                                  held_out=(), chat=None) -> SelectorResult
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ log = logging.getLogger("assistant.smalltalk")
 
 #: ``SelectorRecipe.base`` values that name the shipped emotion encoder's shape
 EMOTION_BASE = "emotion"
-RANDOM_BASE = "random"
+MINI_BASE = "mini"
 
 
 @dataclass
@@ -59,17 +60,20 @@ class SelectorRecipe:
     """Hyper-parameters of the selector stage (the loop's device, precision, seed, resume,
     warm-up, weight decay, clipping and logging come from the command's ``TrainSettings``).
 
-    ``base``: ``"emotion"`` = the shipped emotion model's encoder and tokenizer
-    (``models/emotion-mini``); ``"random"`` = the same shape and tokenizer, randomly
-    initialised; anything else = a hub id or local directory of a BERT-family model
+    ``base``: ``"mini"`` = a small BERT built from config, randomly initialised, with the
+    shipped emotion model's SentencePiece tokenizer and width (``models/emotion-mini``) and
+    ``mini_layers`` layers of feed-forward size ``mini_ffn``; ``"emotion"`` = the shipped
+    emotion model's encoder itself (4 layers) and tokenizer; anything else = a hub id or local directory of a BERT-family model
     (KoBERT-style SentencePiece or ``tokenizer.json``), loaded with ``AutoModel``
     (safetensors only, no remote code).
     """
 
-    base: str = EMOTION_BASE
-    epochs: int = 8
+    base: str = MINI_BASE
+    mini_layers: int = 2
+    mini_ffn: int = 512
+    epochs: int = 3
     batch_size: int = 64
-    lr: float = 2e-4
+    lr: float = 3e-4
     #: tokens per side (query, reply)
     max_length: int = 64
     #: earlier turns kept before the utterance on the query side
@@ -81,7 +85,7 @@ class SelectorRecipe:
     #: dev-loss evaluations (optimizer steps apart; 0 = only at the end) and patience
     eval_every: int = 100
     patience: int = 4
-    #: candidates per dev set when fitting ``vote_weight`` (1 true + random dev replies)
+    #: candidates per dev set when fitting the weights (1 true + random dev replies)
     candidates: int = 20
     neighbors: int = 20
 
@@ -94,8 +98,28 @@ class SelectorResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     dev: dict[str, Any] = field(default_factory=dict)
     held_out: dict[str, Any] = field(default_factory=dict)
-    vote_weight: float = 0.0
     interrupted: bool = False
+
+    def summary(self) -> str:
+        """One Korean line per figure set, for the training command's output."""
+        if self.interrupted:
+            return "응답 선택 모델 학습이 중단됐어요 (--resume 으로 이어서 할 수 있어요)."
+        lines = []
+        if self.dev:
+            lines.append(
+                f"응답 선택(dev {self.dev['sets']}개, 후보 {self.dev['candidates']}개 중 정답 1위 비율): "
+                f"선택 모델+이웃 투표 {self.dev['combined']:.3f} "
+                f"(선택 모델만 {self.dev['selector_only']:.3f}, 이웃 투표만 "
+                f"{self.dev['neighbor_vote']:.3f})"
+            )
+        if self.held_out:
+            base = self.held_out["baselines"]
+            lines.append(
+                f"응답 선택(검증 분할 {self.held_out['sets']}개): {self.held_out['hits_at_1']:.3f} "
+                f"(선택 모델만 {self.held_out['selector_only']:.3f}, 이웃 투표 "
+                f"{base['neighbor_vote']:.3f}, BM25 {base['bm25']:.3f}, 무작위 {base['random']:.3f})"
+            )
+        return "\n".join(lines)
 
 
 def dev_split(
@@ -107,13 +131,13 @@ def dev_split(
     return split_eval(list(train_dialogues), fraction, seed=seed)
 
 
-def load_base(base: str) -> tuple[Any, Any]:
+def load_base(base: str, mini_layers: int = 2, mini_ffn: int = 512) -> tuple[Any, Any]:
     """(encoder, tokenizer) for ``SelectorRecipe.base`` (see there); ``TrainingError`` if not."""
     from assistant.training.errors import TrainingError
     from assistant_plugins.emotion.classifier import ModelError, resolve
     from assistant_plugins.emotion.tokenization import TokenizerError, load_tokenizer
 
-    shipped = base in (EMOTION_BASE, RANDOM_BASE)
+    shipped = base in (EMOTION_BASE, MINI_BASE)
     try:
         directory = resolve("shipped" if shipped else base)
         tokenizer = load_tokenizer(directory)
@@ -124,8 +148,9 @@ def load_base(base: str) -> tuple[Any, Any]:
         hf_logging.disable_progress_bar()  # no "Loading weights" bar in the training log
         hf_logging.set_verbosity_error()  # "unused weights: classifier/pooler" is expected
         try:
-            if base == RANDOM_BASE:
+            if base == MINI_BASE:
                 config = AutoConfig.from_pretrained(str(directory), trust_remote_code=False)
+                config.num_hidden_layers, config.intermediate_size = mini_layers, mini_ffn
                 model = AutoModel.from_config(config, add_pooling_layer=False)
             else:
                 model = AutoModel.from_pretrained(
@@ -247,31 +272,29 @@ def dev_figures(
     recipe: SelectorRecipe,
     seed: int,
 ) -> dict[str, Any]:
-    """hits@1 on the dev split: selector, neighbor vote, and the best ``vote_weight``."""
+    """hits@1 on the dev split: selector, neighbor vote, and the fitted combination weights."""
     from assistant_plugins.smalltalk.selection_eval import (
         NeighborIndex,
         candidate_sets,
-        combined_lists,
-        fit_vote_weight,
+        feature_lists,
+        fit_weights,
         hits_at_1,
-        selector_lists,
-        vote_lists,
     )
 
     sets = candidate_sets(dev_pairs, recipe.candidates, seed)
     index = NeighborIndex.build([(p.utterance, p.reply) for p in fit_pairs])
-    votes = vote_lists(index, sets, recipe.neighbors)
-    scores = selector_lists(selector, sets)
-    weight, grid = fit_vote_weight(scores, votes, sets)
+    features = feature_lists(selector, index, sets, recipe.neighbors)
+    weights, best = fit_weights(features, sets)
     return {
         "sets": len(sets),
         "candidates": recipe.candidates,
         "seed": seed,
-        "selector_only": round(hits_at_1(scores, sets), 4),
-        "neighbor_vote": round(hits_at_1(votes, sets), 4),
-        "combined": round(hits_at_1(combined_lists(scores, votes, weight), sets), 4),
-        "vote_weight": weight,
-        "vote_weight_grid": {k: round(v, 4) for k, v in grid.items()},
+        "selector_only": round(hits_at_1(features["selector"], sets), 4),
+        "neighbor_vote": round(hits_at_1(features["vote"], sets), 4),
+        "neighbor_mean": round(hits_at_1(features["neighbor_mean"], sets), 4),
+        "neighbor_max": round(hits_at_1(features["neighbor_max"], sets), 4),
+        "combined": round(best, 4),
+        "weights": weights,
     }
 
 
@@ -299,7 +322,7 @@ def train_selector(
       baselines) and the figures go into ``metadata.json`` (reported, never tuned on).
 
     Writes ``config.json``, ``model.safetensors``, the tokenizer, ``selector.json`` (with the
-    dev-fitted ``vote_weight`` and the dev split's fraction/seed), ``metadata.json`` and
+    dev-fitted combination weights and the dev split's fraction/seed), ``metadata.json`` and
     ``loss_curve.png``. Only the main process writes; under torchrun every rank trains.
     Raises ``TrainingError`` (Korean message) for a base that can't be loaded or no pairs.
     """
@@ -315,7 +338,7 @@ def train_selector(
     if not fit_pairs:
         raise DataError("응답 선택 모델을 학습할 대화가 없어요.")
     seed_everything(settings.seed)
-    model, tokenizer = load_base(recipe.base)
+    model, tokenizer = load_base(recipe.base, recipe.mini_layers, recipe.mini_ffn)
     window = int(getattr(model.config, "max_position_embeddings", 0) or 0)
     config = SelectorConfig(
         context_turns=recipe.context_turns,
@@ -369,9 +392,11 @@ def train_selector(
     selector = Selector(model, tokenizer, config, output, threads=0)
     if dev_pairs:
         outcome.dev = dev_figures(selector, fit_pairs, dev_pairs, recipe, settings.seed)
-        config.vote_weight = outcome.dev["vote_weight"]
+        weights = outcome.dev["weights"]
+        config.vote_weight = weights["vote"]
+        config.neighbor_mean_weight = weights["neighbor_mean"]
+        config.neighbor_max_weight = weights["neighbor_max"]
         selector.config = config
-    outcome.vote_weight = config.vote_weight
     config.save(output)
     if held_out:
         from assistant_plugins.smalltalk.selection_eval import evaluate_selection
