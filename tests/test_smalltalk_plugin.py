@@ -155,9 +155,10 @@ def test_background_load_in_the_interactive_assistant(make_assistant, tiny_dir: 
     assistant = make_assistant(_settings(tiny_dir), interactive=True)
     assistant.startup()
     runtime = assistant.app.state["smalltalk"]
-    assert runtime.generator.state in ("loading", "ready")
-    assert runtime.generator.get(wait=120) is not None and runtime.generator.error is None
-    runtime.retrieval.get_or_none(wait=120)  # persona memory (kiwipiepy) loads beside it
+    assert runtime._background is not None  # generator, then kiwipiepy + memories, in order
+    runtime._background.join(timeout=120)
+    assert runtime.generator.state == "ready" and runtime.generator.error is None
+    assert runtime.retrieval.state == "ready"  # the persona memory (no memory beside it)
     _assert_clean(assistant.respond(CHAT).reply.text, CHAT)
 
 

@@ -47,14 +47,15 @@ def _off(value: Any) -> bool:
     return value is False or str(value).strip().lower() in OFF
 
 
-def _beside_model(value: Any, model_dir: Path | None, name: str) -> Path | None:
-    """A folder setting: "" = ``<model dir>/<name>`` if it exists; off = None; else the path."""
+def _beside_model(value: Any, model_dir: Path | None, name: str, marker: str) -> Path | None:
+    """A folder setting: "" = ``<model dir>/<name>`` if it holds ``marker`` (a finished
+    build, not a training run in progress); off = None; else the path."""
     if _off(value):
         return None
     text = "" if value is None else str(value).strip()
     if text:
         return Path(text).expanduser()
-    if model_dir is not None and (model_dir / name).is_dir():
+    if model_dir is not None and (model_dir / name / marker).is_file():
         return model_dir / name
     return None
 
@@ -70,6 +71,7 @@ class SmalltalkState:
     _user: Any = None
     _user_stamp: Any = "unread"
     _user_lock: threading.Lock = field(default_factory=threading.Lock)
+    _background: threading.Thread | None = None
 
     def __post_init__(self) -> None:
         wait = float(self.settings.get("load_wait_seconds", 60.0))
@@ -99,10 +101,20 @@ class SmalltalkState:
         return Path(source) if local else None
 
     def memory_dir(self) -> Path | None:
-        return _beside_model(self.settings.get("memory", ""), self.model_dir(), "memory")
+        return _beside_model(
+            self.settings.get("memory", ""), self.model_dir(), "memory", "memory.json"
+        )
 
     def selector_dir(self) -> Path | None:
-        return _beside_model(self.settings.get("selector", ""), self.model_dir(), "selector")
+        return _beside_model(
+            self.settings.get("selector", ""), self.model_dir(), "selector", "selector.json"
+        )
+
+    def selector_wanted(self) -> bool:
+        """A selector folder exists and the memory's fitted weights give it a weight."""
+        from assistant_plugins.smalltalk.pipeline import Weights
+
+        return self.selector_dir() is not None and Weights.load(self.memory_dir()).selector > 0
 
     # -- loaders --------------------------------------------------------------------------
 
@@ -115,14 +127,19 @@ class SmalltalkState:
         return ChatModel.load(source, local, bool(self.settings.get("fast_decoder", True)))
 
     def _load_retrieval(self) -> Retrieval:
-        from assistant_plugins.smalltalk import morphemes
-        from assistant_plugins.smalltalk.memory import ReplyMemory
+        from assistant.loading import heavy_imports
         from assistant_plugins.smalltalk.pipeline import Weights, load_persona
 
-        morphemes.warm_up()
-        directory = self.memory_dir()
-        memory = ReplyMemory.load(directory) if directory is not None else None
-        persona = load_persona(self.name) if self.settings.get("persona", True) else None
+        # kiwipiepy, bm25s, numpy and scipy are imported and loaded under the process-wide
+        # lock, like every other background model load (concurrent imports race)
+        with heavy_imports():
+            from assistant_plugins.smalltalk import morphemes
+            from assistant_plugins.smalltalk.memory import ReplyMemory
+
+            morphemes.warm_up()
+            directory = self.memory_dir()
+            memory = ReplyMemory.load(directory) if directory is not None else None
+            persona = load_persona(self.name) if self.settings.get("persona", True) else None
         return Retrieval(memory, persona, Weights.load(directory), directory)
 
     def _load_selector(self) -> Any:
@@ -134,11 +151,24 @@ class SmalltalkState:
         return Selector.load(directory, threads=int(self.settings.get("threads", 1) or 1))
 
     def start_background(self) -> None:
-        self.retrieval.start()
+        """Start loading: the generator first, then kiwipiepy + the memory, then the selector.
+
+        One after the other in one daemon thread: kiwipiepy's model load holds the GIL for
+        seconds at a time, and loading it beside torch made the terminal miss its cursor
+        position reply (prompt_toolkit's CPR) and stall notifications.
+        """
+        if self._background is None:
+            self._background = threading.Thread(
+                target=self._load_in_order, name="smalltalk-load", daemon=True
+            )
+            self._background.start()
+
+    def _load_in_order(self) -> None:
         if not self.generator_off:
-            self.generator.start()
-        if self.selector_dir() is not None:
-            self.selector.start()
+            self.generator.get_or_none(wait=None)
+        self.retrieval.get_or_none(wait=None)
+        if self.selector_wanted():
+            self.selector.get_or_none(wait=None)
 
     # -- the user memory --------------------------------------------------------------------
 
