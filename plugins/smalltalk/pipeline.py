@@ -20,7 +20,8 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
   with the replies of the 20 best shipped matches (what the memory as a whole would say);
   user and persona replies get the best vote of the turn (the shipped data's consensus must
   not outvote the user's own answers or 이랑's facts about herself);
-- ``selector``: the trained response selector's score with the recent turns (0 without one);
+- ``selector``: the trained response selector's shipped score (``Selector.select``: its
+  cosine plus its own dev-fitted neighbour votes) with the recent turns (0 without one);
 - ``same_mood``: 1 when the user's detected emotion and the pair's label agree (sad/sad,
   happy/happy). A pair whose label is the opposite of the user's mood (a cheerful reply to
   a sad remark, or the reverse) is never chosen.
@@ -290,7 +291,12 @@ class ReplyPipeline:
                 candidate.vote = top_vote
         if self.selector is not None and w.selector:
             context = [t for pair in history for t in pair]
-            scores = self.selector.score(context, text, [c.text for c in candidates])
+            texts = [c.text for c in candidates]
+            if hasattr(self.selector, "select"):  # the selector's shipped score (with votes)
+                votes = [(h.pair.reply, h.score) for h in neighbors]
+                scores = self.selector.select(context, text, texts, votes)
+            else:
+                scores = self.selector.score(context, text, texts)
             for candidate, score in zip(candidates, scores, strict=True):
                 candidate.selector = float(score)
         mood = user_mood(emotion)
