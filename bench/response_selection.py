@@ -2,8 +2,8 @@
 
 1. hits@1/20 on the held-out split of the shipped generator (``eval_split``/``seed`` from
    ``models/smalltalk-mini/metadata.json``, the same split the generator and the memory
-   never trained on): the shipped selection (selector + dev-fitted ``vote_weight`` x
-   neighbor vote), the selector alone, and the in-run baselines (random, generator
+   never trained on): the shipped selection (``Selector.select``: the selector plus the
+   neighbour votes with dev-fitted weights), the selector alone, and the in-run baselines (random, generator
    log-likelihood and PMI, BM25 over Kiwi morphemes, neighbor vote), via
    ``selection_eval.evaluate_selection``.
 2. The selector's latency for one ``score(context, utterance, 20 candidates)`` call on one
@@ -67,7 +67,7 @@ def main() -> None:
     chat = None if args.no_generator else ChatModel.load(args.generator)
     report = evaluate_selection(train, held_out, selector=selector, chat=chat, seed=seed)
     print(f"held-out sets: {report['sets']}, candidates: {report['candidates']}")
-    print(f"  shipped selection (selector + {report['vote_weight']} x vote): {report['hits_at_1']}")
+    print(f"  shipped selection (weights {report['weights']}): {report['hits_at_1']}")
     print(f"  selector alone: {report['selector_only']}")
     for name, value in report["baselines"].items():
         print(f"  baseline {name}: {value}")

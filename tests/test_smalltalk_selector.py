@@ -92,10 +92,10 @@ def trained(kobert_base: Path, tmp_path_factory: pytest.TempPathFactory):
         seed=0,
         log_every=1,
         warmup=0.0,
+        base=str(kobert_base),  # --stage selector --base DIR: a BERT base is the selector's
         command_line=["assistant", "train", "smalltalk"],
     )
     recipe = SelectorRecipe(
-        base=str(kobert_base),
         epochs=20,
         batch_size=6,
         lr=3e-3,
@@ -117,7 +117,7 @@ def test_tiny_selector_trains_and_round_trips(trained):
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     losses = [h["train_loss"] for h in meta["history"] if "train_loss" in h]
     assert sum(losses[-5:]) / 5 < sum(losses[:5]) / 5 * 0.7  # the loss went down
-    assert meta["recipe"]["base"].endswith("kobert-base0")
+    assert meta["recipe"]["base"].endswith("kobert-base0")  # taken from --base
     selector = Selector.load(out)
     assert selector.config.max_length == 32
     scores = selector.score([], "배고파", ["밥 먹으러 가요", "우산 챙기세요", "일찍 자요"])
@@ -172,6 +172,20 @@ def test_evaluate_selection_shape_with_the_tiny_selector(trained):
     assert selector.select([], "배고파", ["밥 먹으러 가요", "일찍 자요"]) == plain
     both = selector.select([], "배고파", ["밥 먹으러 가요", "일찍 자요"], [("밥 먹으러 가요", 2.0)])
     assert both[0] == pytest.approx(plain[0] + 1.0, abs=1e-4)  # max cosine to itself: 1
+
+
+def test_a_causal_lm_base_is_not_the_selector_base(tmp_path: Path, kobert_base: Path):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from assistant_plugins.smalltalk.selector_training import pick_base
+
+    GPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=8, n_head=2, vocab_size=50)).save_pretrained(
+        tmp_path
+    )
+    assert pick_base(None, str(tmp_path)) == "mini"
+    assert pick_base(None, str(kobert_base)) == str(kobert_base)
+    assert pick_base(None, None) == "mini"
+    assert pick_base("emotion", str(kobert_base)) == "emotion"
 
 
 def test_query_keeps_the_utterance_and_drops_the_oldest_context():

@@ -33,7 +33,7 @@ Public API::
     vote_lists(index, sets, neighbors=20) -> list[list[float]]
     feature_lists(selector, index, sets, neighbors=20) -> {feature: score lists}
     fit_weights(features, sets) -> (weights, hits@1)
-    evaluate_selection(train, held_out, *, selector=None, chat=None, candidates=20, seed=0,
+    evaluate_selection(train, held_out, *, selector=None, chat=None, candidates=20, seed=42,
                        neighbors=20) -> dict
 """
 
@@ -301,7 +301,7 @@ def evaluate_selection(
     selector: Any = None,
     chat: Any = None,
     candidates: int = 20,
-    seed: int = 0,
+    seed: int = 42,
     neighbors: int = 20,
     index: NeighborIndex | None = None,
 ) -> dict[str, Any]:

@@ -60,7 +60,9 @@ class SelectorRecipe:
     """Hyper-parameters of the selector stage (the loop's device, precision, seed, resume,
     warm-up, weight decay, clipping and logging come from the command's ``TrainSettings``).
 
-    ``base``: ``"mini"`` = a small BERT built from config, randomly initialised, with the
+    ``base``: ``None`` (default) = the command's ``--base`` when that is a BERT-family
+    encoder (``--stage selector --base skt/kobert-base-v1``), else ``"mini"``;
+    ``"mini"`` = a small BERT built from config, randomly initialised, with the
     shipped emotion model's SentencePiece tokenizer and width (``models/emotion-mini``) and
     ``mini_layers`` layers of feed-forward size ``mini_ffn``; ``"emotion"`` = the shipped
     emotion model's encoder itself (4 layers) and tokenizer; anything else = a hub id or local directory of a BERT-family model
@@ -68,7 +70,7 @@ class SelectorRecipe:
     (safetensors only, no remote code).
     """
 
-    base: str = MINI_BASE
+    base: str | None = None
     mini_layers: int = 2
     mini_ffn: int = 512
     epochs: int = 3
@@ -174,6 +176,27 @@ def load_base(base: str, mini_layers: int = 2, mini_ffn: int = 512) -> tuple[Any
             f"기반 모델 '{base}'에 문장 구분(token type) 임베딩이 2개 이상 있어야 해요."
         )
     return model, tokenizer
+
+
+#: ``config.json`` model types a selector can start from (they have token type embeddings)
+ENCODER_TYPES = ("bert", "electra")
+
+
+def pick_base(recipe_base: str | None, command_base: str | None) -> str:
+    """The selector's base: the recipe's, else the command's ``--base`` if it is a BERT-family
+    encoder (a causal LM given for the generator is not), else the ``mini`` preset."""
+    if recipe_base:
+        return recipe_base
+    if not command_base:
+        return MINI_BASE
+    try:
+        from assistant_plugins.emotion.classifier import resolve
+
+        config = json.loads((resolve(command_base) / "config.json").read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - not a usable encoder: the mini preset
+        log.info("--base %s is not a selector base; using the mini preset", command_base)
+        return MINI_BASE
+    return command_base if config.get("model_type") in ENCODER_TYPES else MINI_BASE
 
 
 def encode_pairs(
@@ -332,13 +355,14 @@ def train_selector(
     from assistant_plugins.smalltalk.selector import Selector
 
     recipe = recipe or SelectorRecipe()
+    recipe = replace(recipe, base=pick_base(recipe.base, getattr(settings, "base", None)))
     output = Path(output) if output is not None else Path(settings.output) / SELECTOR_DIR
     fit_d, dev_d = dev_split(train_dialogues, recipe.dev_fraction, settings.seed)
     fit_pairs, dev_pairs = pairs_of(fit_d), pairs_of(dev_d)
     if not fit_pairs:
         raise DataError("응답 선택 모델을 학습할 대화가 없어요.")
     seed_everything(settings.seed)
-    model, tokenizer = load_base(recipe.base, recipe.mini_layers, recipe.mini_ffn)
+    model, tokenizer = load_base(str(recipe.base), recipe.mini_layers, recipe.mini_ffn)
     window = int(getattr(model.config, "max_position_embeddings", 0) or 0)
     config = SelectorConfig(
         context_turns=recipe.context_turns,
