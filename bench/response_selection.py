@@ -6,10 +6,11 @@
    neighbour votes with dev-fitted weights), the selector alone, and the in-run baselines (random, generator
    log-likelihood and PMI, BM25 over Kiwi morphemes, neighbor vote), via
    ``selection_eval.evaluate_selection``.
-2. The selector's latency for one ``score(context, utterance, 20 candidates)`` call on one
-   thread: candidates never seen (all encoded) and candidates cached (only the query is
-   encoded; memory replies are cached, generated ones are not), p50/p90 over the held-out
-   utterances.
+2. The selector's latency on one thread, p50/p90 over held-out utterances: one
+   ``score(context, utterance, 20 candidates)`` call and one ``select(...)`` call with the
+   memory's 20 neighbours (the memory search itself not included), each with candidates
+   never seen (all encoded: "cold") and cached (only the query is encoded; memory replies
+   are cached after their first use, generated ones are not).
 
     .venv/bin/python bench/response_selection.py --data ChatbotData.csv [--selector DIR]
         [--no-generator] [--limit N]
@@ -50,6 +51,7 @@ def main() -> None:
     from assistant_plugins.smalltalk.chat import ChatModel
     from assistant_plugins.smalltalk.data import read_dialogues
     from assistant_plugins.smalltalk.selection_eval import (
+        NeighborIndex,
         candidate_sets,
         evaluate_selection,
         pairs_of,
@@ -73,22 +75,32 @@ def main() -> None:
         print(f"  baseline {name}: {value}")
 
     sets = candidate_sets(pairs_of(held_out), 20, seed + 1)[: args.limit]
-    cold, warm = [], []
-    for cset in sets:
-        fresh = Selector(selector.model, selector.tokenizer, selector.config, threads=args.threads)
-        t0 = time.perf_counter()
-        fresh.score(list(cset.pair.context), cset.pair.utterance, list(cset.candidates))
-        cold.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        fresh.score(list(cset.pair.context), cset.pair.utterance, list(cset.candidates))
-        warm.append((time.perf_counter() - t0) * 1000)
-    latency = {
-        "cold_p50_ms": round(statistics.median(cold), 2),
-        "cold_p90_ms": round(percentile(cold, 0.9), 2),
-        "cached_p50_ms": round(statistics.median(warm), 2),
-        "cached_p90_ms": round(percentile(warm, 0.9), 2),
-    }
-    print(f"score() with 20 candidates, {args.threads} thread(s): {latency}")
+    index = NeighborIndex.build([(p.utterance, p.reply) for p in pairs_of(train)])
+    found = [[(h.pair[1], h.score) for h in index.search(s.pair.utterance, 20)] for s in sets]
+    times: dict[str, list[float]] = {"score_cold": [], "score_cached": []}
+    times.update({"select_cold": [], "select_cached": []})
+    for cset, neighbors in zip(sets, found, strict=True):
+        context, utterance, cands = (
+            list(cset.pair.context),
+            cset.pair.utterance,
+            list(cset.candidates),
+        )
+        for kind in ("score", "select"):
+            fresh = Selector(
+                selector.model, selector.tokenizer, selector.config, threads=args.threads
+            )
+            for state in ("cold", "cached"):
+                t0 = time.perf_counter()
+                if kind == "score":
+                    fresh.score(context, utterance, cands)
+                else:
+                    fresh.select(context, utterance, cands, neighbors)
+                times[f"{kind}_{state}"].append((time.perf_counter() - t0) * 1000)
+    latency = {}
+    for name, values in times.items():
+        latency[f"{name}_p50_ms"] = round(statistics.median(values), 2)
+        latency[f"{name}_p90_ms"] = round(percentile(values, 0.9), 2)
+    print(f"20 candidates, {args.threads} thread(s): {latency}")
     size = sum(p.stat().st_size for p in Path(args.selector).glob("*.safetensors"))
     print(
         json.dumps(
