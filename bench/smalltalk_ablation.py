@@ -4,7 +4,9 @@ Four arms through the real assistant (routing, emotion detection and tone, the p
 
 - ``generator_only``: the GPT-2 generator alone (``pipeline: false``), the in-run baseline;
 - ``memory_only``: persona + shipped memory, no generator (``model: off``), no selector;
-- ``memory_selector``: the same plus the response selector (only when the model ships one);
+- ``memory_selector``: the same plus the response selector (only when the model ships one),
+  with the best dev-fitted rule that gives the selector a weight
+  (``pipeline.json`` -> ``dev.with_selector``; the shipped rule may give it none);
 - ``full``: the shipped pipeline (memories + generated candidates + selector if shipped).
 
 Per arm: made-up-word rate (reply words absent from the training data), distinct-reply
@@ -64,7 +66,12 @@ def main() -> None:
             if arm == "memory_selector" and not (model_dir / "selector").is_dir():
                 results[arm] = None  # no shipped selector
                 continue
-            assistant = make_assistant(ARMS[arm], Path(home) / arm)
+            overrides = dict(ARMS[arm])
+            if arm == "memory_selector":
+                fitted = json.loads((model_dir / "memory" / "pipeline.json").read_text("utf-8"))
+                forced = (fitted["dev"].get("with_selector") or {}).get("weights") or {}
+                overrides["weights"] = forced
+            assistant = make_assistant(overrides, Path(home) / arm)
             report = everyday_report(assistant, prompts, known)
             assistant.shutdown()
             replies[arm] = report.pop("rows")

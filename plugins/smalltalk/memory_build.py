@@ -164,6 +164,15 @@ def fit_weights(
         if value > best_value + 1e-9:
             best_w, best_value = w, value
     assert best_w is not None
+    forced = None  # the best rule that does use the selector (for the ablation's arm)
+    if selector is not None:
+        forced_value = -1.0
+        for values in itertools.product(*(grid[n] for n in names)):
+            w = dict(zip(names, values, strict=True))
+            if w["selector"] > 0:
+                value = _objective(items, w, neutral_f1)
+                if value > forced_value + 1e-9:
+                    forced, forced_value = w, value
     weights = Weights(**{**Weights().as_json(), **best_w})
     if selector is None:
         weights.selector = 0.0
@@ -179,6 +188,9 @@ def fit_weights(
         if generate is not None
         else None,
         "neutral_only": round(sum(neutral_f1) / max(1, len(neutral_f1)), 4),
+        "with_selector": {"weights": forced, "chosen": round(forced_value, 4)}
+        if forced is not None
+        else None,
         "grid": {k: list(v) for k, v in grid.items()},
     }
     return weights, report

@@ -114,7 +114,10 @@ class SmalltalkState:
         """A selector folder exists and the memory's fitted weights give it a weight."""
         from assistant_plugins.smalltalk.pipeline import Weights
 
-        return self.selector_dir() is not None and Weights.load(self.memory_dir()).selector > 0
+        weight = dict(self.settings.get("weights") or {}).get("selector")
+        if weight is None:
+            weight = Weights.load(self.memory_dir()).selector
+        return self.selector_dir() is not None and float(weight) > 0
 
     # -- loaders --------------------------------------------------------------------------
 
@@ -140,7 +143,11 @@ class SmalltalkState:
             directory = self.memory_dir()
             memory = ReplyMemory.load(directory) if directory is not None else None
             persona = load_persona(self.name) if self.settings.get("persona", True) else None
-        return Retrieval(memory, persona, Weights.load(directory), directory)
+        weights = Weights.load(directory)
+        for key, value in dict(self.settings.get("weights") or {}).items():
+            if hasattr(weights, key) and isinstance(value, (int, float)):
+                setattr(weights, key, type(getattr(weights, key))(value))  # experiments only
+        return Retrieval(memory, persona, weights, directory)
 
     def _load_selector(self) -> Any:
         directory = self.selector_dir()
