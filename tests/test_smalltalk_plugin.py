@@ -30,8 +30,11 @@ def mute_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _settings(model: Path, **extra: object) -> dict:
-    # the emotion plugin (if installed) rewrites replies and tunes decoding: keep it out here
-    return {"plugins": {"smalltalk": {"model": str(model), **extra}, "emotion": {"enabled": False}}}
+    # the emotion plugin (if installed) rewrites replies and tunes decoding: keep it out here;
+    # these tests are about the generator, so the reply pipeline (memories) is off
+    # (tests/test_smalltalk_pipeline.py covers it)
+    smalltalk = {"model": str(model), "pipeline": False, **extra}
+    return {"plugins": {"smalltalk": smalltalk, "emotion": {"enabled": False}}}
 
 
 def _assert_clean(reply: str, user_text: str) -> None:
@@ -151,10 +154,11 @@ def test_empty_generations_are_retried_then_neutral(make_assistant, mute_dir: Pa
 def test_background_load_in_the_interactive_assistant(make_assistant, tiny_dir: Path) -> None:
     assistant = make_assistant(_settings(tiny_dir), interactive=True)
     assistant.startup()
-    holder = assistant.app.state["smalltalk"]
-    assert holder._thread is not None
-    holder._thread.join(timeout=120)
-    assert holder.model is not None and holder.error is None
+    runtime = assistant.app.state["smalltalk"]
+    assert runtime._background is not None  # generator, then kiwipiepy + memories, in order
+    runtime._background.join(timeout=120)
+    assert runtime.generator.state == "ready" and runtime.generator.error is None
+    assert runtime.retrieval.state == "ready"  # the persona memory (no memory beside it)
     _assert_clean(assistant.respond(CHAT).reply.text, CHAT)
 
 
@@ -195,14 +199,15 @@ def test_corrupt_model_in_a_real_process(run_cli, tmp_path: Path) -> None:
 
 
 def test_no_model_or_torch_import_on_the_command_path(home: Path) -> None:
-    """Importing the plugin and `assistant route` load neither torch nor transformers."""
+    """Importing the plugin and `assistant route` load no model library (nor kiwipiepy/bm25s)."""
     code = textwrap.dedent(
         """
         import sys
         from assistant.cli import main
         main(["route", "그냥 이야기 하고 싶어"])
         main(["train", "smalltalk", "--help"])
-        heavy = [m for m in ("torch", "transformers", "tokenizers") if m in sys.modules]
+        heavy = ("torch", "transformers", "tokenizers", "kiwipiepy", "bm25s", "scipy")
+        heavy = [m for m in heavy if m in sys.modules]
         print("HEAVY", heavy)
         """
     )

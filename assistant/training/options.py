@@ -290,9 +290,10 @@ def _apply_preset_policy(
 
 
 def evaluation_options(
-    plugin_name: str, *, model_help: str | None = None
+    plugin_name: str, *, model_help: str | None = None, data_required: bool = True
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The shared ``assistant eval NAME`` options: ``--data PATH`` (repeatable, required),
+    """The shared ``assistant eval NAME`` options: ``--data PATH`` (repeatable, required
+    unless ``data_required=False``: an evaluator with built-in checks, e.g. small talk's),
     ``--model`` (``model_source``: shipped, off, a folder or a hub id; default: the plugin's
     ``model`` setting) and ``--json`` (``as_json``). Errors go through :func:`command_errors`."""
 
@@ -315,7 +316,7 @@ def evaluation_options(
             "--data",
             "data",
             multiple=True,
-            required=True,
+            required=data_required,
             type=click.Path(path_type=Path, dir_okay=False),
             help="평가 데이터 파일 (여러 번 지정 가능)",
         )(decorated)

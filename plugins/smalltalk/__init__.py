@@ -1,16 +1,24 @@
-"""Built-in plugin: small talk with a GPT-2-family model (the fallback for everything else).
+"""Built-in plugin: small talk (the fallback for everything no command matched).
 
-Hooks: ``fallback_reply`` (answer with the model), ``startup`` (warm the model up in a
-background thread in the interactive assistant), ``register_trainers``
-(``assistant train smalltalk``) and ``register_evaluators`` (``assistant eval smalltalk``).
+A reply is chosen by the pipeline of :mod:`.pipeline`: the persona, user and shipped reply
+memories (BM25 over Kiwi morphemes) and a few replies of the GPT-2 generator are scored
+together (fit of the matched utterance, agreement of the memory, the response selector when
+shipped, emotion fit) and the best one is said; ``data.smalltalk`` explains the choice.
 
-Nothing heavy is imported here: torch/transformers load on the first chat turn
-(or in the background thread), never at import time or in ``assistant route``.
+Hooks: ``fallback_reply``, ``startup`` (load the generator, the memory and the selector in
+background threads in the interactive assistant), ``register_trainers`` /
+``register_evaluators`` (``assistant train|eval smalltalk``) and ``register_commands``
+(``assistant memory add|list|remove``).
+
+Nothing heavy is imported here: torch/transformers/kiwipiepy/bm25s load on the first chat
+turn (or in the background threads), never at import time or in ``assistant route``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from assistant import hookimpl
@@ -21,7 +29,6 @@ if TYPE_CHECKING:
 
     from assistant.app import App
     from assistant.types import Request
-    from assistant_plugins.smalltalk.chat import ModelHolder
 
 log = logging.getLogger("assistant.smalltalk")
 
@@ -36,72 +43,110 @@ def settings(app: App) -> dict[str, Any]:
     return app.config.plugin(NAME)
 
 
-def holder(app: App) -> ModelHolder:
-    """The per-process model holder (created on first use, nothing loaded yet)."""
-    found = app.state.get(NAME)
-    if found is None:
-        from assistant_plugins.smalltalk.chat import ModelHolder, resolve_source
-
-        config = settings(app)
-        source, local = resolve_source(config.get("model"))
-        found = app.state[NAME] = ModelHolder(source, local, bool(config.get("fast_decoder", True)))
-    return found
-
-
 @hookimpl
 def startup(app: App) -> None:
     if app.interactive and settings(app).get("preload", True):
-        holder(app).start_background()
+        from assistant_plugins.smalltalk.runtime import state
+
+        state(app).start_background()
+
+
+def _history(request: Request, config: dict[str, Any], chat: Any) -> list[tuple[str, str]]:
+    turns = max(0, int(config.get("context_turns", 3)))
+    if chat is not None:  # a model trained on single-turn data (context_turns 0) gets none
+        turns = min(turns, chat.fmt.context_turns)
+    return list(request.history)[-turns:] if turns else []
 
 
 @hookimpl
 def fallback_reply(request: Request) -> Reply | str | None:
-    from assistant_plugins.smalltalk.chat import GenerationSettings, ModelUnavailable
+    from assistant.loading import torch_threads
+    from assistant_plugins.smalltalk.chat import GenerationSettings
+    from assistant_plugins.smalltalk.pipeline import ReplyPipeline
+    from assistant_plugins.smalltalk.runtime import state
 
     app = request.app
     config = settings(app)
-    try:
-        model = holder(app).get()
-    except ModelUnavailable as exc:
-        return Reply(UNAVAILABLE.format(reason=exc), data={"smalltalk_error": "model_unavailable"})
-    _set_threads(model, int(config.get("threads", 0) or 0))
+    runtime = state(app)
+    started = time.perf_counter()
+    retrieval = runtime.retrieval.get_or_none() if config.get("pipeline", True) else None
+    chat = None if runtime.generator_off else runtime.generator.get_or_none()
+    usable = retrieval is not None and (retrieval.memory or retrieval.persona)
+    if chat is None and not usable:
+        reason = runtime.generator.error or runtime.retrieval.error or "알 수 없는 이유"
+        return Reply(
+            UNAVAILABLE.format(reason=reason), data={"smalltalk_error": "model_unavailable"}
+        )
     emotion = request.emotion
+    label = emotion.label if emotion is not None else None
     overrides = dict(emotion.generation) if emotion is not None and emotion.generation else {}
     generation = GenerationSettings.from_mapping(config.get("generation"), overrides)
-    # a model trained on single-turn data only (context_turns 0 in smalltalk.json) gets none
-    turns = max(0, min(int(config.get("context_turns", 3)), model.fmt.context_turns))
-    history = list(request.history)[-turns:] if turns else []
-    result = model.reply(
-        request.text.strip() or request.normalized,
-        history,
-        generation,
-        emotion=emotion.label if emotion is not None else None,
+    text = request.normalized or request.text.strip()
+    threads = int(config.get("threads", 0) or 0)
+    context = torch_threads(threads) if chat is not None else contextlib.nullcontext()
+    with context:
+        if not usable:  # the pipeline is off or its memory failed: the generator alone
+            result = chat.reply(text, _history(request, config, chat), generation, emotion=label)
+            return Reply(
+                result.text,
+                data={
+                    "smalltalk": {
+                        "source": "neutral" if result.neutral else "generated",
+                        "new_tokens": result.new_tokens,
+                        "attempts": result.attempts,
+                        "context_pairs": result.context_pairs,
+                        "neutral": result.neutral,
+                        "strategy": generation.strategy,
+                        "ms": round(result.elapsed_ms, 1),
+                    }
+                },
+            )
+        history = _history(request, config, chat)
+        generated = chat.reply_candidates(text, history, generation, label) if chat else []
+        selector = None
+        if retrieval.weights.selector and runtime.selector_dir() is not None:
+            selector = runtime.selector.get_or_none()
+        pipeline = ReplyPipeline(
+            retrieval.memory, retrieval.persona, runtime.user_memory(), selector, retrieval.weights
+        )
+        choice = pipeline.choose(text, list(request.history)[-3:], label, generated)
+    if chat is not None and choice.source == "generated":
+        chat.recent.append(choice.text)
+    broken = runtime.generator.error if not runtime.generator_off else None
+    if broken and choice.source == "neutral":  # the memories had nothing: say why
+        return Reply(
+            UNAVAILABLE.format(reason=broken), data={"smalltalk_error": "model_unavailable"}
+        )
+    elapsed = (time.perf_counter() - started) * 1000
+    info = choice.as_json(int(config.get("show_candidates", 3)))
+    info.update(
+        {
+            "neutral": choice.source == "neutral",
+            "generated": len(generated),
+            "selector": selector is not None,
+            **({"generator_error": broken} if broken else {}),
+            "strategy": generation.strategy,
+            "ms": round(elapsed, 1),
+        }
     )
-    log.info(
-        "reply in %.0f ms (%d tokens, attempts=%d, neutral=%s)",
-        result.elapsed_ms,
-        result.new_tokens,
-        result.attempts,
-        result.neutral,
-    )
-    return Reply(
-        result.text,
-        data={
-            "smalltalk": {
-                "new_tokens": result.new_tokens,
-                "attempts": result.attempts,
-                "context_pairs": result.context_pairs,
-                "neutral": result.neutral,
-                "strategy": generation.strategy,
-                "ms": round(result.elapsed_ms, 1),
-            }
-        },
-    )
+    log.info("reply from %s in %.0f ms", choice.source, elapsed)
+    return Reply(choice.text, data={"smalltalk": info, "debug": debug_summary(choice)})
 
 
-def _set_threads(model: Any, threads: int) -> None:
-    if threads > 0 and model.torch.get_num_threads() != threads:
-        model.torch.set_num_threads(threads)
+def debug_summary(choice: Any) -> str:
+    """One line for ``/debug``: where the reply came from and its score."""
+    best = choice.best
+    if best is None:
+        return "잡담=neutral(맞는 후보 없음)"
+    where = f"{best.pair.id} '{best.pair.utterance}'" if best.pair is not None else "생성"
+    return f"잡담={choice.source}({where}) 점수={best.score:.2f} 맞음={best.fit:.2f}"
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from assistant_plugins.smalltalk.commands import memory_command
+
+    cli.add_command(memory_command(), "memory")
 
 
 @hookimpl

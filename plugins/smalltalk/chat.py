@@ -7,7 +7,6 @@ torch and transformers are imported inside the functions here.
 from __future__ import annotations
 
 import collections
-import contextlib
 import logging
 import random
 import threading
@@ -17,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.loading import heavy_imports
+from assistant.loading import ModelUnavailable as _LoadingUnavailable
+from assistant.loading import heavy_imports, quiet
 from assistant_plugins.smalltalk.cleaning import is_degenerate, neutral_reply, strip_special, tidy
 from assistant_plugins.smalltalk.turns import TurnEncoder, TurnFormat
 
@@ -29,7 +29,7 @@ STRATEGIES = ("greedy", "beam", "sampling")
 RETRY_SAMPLING = {"strategy": "sampling", "top_k": 50, "top_p": 0.95, "temperature": 0.9}
 
 
-class ModelUnavailable(Exception):
+class ModelUnavailable(_LoadingUnavailable):
     """The model can't be loaded; ``str(exc)`` is a Korean explanation."""
 
 
@@ -192,12 +192,10 @@ class ChatModel:
                 raise ModelUnavailable(f"{source} 에 model.safetensors 파일이 없어요")
         try:
             # one background loader at a time: transformers' lazy imports race across threads
-            with heavy_imports():
+            with heavy_imports(), quiet():  # no "Loading weights" bar in the terminal
                 import torch
                 from transformers import AutoModelForCausalLM, AutoTokenizer
-                from transformers.utils import logging as hf_logging
 
-                hf_logging.disable_progress_bar()  # no "Loading weights" bar in the terminal
                 tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
                 model = AutoModelForCausalLM.from_pretrained(
                     source, use_safetensors=True, trust_remote_code=False, dtype=torch.float32
@@ -375,46 +373,26 @@ class ChatModel:
         context = prompt.count(self.encoder.usr_id) - 1
         return Generated(text, raw, attempts, neutral, count, elapsed, context)
 
+    def reply_candidates(
+        self,
+        user_text: str,
+        history: Sequence[tuple[str, str]] = (),
+        settings: GenerationSettings | None = None,
+        emotion: str | None = None,
+    ) -> list[str]:
+        """The distinct non-degenerate draws of one generation pass, likeliest first.
 
-class ModelHolder:
-    """Loads the configured model once per process, in the background or on demand."""
-
-    def __init__(self, source: str, local: bool, fast: bool = True) -> None:
-        self.source = source
-        self.local = local
-        self.fast = fast
-        self.model: ChatModel | None = None
-        self.error: str | None = None
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def start_background(self) -> None:
-        """Start loading in a daemon thread (the first reply then waits less or not at all)."""
-        if self._thread is None and self.model is None and self.error is None:
-            self._thread = threading.Thread(
-                target=self._background, name="smalltalk-load", daemon=True
-            )
-            self._thread.start()
-
-    def _background(self) -> None:
-        # a failure is remembered in self.error and reported on the first chat turn
-        with contextlib.suppress(ModelUnavailable):
-            self.get()
-
-    def get(self) -> ChatModel:
-        """The loaded model (waits for a load in progress); raises ModelUnavailable."""
+        The candidates the reply pipeline scores next to the memory's replies (``candidates``
+        draws with sampling, one otherwise). May be empty.
+        """
+        settings = settings or GenerationSettings()
+        prompt = self.prompt_ids(user_text, history, settings, emotion)
         with self._lock:
-            if self.model is None and self.error is None:
-                started = time.perf_counter()
-                try:
-                    self.model = ChatModel.load(self.source, self.local, self.fast)
-                    log.info(
-                        "small-talk model %s loaded in %.1fs",
-                        self.source,
-                        time.perf_counter() - started,
-                    )
-                except ModelUnavailable as exc:
-                    self.error = str(exc)
-            if self.model is None:
-                raise ModelUnavailable(self.error or "알 수 없는 이유")
-            return self.model
+            draws = self._candidates(prompt, settings)
+            decoded = [self._decode(new)[0] for new, _ in draws]
+            scores = [score for _, score in draws]
+            if len(draws) > 1 and None in scores:
+                scores = self.mean_logprob(prompt, [new for new, _ in draws])
+        ranked = sorted(range(len(draws)), key=lambda i: -(scores[i] or 0.0))
+        texts = [decoded[i] for i in ranked if not is_degenerate(decoded[i], user_text)]
+        return list(dict.fromkeys(texts))

@@ -7,6 +7,7 @@ training toolkit are imported when a command actually runs.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from assistant.training.options import TrainSettings
 
 NAME = "smalltalk"
+STAGES = ("all", "generator", "selector", "memory")
 
 
 def _fail(message: str) -> NoReturn:
@@ -52,22 +54,47 @@ def train_command() -> click.Command:
         default=None,
         help="데이터의 감정 라벨로 답변을 조건화 (<unused1> 라벨)",
     )
+    @click.option(
+        "--stage",
+        type=click.Choice(STAGES),
+        default="all",
+        show_default=True,
+        help="all: 생성 모델 -> 응답 선택 모델 -> 답변 기억 / 하나만: generator, selector, memory",
+    )
+    @click.option(
+        "--memory-split",
+        type=click.Choice(("train", "all")),
+        default="train",
+        show_default=True,
+        help="답변 기억에 넣을 대화: train (검증 분할 제외) 또는 all (내 데이터 전부)",
+    )
     def command(
         settings: TrainSettings,
         data_format: str | None,
         context_turns: int | None,
         vocab_size: int | None,
         with_emotion: bool | None,
+        stage: str,
+        memory_split: str,
     ) -> None:
         """잡담 모델 학습: --preset mini (처음부터, 기본) 또는 --base 허브ID/폴더 (미세조정).
 
         \b
+        단계(--stage): all = generator -> selector -> memory (기본), 또는 한 단계만.
         예) assistant train smalltalk --preset mini --data ChatbotData.csv --output models/my-chat
             assistant train smalltalk --base skt/kogpt2-base-v2 --data chat.jsonl --epochs 3
+            assistant train smalltalk --stage memory --data my.csv --output models/my-chat
         여러 GPU: torchrun --nproc_per_node=N -m assistant train smalltalk ...
         """
         config = plugin_config(NAME)
         training = dict(config.get("training") or {})
+        data_format = data_format or str(training.get("format", "auto"))
+        if stage == "memory":
+            run_memory(settings, data_format, memory_split, config)
+            return
+        if stage == "selector":
+            run_selector(settings, data_format)
+            return
         run_training(
             settings,
             data_format=data_format or str(training.get("format", "auto")),
@@ -81,8 +108,64 @@ def train_command() -> click.Command:
             vocab_size=vocab_size,
             generation=dict(config.get("generation") or {}),
         )
+        if stage == "all":
+            run_selector(settings, data_format)
+            run_memory(settings, data_format, memory_split, config)
 
     return command
+
+
+def _app_name() -> str:
+    runtime = click.get_current_context().find_root().obj
+    app = getattr(runtime, "app", None)
+    return str(getattr(app, "name", None) or "이랑")
+
+
+def _train_split(settings: Any, data_format: str) -> tuple[list[Any], list[Any]]:
+    """(training, held-out) dialogues with the model's split (its metadata.json if present)."""
+    from assistant_plugins.smalltalk.data import read_dialogues
+    from assistant_plugins.smalltalk.training import split_dialogues
+
+    data = read_dialogues(settings.data, data_format)
+    fraction, seed = settings.eval_split, settings.seed
+    meta = Path(settings.output) / "metadata.json"
+    if meta.is_file():
+        found = json.loads(meta.read_text("utf-8")).get("settings", {})
+        fraction, seed = float(found.get("eval_split", fraction)), int(found.get("seed", seed))
+    return split_dialogues(data.dialogues, fraction, seed)
+
+
+def run_selector(settings: Any, data_format: str) -> None:
+    """The selector stage: ``selector_training.train_selector`` on the training split."""
+    from assistant_plugins.smalltalk.selector_training import train_selector
+
+    train_d, held_d = _train_split(settings, data_format)
+    result = train_selector(settings, train_d, held_out=held_d)
+    click.echo(f"응답 선택 모델을 {Path(settings.output) / 'selector'} 에 저장했어요.")
+    summary = getattr(result, "summary", None)
+    if callable(summary):
+        click.echo(summary())
+
+
+def run_memory(settings: Any, data_format: str, memory_split: str, config: Any) -> None:
+    """The memory stage: index the (training split of the) data beside the model."""
+    from assistant_plugins.smalltalk.memory_build import run_memory_stage
+
+    summary = run_memory_stage(
+        settings,
+        data_format=data_format,
+        memory_split=memory_split,
+        name=_app_name(),
+        generation=dict(config.get("generation") or {}),
+        echo=lambda line: click.echo(line, err=True),
+    )
+    dev = summary["dev"]
+    click.echo(
+        f"답변 기억을 {summary['directory']} 에 저장했어요: {summary['pairs']:,}쌍, "
+        f"{summary['bytes'] / 1e6:.1f} MB, {summary['build_seconds']}초.\n"
+        f"선택 규칙(dev {dev['dev_pairs']}쌍, 정답과 글자 바이그램 F1): {dev['chosen']:.3f} "
+        f"(기억만 {dev['memory_only']:.3f}, 중립 답변만 {dev['neutral_only']:.3f})"
+    )
 
 
 def run_training(
@@ -200,7 +283,13 @@ def _print_result(settings: TrainSettings, result: Any, prepared: Any) -> None:
 
 def eval_command() -> click.Command:
     @click.command(NAME)
-    @evaluation_options(NAME)
+    @evaluation_options(NAME, data_required=False)
+    @click.option(
+        "--everyday/--no-everyday",
+        default=True,
+        show_default=True,
+        help="eval_prompts.tsv 의 일상 발화에 실제 파이프라인으로 답하고 점검 (지어낸 낱말, 출처)",
+    )
     @click.option(
         "--format", "data_format", type=click.Choice(FORMATS), default="auto", help="데이터 형식"
     )
@@ -239,18 +328,27 @@ def eval_command() -> click.Command:
         prompts: int,
         max_length: int,
         as_json: bool,
+        everyday: bool,
     ) -> None:
-        """잡담 모델 평가: 시스템 발화 토큰의 손실/퍼플렉서티와 답변 점검."""
+        """잡담 모델 평가: 손실/퍼플렉서티, 답변 점검, 응답 선택(hits@1), 일상 발화 점검."""
         config = plugin_config(NAME)
-        report = run_eval(
-            list(data),
-            data_format,
-            model_source or str(config.get("model") or ""),
-            held_out,
-            prompts,
-            max_length,
-            {**dict(config.get("generation") or {}), **_parse_overrides(overrides)},
-        )
+        if not data and not everyday:
+            _fail("--data 로 평가 데이터를 주거나 --everyday 점검을 켜 주세요.")
+        if held_out and not data:
+            _fail("--held-out 에는 --data 로 학습 데이터 파일이 필요해요.")
+        report: dict[str, Any] = {}
+        if data:
+            report = run_eval(
+                list(data),
+                data_format,
+                model_source or str(config.get("model") or ""),
+                held_out,
+                prompts,
+                max_length,
+                {**dict(config.get("generation") or {}), **_parse_overrides(overrides)},
+            )
+        if everyday:
+            report["everyday"] = run_everyday(model_source)
         if as_json:
             click.echo(json.dumps(report, ensure_ascii=False))
         else:
@@ -309,7 +407,7 @@ def run_eval(
         meta = json.loads(meta_path.read_text("utf-8"))
         fraction = float(meta.get("settings", {}).get("eval_split", 0.05))
         seed = int(meta.get("settings", {}).get("seed", 42))
-        dialogues = split_dialogues(dialogues, fraction, seed)[1]
+        train_dialogues, dialogues = split_dialogues(dialogues, fraction, seed)
         split = {"eval_split": fraction, "seed": seed}
     window = min(max_length, chat.window)
     samples = build_samples(
@@ -326,7 +424,11 @@ def run_eval(
     loss = sample_loss(chat.model, samples, pad)
     settings = GenerationSettings.from_mapping(generation)
     sanity = reply_sanity(chat, user_prompts(dialogues, prompts), settings) if prompts else {}
-    return {
+    selection = None
+    if held_out:
+        model_dir = Path(source) if local else None
+        selection = selection_report(train_dialogues, dialogues, chat, model_dir)
+    report = {
         "model": portable(source),
         "data": [str(p) for p in paths],
         "held_out_split": split,
@@ -339,6 +441,40 @@ def run_eval(
         "decoding": {k: getattr(settings, k) for k in settings.__dataclass_fields__},
         "replies": sanity,
     }
+    if selection is not None:
+        report["selection"] = selection
+    return report
+
+
+def selection_report(
+    train: list[Any], held_out: list[Any], chat: Any, model_dir: Path | None
+) -> dict[str, Any]:
+    """hits@1 of 20 on the held-out pairs (ST-B's ``selection_eval.evaluate_selection``)."""
+    from assistant_plugins.smalltalk.selection_eval import evaluate_selection
+
+    selector = None
+    if model_dir is not None and (model_dir / "selector").is_dir():
+        from assistant_plugins.smalltalk.selector import Selector, SelectorUnavailable
+
+        try:
+            selector = Selector.load(model_dir / "selector")
+        except SelectorUnavailable as exc:
+            click.echo(f"경고: 응답 선택 모델을 쓰지 못해요: {exc}", err=True)
+    return evaluate_selection(train, held_out, selector=selector, chat=chat)
+
+
+def run_everyday(model_source: str | None) -> dict[str, Any]:
+    """The eval_prompts.tsv report through the real assistant (see ``everyday_eval``)."""
+    from assistant_plugins.smalltalk.everyday_eval import everyday_report, read_prompts, vocabulary
+    from assistant_plugins.smalltalk.runtime import state
+
+    runtime = click.get_current_context().find_root().obj
+    if model_source:  # the live settings the plugin reads (plugin_config returns a copy)
+        runtime.config.plugin(NAME)["model"] = model_source
+    assistant = runtime.assistant
+    memory_dir = state(runtime.app).memory_dir()
+    known = vocabulary(memory_dir, runtime.app.name)
+    return everyday_report(assistant, read_prompts(), known)
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -349,13 +485,36 @@ def _print_report(report: dict[str, Any]) -> None:
     table.add_column("항목")
     table.add_column("값", justify="right")
     replies = report.get("replies") or {}
-    rows = [
-        ("모델", str(report["model"])),
-        ("대화 / 샘플", f"{report['dialogues']:,} / {report['samples']:,}"),
-        ("시스템 토큰", f"{report['system_tokens']:,}"),
-        ("손실", f"{report['loss']:.4f}"),
-        ("퍼플렉서티", f"{report['perplexity']:.2f}"),
-    ]
+    rows: list[tuple[str, str]] = []
+    if "loss" in report:
+        rows += [
+            ("모델", str(report["model"])),
+            ("대화 / 샘플", f"{report['dialogues']:,} / {report['samples']:,}"),
+            ("시스템 토큰", f"{report['system_tokens']:,}"),
+            ("손실", f"{report['loss']:.4f}"),
+            ("퍼플렉서티", f"{report['perplexity']:.2f}"),
+        ]
+    selection = report.get("selection") or {}
+    if selection:
+        base = selection.get("baselines") or {}
+        shown = ", ".join(f"{k} {v}" for k, v in base.items() if v is not None)
+        rows.append(
+            (f"응답 선택 hits@1/{selection.get('candidates')}", str(selection.get("hits_at_1")))
+        )
+        rows.append(("  기준선", shown))
+    everyday = report.get("everyday") or {}
+    if everyday:
+        mix = ", ".join(f"{k} {v}" for k, v in everyday["source_mix"].items())
+        rows += [
+            ("일상 발화", str(everyday["prompts"])),
+            ("지어낸 낱말 비율", f"{everyday['made_up_word_rate']:.3f}"),
+            ("서로 다른 답변 비율(일상)", f"{everyday['distinct_reply_ratio']:.2f}"),
+            ("답변 출처", mix),
+            (
+                "잡담 지연 p50 / p90",
+                f"{everyday['latency_ms_p50']:.0f} / {everyday['latency_ms_p90']:.0f} ms",
+            ),
+        ]
     if replies:
         rows += [
             ("점검한 질문", str(replies["prompts"])),
@@ -373,3 +532,81 @@ def _print_report(report: dict[str, Any]) -> None:
     console.print(table)
     for example in replies.get("examples", [])[:5]:
         console.print(f"  {example['prompt']} -> {example['reply']}")
+    for row in everyday.get("rows", [])[:5]:
+        console.print(f"  {row['text']} -> {row['reply']} ({row['source']})")
+
+
+def _refuse(message: str) -> NoReturn:
+    """``assistant memory``: a Korean ``오류: ...`` on stderr and exit code 1."""
+    click.echo(f"오류: {message}", err=True)
+    sys.exit(1)
+
+
+def memory_command() -> click.Group:
+    """``assistant memory add|list|remove``: the user's own question -> answer pairs."""
+
+    @click.group("memory")
+    def group() -> None:
+        """잡담 기억: 내가 정한 질문과 답 (같은 정도로 맞으면 기본 기억보다 먼저 써요)."""
+
+    def store(ctx: click.Context) -> Any:
+        from assistant_plugins.smalltalk.user_memory import UserMemory
+
+        return UserMemory(Path(ctx.find_root().obj.app.data_dir))
+
+    @group.command("add")
+    @click.argument("utterance")
+    @click.argument("reply")
+    @click.pass_context
+    def add(ctx: click.Context, utterance: str, reply: str) -> None:
+        """질문과 답을 기억해요. 예) assistant memory add "좋아하는 색은?" "파란색이요." """
+        from assistant_plugins.smalltalk.user_memory import UserMemoryError
+
+        app = ctx.find_root().obj.app
+        try:
+            pair = store(ctx).add(utterance, reply, app.now().isoformat(timespec="seconds"))
+        except UserMemoryError as exc:
+            _refuse(str(exc))
+        except OSError as exc:
+            _refuse(f"기억 파일에 쓸 수 없어요: {exc}")
+        click.echo(f"기억했어요 ({pair.id}): '{pair.utterance}' -> '{pair.reply}'")
+
+    @group.command("list")
+    @click.option(
+        "--json", "as_json", is_flag=True, help="JSON 목록으로 출력 (id, utterance, reply, added)"
+    )
+    @click.pass_context
+    def list_(ctx: click.Context, as_json: bool) -> None:
+        """기억한 질문과 답을 보여줘요."""
+        memory = store(ctx)
+        pairs = memory.read()
+        if memory.skipped:
+            click.echo(
+                f"경고: {memory.path} 에서 읽을 수 없는 줄 {memory.skipped}개를 건너뛰었어요.",
+                err=True,
+            )
+        if as_json:
+            click.echo(json.dumps([p.__dict__ for p in pairs], ensure_ascii=False))
+            return
+        if not pairs:
+            click.echo('기억한 질문이 없어요. assistant memory add "질문" "답" 으로 추가해 보세요.')
+            return
+        for pair in pairs:
+            click.echo(f"{pair.id}\t{pair.utterance}\t-> {pair.reply}")
+
+    @group.command("remove")
+    @click.argument("pair_id", metavar="ID")
+    @click.pass_context
+    def remove(ctx: click.Context, pair_id: str) -> None:
+        """번호(ID)로 기억을 지워요. 예) assistant memory remove u1"""
+        from assistant_plugins.smalltalk.user_memory import UserMemoryError
+
+        try:
+            pair = store(ctx).remove(pair_id)
+        except UserMemoryError as exc:
+            _refuse(str(exc))
+        except OSError as exc:
+            _refuse(f"기억 파일에 쓸 수 없어요: {exc}")
+        click.echo(f"지웠어요 ({pair.id}): '{pair.utterance}'")
+
+    return group

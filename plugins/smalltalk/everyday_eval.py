@@ -1,0 +1,114 @@
+"""The everyday-remarks report of ``assistant eval smalltalk`` (``eval_prompts.tsv``).
+
+Each remark goes through the real assistant (routing, emotion detection, the small-talk
+pipeline) with a fresh conversation; the emotion plugin's opener, if any, is cut off so the
+figures are about the small-talk reply itself. Reported:
+
+- ``made_up_word_rate``: share of reply words (whitespace words, punctuation removed) that
+  occur nowhere in the training data (the memory's ``words.txt``), the persona file or the
+  canned neutral replies.
+  The fluency filter uses the same vocabulary, so replies the pipeline takes from the
+  generator score 0 by construction; the figure is meaningful for the generator-only arm,
+  and the hand rating (model card) is the independent check;
+- ``distinct_reply_ratio``, ``source_mix`` (memory / persona / user / generated / neutral),
+  latency p50/p90 of the small-talk reply, and every reply (``rows``). Remarks the router
+  sends to a command ("무엇을 할 수 있어?" -> help) are counted apart, not in the rates.
+
+The set was written before any tuning and is never tuned on.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PROMPTS_FILE = HERE / "eval_prompts.tsv"
+
+
+def read_prompts(path: Path = PROMPTS_FILE) -> list[dict[str, str]]:
+    rows = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("id\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) >= 3:
+            rows.append({"id": cells[0], "kind": cells[1], "text": cells[2]})
+    return rows
+
+
+def vocabulary(memory_dir: Path | None, name: str = "이랑") -> set[str]:
+    from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES
+    from assistant_plugins.smalltalk.morphemes import words
+    from assistant_plugins.smalltalk.pipeline import persona_pairs
+
+    known = {w for p in persona_pairs(name) for w in words(f"{p.utterance} {p.reply}")}
+    known |= {w for reply in NEUTRAL_REPLIES for w in words(reply)}
+    if memory_dir is not None and (memory_dir / "words.txt").is_file():
+        known |= set((memory_dir / "words.txt").read_text("utf-8").split())
+    return known
+
+
+def _without_opener(text: str, data: dict[str, Any]) -> str:
+    opener = (data.get("tone") or {}).get("opener")
+    if opener and text.startswith(opener):
+        return text[len(opener) :].strip()
+    return text
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def everyday_report(
+    assistant: Any, prompts: Sequence[dict[str, str]], known: set[str]
+) -> dict[str, Any]:
+    """Answer every prompt with ``assistant`` (an :class:`assistant.engine.Assistant`)."""
+    from assistant_plugins.smalltalk.morphemes import words
+
+    rows = []
+    for prompt in prompts:
+        assistant.reset()
+        turn = assistant.respond(prompt["text"])
+        data = turn.reply.data or {}
+        info = data.get("smalltalk") or {}
+        reply = _without_opener(turn.reply.text, data)
+        found = words(reply)
+        unknown = [w for w in found if w not in known]
+        rows.append(
+            {
+                **prompt,
+                "reply": reply,
+                "intent": turn.route.intent,
+                "source": info.get(
+                    "source", "command" if turn.route.intent != "smalltalk" else "?"
+                ),
+                "matched": info.get("matched"),
+                "id_matched": info.get("id"),
+                "score": info.get("score"),
+                "emotion": turn.emotion.label if turn.emotion else None,
+                "made_up_words": unknown,
+                "words": len(found),
+                "ms": info.get("ms", turn.elapsed_ms),
+            }
+        )
+    commands = [r for r in rows if r["intent"] != "smalltalk"]
+    chat = [r for r in rows if r["intent"] == "smalltalk"]
+    n = len(chat) or 1
+    total_words = sum(r["words"] for r in chat) or 1
+    latencies = [float(r["ms"]) for r in chat] or [0.0]
+    return {
+        "prompts": len(rows),
+        "routed_to_commands": len(commands),
+        "made_up_word_rate": round(sum(len(r["made_up_words"]) for r in chat) / total_words, 4),
+        "replies_with_made_up_words": sum(bool(r["made_up_words"]) for r in chat),
+        "distinct_reply_ratio": round(len({r["reply"] for r in chat}) / n, 4),
+        "source_mix": dict(Counter(r["source"] for r in chat).most_common()),
+        "latency_ms_p50": round(statistics.median(latencies), 1),
+        "latency_ms_p90": round(_percentile(latencies, 0.9), 1),
+        "rows": rows,
+    }

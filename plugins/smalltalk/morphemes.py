@@ -1,0 +1,136 @@
+"""Korean morphemes for the reply memory: kiwipiepy analysis, reduced to search tokens.
+
+``tokens(text)`` returns the content morphemes of ``text`` as ``form/TAG`` strings with a
+coarse tag (``N`` nouns and pronouns, ``V`` verbs/adjectives, ``M`` adverbs and
+determiners, ``L`` foreign words, ``D`` numbers, ``I`` interjections, ``S`` symbols such as
+ㅠㅠ/ㅋㅋ, ``W`` emoji). Particles, endings, affixes and punctuation are dropped.
+
+Negation is kept twice over: the negating morphemes themselves (``안/M``, ``못/M``,
+``않/V``, ``없/V``) stay tokens, and the predicate they negate gets a second token
+``~stem/V`` ("안 좋아" -> ``안/M 좋/V ~좋/V``; "좋지 않아" -> ``좋/V 않/V ~좋/V``). So
+"재밌었어" (``재밌/V``) and "재미 없어" (``재미/N 없/V``) share no token.
+
+kiwipiepy is imported on first use (never on the command path); ``warm_up()`` loads it
+in a background thread. One analyser per process, guarded by a lock.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Any
+
+_LOCK = threading.Lock()
+_KIWI: Any = None
+
+#: Kiwi tag prefixes dropped from search tokens (particles, endings, affixes, punctuation, 이다)
+_DROPPED = ("J", "E", "XS", "XP", "SF", "SP", "SS", "SE", "SO", "VCP", "MAJ", "Z", "UN")
+_COARSE = {
+    "NNG": "N",
+    "NNP": "N",
+    "NNB": "N",
+    "NR": "N",
+    "NP": "N",
+    "XR": "N",
+    "VV": "V",
+    "VA": "V",
+    "VX": "V",
+    "VCN": "V",
+    "MAG": "M",
+    "MM": "M",
+    "SL": "L",
+    "SH": "L",
+    "SN": "D",
+    "IC": "I",
+    "SW": "S",
+}
+#: adverbs that negate the next predicate, and auxiliaries that negate the previous one
+_NEG_BEFORE = {"안", "못"}
+_NEG_AFTER = {"않", "못하", "없", "말"}
+_PREDICATE = ("VV", "VA")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def analyzer() -> Any:
+    """The process's kiwipiepy ``Kiwi`` (created on first call, a few seconds)."""
+    global _KIWI
+    if _KIWI is None:
+        with _LOCK:
+            if _KIWI is None:
+                from kiwipiepy import Kiwi
+
+                kiwi = Kiwi(num_workers=-1, load_multi_dict=False, load_typo_dict=False)
+                kiwi.tokenize("준비")  # the language model loads lazily on the first call
+                _KIWI = kiwi
+    return _KIWI
+
+
+def loaded() -> bool:
+    return _KIWI is not None
+
+
+def warm_up() -> None:
+    analyzer()
+
+
+def _tag(raw: str) -> str:
+    return raw.split("-", 1)[0]  # VV-R / VA-I (irregular conjugations) -> VV / VA
+
+
+def analyse(text: str) -> list[tuple[str, str]]:
+    """(form, Kiwi tag) of every morpheme of ``text``."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if not text:
+        return []
+    kiwi = analyzer()
+    with _LOCK:  # Kiwi objects are not documented as thread-safe
+        found = kiwi.tokenize(text)
+    return [(t.form, _tag(t.tag)) for t in found]
+
+
+def tokens(text: str) -> list[str]:
+    """Search tokens of ``text``: content morphemes as ``form/T`` with negation kept."""
+    morphs = analyse(text)
+    out: list[str] = []
+    last_predicate: str | None = None
+    pending_negation = False
+    for i, (form, tag) in enumerate(morphs):
+        if tag.startswith(_DROPPED):
+            continue
+        coarse = _COARSE.get(tag)
+        if coarse is None:
+            coarse = "W" if tag.startswith("W") else tag[:1]
+        out.append(f"{form}/{coarse}")
+        if tag == "MAG" and form in _NEG_BEFORE:
+            pending_negation = True
+            continue
+        if tag in _PREDICATE:
+            if pending_negation:
+                out.append(f"~{form}/V")
+                pending_negation = False
+            last_predicate = form
+            continue
+        if tag == "VX" and form in _NEG_AFTER and last_predicate and i > 0:
+            if morphs[i - 1][1].startswith("EC"):  # 좋(VA) 지(EC) 않(VX)
+                out.append(f"~{last_predicate}/V")
+            continue
+        if coarse in ("N", "L", "D"):
+            pending_negation = False
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Whitespace words of ``text`` with punctuation removed (for vocabulary checks)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text or ""))
+
+
+def char_ngrams(text: str, n: int = 2) -> list[str]:
+    """Character n-grams inside each word (the fallback tokens for rare words)."""
+    grams: list[str] = []
+    for word in words(text.lower()):
+        if len(word) < n:
+            grams.append(word)
+        else:
+            grams.extend(word[i : i + n] for i in range(len(word) - n + 1))
+    return grams

@@ -1,0 +1,337 @@
+"""Choosing a small-talk reply: retrieve (persona, user, shipped memory) + generate + select.
+
+Candidates for one user turn:
+
+- the best persona, user and shipped memory pairs for the last user turn (BM25 over Kiwi
+  morphemes; ``fit`` = IDF-weighted Dice overlap of the morpheme sets, 0..1, with the shipped
+  memory's IDF for all three);
+- a few generated replies (the generator's own candidates), each only if it passes the
+  fluency filter: every word of it occurs in the memory's data (no made-up words).
+
+Each candidate gets one score (a small linear rule, weights in :class:`Weights`, fit on a dev
+split of the training data by :func:`fit_weights` and saved as ``memory/pipeline.json``)::
+
+    score = w_fit * fit + w_vote * vote + w_selector * selector + w_emotion * same_mood
+            + source bonus (user > persona > shipped, so user pairs win at equal fit)
+
+- ``fit``: how well the matched utterance covers the user's (generated replies: the
+  constant ``generated_fit``, their prior);
+- ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement of the candidate
+  with the replies of the 20 best shipped matches (what the memory as a whole would say);
+  user and persona replies get the best vote of the turn (the shipped data's consensus must
+  not outvote the user's own answers or 이랑's facts about herself);
+- ``selector``: the trained response selector's shipped score (``Selector.select``: its
+  cosine plus its own dev-fitted neighbour votes) with the recent turns (0 without one);
+- ``same_mood``: 1 when the user's detected emotion and the pair's label agree (sad/sad,
+  happy/happy). A pair whose label is the opposite of the user's mood (a cheerful reply to
+  a sad remark, or the reverse) is never chosen.
+
+A matched utterance that negates a predicate the user's turn does not (or the reverse:
+"오늘 운이 좋았어" / "오늘 운이 안 좋았어") is not a candidate at all.
+
+A memory candidate needs ``fit >= min_fit``; if no candidate is left, a canned neutral reply
+is the last resort. Everything torch-free except the optional selector.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from assistant.korean import josa
+from assistant_plugins.smalltalk.memory import MemoryHit, MemoryPair, ReplyMemory
+
+HERE = Path(__file__).resolve().parent
+PERSONA_FILE = HERE / "persona.tsv"
+
+#: user emotion (emotion plugin's classes, AI Hub 감정_대분류) -> mood: -1 sad/negative, +1 happy
+EMOTION_MOOD = {
+    "기쁨": 1,
+    "슬픔": -1,
+    "분노": -1,
+    "불안": -1,
+    "우울": -1,
+    "상처": -1,
+    "당황": -1,
+}
+#: ChatbotData labels -> mood (0 everyday, 1 break-up/negative, 2 love/positive)
+LABEL_MOOD = {0: 0, 1: -1, 2: 1}
+SOURCE_ORDER = ("user", "persona", "memory", "generated")
+_NAME = re.compile(r"\{name(?::([^}]+))?\}")
+
+
+@dataclass
+class Weights:
+    """The selection rule's weights (``pipeline.json`` beside the memory overrides these)."""
+
+    fit: float = 1.0
+    vote: float = 1.0
+    selector: float = 0.0
+    emotion: float = 0.1
+    generated_fit: float = 0.3
+    min_fit: float = 0.4
+    user_bonus: float = 0.02
+    persona_bonus: float = 0.01
+    #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
+    neighbors: int = 20
+    #: memory candidates scored per turn (the best by BM25)
+    memory_candidates: int = 8
+
+    @classmethod
+    def load(cls, directory: Path | None) -> Weights:
+        path = directory / "pipeline.json" if directory is not None else None
+        if path is None or not path.is_file():
+            return cls()
+        try:
+            values = json.loads(path.read_text("utf-8")).get("weights", {})
+        except (OSError, ValueError):
+            return cls()
+        names = {f.name: f.type for f in fields(cls)}
+        kept: dict[str, Any] = {}
+        for key, value in values.items():
+            if key in names and isinstance(value, (int, float)):
+                kept[key] = (
+                    int(value) if key in ("neighbors", "memory_candidates") else float(value)
+                )
+        return cls(**kept)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Candidate:
+    text: str
+    source: str  # user | persona | memory | generated
+    fit: float = 0.0
+    bm25: float = 0.0
+    vote: float = 0.0
+    selector: float = 0.0
+    mood: int = 0
+    pair: MemoryPair | None = None
+    fluent: bool = True
+    excluded: str | None = None  # why it may not win (emotion, fit, fluency)
+    score: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "reply": self.text,
+            "source": self.source,
+            "score": round(self.score, 4),
+            "fit": round(self.fit, 4),
+            "bm25": round(self.bm25, 3),
+            "vote": round(self.vote, 4),
+        }
+        if self.selector:
+            data["selector"] = round(self.selector, 4)
+        if self.pair is not None:
+            data["id"] = self.pair.id
+            data["matched"] = self.pair.utterance
+        if self.excluded:
+            data["excluded"] = self.excluded
+        return data
+
+
+@dataclass
+class Choice:
+    text: str
+    source: str  # memory | persona | user | generated | neutral
+    best: Candidate | None
+    candidates: list[Candidate] = field(default_factory=list)
+
+    def as_json(self, top: int = 3) -> dict[str, Any]:
+        data: dict[str, Any] = {"source": self.source}
+        if self.best is not None:
+            data["score"] = round(self.best.score, 4)
+            if self.best.pair is not None:
+                data["id"] = self.best.pair.id
+                data["matched"] = self.best.pair.utterance
+        ranked = sorted(self.candidates, key=lambda c: (c.excluded is None, c.score), reverse=True)
+        data["candidates"] = [c.as_json() for c in ranked[:top]]
+        return data
+
+
+def user_mood(emotion: str | None) -> int:
+    return EMOTION_MOOD.get(emotion or "", 0)
+
+
+def pair_mood(pair: MemoryPair) -> int:
+    if pair.label is not None:
+        return LABEL_MOOD.get(pair.label, 0)
+    return EMOTION_MOOD.get(pair.emotion or "", 0)
+
+
+def fill_name(text: str, name: str) -> str:
+    """``{name}`` / ``{name:이에요/예요}`` placeholders with the configured name."""
+    return _NAME.sub(lambda m: josa(name, m.group(1)) if m.group(1) else name, text)
+
+
+def persona_pairs(name: str, path: Path = PERSONA_FILE) -> list[MemoryPair]:
+    """The persona memory with ``name`` filled in (valence -1/0/1 stored as label 1/0/2)."""
+    pairs = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("utterance\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 2:
+            continue
+        valence = int(cells[2]) if len(cells) > 2 and cells[2].strip() else 0
+        label = {-1: 1, 0: 0, 1: 2}.get(valence, 0)
+        pairs.append(
+            MemoryPair(
+                f"persona:{number}",
+                fill_name(cells[0], name),
+                fill_name(cells[1], name),
+                label,
+                "persona",
+            )
+        )
+    return pairs
+
+
+def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
+    """True when a predicate both texts share is negated in one only ("좋았어" / "안 좋았어")."""
+    q, m = set(query), set(matched)
+    return any(
+        token.endswith("/V")
+        and not token.startswith("~")
+        and (f"~{token}" in q) != (f"~{token}" in m)
+        for token in q & m
+    )
+
+
+def vote_scores(neighbors: Sequence[MemoryHit], candidates: Sequence[str]) -> list[float]:
+    from assistant_plugins.smalltalk.selector import neighbor_votes
+
+    return neighbor_votes([(h.pair.reply, h.score) for h in neighbors], candidates)
+
+
+class ReplyPipeline:
+    """Persona, user and shipped memories + an optional selector, with fitted weights."""
+
+    def __init__(
+        self,
+        memory: ReplyMemory | None,
+        persona: ReplyMemory | None = None,
+        user: ReplyMemory | None = None,
+        selector: Any = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self.memory = memory
+        self.persona = persona
+        self.user = user
+        self.selector = selector
+        self.weights = weights or Weights()
+
+    def fluent(self, text: str) -> bool:
+        """No made-up words: every word occurs in the memory's data (persona/user included)."""
+        from assistant_plugins.smalltalk.morphemes import words
+
+        found = words(text)
+        if not found:
+            return False
+        known: set[str] = set()
+        for memory in (self.memory, self.persona, self.user):
+            if memory is not None:
+                known |= memory.words
+        return all(w in known for w in found)
+
+    def candidates(
+        self,
+        text: str,
+        history: Sequence[tuple[str, str]] = (),
+        emotion: str | None = None,
+        generated: Sequence[str] = (),
+    ) -> list[Candidate]:
+        from assistant_plugins.smalltalk.morphemes import tokens
+
+        w = self.weights
+        query = tokens(text)
+        idf = self.memory.idf if self.memory is not None else None
+        neighbors = self.memory.search(text, w.neighbors, query, idf) if self.memory else []
+        found: dict[str, Candidate] = {}
+
+        def add(hit: MemoryHit, source: str) -> None:
+            if negation_clash(query, hit.tokens):
+                return
+            reply = hit.pair.reply
+            old = found.get(reply)
+            rank = SOURCE_ORDER.index(source)
+            if old is not None and (SOURCE_ORDER.index(old.source), -old.fit) <= (rank, -hit.fit):
+                return
+            found[reply] = Candidate(
+                reply, source, hit.fit, hit.score, mood=pair_mood(hit.pair), pair=hit.pair
+            )
+
+        for memory, source in ((self.user, "user"), (self.persona, "persona")):
+            if memory is not None:
+                for hit in memory.search(text, 3, query, idf):
+                    add(hit, source)
+        for hit in neighbors[: w.memory_candidates]:
+            add(hit, "memory")
+        for reply in generated:
+            if reply and reply not in found:
+                found[reply] = Candidate(
+                    reply, "generated", w.generated_fit, fluent=self.fluent(reply)
+                )
+        candidates = list(found.values())
+        if not candidates:
+            return []
+        for candidate, vote in zip(
+            candidates, vote_scores(neighbors, [c.text for c in candidates]), strict=True
+        ):
+            candidate.vote = vote
+        top_vote = max(c.vote for c in candidates)
+        for candidate in candidates:  # the shipped data's consensus never outvotes them
+            if candidate.source in ("user", "persona"):
+                candidate.vote = top_vote
+        if self.selector is not None and w.selector:
+            context = [t for pair in history for t in pair]
+            texts = [c.text for c in candidates]
+            if hasattr(self.selector, "select"):  # the selector's shipped score (with votes)
+                votes = [(h.pair.reply, h.score) for h in neighbors]
+                scores = self.selector.select(context, text, texts, votes)
+            else:
+                scores = self.selector.score(context, text, texts)
+            for candidate, score in zip(candidates, scores, strict=True):
+                candidate.selector = float(score)
+        mood = user_mood(emotion)
+        for c in candidates:
+            bonus = w.user_bonus if c.source == "user" else 0.0
+            bonus += w.persona_bonus if c.source == "persona" else 0.0
+            same = 1.0 if mood and c.mood == mood else 0.0
+            c.score = (
+                w.fit * c.fit + w.vote * c.vote + w.selector * c.selector + w.emotion * same + bonus
+            )
+            if mood and c.mood == -mood:
+                c.excluded = "emotion"
+            elif c.source == "generated" and not c.fluent:
+                c.excluded = "fluency"
+            elif c.source != "generated" and c.fit < w.min_fit:
+                c.excluded = "fit"
+        return candidates
+
+    def choose(
+        self,
+        text: str,
+        history: Sequence[tuple[str, str]] = (),
+        emotion: str | None = None,
+        generated: Sequence[str] = (),
+        neutral: Callable[[], str] | None = None,
+    ) -> Choice:
+        candidates = self.candidates(text, history, emotion, generated)
+        allowed = [c for c in candidates if c.excluded is None]
+        if not allowed:
+            from assistant_plugins.smalltalk.cleaning import neutral_reply
+
+            return Choice((neutral or neutral_reply)(), "neutral", None, candidates)
+        best = max(allowed, key=lambda c: c.score)
+        return Choice(best.text, best.source, best, candidates)
+
+
+def load_persona(name: str) -> ReplyMemory:
+    return ReplyMemory.build(persona_pairs(name), {"source": "persona"})

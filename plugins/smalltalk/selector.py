@@ -1,0 +1,393 @@
+"""The response selector: a BERT bi-encoder that scores (context + utterance, candidate reply).
+
+One shared encoder (``AutoModel``, a BERT-family model) embeds both sides, told apart by the
+segment id: the query side (earlier turns and the user's utterance, joined with ``[SEP]``,
+the oldest turn dropped first) has ``token_type_ids`` 0, a candidate reply has 1. Each side
+is mean-pooled over its tokens and L2-normalised; the score is the cosine similarity (in
+[-1, 1], higher = the reply fits better). Candidate embeddings are cached per text, so a
+memory reply is encoded once per process (or ahead of time with :meth:`Selector.precompute`).
+
+The selection the project ships (:meth:`Selector.select`) combines the selector with what the
+memory's nearest training pairs say: ``neighbor_vote`` (:func:`neighbor_votes`, character
+bigrams) and the neural vote (:meth:`Selector.neighbor_similarity`, the selector's own reply
+embeddings), with weights fit on a dev split of the training data (``selector.json``).
+
+A selector directory holds ``config.json`` + ``model.safetensors`` (the encoder, Hugging Face
+format), the tokenizer (KoBERT-style ``spiece.model`` [+ ``vocab.txt``] or ``tokenizer.json``),
+``selector.json`` (:class:`SelectorConfig`), ``metadata.json`` and a model card.
+
+Public API::
+
+    Selector.load(directory, *, threads=1) -> Selector          # SelectorUnavailable (Korean)
+    selector.score(context, utterance, candidates) -> list[float]
+    selector.select(context, utterance, candidates, neighbors) -> list[float]
+    selector.neighbor_similarity(neighbors, candidates) -> (mean, max)
+    selector.precompute(replies) -> None
+    neighbor_votes(neighbors, candidates) -> list[float]          # torch-free
+    SelectorConfig.load(directory) / config.save(directory)
+
+torch and transformers are imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from assistant.loading import heavy_imports
+from assistant_plugins.smalltalk.chat import ModelUnavailable
+
+log = logging.getLogger("assistant.smalltalk")
+
+SELECTOR_DIR = "selector"
+CONFIG_FILE = "selector.json"
+#: candidate embeddings kept per process (a shipped memory has ~7,000 distinct replies)
+CACHE_LIMIT = 50_000
+QUERY_SEGMENT, REPLY_SEGMENT = 0, 1
+_SPACE = re.compile(r"\s+")
+
+
+class SelectorUnavailable(ModelUnavailable):
+    """The selector can't be loaded; ``str(exc)`` is a Korean explanation."""
+
+
+@dataclass
+class SelectorConfig:
+    """How a selector encodes and combines; saved as ``selector.json`` beside the weights."""
+
+    #: earlier turns (user and system, counted as single turns) kept before the utterance
+    context_turns: int = 2
+    #: tokens per side (query or reply), including [CLS]/[SEP]
+    max_length: int = 64
+    #: the temperature used in training (scores are cosines; only training uses the scale)
+    scale: float = 20.0
+    #: weights of the shipped selection (fit on the dev split, see :meth:`Selector.select`)
+    vote_weight: float = 0.0
+    neighbor_mean_weight: float = 0.0
+    neighbor_max_weight: float = 0.0
+    #: training utterances that vote (the ``neighbor_vote`` baseline's 20)
+    neighbors: int = 20
+    #: the dev split carved out of the training split (``selector_training.dev_split``):
+    #: fit combination weights on it, never on the held-out split
+    dev_fraction: float = 0.05
+    dev_seed: int = 42
+
+    def save(self, directory: str | Path) -> None:
+        path = Path(directory) / CONFIG_FILE
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: str | Path) -> SelectorConfig:
+        path = Path(directory) / CONFIG_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise SelectorUnavailable(
+                f"응답 선택 모델 폴더에 {CONFIG_FILE} 이 없어요: '{directory}'"
+            ) from exc
+        except (OSError, ValueError) as exc:
+            raise SelectorUnavailable(f"{path} 을(를) 읽을 수 없어요: {exc}") from exc
+        if not isinstance(data, dict):
+            raise SelectorUnavailable(f"{path} 의 형식이 올바르지 않아요 (JSON 객체가 아니에요).")
+        floats = {
+            "scale",
+            "vote_weight",
+            "neighbor_mean_weight",
+            "neighbor_max_weight",
+            "dev_fraction",
+        }
+        known = {f.name for f in fields(cls)}
+        try:
+            values = {
+                k: (float(v) if k in floats else int(v)) for k, v in data.items() if k in known
+            }
+        except (TypeError, ValueError) as exc:
+            raise SelectorUnavailable(f"{path} 의 값이 올바르지 않아요: {exc}") from exc
+        return cls(**values)
+
+
+def bigram_counts(text: str) -> Counter[str]:
+    text = _SPACE.sub("", text)
+    return Counter(text[i : i + 2] for i in range(len(text) - 1)) or Counter([text])
+
+
+def bigram_similarity(a: Counter[str], b: Counter[str]) -> float:
+    """Character-bigram F1 (Dice over bigram counts) of two texts' bigram counters."""
+    overlap = sum((a & b).values())
+    if not overlap:
+        return 0.0
+    return 2.0 * overlap / (sum(a.values()) + sum(b.values()))
+
+
+def neighbor_votes(
+    neighbors: Sequence[tuple[str, float]], candidates: Sequence[str]
+) -> list[float]:
+    """``neighbor_vote``: each neighbour's reply votes for each candidate.
+
+    ``neighbors`` are (reply of a similar training utterance, its BM25 score), e.g. the top 20
+    memory hits for the user's utterance. A candidate's vote is the BM25-weighted mean of its
+    character-bigram similarity to those replies, in [0, 1] (0 when nothing was retrieved).
+    """
+    total = sum(max(0.0, float(score)) for _, score in neighbors)
+    if total <= 0:
+        return [0.0] * len(candidates)
+    grams = [(bigram_counts(reply), max(0.0, float(score))) for reply, score in neighbors]
+    votes = []
+    for candidate in candidates:
+        own = bigram_counts(candidate)
+        votes.append(sum(w * bigram_similarity(own, g) for g, w in grams) / total)
+    return votes
+
+
+def check_selector_dir(directory: Path) -> None:
+    """Refuse directories without a config, safetensors weights or ``selector.json``."""
+    if not directory.is_dir():
+        raise SelectorUnavailable(f"응답 선택 모델 폴더가 없어요: '{directory}'")
+    if not (directory / "config.json").is_file():
+        raise SelectorUnavailable(f"응답 선택 모델 폴더에 config.json 이 없어요: '{directory}'")
+    if not any(directory.glob("*.safetensors")):
+        pickled = [p.name for p in (*directory.glob("*.bin"), *directory.glob("*.pt"))]
+        extra = f" ({', '.join(pickled)}는 보안상 읽지 않아요)" if pickled else ""
+        raise SelectorUnavailable(
+            f"응답 선택 모델 폴더에 safetensors 가중치가 없어요: '{directory}'{extra}"
+        )
+
+
+def batch_rows(rows: Sequence[tuple[Sequence[int], int]], pad_id: int) -> dict[str, Any]:
+    """Pad (ids, segment) rows into ``input_ids`` / ``attention_mask`` / ``token_type_ids``."""
+    import torch
+
+    width = max(len(ids) for ids, _ in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    types = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, (row, segment) in enumerate(rows):
+        ids[i, : len(row)] = torch.as_tensor(row, dtype=torch.long)
+        mask[i, : len(row)] = 1
+        types[i, : len(row)] = segment
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+
+
+def pooled(model: Any, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+    """Mean of the last hidden states over real tokens, L2-normalised (float32)."""
+    import torch.nn.functional as F
+
+    hidden = model(
+        input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+    ).last_hidden_state.float()
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+    return F.normalize(mean, dim=-1)
+
+
+def embed(model: Any, rows: Sequence[tuple[Sequence[int], int]], pad_id: int) -> Any:
+    """Unit vectors of (ids, segment) rows, one forward pass."""
+    batch = batch_rows(rows, pad_id)
+    device = next(model.parameters()).device
+    return pooled(model, **{k: v.to(device) for k, v in batch.items()})
+
+
+def join_turns(encode: Any, turns: Sequence[str], max_length: int) -> list[int]:
+    """``[CLS] t1 [SEP] t2 [SEP] ... utterance [SEP]``: the last turn whole (cut if needed),
+    older turns dropped oldest first until the ids fit ``max_length``."""
+    pieces = [list(encode(t)) for t in turns]
+    last = pieces[-1][:max_length]
+    if len(pieces[-1]) > max_length:  # keep the end marker of a cut utterance
+        last[-1] = pieces[-1][-1]
+    ids = last
+    for earlier in reversed(pieces[:-1]):
+        body = earlier[:-1]  # [CLS] text (its [SEP] separates it from what follows)
+        if len(body) + 1 + len(ids) - 1 > max_length:  # the next turn loses its [CLS]
+            break
+        ids = body + [earlier[-1]] + ids[1:]
+    return ids
+
+
+class Selector:
+    """A loaded selector: encoder, tokenizer and :class:`SelectorConfig`."""
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        config: SelectorConfig,
+        directory: Path | None = None,
+        threads: int = 1,
+    ) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.config = config
+        self.directory = directory
+        #: CPU threads per call (0 = torch's setting); a small encoder is fastest on one
+        self.threads = threads
+        self._cache: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, directory: str | Path, *, threads: int = 1) -> Selector:
+        """Load a selector directory (safetensors only, no remote code).
+
+        A missing or broken directory raises :class:`SelectorUnavailable` with a Korean
+        message naming the directory.
+        """
+        directory = Path(directory)
+        check_selector_dir(directory)
+        config = SelectorConfig.load(directory)
+        started = time.perf_counter()
+        try:
+            with heavy_imports():
+                from assistant_plugins.emotion.tokenization import TokenizerError, load_tokenizer
+
+                try:
+                    tokenizer = load_tokenizer(directory, max_length=config.max_length)
+                except TokenizerError as exc:
+                    raise SelectorUnavailable(str(exc)) from exc
+                import torch
+                from transformers import AutoModel
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+                model = AutoModel.from_pretrained(
+                    str(directory),
+                    use_safetensors=True,
+                    trust_remote_code=False,
+                    dtype=torch.float32,
+                    add_pooling_layer=False,
+                )
+        except SelectorUnavailable:
+            raise
+        except Exception as exc:  # corrupt weights, wrong architecture, ...
+            log.warning("could not load the selector from %s", directory, exc_info=exc)
+            raise SelectorUnavailable(
+                f"응답 선택 모델을 불러올 수 없어요: '{directory}' ({type(exc).__name__})"
+            ) from exc
+        selector = cls(model, tokenizer, config, directory, threads)
+        selector.score([], "안녕하세요", ["반가워요"])  # warm-up: the first call allocates
+        selector._cache.clear()
+        log.info("selector %s loaded in %.1f s", directory, time.perf_counter() - started)
+        return selector
+
+    # -- encoding --------------------------------------------------------------------
+
+    def query_ids(self, context: Sequence[str], utterance: str) -> list[int]:
+        keep = list(context)[-self.config.context_turns :] if self.config.context_turns else []
+        turns = [t for t in (*keep, utterance) if t.strip()] or [utterance]
+        return join_turns(self.tokenizer.encode, turns, self.config.max_length)
+
+    def reply_ids(self, reply: str) -> list[int]:
+        return list(self.tokenizer.encode(reply, self.config.max_length))
+
+    def _embed(self, rows: Sequence[tuple[list[int], int]]) -> Any:
+        import torch
+
+        previous = torch.get_num_threads()
+        switch = self.threads > 0 and previous != self.threads
+        if switch:
+            torch.set_num_threads(self.threads)
+        try:
+            with torch.inference_mode():
+                return embed(self.model, rows, self.tokenizer.pad_id)
+        finally:
+            if switch:
+                torch.set_num_threads(previous)
+
+    def precompute(self, replies: Sequence[str], batch_size: int = 256) -> None:
+        """Encode and cache ``replies`` ahead of time (e.g. every reply of the memory)."""
+        todo = [r for r in dict.fromkeys(replies) if r not in self._cache]
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start : start + batch_size]
+            vectors = self._embed([(self.reply_ids(r), REPLY_SEGMENT) for r in chunk])
+            with self._lock:
+                for text, vector in zip(chunk, vectors, strict=True):
+                    if len(self._cache) < CACHE_LIMIT:
+                        self._cache[text] = vector
+
+    def score(
+        self, context: Sequence[str], utterance: str, candidates: Sequence[str]
+    ) -> list[float]:
+        """Cosine between the query (recent ``context`` turns + ``utterance``) and each candidate.
+
+        ``context`` is the earlier turns in order, user and system alternating, oldest first.
+        One forward pass encodes the query together with the candidates not cached yet.
+        """
+        if not candidates:
+            return []
+        import torch
+
+        missing = [c for c in dict.fromkeys(candidates) if c not in self._cache]
+        rows = [(self.query_ids(context, utterance), QUERY_SEGMENT)]
+        rows += [(self.reply_ids(c), REPLY_SEGMENT) for c in missing]
+        vectors = self._embed(rows)
+        query = vectors[0]
+        fresh = dict(zip(missing, vectors[1:], strict=True))
+        with self._lock:
+            for text, vector in fresh.items():
+                if len(self._cache) < CACHE_LIMIT:
+                    self._cache[text] = vector
+            stacked = torch.stack([fresh[c] if c in fresh else self._cache[c] for c in candidates])
+        return (stacked @ query).tolist()
+
+    def neighbor_similarity(
+        self, neighbors: Sequence[tuple[str, float]], candidates: Sequence[str]
+    ) -> tuple[list[float], list[float]]:
+        """The neural vote of the neighbours' replies for each candidate.
+
+        ``neighbors`` as for :func:`neighbor_votes`. Returns (BM25-weighted mean, max) of the
+        cosine between the candidate's and each neighbour reply's embeddings: "a similar
+        utterance was answered with something that means the same", which the character
+        bigrams of ``neighbor_vote`` cannot see. (0, 0) per candidate without neighbours.
+        """
+        import torch
+
+        used = [(reply, max(0.0, float(score))) for reply, score in neighbors]
+        total = sum(w for _, w in used)
+        if not candidates or total <= 0:
+            return [0.0] * len(candidates), [0.0] * len(candidates)
+        self.precompute([r for r, _ in used] + list(candidates))
+        with self._lock:
+            replies = torch.stack([self._cache_get(r) for r, _ in used])
+            cands = torch.stack([self._cache_get(c) for c in candidates])
+        similarity = cands @ replies.T  # [candidates, neighbours]
+        weights = torch.tensor([w for _, w in used], dtype=similarity.dtype)
+        mean = (similarity * weights.to(similarity.device)).sum(1) / total
+        return mean.tolist(), similarity.max(1).values.tolist()
+
+    def _cache_get(self, text: str) -> Any:
+        vector = self._cache.get(text)
+        if vector is None:  # the cache is full: encode without keeping it
+            vector = self._embed([(self.reply_ids(text), REPLY_SEGMENT)])[0]
+        return vector
+
+    def select(
+        self,
+        context: Sequence[str],
+        utterance: str,
+        candidates: Sequence[str],
+        neighbors: Sequence[tuple[str, float]] = (),
+    ) -> list[float]:
+        """The shipped selection score of each candidate (higher = better).
+
+        ``selector + vote_weight * neighbor_vote + neighbor_mean_weight * mean
+        + neighbor_max_weight * max`` (:func:`neighbor_votes`,
+        :meth:`neighbor_similarity`), weights from ``selector.json`` (fit on the dev split).
+        ``neighbors``: (reply, BM25 score) of the memory's top ``config.neighbors`` training
+        pairs for the utterance; without them this is :meth:`score`.
+        """
+        scores = self.score(context, utterance, candidates)
+        if not neighbors or not candidates:
+            return scores
+        c = self.config
+        votes = neighbor_votes(neighbors, candidates)
+        mean, best = self.neighbor_similarity(neighbors, candidates)
+        return [
+            s + c.vote_weight * v + c.neighbor_mean_weight * m + c.neighbor_max_weight * b
+            for s, v, m, b in zip(scores, votes, mean, best, strict=True)
+        ]

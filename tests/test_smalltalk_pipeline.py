@@ -1,0 +1,219 @@
+"""Choosing a small-talk reply: persona, user and shipped memories, generated candidates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.types import Emotion, Request
+from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES
+from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
+from assistant_plugins.smalltalk.morphemes import tokens
+from assistant_plugins.smalltalk.pipeline import (
+    ReplyPipeline,
+    Weights,
+    fill_name,
+    load_persona,
+    negation_clash,
+)
+from smalltalk_helpers import build_tiny_model, write_config
+
+SHIPPED_LIKE = [
+    ("시험 망쳤어", "다음에는 잘 될 거예요.", 1),
+    ("시험 망쳤어", "축하해요! 최고예요.", 2),
+    ("오늘 운이 안 좋았어", "내일은 나아질 거예요.", 1),
+    ("배고파", "밥 먹으러 가요.", 0),
+    ("좋아하는 색은?", "저는 초록색이 좋아요.", 0),
+    ("점심 뭐 먹을까", "맛있는 거 드세요.", 0),
+    ("영화 보고 왔어", "재밌었나요?", 0),
+]
+
+
+@pytest.fixture(scope="module")
+def memory() -> ReplyMemory:
+    pairs = [
+        MemoryPair(f"m:{i}", q, a, label, "m.csv") for i, (q, a, label) in enumerate(SHIPPED_LIKE)
+    ]
+    return ReplyMemory.build(pairs)
+
+
+@pytest.fixture(scope="module")
+def memory_dir(memory: ReplyMemory, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("mem") / "memory"
+    memory.save(folder)
+    (folder / "pipeline.json").write_text(
+        json.dumps({"weights": {"min_fit": 0.3, "generated_fit": 0.0}}), "utf-8"
+    )
+    return folder
+
+
+def test_persona_uses_the_configured_name_with_fitting_particles() -> None:
+    assert fill_name("저는 {name:이에요/예요}.", "이랑") == "저는 이랑이에요."
+    assert fill_name("저는 {name:이에요/예요}.", "자비스") == "저는 자비스예요."
+    persona = load_persona("자비스")
+    pipeline = ReplyPipeline(None, persona)
+    for question in ("너는 누구야?", "이름이 뭐야", "너 몇 살이야?", "너 사람이야?", "뭐 좋아해?"):
+        choice = pipeline.choose(question)
+        assert choice.source == "persona", question
+    assert "자비스" in pipeline.choose("네 이름은 뭐야?").text
+    assert "{name" not in " ".join(p.reply for p in persona.pairs)
+
+
+def test_user_pairs_win_over_shipped_ones_at_equal_fit(memory: ReplyMemory) -> None:
+    user = ReplyMemory.build([MemoryPair("u1", "좋아하는 색은?", "파란색이요!", None, "user")])
+    choice = ReplyPipeline(memory, None, user).choose("좋아하는 색은?")
+    assert choice.source == "user" and choice.text == "파란색이요!"
+    assert choice.as_json()["id"] == "u1"
+
+
+def test_never_a_cheerful_reply_to_a_sad_remark(memory: ReplyMemory) -> None:
+    pipeline = ReplyPipeline(memory)
+    for _ in range(3):
+        sad = pipeline.choose("시험 망쳤어", emotion="슬픔")
+        assert sad.text == "다음에는 잘 될 거예요."
+    excluded = {c.text: c.excluded for c in pipeline.candidates("시험 망쳤어", emotion="슬픔")}
+    assert excluded["축하해요! 최고예요."] == "emotion"
+
+
+def test_negation_clash_drops_the_opposite_match(memory: ReplyMemory) -> None:
+    assert negation_clash(tokens("오늘 운이 좋았어"), tokens("오늘 운이 안 좋았어"))
+    assert not negation_clash(tokens("오늘 운이 안 좋았어"), tokens("운이 안 좋았어"))
+    texts = [c.text for c in ReplyPipeline(memory).candidates("오늘 운이 좋았어")]
+    assert "내일은 나아질 거예요." not in texts
+
+
+def test_generated_replies_need_known_words_and_neutral_is_last(memory: ReplyMemory) -> None:
+    pipeline = ReplyPipeline(memory, weights=Weights(generated_fit=0.5, min_fit=0.9))
+    chosen = pipeline.choose("완전히 새로운 이야기", generated=["밥 먹으러 가요.", "뷁쉙 가요."])
+    assert chosen.source == "generated" and chosen.text == "밥 먹으러 가요."
+    flags = {c.text: c.excluded for c in pipeline.candidates("새 이야기", generated=["뷁쉙 가요."])}
+    assert flags["뷁쉙 가요."] == "fluency"
+    nothing = pipeline.choose("완전히 새로운 이야기", generated=["뷁쉙 가요."])
+    assert nothing.source == "neutral" and nothing.text in NEUTRAL_REPLIES
+
+
+def _settings(model: Path, memory: Path | str, **extra: object) -> dict:
+    smalltalk = {"model": str(model), "memory": str(memory), "selector": "off", **extra}
+    return {"plugins": {"smalltalk": smalltalk, "emotion": {"enabled": False}}}
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+def test_the_plugin_explains_its_choice(make_assistant, tiny_dir: Path, memory_dir: Path) -> None:
+    assistant = make_assistant(_settings(tiny_dir, memory_dir))
+    turn = assistant.respond("점심 뭐 먹을까?")
+    info = turn.reply.data["smalltalk"]
+    assert turn.reply.text == "맛있는 거 드세요."
+    assert (
+        info["source"] == "memory" and info["id"] == "m:5" and info["matched"] == "점심 뭐 먹을까"
+    )
+    assert info["candidates"][0]["reply"] == turn.reply.text and "score" in info["candidates"][0]
+    assert info["generated"] >= 1  # the tiny generator's draws were candidates too
+    assert "잡담=memory" in turn.reply.data["debug"]
+    persona = assistant.respond("너 몇 살이야?").reply.data["smalltalk"]
+    assert persona["source"] == "persona"
+    from assistant.render import debug_line
+
+    assert "잡담=persona" in debug_line(assistant.respond("너 사람이야?")).plain
+
+
+def test_emotion_reaches_the_choice(make_assistant, tiny_dir: Path, memory_dir: Path) -> None:
+    from assistant_plugins.smalltalk import fallback_reply
+
+    assistant = make_assistant(_settings(tiny_dir, memory_dir))
+    request = Request(
+        "시험 망쳤어", "시험 망쳤어", "smalltalk", {}, assistant.app, emotion=Emotion("슬픔", 0.9)
+    )
+    assert fallback_reply(request).text == "다음에는 잘 될 거예요."
+
+
+def test_memory_only_without_a_generator(make_assistant, memory_dir: Path) -> None:
+    assistant = make_assistant(_settings(Path("off"), memory_dir) | {})
+    assistant.app.config.plugin("smalltalk")["model"] = "off"
+    turn = assistant.respond("배고파")
+    assert turn.reply.text == "밥 먹으러 가요." and turn.reply.data["smalltalk"]["generated"] == 0
+
+
+def test_user_memory_commands_and_chat(
+    run_cli, make_assistant, home: Path, tiny_dir: Path, memory_dir: Path
+) -> None:
+    config = write_config(
+        home.parent / "config.yaml",
+        {"model": str(tiny_dir), "memory": str(memory_dir), "selector": "off"},
+    )
+    run = lambda *args, **kw: run_cli("--config", str(config), *args, **kw)  # noqa: E731
+    added = run("memory", "add", "좋아하는 색은?", "파란색이요!")
+    assert added.returncode == 0, added.stderr
+    assert "기억했어요 (u1)" in added.stdout
+    empty = run("memory", "add", "\x01\x02 ", "답")
+    assert (
+        empty.returncode == 1 and "비어 있어요" in empty.stderr and "Traceback" not in empty.stderr
+    )
+    huge = run("memory", "add", "가" * 1000, "답")
+    assert huge.returncode == 1 and "너무 길어요" in huge.stderr
+    listed = json.loads(run("memory", "list", "--json").stdout)
+    assert [(p["id"], p["utterance"], p["reply"]) for p in listed] == [
+        ("u1", "좋아하는 색은?", "파란색이요!")
+    ]
+    asked = run("ask", "좋아하는 색은?", "--json")  # a real process reads the user's file
+    assert asked.returncode == 0, asked.stderr
+    data = json.loads(asked.stdout)
+    assert data["reply"] == "파란색이요!" and data["data"]["smalltalk"]["source"] == "user"
+    chat = make_assistant(_settings(tiny_dir, memory_dir))  # same data directory
+    assert chat.respond("좋아하는 색은?").reply.data["smalltalk"]["source"] == "user"
+    wrong = run("memory", "remove", "u9")
+    assert wrong.returncode == 1 and "u1" in wrong.stderr
+    assert "지웠어요 (u1)" in run("memory", "remove", "u1").stdout
+    assert "기억한 질문이 없어요" in run("memory", "list").stdout
+    again = chat.respond("좋아하는 색은?").reply  # the file changed: re-read on this turn
+    assert again.data["smalltalk"]["source"] == "memory" and again.text == "저는 초록색이 좋아요."
+    (home / "smalltalk_memory.jsonl").write_text('{"id": "u1", "utter\n', "utf-8")
+    broken = run("memory", "list")
+    assert broken.returncode == 0 and "건너뛰었어요" in broken.stderr
+
+
+def test_user_memory_store_rejects_bad_input(tmp_path: Path) -> None:
+    from assistant_plugins.smalltalk.user_memory import UserMemory, UserMemoryError
+
+    store = UserMemory(tmp_path)
+    first = store.add("안녕", "반가워요")
+    assert first.id == "u1" and store.add("안녕?", "네!").id == "u2"
+    with pytest.raises(UserMemoryError, match="이미 기억하고"):
+        store.add(" 안녕 ", "반가워요")
+    with pytest.raises(UserMemoryError, match="비어 있어요"):
+        store.add("질문", "\t\n")
+    store.remove("u1")
+    assert store.add("또", "또요").id == "u3"  # numbered after the highest id
+
+
+@pytest.mark.slow  # about 70 s on the busy 2-core machine (three real processes)
+def test_a_fine_tuned_base_gets_its_own_memory(run_cli, tmp_path: Path) -> None:
+    """--base (a tiny random GPT-2 of the KoGPT2 family), then --stage memory, then chat."""
+    from smalltalk_helpers import PAIRS, write_chatbot_csv
+
+    base = build_tiny_model(tmp_path / "base", with_turn_tokens=False)
+    rows = [(q, a, "0") for q, a in PAIRS] + [(f"{q} 정말", a, "0") for q, a in PAIRS]
+    data = write_chatbot_csv(tmp_path / "chat.csv", rows)
+    out = tmp_path / "chat"
+    common = ["--data", str(data), "--output", str(out), "--eval-split", "0.2", "--seed", "3"]
+    trained = run_cli(
+        "train", "smalltalk", "--stage", "generator", "--base", str(base), "--epochs", "1",
+        "--batch-size", "4", *common, timeout=300,
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr
+    assert not (out / "memory").exists() and not (out / "selector").exists()
+    built = run_cli("train", "smalltalk", "--stage", "memory", *common, timeout=300)
+    assert built.returncode == 0, built.stderr
+    memory = ReplyMemory.load(out / "memory")
+    assert memory.info["split"]["from"] == "metadata.json" and len(memory) == 13
+    config = write_config(tmp_path / "config.yaml", {"model": str(out)})
+    question = memory.pairs[0].utterance
+    asked = run_cli("--config", str(config), "ask", question, "--json", timeout=300)
+    assert asked.returncode == 0, asked.stderr
+    info = json.loads(asked.stdout)["data"]["smalltalk"]
+    assert info["source"] == "memory" and info["matched"] == question
