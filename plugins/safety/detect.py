@@ -29,6 +29,9 @@ from pathlib import Path
 from assistant.korean import jamo_to_hangul
 from assistant_plugins.keyboard.hangul import keys_to_hangul
 
+from .scorer import WEIGHTS_PATH
+from .scorer import load as load_scorer
+
 HERE = Path(__file__).resolve().parent
 PATTERNS_PATH = HERE / "crisis_patterns.txt"
 FALSE_FRIENDS_PATH = HERE / "false_friends.txt"
@@ -128,9 +131,16 @@ class Hit:
 class Detector:
     """Decides whether an utterance is crisis language."""
 
-    def __init__(self, patterns: Iterable[str], false_friends: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        patterns: Iterable[str],
+        false_friends: Iterable[str] = (),
+        scorer_path: Path | None = None,
+    ) -> None:
         self.patterns = [(p, compile_rule(p)) for p in patterns if p.strip()]
         self.false_friends = [compile_rule(p) for p in false_friends if p.strip()]
+        #: the learned scorer's weights (read on first use), None for the rules alone
+        self.scorer_path = scorer_path
 
     @classmethod
     def from_files(
@@ -138,21 +148,38 @@ class Detector:
     ) -> Detector:
         patterns = read_list(PATTERNS_PATH) + [str(p) for p in extra_patterns]
         friends = read_list(FALSE_FRIENDS_PATH) + [str(p) for p in extra_false_friends]
-        return cls(patterns, friends)
+        return cls(patterns, friends, scorer_path=WEIGHTS_PATH)
 
     def find(self, text: str) -> Hit | None:
-        """The first crisis pattern that fires on ``text``, or None."""
+        """What fires on ``text``: the first crisis pattern, else the learned scorer when no
+        false friend is in the text, or None."""
         primary, joined = spellings(text)
         for form in primary:
             hit = self._find_in(form)
             if hit is not None:
                 return hit
-        if joined and not any(p.search(f) for f in primary for p in self.false_friends):
+        vetoed = self._has_false_friend(primary)
+        if joined and not vetoed:
             for form in joined:
                 hit = self._find_in(form)
                 if hit is not None:
                     return hit
+        if vetoed or self.scorer_path is None:
+            return None
+        scorer = load_scorer(self.scorer_path)
+        if scorer is None:
+            return None
+        probability = scorer.probability(primary)
+        if probability >= scorer.threshold:
+            return Hit(f"scorer p={probability:.2f}", text[:80])
         return None
+
+    def has_false_friend(self, text: str) -> bool:
+        """Whether any false friend occurs in a primary spelling of ``text`` (a veto)."""
+        return self._has_false_friend(spellings(text)[0])
+
+    def _has_false_friend(self, primary: list[str]) -> bool:
+        return any(p.search(f) for f in primary for p in self.false_friends)
 
     def _find_in(self, text: str) -> Hit | None:
         allowed: list[tuple[int, int]] | None = None
