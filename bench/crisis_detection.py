@@ -5,7 +5,7 @@ direct, indirect) and the false-alarm rate on the false friends for the shipped 
 (rules + learned scorer) and three in-run baselines: a plain keyword list (죽, 자살, 자해),
 a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리, 수면제,
 유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
-held-out set (test_g: never trained or tuned on); the rules and the scorer were fitted on the
+held-out set (test_h: never trained or tuned on); the rules and the scorer were fitted on the
 others, so their figures are in-sample. Also the detector's time per utterance.
 
     .venv/bin/python bench/crisis_detection.py
@@ -33,8 +33,8 @@ from assistant_plugins.safety.detect import (
 from assistant_plugins.safety.scorer import WEIGHTS_PATH
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
-TUNED = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f"]
-HEADLINE = "test_g"
+TUNED = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g"]
+HEADLINE = "test_h"
 KEYWORDS = ("죽", "자살", "자해")
 PHRASES = (
     "죽고싶",
