@@ -5,8 +5,9 @@ direct, indirect) and the false-alarm rate on the false friends for the shipped 
 (rules + learned scorer) and three in-run baselines: a plain keyword list (죽, 자살, 자해),
 a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리, 수면제,
 유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
-held-out set (test_h: never trained or tuned on); the rules and the scorer were fitted on the
-others, so their figures are in-sample. Also the detector's time per utterance.
+last set written (test_h). Since its first look at commit 21bdd5e (0.667 recall, 4.2 % false
+alarms, held out then) it is a tuning set too: every figure of the current detector is
+in-sample; check out 21bdd5e to re-measure the held-out figure. Also the detector's time per utterance.
 
     .venv/bin/python bench/crisis_detection.py
     .venv/bin/python bench/crisis_detection.py --patterns OLD.txt --false-friends OLD.txt
@@ -33,7 +34,7 @@ from assistant_plugins.safety.detect import (
 from assistant_plugins.safety.scorer import WEIGHTS_PATH
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
-TUNED = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g"]
+TUNED = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h"]
 HEADLINE = "test_h"
 KEYWORDS = ("죽", "자살", "자해")
 PHRASES = (
@@ -102,7 +103,7 @@ def main() -> None:
     for name in order:
         rows = load(name)
         results[name] = {m: figures(rows, fires) for m, fires in methods.items()}
-        tag = "held-out" if name == args.headline else "in-sample"
+        tag = "in-sample" if name in TUNED else "held-out"
         first = results[name]["shipped"]
         cells = "   ".join(
             f"{f['recall']:.3f} ({f['recall_direct']:.2f}/{f['recall_indirect']:.2f}) "
@@ -121,6 +122,7 @@ def main() -> None:
     summary = {
         "bench": "crisis_detection",
         "headline_set": args.headline,
+        "headline_held_out": args.headline not in TUNED,
         "recall": head["shipped"]["recall"],
         "recall_direct": head["shipped"]["recall_direct"],
         "recall_indirect": head["shipped"]["recall_indirect"],

@@ -10,11 +10,9 @@ from assistant_plugins.safety.detect import Detector, compile_rule, forms
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 #: Sets the rules and the scorer were fitted on (in-sample, see plugins/safety/README.md).
-TUNING = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g"]
-#: Written before the changes that followed test_g, never trained or tuned on: the headline.
-HELD_OUT = "test_h"
-#: recall of the shipped detector on HELD_OUT at its first and only look (README)
-HELD_OUT_RECALL = 0.0
+TUNING = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h"]
+#: No set is held out any more: test_h was, until its headline (commit 21bdd5e, README).
+HELD_OUT: list[str] = []
 
 
 def rows(name: str) -> list[tuple[str, str, str]]:
@@ -30,13 +28,13 @@ def detector() -> Detector:
 
 
 def test_the_sets_have_the_sizes_the_issue_asks_for():
-    for name in [*TUNING, HELD_OUT]:
+    for name in [*TUNING, *HELD_OUT]:
         found = rows(name)
         crisis = [r for r in found if r[0] == "crisis"]
         assert {r[0] for r in found} == {"crisis", "safe"}
         assert len(crisis) >= 100 and len(found) - len(crisis) >= 100, name
         assert sum(r[1] == "indirect" for r in crisis) >= len(crisis) / 2 - 1, name
-    texts = [r[2] for name in [*TUNING, HELD_OUT] for r in rows(name)]
+    texts = [r[2] for name in [*TUNING, *HELD_OUT] for r in rows(name)]
     assert len(texts) == len(set(texts))  # no utterance in two sets
 
 
@@ -44,7 +42,7 @@ def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
     assistant = make_assistant()
     fired = [
         (name, text)
-        for name in [*TUNING, HELD_OUT]
+        for name in [*TUNING, *HELD_OUT]
         for label, _, text in rows(name)
         if label == "safe" and assistant.route(text).intent == "safety.crisis"
     ]
@@ -76,12 +74,6 @@ def test_every_tuning_remark_is_caught_or_listed_with_a_reason(detector):
     }
     assert missed - allowed.keys() == set()  # a new miss: fix it or list it with a reason
     assert allowed.keys() - missed == set()  # caught now: take it off the list
-
-
-def test_held_out_set_does_not_get_worse(detector):
-    crisis = [t for label, _, t in rows(HELD_OUT) if label == "crisis"]
-    caught = sum(detector.find(t) is not None for t in crisis)
-    assert caught / len(crisis) >= HELD_OUT_RECALL
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant_plugins.safety import scorer as scorer_module
+from assistant_plugins.safety import train as train_module
 from assistant_plugins.safety.detect import (
     FALSE_FRIENDS_PATH,
     PATTERNS_PATH,
@@ -37,7 +38,8 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
     assert worried > calm
 
 
-def test_training_refuses_the_held_out_set(tmp_path):
+def test_training_refuses_a_held_out_set(tmp_path, monkeypatch):
+    monkeypatch.setattr(train_module, "HELD_OUT", {"test_h"})
     with pytest.raises(SystemExit, match="보류 평가 세트"):
         train_main(["--sets", "dev", "test_h", "--out", str(tmp_path / "w.json")])
 
@@ -72,7 +74,7 @@ def test_shipped_weights_are_small_plain_json():
     assert path.stat().st_size < 400_000
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "bias", "threshold", "weights"}
-    assert "test_h" not in data["meta"]["sets"]
+    assert data["meta"]["sets"] == train_module.TUNING_SETS
 
 
 def test_features_share_jamo_across_typos():
