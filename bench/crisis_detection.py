@@ -131,15 +131,19 @@ def main() -> None:
     for method in ("rules", "keywords", "phrases"):
         summary[f"baseline_{method}_recall"] = head[method]["recall"]
         summary[f"baseline_{method}_false_alarm_rate"] = head[method]["false_alarm_rate"]
-    summary["in_sample_recall"] = {n: results[n]["shipped"]["recall"] for n in order[:-1]}
+    tuned = [n for n in order if n in TUNED]
+    summary["in_sample_recall"] = {n: results[n]["shipped"]["recall"] for n in tuned}
     summary["in_sample_false_alarm_rate"] = {
-        n: results[n]["shipped"]["false_alarm_rate"] for n in order[:-1]
+        n: results[n]["shipped"]["false_alarm_rate"] for n in tuned
     }
     summary["ms_per_utterance"] = round(per_ms, 3)
     summary["target_recall"] = 0.95
     summary["target_false_alarm_rate"] = 0.02
+    # the target is about a set never tuned on: an in-sample headline cannot meet it
     summary["meets_target"] = (
-        head["shipped"]["recall"] >= 0.95 and head["shipped"]["false_alarm_rate"] <= 0.02
+        args.headline not in TUNED
+        and head["shipped"]["recall"] >= 0.95
+        and head["shipped"]["false_alarm_rate"] <= 0.02
     )
     print(json.dumps(summary, ensure_ascii=False))
 
