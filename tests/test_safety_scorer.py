@@ -27,9 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
     out = tmp_path / "weights.json"
-    train_main(["--sets", "test_e", "--out", str(out), "--folds", "3", "--epochs", "3"])
+    chat = tmp_path / "chat.csv"
+    chat.write_text(
+        "Q,A,label\n오늘 점심 뭐 먹지,맛있는 거요,0\n,빈 질문,0\n죽고 싶어,(a rule fires: dropped),1\n"
+        + "".join(f"주말에 영화 {i}편 볼까,좋아요,0\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    args = ["--sets", "test_e", "--out", str(out), "--folds", "3", "--epochs", "3"]
+    train_main([*args, "--negatives", str(chat)])
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["meta"]["sets"] == ["test_e"] and 0 < data["threshold"] <= 1
+    assert data["meta"]["chat_negatives"] == 31  # the empty row and the crisis remark skipped
     assert 0 < len(data["weights"]) <= 8000
     trained = load(out)
     assert trained is not None
@@ -75,6 +83,17 @@ def test_shipped_weights_are_small_plain_json():
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "bias", "threshold", "weights"}
     assert data["meta"]["sets"] == train_module.TUNING_SETS
+
+
+def test_everyday_chat_with_life_words_stays_off():
+    detector = Detector.from_files()
+    for text in [
+        "타이머 같은 인생이야",
+        "인생 영화 추천해줘",
+        "오늘 하루도 끝!",
+        "그냥 자는 거 아니지?",
+    ]:
+        assert detector.find(text) is None, text
 
 
 def test_features_share_jamo_across_typos():

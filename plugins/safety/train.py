@@ -24,6 +24,10 @@ from .detect import FALSE_FRIENDS_PATH, PATTERNS_PATH, Detector, read_list, spel
 from .scorer import WEIGHTS_PATH, Scorer, features
 
 SETS_DIR = Path(__file__).resolve().parent
+#: everyday chat questions (column Q) used as extra harmless examples when present
+CHAT_NEGATIVES = (
+    SETS_DIR.parent.parent.parent / "shared" / "data" / "chatbotdata" / "ChatbotData.csv"
+)
 TUNING_SETS = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h"]
 HELD_OUT: set[str] = set()  # test_h was the last held-out set (README)
 Example = tuple[set[str], int]
@@ -39,6 +43,16 @@ def read_set(name: str) -> list[tuple[str, str, str]]:
             continue
         rows.append((parts[0], parts[1], parts[2]))
     return rows
+
+
+def read_negatives(path: Path, detector: Detector) -> list[str]:
+    """Everyday chat questions as harmless examples, minus any a crisis rule fires on (those
+    may be real crisis remarks). Rows without a question are skipped."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        questions = [str(row.get("Q") or "").strip() for row in csv.DictReader(handle)]
+    return [q for q in questions if q and detector.find(q) is None]
 
 
 def fit(
@@ -103,7 +117,13 @@ def choose_threshold(
 
 
 def train(
-    sets: list[str], out: Path, *, folds: int = 5, max_fa: float = 0.01, epochs: int = 10
+    sets: list[str],
+    out: Path,
+    *,
+    folds: int = 5,
+    max_fa: float = 0.01,
+    epochs: int = 10,
+    negatives: Path | None = None,
 ) -> dict:
     """Train on ``sets``, choose the threshold by cross-validation, write ``out``."""
     refused = HELD_OUT.intersection(sets)
@@ -118,6 +138,12 @@ def train(
         examples.append((features(primary), int(label == "crisis")))
         rule_hits.append(detector.find(text) is not None)
         vetoes.append(detector.has_false_friend(text))
+    labelled = len(examples)
+    extra = read_negatives(negatives, detector) if negatives else []
+    for text in extra:
+        examples.append((features(spellings(text)[0]), 0))
+        rule_hits.append(False)
+        vetoes.append(detector.has_false_friend(text))
     index = list(range(len(examples)))
     random.Random(1).shuffle(index)
     probs = [0.0] * len(examples)
@@ -129,13 +155,37 @@ def train(
             z = bias + sum(fold.weights.get(f, 0.0) for f in examples[i][0])
             probs[i] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     labels = [y for _, y in examples]
-    threshold, oof = choose_threshold(probs, labels, rule_hits, vetoes, max_fa)
+    # the threshold keeps both the labelled false friends and the everyday chat within max_fa
+    head = slice(0, labelled)
+    tail = slice(labelled, None)
+    threshold, oof = choose_threshold(
+        probs[head], labels[head], rule_hits[head], vetoes[head], max_fa
+    )
+    if extra:
+        t_chat, _ = choose_threshold(
+            probs[tail] + [1.0],
+            labels[tail] + [1],
+            rule_hits[tail] + [True],
+            vetoes[tail] + [False],
+            max_fa / 2,
+        )
+        threshold = max(threshold, t_chat)
+        recall, fa = combined_rates(
+            probs[head], labels[head], rule_hits[head], vetoes[head], threshold
+        )
+        oof = {"oof_recall": round(recall, 3), "oof_false_alarms": round(fa, 4)}
+        chat_fired = sum(
+            not v and p >= threshold for p, v in zip(probs[tail], vetoes[tail], strict=True)
+        )
+        oof["chat_negatives"] = len(extra)
+        oof["oof_chat_false_alarms"] = round(chat_fired / len(extra), 4)
     rules_recall, rules_fa = combined_rates(probs, labels, rule_hits, vetoes, 2.0)
     oof["rules_alone_recall"] = round(rules_recall, 3)
     oof["rules_alone_false_alarms"] = round(rules_fa, 4)
     weights, bias = fit(examples, epochs=epochs)
     meta = {
         "sets": sets,
+        "negatives": negatives.name if negatives else None,
         "examples": len(examples),
         "features": len(weights),
         "folds": folds,
@@ -162,9 +212,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--max-false-alarms", type=float, default=0.01)
+    parser.add_argument(
+        "--negatives",
+        default=str(CHAT_NEGATIVES) if CHAT_NEGATIVES.exists() else "",
+        help="CSV with a Q column of everyday chat (harmless examples); empty for none",
+    )
     args = parser.parse_args(argv)
     meta = train(
-        args.sets, args.out, folds=args.folds, max_fa=args.max_false_alarms, epochs=args.epochs
+        args.sets,
+        args.out,
+        folds=args.folds,
+        max_fa=args.max_false_alarms,
+        epochs=args.epochs,
+        negatives=Path(args.negatives) if args.negatives else None,
     )
     print(meta)
 
