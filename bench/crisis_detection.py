@@ -7,7 +7,9 @@ a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라
 유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
 last set written (test_h). Since its first look at commit 21bdd5e (0.667 recall, 4.2 % false
 alarms, held out then) it is a tuning set too: every figure of the current detector is
-in-sample; check out 21bdd5e to re-measure the held-out figure. Also the detector's time per utterance.
+in-sample; check out 21bdd5e to re-measure the held-out figure. When the shared
+ChatbotData corpus is present it also prints each method's fire rate on its everyday
+questions (the scorer was trained on them as harmless examples: in-sample too). Also the detector's time per utterance.
 
     .venv/bin/python bench/crisis_detection.py
     .venv/bin/python bench/crisis_detection.py --patterns OLD.txt --false-friends OLD.txt
@@ -20,6 +22,7 @@ first-look figures in plugins/safety/README.md can be re-measured.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import time
 from collections.abc import Callable
@@ -54,6 +57,15 @@ def load(name: str) -> list[tuple[str, str, str]]:
     lines = (SETS / f"crisis_{name}.tsv").read_text(encoding="utf-8").splitlines()
     body = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
     return [(label, kind, text) for label, kind, text in body[1:]]
+
+
+def everyday_chat() -> list[str]:
+    """Questions of the shared ChatbotData corpus, when it is next to the repository."""
+    path = SETS.parent.parent.parent / "shared" / "data" / "chatbotdata" / "ChatbotData.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [q for row in csv.DictReader(handle) if (q := str(row.get("Q") or "").strip())]
 
 
 def keyword_baseline(text: str) -> bool:
@@ -111,6 +123,12 @@ def main() -> None:
             for f in results[name].values()
         )
         print(f"{name:8} {first['crisis']:>4}/{first['safe']:<4}  {cells}   ({tag})")
+    chat = everyday_chat()
+    if chat:  # fire rate on everyday chat questions (a few are real crisis remarks)
+        for method, fires in methods.items():
+            rate = sum(fires(q) for q in chat) / len(chat)
+            results.setdefault("chat", {})[method] = round(rate, 4)
+        print(f"everyday chat ({len(chat)} questions), fire rate: {results['chat']}")
     texts = [t for name in order for _, _, t in load(name)]
     started = time.perf_counter()
     for _ in range(3):
@@ -136,6 +154,7 @@ def main() -> None:
     summary["in_sample_false_alarm_rate"] = {
         n: results[n]["shipped"]["false_alarm_rate"] for n in tuned
     }
+    summary["everyday_chat_fire_rate"] = results.get("chat")
     summary["ms_per_utterance"] = round(per_ms, 3)
     summary["target_recall"] = 0.95
     summary["target_false_alarm_rate"] = 0.02
