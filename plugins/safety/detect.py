@@ -14,7 +14,8 @@ How an utterance is checked (each form separately):
 4. runs of one-syllable words joined ("죽 고 싶 다" -> 죽고싶다).
 
 A pattern fires when it matches a form and no false friend overlaps the match in that
-form. In both files a literal space means optional whitespace, and these macros expand:
+form. When none fires and no false friend occurs anywhere in the text, the small learned
+scorer of :mod:`.scorer` (JSON weights, read on first use) decides. In both files a literal space means optional whitespace, and these macros expand:
 ``{죽}`` 죽 and its typos, ``{고}`` 고/구/꼬, ``{싶}`` 싶 and its typos (십, 시퍼 ...),
 ``{^}`` "not right after another Hangul syllable" (a word start: 자살 but not 여자 살).
 """
