@@ -92,6 +92,7 @@ def test_everyday_chat_with_life_words_stays_off():
         "인생 영화 추천해줘",
         "오늘 하루도 끝!",
         "그냥 자는 거 아니지?",
+        "sibal",
     ]:
         assert detector.find(text) is None, text
 

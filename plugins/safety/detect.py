@@ -15,7 +15,8 @@ How an utterance is checked (each form separately):
 
 A pattern fires when it matches a form and no false friend overlaps the match in that
 form. When none fires and no false friend occurs anywhere in the text, the small learned
-scorer of :mod:`.scorer` (JSON weights, read on first use) decides. In both files a literal space means optional whitespace, and these macros expand:
+scorer of :mod:`.scorer` (JSON weights, read on first use) decides, when the text has at
+least three Hangul syllables (keys typed in English mode like "sibal" are left to the rules). In both files a literal space means optional whitespace, and these macros expand:
 ``{죽}`` 죽 and its typos, ``{고}`` 고/구/꼬, ``{싶}`` 싶 and its typos (십, 시퍼 ...),
 ``{^}`` "not right after another Hangul syllable" (a word start: 자살 but not 여자 살).
 """
@@ -45,6 +46,7 @@ MACROS = {
     "{^}": "(?<![가-힣])",
 }
 _JAMO = re.compile("[ㄱ-ㅣ]")
+_SYLLABLE = re.compile("[가-힣]")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
@@ -165,8 +167,8 @@ class Detector:
                 hit = self._find_in(form)
                 if hit is not None:
                     return hit
-        if vetoed or self.scorer_path is None:
-            return None
+        if vetoed or self.scorer_path is None or len(_SYLLABLE.findall(primary[0])) < 3:
+            return None  # the scorer only judges Korean text of at least three syllables
         scorer = load_scorer(self.scorer_path)
         if scorer is None:
             return None
