@@ -1,11 +1,15 @@
 """Crisis detection (plugins/safety): recall and false-alarm rate on every labelled set.
 
 For each set (plugins/safety/crisis_*.tsv) it prints recall on the crisis remarks (all,
-direct, indirect) and the false-alarm rate on the false friends, for the shipped rules and
-for two in-run baselines a competent user would write: a plain keyword list (죽, 자살, 자해)
-and a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리,
-수면제, 유서), matched anywhere with spaces ignored. The headline is the held-out set (test_f, never tuned on); the others
-were tuned on, so their figures are in-sample. Also the detector's time per utterance.
+direct, indirect) and the false-alarm rate on the false friends for the shipped detector
+(rules + learned scorer) and three in-run baselines: a plain keyword list (죽, 자살, 자해),
+a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리, 수면제,
+유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
+last set written (test_h). Since its first look at commit 21bdd5e (0.667 recall, 4.2 % false
+alarms, held out then) it is a tuning set too: every figure of the current detector is
+in-sample; check out 21bdd5e to re-measure the held-out figure. When the shared
+ChatbotData corpus is present it also prints each method's fire rate on its everyday
+questions (the scorer was trained on them as harmless examples: in-sample too). Also the detector's time per utterance.
 
     .venv/bin/python bench/crisis_detection.py
     .venv/bin/python bench/crisis_detection.py --patterns OLD.txt --false-friends OLD.txt
@@ -18,6 +22,7 @@ first-look figures in plugins/safety/README.md can be re-measured.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import time
 from collections.abc import Callable
@@ -29,10 +34,11 @@ from assistant_plugins.safety.detect import (
     Detector,
     read_list,
 )
+from assistant_plugins.safety.scorer import WEIGHTS_PATH
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
-ORDER = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f"]
-HEADLINE = "test_f"
+TUNED = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h"]
+HEADLINE = "test_h"
 KEYWORDS = ("죽", "자살", "자해")
 PHRASES = (
     "죽고싶",
@@ -51,6 +57,15 @@ def load(name: str) -> list[tuple[str, str, str]]:
     lines = (SETS / f"crisis_{name}.tsv").read_text(encoding="utf-8").splitlines()
     body = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
     return [(label, kind, text) for label, kind, text in body[1:]]
+
+
+def everyday_chat() -> list[str]:
+    """Questions of the shared ChatbotData corpus, when it is next to the repository."""
+    path = SETS.parent.parent.parent / "shared" / "data" / "chatbotdata" / "ChatbotData.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [q for row in csv.DictReader(handle) if (q := str(row.get("Q") or "").strip())]
 
 
 def keyword_baseline(text: str) -> bool:
@@ -82,59 +97,74 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patterns", type=Path, default=PATTERNS_PATH)
     parser.add_argument("--false-friends", type=Path, default=FALSE_FRIENDS_PATH)
+    parser.add_argument("--weights", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--headline", default=HEADLINE, help="the held-out set")
     args = parser.parse_args()
-    detector = Detector(read_list(args.patterns), read_list(args.false_friends))
-
-    def rules(text: str) -> bool:
-        return detector.find(text) is not None
-
+    patterns, friends = read_list(args.patterns), read_list(args.false_friends)
+    shipped = Detector(patterns, friends, scorer_path=args.weights)
+    rules_alone = Detector(patterns, friends)
+    order = [name for name in TUNED if name != args.headline] + [args.headline]
+    methods: dict[str, Callable[[str], bool]] = {
+        "shipped": lambda text: shipped.find(text) is not None,
+        "rules": lambda text: rules_alone.find(text) is not None,
+        "keywords": keyword_baseline,
+        "phrases": phrase_baseline,
+    }
     results = {}
-    print(
-        f"{'set':8} {'n':>9}  {'rules: recall dir/ind  FA':>27}  keywords: R  FA   phrases: R  FA"
-    )
-    for name in ORDER:
+    print(f"{'set':8} {'n':>9}   " + "   ".join(f"{m}: R (dir/ind) FA" for m in methods))
+    for name in order:
         rows = load(name)
-        mine, base = figures(rows, rules), figures(rows, keyword_baseline)
-        phrase = figures(rows, phrase_baseline)
-        results[name] = {"rules": mine, "keywords": base, "phrases": phrase}
-        tag = "held-out" if name == HEADLINE else "in-sample"
-        print(
-            f"{name:8} {mine['crisis']:>4}/{mine['safe']:<4}  {mine['recall']:.3f} "
-            f"{mine['recall_direct']:.3f}/{mine['recall_indirect']:.3f}  "
-            f"{mine['false_alarm_rate']:.3f}   {base['recall']:.3f}  "
-            f"{base['false_alarm_rate']:.3f}   {phrase['recall']:.3f}  "
-            f"{phrase['false_alarm_rate']:.3f}   ({tag})"
+        results[name] = {m: figures(rows, fires) for m, fires in methods.items()}
+        tag = "in-sample" if name in TUNED else "held-out"
+        first = results[name]["shipped"]
+        cells = "   ".join(
+            f"{f['recall']:.3f} ({f['recall_direct']:.2f}/{f['recall_indirect']:.2f}) "
+            f"{f['false_alarm_rate']:.3f}"
+            for f in results[name].values()
         )
-    texts = [t for name in ORDER for _, _, t in load(name)]
+        print(f"{name:8} {first['crisis']:>4}/{first['safe']:<4}  {cells}   ({tag})")
+    chat = everyday_chat()
+    if chat:  # fire rate on everyday chat questions (a few are real crisis remarks)
+        for method, fires in methods.items():
+            rate = sum(fires(q) for q in chat) / len(chat)
+            results.setdefault("chat", {})[method] = round(rate, 4)
+        print(f"everyday chat ({len(chat)} questions), fire rate: {results['chat']}")
+    texts = [t for name in order for _, _, t in load(name)]
     started = time.perf_counter()
     for _ in range(3):
         for text in texts:
-            detector.find(text)
+            shipped.find(text)
     per_ms = (time.perf_counter() - started) * 1000 / (3 * len(texts))
-    print(f"rules: {per_ms:.3f} ms per utterance ({len(texts)} utterances x 3)")
-    head = results[HEADLINE]
-    print(
-        json.dumps(
-            {
-                "bench": "crisis_detection",
-                "headline_set": HEADLINE,
-                "recall": head["rules"]["recall"],
-                "recall_indirect": head["rules"]["recall_indirect"],
-                "false_alarm_rate": head["rules"]["false_alarm_rate"],
-                "baseline_keywords_recall": head["keywords"]["recall"],
-                "baseline_keywords_false_alarm_rate": head["keywords"]["false_alarm_rate"],
-                "baseline_phrases_recall": head["phrases"]["recall"],
-                "baseline_phrases_false_alarm_rate": head["phrases"]["false_alarm_rate"],
-                "in_sample_recall": {n: results[n]["rules"]["recall"] for n in ORDER[:-1]},
-                "ms_per_utterance": round(per_ms, 3),
-                "target_recall": 0.95,
-                "target_false_alarm_rate": 0.02,
-                "meets_target": head["rules"]["recall"] >= 0.95
-                and head["rules"]["false_alarm_rate"] <= 0.02,
-            },
-            ensure_ascii=False,
-        )
+    print(f"rules + scorer: {per_ms:.3f} ms per utterance ({len(texts)} utterances x 3)")
+    head = results[args.headline]
+    summary = {
+        "bench": "crisis_detection",
+        "headline_set": args.headline,
+        "headline_held_out": args.headline not in TUNED,
+        "recall": head["shipped"]["recall"],
+        "recall_direct": head["shipped"]["recall_direct"],
+        "recall_indirect": head["shipped"]["recall_indirect"],
+        "false_alarm_rate": head["shipped"]["false_alarm_rate"],
+    }
+    for method in ("rules", "keywords", "phrases"):
+        summary[f"baseline_{method}_recall"] = head[method]["recall"]
+        summary[f"baseline_{method}_false_alarm_rate"] = head[method]["false_alarm_rate"]
+    tuned = [n for n in order if n in TUNED]
+    summary["in_sample_recall"] = {n: results[n]["shipped"]["recall"] for n in tuned}
+    summary["in_sample_false_alarm_rate"] = {
+        n: results[n]["shipped"]["false_alarm_rate"] for n in tuned
+    }
+    summary["everyday_chat_fire_rate"] = results.get("chat")
+    summary["ms_per_utterance"] = round(per_ms, 3)
+    summary["target_recall"] = 0.95
+    summary["target_false_alarm_rate"] = 0.02
+    # the target is about a set never tuned on: an in-sample headline cannot meet it
+    summary["meets_target"] = (
+        args.headline not in TUNED
+        and head["shipped"]["recall"] >= 0.95
+        and head["shipped"]["false_alarm_rate"] <= 0.02
     )
+    print(json.dumps(summary, ensure_ascii=False))
 
 
 if __name__ == "__main__":

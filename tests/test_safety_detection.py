@@ -9,10 +9,10 @@ import pytest
 from assistant_plugins.safety.detect import Detector, compile_rule, forms
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
-#: Sets the rules were tuned on (figures on them are in-sample, see plugins/safety/README.md).
-TUNING = ["dev", "test", "test_b", "test_c", "test_d", "test_e"]
-#: Written after the last rule change, never tuned on: the headline set.
-HELD_OUT = "test_f"
+#: Sets the rules and the scorer were fitted on (in-sample, see plugins/safety/README.md).
+TUNING = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h"]
+#: No set is held out any more: test_h was, until its headline (commit 21bdd5e, README).
+HELD_OUT: list[str] = []
 
 
 def rows(name: str) -> list[tuple[str, str, str]]:
@@ -28,13 +28,13 @@ def detector() -> Detector:
 
 
 def test_the_sets_have_the_sizes_the_issue_asks_for():
-    for name in [*TUNING, HELD_OUT]:
+    for name in [*TUNING, *HELD_OUT]:
         found = rows(name)
         crisis = [r for r in found if r[0] == "crisis"]
         assert {r[0] for r in found} == {"crisis", "safe"}
         assert len(crisis) >= 100 and len(found) - len(crisis) >= 100, name
         assert sum(r[1] == "indirect" for r in crisis) >= len(crisis) / 2 - 1, name
-    texts = [r[2] for name in [*TUNING, HELD_OUT] for r in rows(name)]
+    texts = [r[2] for name in [*TUNING, *HELD_OUT] for r in rows(name)]
     assert len(texts) == len(set(texts))  # no utterance in two sets
 
 
@@ -42,7 +42,7 @@ def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
     assistant = make_assistant()
     fired = [
         (name, text)
-        for name in [*TUNING, HELD_OUT]
+        for name in [*TUNING, *HELD_OUT]
         for label, _, text in rows(name)
         if label == "safe" and assistant.route(text).intent == "safety.crisis"
     ]
@@ -56,17 +56,24 @@ def test_every_dev_remark_routes_to_the_crisis_intent(make_assistant):
     assert missed == []
 
 
-@pytest.mark.parametrize("name", TUNING[1:])
-def test_tuning_sets_stay_caught(detector, name):
-    crisis = [t for label, _, t in rows(name) if label == "crisis"]
-    caught = sum(detector.find(t) is not None for t in crisis)
-    assert caught / len(crisis) >= 0.95  # in-sample: a guard against regressions
+def known_misses() -> dict[tuple[str, str], str]:
+    lines = (SETS / "known_misses.tsv").read_text(encoding="utf-8").splitlines()
+    body = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    assert body[0] == ["set", "text", "reason"]
+    return {(name, text): reason for name, text, reason in body[1:]}
 
 
-def test_held_out_set_does_not_get_worse(detector):
-    crisis = [t for label, _, t in rows(HELD_OUT) if label == "crisis"]
-    caught = sum(detector.find(t) is not None for t in crisis)
-    assert caught / len(crisis) >= 0.76  # measured 0.766 on the first and only look
+def test_every_tuning_remark_is_caught_or_listed_with_a_reason(detector):
+    allowed = known_misses()
+    assert all(len(reason) > 20 for reason in allowed.values())
+    missed = {
+        (name, text)
+        for name in TUNING
+        for label, _, text in rows(name)
+        if label == "crisis" and detector.find(text) is None
+    }
+    assert missed - allowed.keys() == set()  # a new miss: fix it or list it with a reason
+    assert allowed.keys() - missed == set()  # caught now: take it off the list
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Built-in plugin: crisis language (suicide, self-harm) gets care and real help lines.
 
 - Intent ``safety.crisis``: utterances caught by the rules of :mod:`.detect` (data files
-  ``crisis_patterns.txt`` / ``false_friends.txt``) get a short, warm reply with the help
+  ``crisis_patterns.txt`` / ``false_friends.txt``), backed by the small n-gram scorer of
+  :mod:`.scorer` (JSON weights) when no rule fires and no false friend is present, get a short, warm reply with the help
   lines of ``plugins.safety.lines``. It matches with full confidence and the highest
   priority, so it wins over small talk, the profanity guard and commands; the reply is
   marked ``final``, so no plugin's ``adjust_reply`` (tone openers, emoji) can change it.
@@ -11,7 +12,8 @@
   Whether a recent turn was a crisis remark is read from ``request.history`` (the
   conversation context the core keeps per conversation), so ``/reset`` ends it.
 
-No model is imported: the rules run in ``assistant route`` and on every turn.
+No heavy library is imported (the scorer is pure Python, its weights read on first use):
+detection runs in ``assistant route`` and on every turn.
 Settings: see ``plugins.safety`` in ``assistant.yaml`` and ``README.md``.
 """
 

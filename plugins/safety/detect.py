@@ -14,7 +14,9 @@ How an utterance is checked (each form separately):
 4. runs of one-syllable words joined ("죽 고 싶 다" -> 죽고싶다).
 
 A pattern fires when it matches a form and no false friend overlaps the match in that
-form. In both files a literal space means optional whitespace, and these macros expand:
+form. When none fires and no false friend occurs anywhere in the text, the small learned
+scorer of :mod:`.scorer` (JSON weights, read on first use) decides, when the text has at
+least three Hangul syllables (keys typed in English mode like "sibal" are left to the rules). In both files a literal space means optional whitespace, and these macros expand:
 ``{죽}`` 죽 and its typos, ``{고}`` 고/구/꼬, ``{싶}`` 싶 and its typos (십, 시퍼 ...),
 ``{^}`` "not right after another Hangul syllable" (a word start: 자살 but not 여자 살).
 """
@@ -29,6 +31,9 @@ from pathlib import Path
 from assistant.korean import jamo_to_hangul
 from assistant_plugins.keyboard.hangul import keys_to_hangul
 
+from .scorer import WEIGHTS_PATH
+from .scorer import load as load_scorer
+
 HERE = Path(__file__).resolve().parent
 PATTERNS_PATH = HERE / "crisis_patterns.txt"
 FALSE_FRIENDS_PATH = HERE / "false_friends.txt"
@@ -41,6 +46,7 @@ MACROS = {
     "{^}": "(?<![가-힣])",
 }
 _JAMO = re.compile("[ㄱ-ㅣ]")
+_SYLLABLE = re.compile("[가-힣]")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
@@ -128,9 +134,16 @@ class Hit:
 class Detector:
     """Decides whether an utterance is crisis language."""
 
-    def __init__(self, patterns: Iterable[str], false_friends: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        patterns: Iterable[str],
+        false_friends: Iterable[str] = (),
+        scorer_path: Path | None = None,
+    ) -> None:
         self.patterns = [(p, compile_rule(p)) for p in patterns if p.strip()]
         self.false_friends = [compile_rule(p) for p in false_friends if p.strip()]
+        #: the learned scorer's weights (read on first use), None for the rules alone
+        self.scorer_path = scorer_path
 
     @classmethod
     def from_files(
@@ -138,21 +151,38 @@ class Detector:
     ) -> Detector:
         patterns = read_list(PATTERNS_PATH) + [str(p) for p in extra_patterns]
         friends = read_list(FALSE_FRIENDS_PATH) + [str(p) for p in extra_false_friends]
-        return cls(patterns, friends)
+        return cls(patterns, friends, scorer_path=WEIGHTS_PATH)
 
     def find(self, text: str) -> Hit | None:
-        """The first crisis pattern that fires on ``text``, or None."""
+        """What fires on ``text``: the first crisis pattern, else the learned scorer when no
+        false friend is in the text, or None."""
         primary, joined = spellings(text)
         for form in primary:
             hit = self._find_in(form)
             if hit is not None:
                 return hit
-        if joined and not any(p.search(f) for f in primary for p in self.false_friends):
+        vetoed = self._has_false_friend(primary)
+        if joined and not vetoed:
             for form in joined:
                 hit = self._find_in(form)
                 if hit is not None:
                     return hit
+        if vetoed or self.scorer_path is None or len(_SYLLABLE.findall(primary[0])) < 3:
+            return None  # the scorer only judges Korean text of at least three syllables
+        scorer = load_scorer(self.scorer_path)
+        if scorer is None:
+            return None
+        probability = scorer.probability(primary)
+        if probability >= scorer.threshold:
+            return Hit(f"scorer p={probability:.2f}", text[:80])
         return None
+
+    def has_false_friend(self, text: str) -> bool:
+        """Whether any false friend occurs in a primary spelling of ``text`` (a veto)."""
+        return self._has_false_friend(spellings(text)[0])
+
+    def _has_false_friend(self, primary: list[str]) -> bool:
+        return any(p.search(f) for f in primary for p in self.false_friends)
 
     def _find_in(self, text: str) -> Hit | None:
         allowed: list[tuple[int, int]] | None = None

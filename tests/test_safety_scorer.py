@@ -1,0 +1,117 @@
+"""The learned crisis scorer: training command, JSON weights, lazy pure-Python inference."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant_plugins.safety import scorer as scorer_module
+from assistant_plugins.safety import train as train_module
+from assistant_plugins.safety.detect import (
+    FALSE_FRIENDS_PATH,
+    PATTERNS_PATH,
+    Detector,
+    read_list,
+    spellings,
+)
+from assistant_plugins.safety.scorer import Scorer, features, load
+from assistant_plugins.safety.train import main as train_main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
+    out = tmp_path / "weights.json"
+    chat = tmp_path / "chat.csv"
+    chat.write_text(
+        "Q,A,label\n오늘 점심 뭐 먹지,맛있는 거요,0\n,빈 질문,0\n죽고 싶어,(a rule fires: dropped),1\n"
+        + "".join(f"주말에 영화 {i}편 볼까,좋아요,0\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    args = ["--sets", "test_e", "--out", str(out), "--folds", "3", "--epochs", "3"]
+    train_main([*args, "--negatives", str(chat)])
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["meta"]["sets"] == ["test_e"] and 0 < data["threshold"] <= 1
+    assert data["meta"]["chat_negatives"] == 31  # the empty row and the crisis remark skipped
+    assert 0 < len(data["weights"]) <= 8000
+    trained = load(out)
+    assert trained is not None
+    worried = trained.probability(spellings("죽고 싶어")[0])
+    calm = trained.probability(spellings("오늘 점심 뭐 먹지")[0])
+    assert worried > calm
+
+
+def test_training_refuses_a_held_out_set(tmp_path, monkeypatch):
+    monkeypatch.setattr(train_module, "HELD_OUT", {"test_h"})
+    with pytest.raises(SystemExit, match="보류 평가 세트"):
+        train_main(["--sets", "dev", "test_h", "--out", str(tmp_path / "w.json")])
+
+
+def test_scorer_catches_what_the_rules_miss_and_false_friends_veto_it(tmp_path):
+    rules = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))
+    weights = tmp_path / "w.json"
+    weights.write_text(
+        Scorer({"s떠날게": 5.0, "s추워": 0.0}, -1.0, 0.9).to_json({}), encoding="utf-8"
+    )
+    detector = Detector(read_list(PATTERNS_PATH), [], scorer_path=weights)
+    text = "나 이제 떠날게"
+    assert rules.find(text) is None
+    hit = detector.find(text)
+    assert hit is not None and hit.pattern.startswith("scorer")
+    vetoing = Detector(read_list(PATTERNS_PATH), ["떠날게"], scorer_path=weights)
+    assert vetoing.find(text) is None
+
+
+def test_broken_weights_fall_back_to_the_rules(tmp_path, caplog):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    detector = Detector(read_list(PATTERNS_PATH), [], scorer_path=broken)
+    with caplog.at_level(logging.WARNING):
+        assert detector.find("날씨 알려줘") is None
+        assert detector.find("죽고 싶어") is not None
+    assert "rules only" in caplog.text
+
+
+def test_shipped_weights_are_small_plain_json():
+    path = scorer_module.WEIGHTS_PATH
+    assert path.stat().st_size < 400_000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert set(data) == {"meta", "bias", "threshold", "weights"}
+    assert data["meta"]["sets"] == train_module.TUNING_SETS
+
+
+def test_everyday_chat_with_life_words_stays_off():
+    detector = Detector.from_files()
+    for text in [
+        "타이머 같은 인생이야",
+        "인생 영화 추천해줘",
+        "오늘 하루도 끝!",
+        "그냥 자는 거 아니지?",
+        "sibal",
+    ]:
+        assert detector.find(text) is None, text
+
+
+def test_features_share_jamo_across_typos():
+    assert features(["주그면"]) & features(["죽으면"]) >= {"jㅈㅜㄱ", "jㅡㅁㅕㄴ"}
+
+
+def test_route_with_the_scorer_imports_no_heavy_library(tmp_path):
+    code = (
+        "import sys, json\n"
+        "from assistant_plugins.safety.detect import Detector\n"
+        "d = Detector.from_files()\n"
+        "hit = d.find('다들 잘 지내 나는 이제 갈게')\n"
+        "print(json.dumps([hit.pattern[:6],\n"
+        "    [m for m in ('numpy', 'torch', 'kiwipiepy', 'sklearn') if m in sys.modules]]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["scorer", []]
