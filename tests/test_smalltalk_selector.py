@@ -261,3 +261,21 @@ def test_shipped_selector_prefers_the_fitting_reply():
     for utterance, reply in cases:
         scores = selector.score([], utterance, fitting)
         assert scores[fitting.index(reply)] == max(scores), (utterance, scores)
+
+
+def test_too_little_data_for_a_candidate_set_measures_nothing_and_raises_nothing() -> None:
+    from assistant_plugins.smalltalk.selection_eval import evaluate_selection, fit_weights
+    from assistant_plugins.smalltalk.selector_training import SelectorResult
+
+    assert fit_weights({}, []) == ({"vote": 0.0, "neighbor_mean": 0.0, "neighbor_max": 0.0}, 0.0)
+    figures = evaluate_selection([], [])
+    assert figures["sets"] == 0 and figures["hits_at_1"] is None
+    assert set(figures["baselines"]) == {
+        "random",
+        "generator_loglik",
+        "generator_pmi",
+        "bm25",
+        "neighbor_vote",
+    }
+    summary = SelectorResult(output=None, held_out=figures, dev={"sets": 0, "candidates": 20})
+    assert "재지 못했어요" in summary.summary()

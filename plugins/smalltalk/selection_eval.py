@@ -226,10 +226,13 @@ def fit_weights(
     (ties: the smallest total weight), and that hits@1."""
     import itertools
 
+    names = ("vote", "neighbor_mean", "neighbor_max")
     best: tuple[float, float] = (-1.0, 0.0)
-    chosen: dict[str, float] = {}
+    chosen: dict[str, float] = dict.fromkeys(names, 0.0)  # no dev sets (tiny data): selector only
+    if not sets:
+        return chosen, 0.0
     for combo in itertools.product(grid, repeat=3):
-        weights = dict(zip(("vote", "neighbor_mean", "neighbor_max"), combo, strict=True))
+        weights = dict(zip(names, combo, strict=True))
         figure = hits_at_1(combined_lists(features, weights), sets)
         key = (figure, -sum(combo))
         if key > best:
@@ -320,6 +323,20 @@ def evaluate_selection(
     """
     timings: dict[str, float] = {}
     sets = candidate_sets(pairs_of(held_out), candidates, seed)
+    if not sets:  # too little held-out data for one set of candidates: nothing to measure
+        return {
+            "hits_at_1": None,
+            "selector_only": None,
+            "selector_and_vote": None,
+            "weights": None,
+            "candidates": candidates,
+            "sets": 0,
+            "seed": seed,
+            "baselines": dict.fromkeys(
+                ("random", "generator_loglik", "generator_pmi", "bm25", "neighbor_vote")
+            ),
+            "seconds": {},
+        }
     if index is None:
         train_pairs = [(p.utterance, p.reply) for p in pairs_of(train)]
         index = _timed("index", timings, lambda: NeighborIndex.build(train_pairs))

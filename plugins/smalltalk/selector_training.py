@@ -107,14 +107,20 @@ class SelectorResult:
         if self.interrupted:
             return "응답 선택 모델 학습이 중단됐어요 (--resume 으로 이어서 할 수 있어요)."
         lines = []
-        if self.dev:
+        too_few = (
+            "후보 {n}개를 채울 만큼 대화가 많지 않아 {part}에서는 정답 1위 비율을 재지 못했어요."
+        )
+        for part, figures in (("dev", self.dev), ("검증 분할", self.held_out)):
+            if figures and not figures.get("sets"):
+                lines.append(too_few.format(n=figures.get("candidates", 20), part=part))
+        if self.dev.get("sets"):
             lines.append(
                 f"응답 선택(dev {self.dev['sets']}개, 후보 {self.dev['candidates']}개 중 정답 1위 비율): "
                 f"선택 모델+이웃 투표 {self.dev['combined']:.3f} "
                 f"(선택 모델만 {self.dev['selector_only']:.3f}, 이웃 투표만 "
                 f"{self.dev['neighbor_vote']:.3f})"
             )
-        if self.held_out:
+        if self.held_out.get("sets"):
             base = self.held_out["baselines"]
             lines.append(
                 f"응답 선택(검증 분할 {self.held_out['sets']}개): {self.held_out['hits_at_1']:.3f} "
@@ -305,6 +311,9 @@ def dev_figures(
     )
 
     sets = candidate_sets(dev_pairs, recipe.candidates, seed)
+    if not sets:  # tiny data: not enough distinct replies for one candidate set
+        weights, _ = fit_weights({}, sets)
+        return {"sets": 0, "candidates": recipe.candidates, "seed": seed, "weights": weights}
     index = NeighborIndex.build([(p.utterance, p.reply) for p in fit_pairs])
     features = feature_lists(selector, index, sets, recipe.neighbors)
     weights, best = fit_weights(features, sets)
