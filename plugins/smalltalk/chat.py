@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.korean import josa
 from assistant.loading import ModelUnavailable as _LoadingUnavailable
 from assistant.loading import heavy_imports, quiet
 from assistant_plugins.smalltalk.cleaning import is_degenerate, neutral_reply, strip_special, tidy
@@ -185,7 +186,7 @@ class ChatModel:
         if local:
             path = Path(source)
             if not path.is_dir():
-                raise ModelUnavailable(f"모델 폴더 {source} 이(가) 없어요")
+                raise ModelUnavailable(f"모델 폴더 {josa(str(source), '이/가')} 없어요")
             if not (path / "model.safetensors").is_file() and not any(
                 path.glob("model*.safetensors")
             ):
@@ -206,7 +207,9 @@ class ChatModel:
             raise
         except Exception as exc:  # corrupt files, missing tokens, no network for a hub id
             log.exception("could not load small-talk model from %s", source)
-            raise ModelUnavailable(f"{source} 을(를) 읽을 수 없어요: {type(exc).__name__}") from exc
+            raise ModelUnavailable(
+                f"{josa(str(source), '을/를')} 읽을 수 없어요: {type(exc).__name__}"
+            ) from exc
 
     # -- generation --------------------------------------------------------------
 

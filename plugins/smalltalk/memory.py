@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.korean import josa
 from assistant.loading import ModelUnavailable
 from assistant_plugins.smalltalk import morphemes
 
@@ -216,7 +217,7 @@ class ReplyMemory:
         except Exception as exc:  # truncated files, bad JSON, missing arrays
             log.exception("could not load the reply memory from %s", directory)
             raise MemoryUnavailable(
-                f"답변 기억 {directory} 을(를) 읽을 수 없어요 ({type(exc).__name__})"
+                f"답변 기억 {josa(str(directory), '을/를')} 읽을 수 없어요 ({type(exc).__name__})"
             ) from exc
         for name, index in (("morphemes", morph), ("chars", chars)):
             if int(index.scores.get("num_docs") or 0) != len(pairs):

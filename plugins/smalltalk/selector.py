@@ -42,7 +42,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from assistant.loading import heavy_imports
+from assistant.korean import josa
+from assistant.loading import heavy_imports, quiet, torch_threads
 from assistant_plugins.smalltalk.chat import ModelUnavailable
 
 log = logging.getLogger("assistant.smalltalk")
@@ -94,7 +95,7 @@ class SelectorConfig:
                 f"응답 선택 모델 폴더에 {CONFIG_FILE} 이 없어요: '{directory}'"
             ) from exc
         except (OSError, ValueError) as exc:
-            raise SelectorUnavailable(f"{path} 을(를) 읽을 수 없어요: {exc}") from exc
+            raise SelectorUnavailable(f"{josa(str(path), '을/를')} 읽을 수 없어요: {exc}") from exc
         if not isinstance(data, dict):
             raise SelectorUnavailable(f"{path} 의 형식이 올바르지 않아요 (JSON 객체가 아니에요).")
         floats = {
@@ -252,16 +253,15 @@ class Selector:
                     raise SelectorUnavailable(str(exc)) from exc
                 import torch
                 from transformers import AutoModel
-                from transformers.utils import logging as hf_logging
 
-                hf_logging.disable_progress_bar()
-                model = AutoModel.from_pretrained(
-                    str(directory),
-                    use_safetensors=True,
-                    trust_remote_code=False,
-                    dtype=torch.float32,
-                    add_pooling_layer=False,
-                )
+                with quiet():
+                    model = AutoModel.from_pretrained(
+                        str(directory),
+                        use_safetensors=True,
+                        trust_remote_code=False,
+                        dtype=torch.float32,
+                        add_pooling_layer=False,
+                    )
         except SelectorUnavailable:
             raise
         except Exception as exc:  # corrupt weights, wrong architecture, ...
@@ -288,16 +288,8 @@ class Selector:
     def _embed(self, rows: Sequence[tuple[list[int], int]]) -> Any:
         import torch
 
-        previous = torch.get_num_threads()
-        switch = self.threads > 0 and previous != self.threads
-        if switch:
-            torch.set_num_threads(self.threads)
-        try:
-            with torch.inference_mode():
-                return embed(self.model, rows, self.tokenizer.pad_id)
-        finally:
-            if switch:
-                torch.set_num_threads(previous)
+        with torch_threads(self.threads), torch.inference_mode():
+            return embed(self.model, rows, self.tokenizer.pad_id)
 
     def precompute(self, replies: Sequence[str], batch_size: int = 256) -> None:
         """Encode and cache ``replies`` ahead of time (e.g. every reply of the memory)."""

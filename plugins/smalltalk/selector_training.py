@@ -39,6 +39,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from assistant.korean import josa
+from assistant.loading import quiet
 from assistant_plugins.smalltalk.data import Dialogue
 from assistant_plugins.smalltalk.selection_eval import SelectionPair, pairs_of
 from assistant_plugins.smalltalk.selector import (
@@ -150,12 +152,10 @@ def load_base(base: str, mini_layers: int = 2, mini_ffn: int = 512) -> tuple[Any
         directory = resolve("shipped" if shipped else base)
         tokenizer = load_tokenizer(directory)
         from transformers import AutoConfig, AutoModel
-        from transformers.utils import logging as hf_logging
 
-        verbosity = hf_logging.get_verbosity()
-        hf_logging.disable_progress_bar()  # no "Loading weights" bar in the training log
-        hf_logging.set_verbosity_error()  # "unused weights: classifier/pooler" is expected
-        try:
+        # no "Loading weights" bar in the training log; "unused weights: classifier/pooler"
+        # is expected
+        with quiet():
             if base == MINI_BASE:
                 config = AutoConfig.from_pretrained(str(directory), trust_remote_code=False)
                 config.num_hidden_layers, config.intermediate_size = mini_layers, mini_ffn
@@ -167,14 +167,12 @@ def load_base(base: str, mini_layers: int = 2, mini_ffn: int = 512) -> tuple[Any
                     trust_remote_code=False,
                     add_pooling_layer=False,
                 )
-        finally:
-            hf_logging.set_verbosity(verbosity)
     except (ModelError, TokenizerError) as exc:
         raise TrainingError(f"응답 선택 모델의 기반 '{base}': {exc}") from exc
     except Exception as exc:  # transformers raises many kinds (no safetensors, not BERT, ...)
         log.exception("could not load the selector base %s", base)
         raise TrainingError(
-            f"응답 선택 모델의 기반 '{base}'을(를) 불러오지 못했어요 ({type(exc).__name__}). "
+            f"응답 선택 모델의 기반 {josa(repr(base), '을/를')} 불러오지 못했어요 ({type(exc).__name__}). "
             "BERT 계열 모델의 허브 ID나 폴더(config.json, safetensors, 토크나이저)인지 확인해 주세요."
         ) from exc
     if getattr(model.config, "type_vocab_size", 0) < 2:
