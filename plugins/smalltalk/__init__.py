@@ -144,7 +144,7 @@ def debug_summary(choice: Any) -> str:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from assistant_plugins.smalltalk.commands import memory_command
+    from assistant_plugins.smalltalk.memory_cli import memory_command
 
     cli.add_command(memory_command(), "memory")
 
