@@ -7,6 +7,21 @@ from pathlib import Path
 import yaml
 
 LABELS = ["일상", "기쁨", "슬픔", "분노", "불안", "우울"]
+#: Gold labels of a small hand-computed metrics example (shared by several tests).
+GOLD = [
+    "슬픔",
+    "불안",
+    "기쁨",
+    "분노",
+    "우울",
+    "일상",
+    "일상",
+    "슬픔",
+    "분노",
+    "불안",
+    "기쁨",
+    "우울",
+]
 
 CORPUS = [
     "오늘 시험 망쳐서 너무 속상해",

@@ -15,22 +15,7 @@ from assistant_plugins.emotion.calibration import (
     opener_figures,
     softmax,
 )
-from emotion_helpers import CORPUS, LABELS, make_kobert_dir, train_sp_model
-
-GOLD = [
-    "슬픔",
-    "불안",
-    "기쁨",
-    "분노",
-    "우울",
-    "일상",
-    "일상",
-    "슬픔",
-    "분노",
-    "불안",
-    "기쁨",
-    "우울",
-]
+from emotion_helpers import CORPUS, GOLD, LABELS, make_kobert_dir, train_sp_model
 
 
 def test_expected_calibration_error_by_hand():

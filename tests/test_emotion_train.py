@@ -9,23 +9,9 @@ import pytest
 
 from assistant.training.tables import sha256_file
 from conftest import SHARED_DATA
-from emotion_helpers import CORPUS, LABELS, make_kobert_dir, write_config
+from emotion_helpers import CORPUS, GOLD, LABELS, make_kobert_dir, write_config
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
-GOLD = [
-    "슬픔",
-    "불안",
-    "기쁨",
-    "분노",
-    "우울",
-    "일상",
-    "일상",
-    "슬픔",
-    "분노",
-    "불안",
-    "기쁨",
-    "우울",
-]
 
 
 def _tsv(path: Path, rows: list[tuple[str, str]]) -> Path:

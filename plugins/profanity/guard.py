@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.korean import jamo_to_hangul
+from assistant.listfile import read_list
 
 HERE = Path(__file__).resolve().parent
 WORDS_PATH = HERE / "words.txt"
@@ -31,16 +32,6 @@ FALSE_FRIENDS_PATH = HERE / "false_friends.txt"
 #: What may stand between the letters of a spelled-out word.
 _SEPARATOR = r"[\s\W\d_]{0,3}"
 _JAMO_VOWEL = re.compile("[ㅏ-ㅣ]")
-
-
-def read_list(path: Path) -> list[str]:
-    """Entries of a list file: one per line, ``#`` comments and blank lines skipped."""
-    entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            entries.append(line)
-    return entries
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.korean import jamo_to_hangul
+from assistant.listfile import read_list
 from assistant_plugins.keyboard.hangul import keys_to_hangul
 
 from .scorer import WEIGHTS_PATH
@@ -53,16 +54,6 @@ _SPACES = re.compile(r"\s+")
 _SPACED_JAMO = re.compile("(?<=[ㄱ-ㅣ]) (?=[ㄱ-ㅣ])")
 #: a stray jamo typed between two syllables ("죽ㄱ고" -> "죽고")
 _STRAY_JAMO = re.compile("(?<=[가-힣])[ㄱ-ㅣ](?=[가-힣])")
-
-
-def read_list(path: Path) -> list[str]:
-    """Entries of a list file: one per line, ``#`` comments and blank lines skipped."""
-    entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            entries.append(line)
-    return entries
 
 
 def compile_rule(pattern: str) -> re.Pattern[str]:
