@@ -155,5 +155,9 @@ def say_repeat(rule: Rule) -> str:
 
 
 def quoted(text: str) -> str:
-    """What the user said, in quotes, for replies: "'점심'"."""
-    return f"'{text}'"
+    """What the user said, in quotes, for replies: "'점심'" (quotes the user typed are not doubled)."""
+    return f"'{text.strip().strip(QUOTES).strip()}'"
+
+
+#: Quote marks a user may have typed around a name ('점심', "점심", ‘점심’, “점심”, 「점심」).
+QUOTES = "'\"‘’“”「」『』`"
