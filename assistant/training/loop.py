@@ -28,7 +28,9 @@ importable from here.
 - ``loss_fn(model, batch) -> scalar Tensor``: optional, replaces ``model(**batch).loss``
   (e.g. class-weighted cross-entropy: ``F.cross_entropy(model(input_ids=...,
   attention_mask=...).logits.float(), batch["labels"], weight=w)``). It receives the
-  wrapped model (DDP / compiled), so call it, don't unwrap it. Used for eval too.
+  wrapped model (DDP / compiled), so call it, don't unwrap it. Used for eval too, where it
+  gets the model without the DDP wrapper: ranks evaluate different numbers of batches, and a
+  DDP forward is a collective (it broadcasts buffers), so it would wait forever.
 - ``tokenizer``: anything with ``save_pretrained(dir)`` (``PreTrainedTokenizerFast``, a
   SentencePiece wrapper, ...); saved next to the model.
 - ``on_save(output_dir, model)``: called on rank 0 after the final save, for extra files
@@ -461,8 +463,11 @@ class _Run:
 
     def _evaluate(self) -> float:
         s = self.settings
+        model = self.model
+        if self.dist.enabled and hasattr(model, "module"):
+            model = model.module  # not DDP: its forward is a collective (see loss_fn above)
         loss = evaluate_loss(
-            self.model,
+            model,
             self.eval_examples,
             self.collate,
             batch_size=s.eval_batch_size or s.batch_size,
