@@ -385,7 +385,7 @@ def train_selector(
         settings,
         output=output,
         epochs=recipe.epochs,
-        max_steps=0,
+        max_steps=int(getattr(settings, "max_steps", 0) or 0),  # --max-steps caps every stage
         batch_size=recipe.batch_size,
         lr=recipe.lr,
         max_length=config.max_length,
