@@ -7,6 +7,7 @@ training toolkit are imported when a command actually runs.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -94,7 +95,7 @@ def train_command() -> click.Command:
         if stage == "selector":
             run_selector(settings, data_format)
             return
-        run_training(
+        generator = run_training(
             settings,
             data_format=data_format or str(training.get("format", "auto")),
             context_turns=int(
@@ -107,9 +108,15 @@ def train_command() -> click.Command:
             vocab_size=vocab_size,
             generation=dict(config.get("generation") or {}),
         )
-        if stage == "all":
-            run_selector(settings, data_format)
-            run_memory(settings, data_format, memory_split, config)
+        # Ctrl-C in one stage ends the command (exit 130 with the resume hint), not the stage;
+        # --resume then resumes the interrupted stage, and a later stage with no checkpoint of
+        # its own starts from the beginning.
+        if stage == "all" and not generator.interrupted:
+            selector_settings = settings
+            if settings.resume and not (Path(settings.output) / "selector" / "checkpoint").exists():
+                selector_settings = replace(settings, resume=False)
+            if not run_selector(selector_settings, data_format).interrupted:
+                run_memory(settings, data_format, memory_split, config)
 
     return command
 
@@ -134,16 +141,16 @@ def _train_split(settings: Any, data_format: str) -> tuple[list[Any], list[Any]]
     return split_dialogues(data.dialogues, fraction, seed)
 
 
-def run_selector(settings: Any, data_format: str) -> None:
+def run_selector(settings: Any, data_format: str) -> Any:
     """The selector stage: ``selector_training.train_selector`` on the training split."""
     from assistant_plugins.smalltalk.selector_training import train_selector
 
     train_d, held_d = _train_split(settings, data_format)
     result = train_selector(settings, train_d, held_out=held_d)
-    click.echo(f"응답 선택 모델을 {Path(settings.output) / 'selector'} 에 저장했어요.")
-    summary = getattr(result, "summary", None)
-    if callable(summary):
-        click.echo(summary())
+    if not result.interrupted:  # an interrupted run: the loop printed how to resume
+        click.echo(f"응답 선택 모델을 {Path(settings.output) / 'selector'} 에 저장했어요.")
+        click.echo(result.summary())
+    return result
 
 
 def run_memory(settings: Any, data_format: str, memory_split: str, config: Any) -> None:
@@ -176,7 +183,8 @@ def run_training(
     training_config: dict[str, Any],
     vocab_size: int | None,
     generation: dict[str, Any],
-) -> None:
+) -> Any:
+    """Train the generator; returns the loop's ``TrainResult`` (``interrupted`` after Ctrl-C)."""
     from assistant.training.batching import make_collate
     from assistant_plugins.smalltalk.training import finish_output, mini_config, prepare
 
@@ -236,6 +244,7 @@ def run_training(
     )
     if main and not result.interrupted:  # an interrupted run: the loop printed how to resume
         _print_result(settings, result, prepared)
+    return result
 
 
 def generation_defaults(generation: dict[str, Any]) -> dict[str, Any]:
