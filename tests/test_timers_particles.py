@@ -80,6 +80,7 @@ def test_slot_errors_have_no_fallback_particles():
 
 def test_quotes_the_user_typed_around_a_name_are_not_doubled(make_assistant):
     irang = make_assistant()
+    assert irang.respond("'점심' 알람 취소해줘").reply.text.startswith("'점심' 알람은 없어요.")
     irang.respond("라면 타이머 3분")
     for said in ("'점심' 알람 취소해줘", '"점심" 알람 취소해줘', "‘점심’ 알람 취소해줘"):
         assert irang.respond(said).reply.text.startswith("'점심'이라는 알람을 찾지 못했어요.")

@@ -169,8 +169,9 @@ def choose(
         found = find_by_name(candidates, name)
         if not found:
             if not everything:
-                return f"'{name}' {josa(listing.noun(kind), '은/는')} 없어요. " + listing.none_left(
-                    kind, []
+                return (
+                    f"{speech.quoted(name)} {josa(listing.noun(kind), '은/는')} 없어요. "
+                    + listing.none_left(kind, [])
                 )
             return f"{josa(speech.quoted(name), '이라는/라는')} {josa(listing.noun(kind), '을/를')} 찾지 못했어요. 지금 있는 것: {listing.numbered(everything, service)}"
         if len(found) == 1:
