@@ -29,6 +29,8 @@ import json
 import statistics
 import time
 
+from latency import percentile
+
 PROMPTS = [
     "안녕 반가워",
     "오늘 너무 피곤해",
@@ -61,12 +63,6 @@ PROMPTS = [
     "오늘 하루 어땠어?",
     "노래 듣고 싶다",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def summarize(latencies: list[float], tokens: int) -> dict[str, float]:

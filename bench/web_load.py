@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from latency import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = [
     "안녕 반가워",
@@ -55,12 +57,6 @@ COMMANDS = [
     "오늘 며칠이야",
     "뭐 할 수 있어?",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def summary(values: list[float]) -> dict[str, float | int | None]:
