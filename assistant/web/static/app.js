@@ -85,11 +85,14 @@ function add(item) {
 // -- time --------------------------------------------------------------------------------
 
 function clock(seconds) {
+  // 6일 11:31:26 for a weekly reminder, 1:05:00 for an hour, 04:59 below that
   const s = Math.max(0, Math.ceil(seconds));
-  const h = Math.floor(s / 3600);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
   const two = (n) => String(n).padStart(2, "0");
+  if (d) return `${d}일 ${two(h)}:${two(m)}:${two(sec)}`;
   return h ? `${h}:${two(m)}:${two(sec)}` : `${two(m)}:${two(sec)}`;
 }
 
