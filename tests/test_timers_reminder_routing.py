@@ -91,6 +91,32 @@ PHRASES = [
         "reminder.set",
         {**WEEKLY_MWF, "time": "20:00", "message": "운동할 시간"},
     ),
+    ("3일 뒤에 분리수거 알려줘", "reminder.set", {"days_later": 3, "message": "분리수거"}),
+    ("사흘 후에 분리수거 알려줘", "reminder.set", {"days_later": 3, "message": "분리수거"}),
+    ("2주 뒤에 회의 알려줘", "reminder.set", {"days_later": 14, "message": "회의"}),
+    (
+        "일주일 후 오후 3시에 병원 가라고 알려줘",
+        "reminder.set",
+        {"days_later": 7, "time": "15:00", "message": "병원 갈 시간"},
+    ),
+    # a day said with a plain noun: a reminder of that thing
+    ("내일 분리수거 알려줘", "reminder.set", {"day": "tomorrow", "message": "분리수거"}),
+    ("금요일에 회의 알려줘", "reminder.set", {"weekday": "fri", "message": "회의"}),
+    (
+        "다음 주 월요일에 회의 알려줘",
+        "reminder.set",
+        {"weekday": "mon", "week": "next", "message": "회의"},
+    ),
+    (
+        "내일 아침에 분리수거 알려줘",
+        "reminder.set",
+        {"day": "tomorrow", "time": "08:00", "message": "분리수거"},
+    ),
+    (
+        "모레 회의 있다고 알려줘",
+        "reminder.set",
+        {"day": "day_after_tomorrow", "message": "회의 있다"},
+    ),
     # the message first
     ("약 먹으라고 8시에 알려줘", "reminder.set", {"time": "08:00", "message": "약 먹을 시간"}),
     (
@@ -128,6 +154,9 @@ def test_phrases_route_with_their_slots(route, text, intent, slots):
         "매일 너무 힘들어",
         "주말에 뭐 할까",
         "내일 뭐 하라고 했지?",
+        "금요일에 뭐 있는지 알려줘",
+        "내일 일정 알려줘",
+        "3일 동안 알려줘",
     ],
 )
 def test_chat_stays_chat(route, text):

@@ -152,6 +152,22 @@ def test_dates(irang, clock):
     assert len(active(irang)) == 2
 
 
+def test_days_from_today_and_a_day_without_a_clock_time(irang, clock):
+    say(irang, "3일 뒤에 분리수거 알려줘")  # the 25th at the default time
+    say(irang, "사흘 후 오후 3시에 병원 가라고 알려줘")
+    say(irang, "일주일 뒤에 적금 확인하라고 알려줘")
+    reply = say(irang, "금요일에 회의 알려줘")
+    assert "오전 9시로 정했어요" in reply.text
+    say(irang, "내일 아침에 분리수거 알려줘")
+    bins, clinic, savings, meeting, morning = sorted(active(irang), key=lambda r: r.id)
+    assert bins.ends_at == seoul(9, 0, day=25).timestamp()
+    assert (clinic.ends_at, clinic.message) == (seoul(15, 0, day=25).timestamp(), "병원 갈 시간")
+    assert savings.ends_at == seoul(9, 0, day=29).timestamp()
+    assert (meeting.ends_at, meeting.message) == (seoul(9, 0, day=27).timestamp(), "회의")
+    assert morning.ends_at == seoul(8, 0, day=23).timestamp()
+    assert "1년 안쪽으로" in say(irang, "400일 뒤에 분리수거 알려줘").text
+
+
 def test_ten_to_seven_and_the_day_after_tomorrow_evening(irang, clock):
     say(irang, "7시 10분 전에 깨워줘")  # at 10:00: the next 6:50 is 18:50 today
     say(irang, "모레 저녁에 엄마한테 전화하라고 알려줘")

@@ -85,7 +85,9 @@ def plan(parsed: when.Parsed, kind: str, service: TimerService) -> Plan | str:
     if hhmm is None:
         hhmm = service.default_time
         defaulted = speech.say_time_of_day(hhmm)
-    elif parsed.ambiguous and (slots.get("repeat") or slots.get("weekday") or "date" in slots):
+    elif parsed.ambiguous and (
+        slots.get("repeat") or slots.get("weekday") or "date" in slots or "days_later" in slots
+    ):
         hhmm = _settled_hour(hhmm, kind)
     repeat = slots.get("repeat")
     if repeat:
@@ -101,6 +103,12 @@ def plan(parsed: when.Parsed, kind: str, service: TimerService) -> Plan | str:
                 return f"{josa(said, '은/는')} 이미 지났어요."
             at = at_local(day + timedelta(days=7), hhmm, tz)
         return Plan(at, None, defaulted)
+    if slots.get("days_later"):
+        if slots["days_later"] > 366:
+            return "1년 안쪽으로 말씀해 주세요."
+        return Plan(
+            at_local(today + timedelta(days=slots["days_later"]), hhmm, tz), None, defaulted
+        )
     if "date" in slots:
         month, day_of_month = date_parts(slots["date"])
         day = next_date(today, month, day_of_month)
@@ -172,7 +180,8 @@ def _set(parsed: when.Parsed, kind: str, service: TimerService) -> Reply | str:
             _DAY_OF_MONTH_ANSWER, _set_day_of_month,
         )  # fmt: skip
     if not any(
-        slots.get(k) is not None for k in ("time", "duration", "day", "weekday", "date", "repeat")
+        slots.get(k) is not None
+        for k in ("time", "duration", "day", "weekday", "date", "days_later", "repeat")
     ):
         return _ask(
             parsed, kind, service,

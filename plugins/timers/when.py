@@ -52,6 +52,37 @@ PERIOD_TIMES = {
 _PERIOD_ONLY = r"(?:새벽|아침|오전|점심|낮|오후|저녁|밤)(?!\s*[0-9영일이삼사오육칠팔구십한두세네다여아열스]\S*\s*시)"
 
 _S = r"\s*"
+_LATER = r"(?:뒤|후|있다가|있다|이따가|지나서|지나면)(?:에)?"
+#: Days said as a count: digits + 일, the native day words, weeks.
+_NATIVE_DAYS = {
+    "하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "열흘": 10,
+    "일주일": 7, "한주": 7, "보름": 15,
+}  # fmt: skip
+_DAYS_LATER = (
+    r"\d{1,3}\s*일|\d{1,2}\s*주(?:일)?|(?:한|두|세|네)\s*주(?:일)?|"
+    r"하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|일주일|보름"
+)
+_WEEK_COUNTS = {"한": 1, "두": 2, "세": 3, "네": 4}
+
+
+def days_later(said: str) -> int:
+    """Days in a day count: "3일" -> 3, "사흘" -> 3, "2주" -> 14, "두 주일" -> 14."""
+    word = re.sub(r"\s+", "", said)
+    if word in _NATIVE_DAYS:
+        return _NATIVE_DAYS[word]
+    m = re.fullmatch(r"(\d+|한|두|세|네)주(?:일)?", word)
+    if m:
+        count = m.group(1)
+        return 7 * (int(count) if count.isdigit() else _WEEK_COUNTS[count])
+    return int(word.rstrip("일"))
+
+
+#: Words that make "내일 X 알려줘" a question about X, not a reminder of X ("내일 날씨 알려줘").
+_QUESTION = re.compile(
+    r"뭐|무엇|무슨|몇|어떤|어떻|어때|언제|어디|누구|왜|얼마|는지|인지|을지|ㄹ지|할지|"
+    r"날씨|기온|미세\s*먼지|강수|날짜|요일|시간|시각|일정|스케줄|할\s*일|계획|운세|환율|"
+    r"주가|주식|시세|뉴스|소식|메뉴|급식|일출|일몰|음력|공휴일|휴일"
+)
 _AT = r"(?:\s*(?:에는|에|엔|마다|까지|쯤에?|부터))?"
 
 
@@ -75,10 +106,12 @@ def _tokens() -> list[tuple[str, re.Pattern[str]]]:
                 rf"(?P<every>\s*마다)?{_AT}"
             ),
         ),
+        # "3일 뒤", "사흘 후에", "일주일 뒤", "2주 후": a day N days from today
+        ("days", re.compile(rf"(?P<v>{_DAYS_LATER})\s*(?:만\s*)?{_LATER}")),
         (
             "date",  # digits only, as slots.DATE_RE ("이 일 끝나면" is not the 2nd)
             re.compile(
-                rf"(?:(?P<m>\d{{1,2}})\s*월\s*)?(?P<d>\d{{1,2}})\s*일(?!\s*(?:동안|간))(?P<every>\s*마다)?{_AT}"
+                rf"(?:(?P<m>\d{{1,2}})\s*월\s*)?(?P<d>\d{{1,2}})\s*일(?!\s*(?:동안|간|뒤|후|있다|지나))(?P<every>\s*마다)?{_AT}"
             ),
         ),
         ("day", re.compile(rf"(?P<v>오늘|금일|내일\s*모레|내일|명일|모레){_AT}")),
@@ -207,6 +240,12 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
             return True
         slots["date"] = value
         return True
+    if kind == "days":
+        count = days_later(m.group("v"))
+        if count <= 0:
+            return False
+        slots["days_later"] = count
+        return True
     if kind == "day":
         word = re.sub(r"\s+", "", m.group("v"))
         slots["day"] = {
@@ -236,6 +275,7 @@ def _take(kind: str, m: re.Match[str], parsed: Parsed) -> bool:
         return True
     if kind == "period":
         parsed.period_only = m.group("v")
+        parsed.time_at = bool(re.search(r"에\s*$|까지\s*$", m.group(0)))
         slots["time"] = PERIOD_TIMES[m.group("v")]
         return True
     if kind == "duration":
@@ -264,8 +304,10 @@ def clean_message(body: str) -> str:
         verb = stem + "할"
     elif ending == "으라고":
         verb = stem + "을"
-    elif ending == "이라고" or ending == "다고":
-        return (head + stem).strip()  # "회의라고" / "비 온다고": as said, without the ending
+    elif ending == "이라고":
+        return (head + stem).strip()  # "회의라고": as said, without the ending
+    elif ending == "다고":
+        return (head + stem + "다").strip()  # "회의 있다고" -> "회의 있다"
     elif stem[-1] in _VERB_END or final_consonant(stem) == 8:  # 8 = ㄹ ("만들라고")
         verb = with_rieul(stem)
     else:
@@ -286,6 +328,7 @@ def with_rieul(stem: str) -> str:
     return stem + "을"
 
 
+_DAY_SAID = {"day", "weekday", "date", "days_later"}
 _MESSAGE_FIRST = re.compile(r"(.+?(?:으라고|하라고|라고))\s+")
 
 
@@ -309,7 +352,9 @@ def parse(text: str) -> Parsed | None:
         if m:
             tail, body = kind, rest[: m.start()].strip()
             break
-    if slots.get("duration") is not None and any(k in slots for k in ("time", "day", "date")):
+    if slots.get("duration") is not None and any(
+        k in slots for k in ("time", "day", "date", "days_later")
+    ):
         return None  # "내일 5분 뒤" is not something we set
     body_says = bool(_SAY_TAIL.search(body))
     if tail is None:
@@ -332,8 +377,14 @@ def parse(text: str) -> Parsed | None:
             if set(slots) <= {"duration"} and not parsed.errors:
                 return None  # "10분 뒤에 알려줘": a timer
             parsed.intent = "alarm.set"
-        elif not body_says and not (parsed.time_at or "duration" in slots or "repeat" in slots):
-            # "그거 알려줘", "오늘 날짜 알려줘", "내일 아침 서울 날씨 좀 알려줘": a question
+        elif not body_says and not (
+            parsed.time_at
+            or "duration" in slots
+            or "repeat" in slots
+            or (_DAY_SAID & slots.keys() and not _QUESTION.search(body))
+        ):
+            # "그거 알려줘", "오늘 날짜 알려줘", "내일 아침 서울 날씨 좀 알려줘": a question;
+            # "내일 분리수거 알려줘", "금요일에 회의 알려줘": a reminder on that day
             return None
         else:
             parsed.intent = "reminder.set"
