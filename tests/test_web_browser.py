@@ -6,6 +6,7 @@ Screenshots are saved to tests/artifacts/web/ (ignored by git). Without
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,18 @@ def test_a_two_second_timer_notifies_the_page(browser: Any, server: WebServer) -
         tab.shot("timer")
     finally:
         tab.close()
+
+
+def test_a_reminder_days_ahead_counts_down_in_days(tab: Tab) -> None:
+    page = tab.open()
+    reply = tab.say("3일 뒤에 분리수거 알려줘")
+    assert "분리수거" in reply.inner_text()
+    row = page.locator("#timers .timer-row", has_text="분리수거")
+    row.first.wait_for(timeout=WAIT)
+    shown = row.first.locator(".countdown").inner_text()
+    assert re.fullmatch(r"[23]일 \d\d:\d\d:\d\d", shown), shown
+    tab.say("분리수거 알림 취소해줘")
+    row.first.wait_for(state="detached", timeout=WAIT)
 
 
 def test_the_xss_line_shows_as_text(tab: Tab) -> None:
