@@ -31,10 +31,11 @@ EVAL_B = PLUGIN / "conversations_eval_b.tsv"
 HELDOUT = PLUGIN / "conversations_heldout.tsv"
 TRAIN = PLUGIN / "conversations_train.tsv"
 TRAIN_IMPLICIT = PLUGIN / "conversations_train_implicit.tsv"
+TRAIN_MORE = PLUGIN / "conversations_train_more.tsv"
 DEV = PLUGIN / "conversations_dev.tsv"
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
-OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT)
+OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT, TRAIN_MORE)
 EVALUATION = (DEV, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
 TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
 REPO = PLUGIN.parent.parent
@@ -182,7 +183,9 @@ def shipped():
 
 #: Remarks of the issue's table the shipped model still reads wrong. Strict: when a model
 #: gets one right, the test fails until the remark is taken off this list.
-STILL_WRONG = {"이번 달 카드값이 월급보다 많아": "기쁨 0.49, below the threshold of any opener"}
+STILL_WRONG = {
+    "이번 달 카드값이 월급보다 많아": "기쁨 0.79, below tone_min_score (0.92): no opener"
+}
 
 
 @pytest.mark.parametrize(
@@ -226,7 +229,7 @@ def dev_predictions():
 def test_shipped_model_keeps_its_dev_figures(dev_predictions):
     """Regression guards a little below the measured dev figures (model card)."""
     _, found = dev_predictions
-    least = {DEV.name: 0.65, EVAL_B.name: 0.78, HELDOUT.name: 0.78}
+    least = {DEV.name: 0.78, EVAL_B.name: 0.85, HELDOUT.name: 0.85}
     for name, (examples, predictions) in found.items():
         gold = [e.label for e in examples]
         result = report(gold, [p.label for p in predictions], lab.LABELS)
@@ -234,8 +237,8 @@ def test_shipped_model_keeps_its_dev_figures(dev_predictions):
 
 
 def test_default_tone_min_score_keeps_openers_right(dev_predictions):
-    """At the configured tone_min_score (chosen on dev), >= 95 % of the openers the dev sets
-    would get are for the right emotion, and there are still some."""
+    """At the configured tone_min_score (chosen on dev), >= 97 % of the openers the dev sets
+    would get are for the right emotion, and at least half the emotional remarks get one."""
     settings, found = dev_predictions
     examples = [e for rows, _ in found.values() for e in rows]
     predictions = [p for _, preds in found.values() for p in preds]
@@ -246,5 +249,5 @@ def test_default_tone_min_score_keeps_openers_right(dev_predictions):
         float(settings["tone_min_score"]),
         lab.NEUTRAL,
     )
-    assert figures["openers"] >= 20, figures
-    assert figures["opener_precision"] >= 0.95, figures
+    assert figures["opener_recall"] >= 0.5, figures
+    assert figures["opener_precision"] >= 0.97, figures

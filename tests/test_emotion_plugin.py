@@ -32,7 +32,7 @@ class FixedChat:
     def detect_emotion(self, text: str, app):
         for word, label in (("속상", "슬픔"), ("떨려", "불안"), ("합격", "기쁨")):
             if word in text:
-                return Emotion(label, 0.9)
+                return Emotion(label, 0.97)
         return None
 
     @hookimpl
@@ -97,7 +97,7 @@ def test_tone_off_and_low_scores(make_assistant):
     assert turn.emotion.label == "슬픔"  # detection still runs
     assert turn.reply.text == "그랬군요. 이야기해 주셔서 고마워요." and turn.reply.style is None
     picky = make_assistant(
-        {"plugins": {"emotion": {"tone_min_score": 0.95}}}, extra_plugins={"fixed": FixedChat()}
+        {"plugins": {"emotion": {"tone_min_score": 0.99}}}, extra_plugins={"fixed": FixedChat()}
     )
     assert picky.respond("오늘 너무 속상해").reply.text == "그랬군요. 이야기해 주셔서 고마워요."
 
@@ -105,7 +105,7 @@ def test_tone_off_and_low_scores(make_assistant):
 def test_only_configured_intents_are_toned(make_assistant):
     assistant = make_assistant()
     app = assistant.app
-    sad = Emotion("슬픔", 0.9)
+    sad = Emotion("슬픔", 0.97)
     command = Request("타이머 속상해", "타이머 속상해", "timer.start", {}, app, emotion=sad)
     assert tone.adjust(Reply("5분 타이머를 맞췄어요."), command, state(app)) is None
     state(app).settings = {**state(app).settings, "tone_intents": ["smalltalk", "timer.start"]}
@@ -261,3 +261,32 @@ def test_no_congratulations_on_bad_news_whatever_the_model_says(make_assistant):
     assert toned("합격했으면 좋겠다") is None
     happy = toned("드디어 합격했어요")
     assert happy is not None and happy.text != "네." and happy.text.endswith("네.")
+
+
+def test_a_per_emotion_min_score_only_makes_openers_stricter(make_assistant):
+    """``emotions.<label>.min_score`` raises the bar for that emotion alone; a value below
+    ``tone_min_score`` does not lower it."""
+    assistant = make_assistant(
+        {
+            "plugins": {
+                "emotion": {
+                    "tone_min_score": 0.5,
+                    "emotions": {"기쁨": {"min_score": 0.95}, "불안": {"min_score": 0.1}},
+                }
+            }
+        }
+    )
+    app = assistant.app
+    settings = state(app).settings
+    assert tone.opener_min_score(settings, "기쁨") == 0.95
+    assert tone.opener_min_score(settings, "불안") == 0.5
+    assert tone.opener_min_score(settings, "슬픔", 0.7) == 0.7
+
+    def toned(label: str, score: float, text: str = "오늘 이런 일이 있었어") -> Reply | None:
+        request = Request(text, text, "smalltalk", {}, app, emotion=Emotion(label, score))
+        return tone.adjust(Reply("네."), request, state(app))
+
+    assert toned("기쁨", 0.9) is None
+    assert toned("기쁨", 0.97) is not None
+    assert toned("슬픔", 0.6) is not None
+    assert toned("불안", 0.3) is None

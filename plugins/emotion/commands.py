@@ -572,11 +572,11 @@ def _calibration_figures(
 ) -> dict[str, Any]:
     """``calibration`` (ECE of the top-class probability, 10 bins, before the threshold) and
     the opener figures at ``tone_min_score``: ``opener_precision`` for the model alone, and
-    ``opener_precision_guarded`` with the tone's ``unless`` words applied as the assistant
-    does."""
+    ``opener_precision_guarded`` as the assistant gives openers: the tone's ``unless`` words
+    and the per-emotion ``min_score`` applied too."""
     from .calibration import BINS, expected_calibration_error, opener_figures
     from .labels import NEUTRAL
-    from .tone import contains_any, emotion_settings
+    from .tone import contains_any, emotion_settings, opener_min_score
 
     top = [max(p.probabilities.items(), key=lambda item: item[1]) for p in predictions]
     ece = expected_calibration_error(
@@ -590,6 +590,7 @@ def _calibration_figures(
     plain = opener_figures(gold, predicted, scores, least, NEUTRAL)
     blocked = [
         contains_any(r.text, emotion_settings(settings, p.label).get("unless") or [])
+        or p.score < opener_min_score(settings, p.label, least)
         for r, p in zip(rows, predictions, strict=True)
     ]
     guarded = opener_figures(gold, predicted, scores, least, NEUTRAL, blocked)

@@ -4,6 +4,8 @@ Configured under ``plugins.emotion`` in ``assistant.yaml``:
 
 - ``tone: false`` switches all of it off; ``tone_intents`` lists the intents whose replies
   are adjusted (default: only ``smalltalk``); ``tone_min_score`` the least confidence.
+- ``emotions.<label>.min_score``: a stricter least confidence for that emotion (e.g. a
+  higher bar for 기쁨, where a wrong "잘됐네요!" on bad news hurts most).
 - ``emotions.<label>``: ``openers`` (a small varied list), ``already`` (words showing a
   reply already expresses the emotion), ``style`` (rich style of the reply text),
   ``emoji`` (appended to the opener), ``generation`` (overrides for generating fallbacks),
@@ -29,6 +31,17 @@ from .runtime import EmotionState
 def emotion_settings(settings: Mapping[str, Any], label: str) -> dict[str, Any]:
     value = (settings.get("emotions") or {}).get(label) or {}
     return value if isinstance(value, dict) else {}
+
+
+def opener_min_score(
+    settings: Mapping[str, Any], label: str, default: float | None = None
+) -> float:
+    """The least score for an opener of ``label``: ``tone_min_score`` (or ``default``),
+    raised to ``emotions.<label>.min_score`` when that is set and higher (a per-emotion
+    setting can only make openers stricter)."""
+    least = float(settings.get("tone_min_score", 0.0)) if default is None else float(default)
+    own = emotion_settings(settings, label).get("min_score")
+    return max(least, float(own)) if own is not None else least
 
 
 def already_expressed(text: str, openers: list[str], markers: list[str], emoji: str) -> bool:
@@ -63,7 +76,7 @@ def adjust(reply: Reply, request: Request, state: EmotionState) -> Reply | None:
         return None
     if request.intent not in (settings.get("tone_intents") or ["smalltalk"]):
         return None
-    if float(emotion.score) < float(settings.get("tone_min_score", 0.0)):
+    if float(emotion.score) < opener_min_score(settings, emotion.label):
         return None
     config = emotion_settings(settings, emotion.label)
     openers = [str(o) for o in config.get("openers") or []]
