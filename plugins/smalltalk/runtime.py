@@ -6,7 +6,8 @@ in daemon threads (:class:`assistant.loading.BackgroundLoader`); otherwise the f
 turn loads what it needs, once.
 
 - ``generator``: the GPT-2 chat model (``plugins.smalltalk.model``; ``off`` = none: replies
-  then come from the memories only);
+  then come from the memories only), decoding on CTranslate2 when ``runtime`` allows it
+  (:mod:`assistant.fast_runtime`, converted once into ``<data dir>/ctranslate2/``);
 - ``retrieval``: kiwipiepy, the shipped reply memory (``memory``: ``""`` = ``memory/``
   beside the model, a folder, or ``off``), the persona memory (with ``app.name``) and the
   fitted selection weights;
@@ -127,7 +128,15 @@ class SmalltalkState:
         if self.generator_off:
             raise ModelUnavailable("설정에서 대화 생성 모델을 껐어요 (model: off)")
         source, local = resolve_source(self.settings.get("model"))
-        return ChatModel.load(source, local, bool(self.settings.get("fast_decoder", True)))
+        chat = ChatModel.load(source, local, bool(self.settings.get("fast_decoder", True)))
+        chat.use_fast_runtime(
+            self.settings.get("runtime", "auto"),
+            Path(source) if local else None,
+            self.data_dir,
+            threads=int(self.settings.get("threads", 1) or 0),
+            quantization=self.settings.get("quantization", "auto"),
+        )
+        return chat
 
     def _load_retrieval(self) -> Retrieval:
         from assistant.loading import heavy_imports
