@@ -316,3 +316,40 @@ class ClassifierHead:
 
     def __call__(self, pooled: Any) -> Any:
         return pooled @ self.weight.T + self.bias
+
+
+def encoder_for(
+    runtime: Any,
+    model_dir: str | Path,
+    cache_root: str | Path,
+    *,
+    threads: int = 1,
+    quantization: Any = "auto",
+    config: Any = None,
+    what: str = "encoder",
+    logger: logging.Logger = log,
+) -> Any:
+    """A CTranslate2 BERT encoder for ``model_dir`` when ``runtime`` allows it, else None.
+
+    The selector and the emotion classifier share this: ``torch`` gives None at once; for
+    ``auto`` / ``ctranslate2`` anything in the way is logged (a warning when ``ctranslate2``
+    was asked for) and None keeps the caller on torch.
+    """
+    choice = parse_runtime(runtime)
+    if choice == "torch":
+        return None
+    level = logging.WARNING if choice == "ctranslate2" else logging.INFO
+    reason = missing_reason()
+    if reason is None:
+        try:
+            bits = pick_quantization(quantization, config)
+            directory = converted_dir(model_dir, cache_root, bits)
+            encoder = load_encoder(directory, threads)
+            logger.info("%s runs on ctranslate2-%s (%s)", what, bits, directory)
+            return encoder
+        except FastUnavailable as exc:
+            reason = str(exc)
+        except Exception as exc:  # a corrupt converted folder, an unsupported CPU, ...
+            reason = f"CTranslate2 could not load the {what}: {type(exc).__name__}: {exc}"
+    logger.log(level, "%s runs on torch: %s", what, reason)
+    return None

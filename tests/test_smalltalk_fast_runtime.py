@@ -276,3 +276,44 @@ def test_the_command_path_never_imports_ctranslate2(home: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout
+
+
+@needs_ct2
+def test_the_selector_scores_the_same_on_ctranslate2(tmp_path: Path) -> None:
+    """The shipped selector (a trained BERT): float32 CTranslate2 gives torch's scores."""
+    from assistant_plugins.smalltalk.chat import shipped_model_dir
+    from assistant_plugins.smalltalk.selector import Selector
+
+    directory = shipped_model_dir() / "selector"
+    reference, fast = Selector.load(directory), Selector.load(directory)
+    fast.fast_encoder = fast_runtime.encoder_for(
+        "auto", directory, tmp_path, config=fast.model.config, what="the selector"
+    )
+    assert fast.fast_encoder is not None
+    candidates = ["푹 쉬세요.", "맛있는 거 드세요.", "저도 반가워요.", "좋은 꿈 꾸세요."]
+    for context, utterance in [([], "오늘 너무 피곤해"), (["안녕", "안녕하세요."], "배고파")]:
+        want = reference.score(context, utterance, candidates)
+        got = fast.score(context, utterance, candidates)
+        assert got == pytest.approx(want, abs=1e-3)
+    assert fast_runtime.encoder_for("torch", directory, tmp_path) is None
+
+
+@needs_ct2
+def test_the_emotion_classifier_on_ctranslate2(tmp_path: Path) -> None:
+    """The shipped emotion model (BertForSequenceClassification): the same probabilities."""
+    from assistant_plugins.emotion.classifier import EmotionClassifier
+
+    texts = ["오늘 정말 행복해", "시험 망쳐서 속상해", "내일 면접이라 떨려", "그냥 밥 먹었어"]
+    reference = EmotionClassifier.load("shipped")
+    fast = EmotionClassifier.load("shipped")
+    fast.use_fast_runtime("auto", tmp_path)
+    assert fast.fast_encoder is not None
+    want, got = reference.probabilities(texts), fast.probabilities(texts)
+    for a, b in zip(want, got, strict=True):
+        assert b == pytest.approx(a, abs=1e-3)
+    assert [p.label for p in fast.predict_many(texts)] == [
+        p.label for p in reference.predict_many(texts)
+    ]
+    plain = EmotionClassifier.load("shipped")
+    plain.use_fast_runtime("torch", tmp_path)
+    assert plain.fast_encoder is None
