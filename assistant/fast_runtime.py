@@ -199,6 +199,11 @@ def convert(
     return output
 
 
+def is_cached(directory: Path, cache_root: str | Path) -> bool:
+    """Whether ``directory`` is a conversion in the cache (not one shipped in a model folder)."""
+    return Path(directory).parent == Path(cache_root) / "ctranslate2"
+
+
 def converted_dir(model_dir: str | Path, cache_root: str | Path, quantization: str) -> Path:
     """A CTranslate2 folder for ``model_dir``: the exported one inside it, else a cached
     conversion in ``cache_root`` (converted now if there is none yet)."""

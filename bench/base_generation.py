@@ -32,7 +32,7 @@ it, ``OMP_NUM_THREADS`` is set to it before torch loads):
     .venv/bin/python bench/base_generation.py [--threads 1] [--tokens 16] [--reps 3]
 
 Needs the ``[fast]`` extra (``pip install -e '.[fast]'``) and ChatbotData under
-``../shared/data/chatbotdata/`` (else part 3 is skipped). About 3 minutes here. The machine
+``../shared/data/chatbotdata/`` (else part 3 is skipped). 3-4 minutes here. The machine
 is shared: figures measured while others load it are noisy; rerun on an idle machine.
 The last line printed is a JSON object with the figures.
 """

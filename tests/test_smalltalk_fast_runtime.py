@@ -317,3 +317,26 @@ def test_the_emotion_classifier_on_ctranslate2(tmp_path: Path) -> None:
     plain = EmotionClassifier.load("shipped")
     plain.use_fast_runtime("torch", tmp_path)
     assert plain.fast_encoder is None
+
+
+@needs_ct2
+def test_a_damaged_conversion_is_made_again_and_a_failing_one_hands_over_to_torch(
+    tiny_dir: Path, home: Path
+) -> None:
+    chat = _chat(tiny_dir)
+    chat.use_fast_runtime("ctranslate2", tiny_dir, home)
+    cached = chat.ct2.directory
+    (cached / "model.bin").write_bytes(b"not a model")  # damaged on disk
+    again = _chat(tiny_dir)
+    again.use_fast_runtime("ctranslate2", tiny_dir, home)
+    assert again.runtime == "ctranslate2-float32" and again.ct2.directory == cached
+
+    from assistant_plugins.smalltalk.chat import GenerationSettings
+
+    greedy = GenerationSettings.from_mapping({"strategy": "greedy"})
+    prompt = _prompts(chat)[0]
+    want = _chat(tiny_dir)._candidates(prompt, greedy)[0][0]  # torch
+    again.ct2.generator.unload_model()  # CTranslate2 raises on every call from now on
+    assert again._candidates(prompt, greedy)[0][0] == want
+    assert again.runtime == "torch" and again.ct2 is None
+    assert again.reply("배고파", (), greedy).text.strip()

@@ -304,7 +304,8 @@ class ChatModel:
         if self.ct2 is not None and not (sampling and generator is not None):
             decoder = self.ct2
         if decoder is not None and settings.strategy != "beam":
-            return decoder.generate_many(
+            return self._decode_with(
+                decoder,
                 prompt,
                 rows,
                 max_new_tokens=settings.max_new_tokens,
@@ -331,6 +332,20 @@ class ChatModel:
                 **settings.generate_kwargs(),
             )
         return [(row[len(prompt) :], None) for row in output.tolist()]
+
+    def _decode_with(
+        self, decoder: Any, prompt: list[int], rows: int, **options: Any
+    ) -> list[tuple[list[int], float]]:
+        """``decoder.generate_many``; when CTranslate2 fails, this model decodes on torch
+        from then on (logged) and the turn is answered anyway."""
+        if decoder is self.ct2:
+            try:
+                return decoder.generate_many(prompt, rows, **options)
+            except Exception as exc:
+                log.warning("CTranslate2 failed, small talk decodes on torch from now on: %r", exc)
+                self.ct2, self.runtime = None, "torch"
+                decoder = self.fast
+        return decoder.generate_many(prompt, rows, **options)
 
     def _until_stop(self, new: list[int]) -> list[int]:
         """``new`` up to and including the first stop token."""

@@ -11,6 +11,7 @@ in :mod:`assistant.fast_runtime`; ``ChatModel`` picks the decoder.
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,14 +37,26 @@ class CT2Decoder:
         threads: int = 1,
         quantization: str = fast_runtime.DEFAULT_QUANTIZATION,
     ) -> CT2Decoder:
-        """Convert (once, cached) and load; raises :class:`fast_runtime.FastUnavailable`."""
+        """Convert (once, cached) and load; raises :class:`fast_runtime.FastUnavailable`.
+
+        A cached conversion that does not load (a damaged file) is converted again, once.
+        """
         directory = fast_runtime.converted_dir(model_dir, cache_root, quantization)
         try:
             return cls(directory, window, threads)
-        except Exception as exc:  # a corrupt converted folder, an unsupported CPU, ...
-            raise fast_runtime.FastUnavailable(
-                f"CTranslate2 could not load {directory}: {type(exc).__name__}: {exc}"
-            ) from exc
+        except Exception as exc:  # a damaged converted folder, an unsupported CPU, ...
+            failure = exc
+        if fast_runtime.is_cached(directory, cache_root):
+            fast_runtime.log.warning("converting %s again: %s", model_dir, failure)
+            shutil.rmtree(directory, ignore_errors=True)
+            directory = fast_runtime.converted_dir(model_dir, cache_root, quantization)
+            try:
+                return cls(directory, window, threads)
+            except Exception as exc:
+                failure = exc
+        raise fast_runtime.FastUnavailable(
+            f"CTranslate2 could not load {directory}: {type(failure).__name__}: {failure}"
+        ) from failure
 
     def generate(self, prompt: Sequence[int], **options: Any) -> list[int]:
         return self.generate_many(prompt, 1, **options)[0][0]
