@@ -20,6 +20,8 @@ from typing import NoReturn
 
 import click
 
+from assistant.korean import josa
+
 NAME = "smalltalk"
 
 
@@ -82,9 +84,10 @@ def export_command() -> click.Command:
             _refuse("OUTPUT 은 원래 모델 폴더와 달라야 해요.")
         if output.exists() and any(output.iterdir()) and not force:
             _refuse(f"'{output}' 폴더가 이미 있어요 (덮어쓰려면 --force).")
-        config = json.loads((source_dir / "config.json").read_text("utf-8"))
-        bits = fast_runtime.pick_quantization(quantization, _Config(config))
-        click.echo(f"'{source_dir}' 를 {bits} 로 변환하고 있어요...", err=True)
+        bits = _bits(quantization, source_dir)
+        click.echo(
+            f"{josa(str(source_dir), '을/를')} {josa(bits, '으로/로')} 변환하고 있어요...", err=True
+        )
         try:
             if output.exists():
                 shutil.rmtree(output)
@@ -94,6 +97,12 @@ def export_command() -> click.Command:
             converted = fast_runtime.convert(
                 source_dir, fast_runtime.exported_dir(output, bits), bits
             )
+            selector = output / "selector"
+            if (selector / "selector.json").is_file():  # the selector beside it, too
+                selector_bits = _bits(quantization, selector)
+                fast_runtime.convert(
+                    selector, fast_runtime.exported_dir(selector, selector_bits), selector_bits
+                )
         except fast_runtime.FastUnavailable as exc:
             _refuse(f"변환하지 못했어요: {exc}")
         except OSError as exc:
@@ -103,6 +112,13 @@ def export_command() -> click.Command:
         click.echo(f"설정: plugins.smalltalk.model: {output}")
 
     return command
+
+
+def _bits(quantization: str, model_dir: Path) -> str:
+    from assistant import fast_runtime
+
+    config = json.loads((model_dir / "config.json").read_text("utf-8"))
+    return fast_runtime.pick_quantization(quantization, _Config(config))
 
 
 class _Config:
