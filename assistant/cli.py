@@ -252,6 +252,10 @@ def build_cli(runtime: Runtime) -> click.Group:
     def evaluate() -> None:
         """모델 평가: assistant eval NAME --help"""
 
+    @cli.group("export", cls=HookGroup, host=host, hook="register_exporters", argument="export")
+    def export() -> None:
+        """모델 내보내기 (빠른 실행용 변환): assistant export NAME --help"""
+
     host.call("register_commands", cli=cli)
     return cli
 

@@ -115,3 +115,8 @@ def register_trainers(train: click.Group) -> None:
 @hookspec
 def register_evaluators(evaluate: click.Group) -> None:
     """Add an evaluator as a sub-command of ``assistant eval`` (``assistant eval emotion``)."""
+
+
+@hookspec
+def register_exporters(export: click.Group) -> None:
+    """Add a model export as a sub-command of ``assistant export`` (``assistant export smalltalk``)."""

@@ -105,6 +105,33 @@ class EmotionClassifier:
         self.max_length = max_length
         config = model.config
         self.labels = [str(config.id2label[i]) for i in range(config.num_labels)]
+        #: the same BERT on CTranslate2 and its classifier layer in numpy (set by
+        #: :meth:`use_fast_runtime`); None = torch
+        self.fast_encoder: Any = None
+        self.fast_head: Any = None
+
+    def use_fast_runtime(self, runtime: Any, cache_root: Path, quantization: Any = "auto") -> None:
+        """Score on CTranslate2 when ``runtime`` (auto | torch | ctranslate2) allows it and
+        the model is a ``BertForSequenceClassification``; else stay on torch (logged)."""
+        from assistant import fast_runtime
+
+        if type(self.model).__name__ != "BertForSequenceClassification":
+            if fast_runtime.parse_runtime(runtime) == "ctranslate2":
+                log.warning("emotion model runs on torch: only BERT classifiers convert")
+            return
+        encoder = fast_runtime.encoder_for(
+            runtime,
+            self.directory,
+            cache_root,
+            threads=self.threads,
+            quantization=quantization,
+            config=self.model.config,
+            what="the emotion model",
+            logger=log,
+        )
+        if encoder is not None:
+            self.fast_head = fast_runtime.ClassifierHead.load(self.directory)
+            self.fast_encoder = encoder
 
     @classmethod
     def load(
@@ -159,6 +186,12 @@ class EmotionClassifier:
         """The model's raw scores (before softmax) per text."""
         import torch
 
+        if self.fast_encoder is not None:
+            import numpy as np
+
+            ids = [self.tokenizer.encode(t, self.max_length) for t in texts]
+            pooled = np.asarray(self.fast_encoder.forward_batch(ids).pooler_output)
+            return self.fast_head(pooled).tolist()
         batch = self.tokenizer.batch(texts, self.max_length)
         accepted = _forward_names(self.model)
         batch = {k: v for k, v in batch.items() if k in accepted}

@@ -14,6 +14,7 @@ import functools
 import logging
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ STATE_KEY = "emotion"
 class EmotionState:
     settings: dict[str, Any]
     last_opener: str | None = None
+    #: where CTranslate2 conversions are cached (the app's data directory); None = torch
+    data_dir: Path | None = None
     rng: random.Random = field(default_factory=random.Random)
     loader: BackgroundLoader[EmotionClassifier] = field(init=False)
 
@@ -49,12 +52,19 @@ class EmotionState:
         source = model_source(self.settings.get("model", "shipped"))
         if not source.enabled:
             return None
-        return EmotionClassifier.load(
+        classifier = EmotionClassifier.load(
             str(source),
             max_length=int(self.settings.get("max_length") or 128),
             trust_remote_code=bool(self.settings.get("trust_remote_code", False)),
             threads=int(self.settings.get("threads", 1)),
         )
+        if self.data_dir is not None:  # CTranslate2 when installed (assistant.fast_runtime)
+            classifier.use_fast_runtime(
+                self.settings.get("runtime", "auto"),
+                self.data_dir,
+                self.settings.get("quantization", "auto"),
+            )
+        return classifier
 
     @functools.cached_property
     def enabled(self) -> bool:
@@ -87,6 +97,6 @@ def state(app: Any) -> EmotionState:
     """This process's emotion state (created on first use)."""
     found = app.state.get(STATE_KEY)
     if found is None:
-        found = EmotionState(settings=app.config.plugin("emotion"))
+        found = EmotionState(settings=app.config.plugin("emotion"), data_dir=Path(app.data_dir))
         app.state[STATE_KEY] = found
     return found

@@ -97,6 +97,7 @@ def fallback_reply(request: Request) -> Reply | str | None:
                         "context_pairs": result.context_pairs,
                         "neutral": result.neutral,
                         "strategy": generation.strategy,
+                        "runtime": chat.runtime,
                         "ms": round(result.elapsed_ms, 1),
                     }
                 },
@@ -126,6 +127,7 @@ def fallback_reply(request: Request) -> Reply | str | None:
             "selector": selector is not None,
             **({"generator_error": broken} if broken else {}),
             "strategy": generation.strategy,
+            "runtime": chat.runtime if chat is not None else None,
             "ms": round(elapsed, 1),
         }
     )
@@ -161,3 +163,10 @@ def register_evaluators(evaluate: click.Group) -> None:
     from assistant_plugins.smalltalk.commands import eval_command
 
     evaluate.add_command(eval_command(), NAME)
+
+
+@hookimpl
+def register_exporters(export: click.Group) -> None:
+    from assistant_plugins.smalltalk.export import export_command
+
+    export.add_command(export_command(), NAME)

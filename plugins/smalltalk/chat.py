@@ -179,6 +179,50 @@ class ChatModel:
         self.recent: collections.deque[str] = collections.deque(maxlen=100)
         #: the lean decoder for plain GPT-2 models (greedy and sampling); None: model.generate
         self.fast = FastGPT2(model) if fast and supports(model) else None
+        #: the CTranslate2 decoder (same interface) set by :meth:`use_fast_runtime`; it
+        #: decodes greedy and unseeded sampling (its sampler can't be re-seeded per call,
+        #: so a fixed ``seed`` samples on torch)
+        self.ct2: Any = None
+        #: what decodes greedy/sampled replies: torch or ctranslate2-<quantization>
+        self.runtime = "torch"
+
+    def use_fast_runtime(
+        self,
+        runtime: Any,
+        model_dir: Path | None,
+        cache_root: Path,
+        threads: int = 1,
+        quantization: Any = "auto",
+    ) -> None:
+        """Decode on CTranslate2 when ``runtime`` (auto | torch | ctranslate2) allows it.
+
+        Anything in the way (the extra not installed, a hub id, a model that is not plain
+        GPT-2, a failed conversion) keeps torch and logs why: as a warning when the
+        configuration asked for ``ctranslate2``, at info level for ``auto``.
+        """
+        from assistant import fast_runtime
+
+        choice = fast_runtime.parse_runtime(runtime)
+        if choice == "torch":
+            return
+        level = logging.WARNING if choice == "ctranslate2" else logging.INFO
+        reason = fast_runtime.missing_reason()
+        if reason is None and model_dir is None:
+            reason = "the fast runtime converts local model folders only (not hub ids)"
+        if reason is None and self.fast is None:
+            reason = "not a plain GPT-2 model (or fast_decoder: false)"
+        if reason is None:
+            from assistant_plugins.smalltalk.ct2gen import CT2Decoder
+
+            bits = fast_runtime.pick_quantization(quantization, self.model.config)
+            try:
+                self.ct2 = CT2Decoder.for_model(model_dir, cache_root, self.window, threads, bits)
+                self.runtime = self.ct2.name
+                log.info("small talk decodes on %s (%s)", self.runtime, self.ct2.directory)
+                return
+            except fast_runtime.FastUnavailable as exc:
+                reason = str(exc)
+        log.log(level, "small talk decodes on torch: %s", reason)
 
     @classmethod
     def load(cls, source: str, local: bool = True, fast: bool = True) -> ChatModel:
@@ -256,8 +300,12 @@ class ChatModel:
         bad_words = self._bad_words_ids(settings.bad_words) or []
         sampling = settings.strategy == "sampling"
         rows = settings.candidates if sampling else 1
-        if self.fast is not None and settings.strategy != "beam":
-            return self.fast.generate_many(
+        decoder = self.fast
+        if self.ct2 is not None and not (sampling and generator is not None):
+            decoder = self.ct2
+        if decoder is not None and settings.strategy != "beam":
+            return self._decode_with(
+                decoder,
                 prompt,
                 rows,
                 max_new_tokens=settings.max_new_tokens,
@@ -270,6 +318,7 @@ class ChatModel:
                 no_repeat_ngram_size=settings.no_repeat_ngram_size if sampling else 0,
                 bad_words_ids=bad_words,
                 generator=generator,
+                scores=rows > 1,  # one draw is never ranked
             )
         input_ids = torch.tensor([prompt], dtype=torch.long)
         with torch.inference_mode():
@@ -283,6 +332,20 @@ class ChatModel:
                 **settings.generate_kwargs(),
             )
         return [(row[len(prompt) :], None) for row in output.tolist()]
+
+    def _decode_with(
+        self, decoder: Any, prompt: list[int], rows: int, **options: Any
+    ) -> list[tuple[list[int], float]]:
+        """``decoder.generate_many``; when CTranslate2 fails, this model decodes on torch
+        from then on (logged) and the turn is answered anyway."""
+        if decoder is self.ct2:
+            try:
+                return decoder.generate_many(prompt, rows, **options)
+            except Exception as exc:
+                log.warning("CTranslate2 failed, small talk decodes on torch from now on: %r", exc)
+                self.ct2, self.runtime = None, "torch"
+                decoder = self.fast
+        return decoder.generate_many(prompt, rows, **options)
 
     def _until_stop(self, new: list[int]) -> list[int]:
         """``new`` up to and including the first stop token."""

@@ -132,6 +132,7 @@ class FastGPT2:
         no_repeat_ngram_size: int = 0,
         bad_words_ids: Sequence[Sequence[int]] = (),
         generator: torch.Generator | None = None,
+        scores: bool = True,  # scoring is free here (CT2Decoder may skip it)
     ) -> list[tuple[list[int], float]]:
         """``rows`` continuations of ``prompt`` decoded side by side in one batch.
 

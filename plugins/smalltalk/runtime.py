@@ -6,12 +6,13 @@ in daemon threads (:class:`assistant.loading.BackgroundLoader`); otherwise the f
 turn loads what it needs, once.
 
 - ``generator``: the GPT-2 chat model (``plugins.smalltalk.model``; ``off`` = none: replies
-  then come from the memories only);
+  then come from the memories only), decoding on CTranslate2 when ``runtime`` allows it
+  (:mod:`assistant.fast_runtime`, converted once into ``<data dir>/ctranslate2/``);
 - ``retrieval``: kiwipiepy, the shipped reply memory (``memory``: ``""`` = ``memory/``
   beside the model, a folder, or ``off``), the persona memory (with ``app.name``) and the
   fitted selection weights;
 - ``selector``: the response selector (``selector``: ``""`` = ``selector/`` beside the
-  model when present, a folder, or ``off``).
+  model when present, a folder, or ``off``), on CTranslate2 as ``runtime`` allows.
 
 The user memory (``smalltalk_memory.jsonl`` in the data directory) is re-read whenever the
 file changes, so ``assistant memory add`` in another terminal is seen on the next turn.
@@ -127,7 +128,15 @@ class SmalltalkState:
         if self.generator_off:
             raise ModelUnavailable("설정에서 대화 생성 모델을 껐어요 (model: off)")
         source, local = resolve_source(self.settings.get("model"))
-        return ChatModel.load(source, local, bool(self.settings.get("fast_decoder", True)))
+        chat = ChatModel.load(source, local, bool(self.settings.get("fast_decoder", True)))
+        chat.use_fast_runtime(
+            self.settings.get("runtime", "auto"),
+            Path(source) if local else None,
+            self.data_dir,
+            threads=int(self.settings.get("threads", 1) or 0),
+            quantization=self.settings.get("quantization", "auto"),
+        )
+        return chat
 
     def _load_retrieval(self) -> Retrieval:
         from assistant.loading import heavy_imports
@@ -153,9 +162,24 @@ class SmalltalkState:
         directory = self.selector_dir()
         if directory is None:
             raise ModelUnavailable("응답 선택 모델이 없어요 (selector 설정)")
+        from assistant import fast_runtime
         from assistant_plugins.smalltalk.selector import Selector
 
-        return Selector.load(directory, threads=int(self.settings.get("threads", 1) or 1))
+        threads = int(self.settings.get("threads", 1) or 1)
+        selector = Selector.load(directory, threads=threads)
+        selector.fast_encoder = fast_runtime.encoder_for(
+            self.settings.get("runtime", "auto"),
+            directory,
+            self.data_dir,
+            threads=threads,
+            quantization=self.settings.get("quantization", "auto"),
+            config=selector.model.config,
+            what="the selector",
+            logger=log,
+        )
+        if selector.fast_encoder is not None:
+            selector._cache.clear()  # embeddings of one runtime only
+        return selector
 
     def start_background(self) -> None:
         """Start loading: the generator first, then kiwipiepy + the memory, then the selector.

@@ -231,6 +231,9 @@ class Selector:
         self.threads = threads
         self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
+        #: a CTranslate2 encoder of the same weights (``assistant.fast_runtime.encoder_for``,
+        #: set by the plugin's loader); None = torch
+        self.fast_encoder: Any = None
 
     @classmethod
     def load(cls, directory: str | Path, *, threads: int = 1) -> Selector:
@@ -288,6 +291,12 @@ class Selector:
     def _embed(self, rows: Sequence[tuple[list[int], int]]) -> Any:
         import torch
 
+        if self.fast_encoder is not None:
+            from assistant.fast_runtime import pooled_embeddings
+
+            segments = [[segment] * len(ids) for ids, segment in rows]
+            ids = [ids for ids, _ in rows]
+            return torch.from_numpy(pooled_embeddings(self.fast_encoder, ids, segments))
         with torch_threads(self.threads), torch.inference_mode():
             return embed(self.model, rows, self.tokenizer.pad_id)
 
