@@ -46,7 +46,7 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "rules_author": (["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f"], None),
     "second": (["test_g", "test_h"], "217e6c5"),
     "safety": (["train_a"], "1c018d6"),
-    "safety_b": (["train_b"], None),  # commit given with --train-b-rules once it exists
+    "safety_b": (["train_b"], "77aa51c"),
 }
 
 
@@ -88,7 +88,6 @@ def main() -> None:
     shipped = load(WEIGHTS_PATH)
     parser.add_argument("--threshold", type=float, default=shipped.threshold if shipped else 0.5)
     parser.add_argument("--check-in", type=float, default=shipped.check_in if shipped else 1.0)
-    parser.add_argument("--train-b-rules", default=None, help="commit before train_b was seen")
     parser.add_argument("--no-chat", action="store_true", help="no everyday chat negatives")
     parser.add_argument("--dump", type=Path, help="write the held-out scores here (JSON)")
     parser.add_argument(
@@ -100,7 +99,7 @@ def main() -> None:
     args = parser.parse_args()
     kinds = tuple(args.kinds)
     authors = {
-        name: (sets, args.train_b_rules if name == "safety_b" else commit)
+        name: (sets, commit)
         for name, (sets, commit) in AUTHORS.items()
         if all((SETS / f"crisis_{s}.tsv").exists() for s in sets)
     }

@@ -42,7 +42,7 @@ SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 
 TUNED = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
-    "train_a",
+    "train_a", "train_b",
 ]  # fmt: skip
 #: the lead's held-out set, measured once it is there (never trained or tuned on)
 HELD_OUT = "test_i"

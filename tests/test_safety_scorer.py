@@ -168,7 +168,7 @@ def test_route_with_the_scorer_imports_no_heavy_library(tmp_path):
         "import sys, json\n"
         "from assistant_plugins.safety.detect import Detector\n"
         "d = Detector.from_files()\n"
-        "hit = d.find('다들 잘 지내 나는 이제 갈게')\n"
+        "hit = d.find('엄마 아빠 나 없어도 울지 마')\n"
         "print(json.dumps([hit.pattern[:6],\n"
         "    [m for m in ('numpy', 'torch', 'kiwipiepy', 'sklearn') if m in sys.modules]]))\n"
     )
