@@ -11,7 +11,10 @@ set here (the first looks, held out when taken, are in plugins/safety/README.md;
 out their commits to re-measure them; ``bench/crisis_cross_author.py`` gives figures on
 authors a model never saw). ``--headline NAME`` measures any set, e.g. a fresh one. When the shared
 ChatbotData corpus is present it also prints each method's fire rate on its everyday
-questions (the scorer was trained on them as harmless examples: in-sample too). Also the detector's time per utterance.
+questions (the scorer was trained on them as harmless examples: in-sample too). Also the
+detector's time per utterance, and the share of the headline set's crisis remarks and
+false friends in the scorer's check-in band (a careful reply on small-talk turns, not
+counted in the recall).
 
     .venv/bin/python bench/crisis_detection.py
     .venv/bin/python bench/crisis_detection.py --patterns OLD.txt --false-friends OLD.txt
@@ -165,6 +168,18 @@ def main() -> None:
         n: results[n]["shipped"]["false_alarm_rate"] for n in tuned
     }
     summary["everyday_chat_fire_rate"] = results.get("chat")
+    # the check-in band (small-talk turns only, not counted in the recall above): the share
+    # of the headline set's crisis remarks and false friends that get the careful check-in
+    head_rows = load(args.headline)
+    band = {
+        label: [shipped.check_in(t) is not None for lab, _, t in head_rows if lab == label]
+        for label in ("crisis", "safe")
+    }
+    summary["check_in_band"] = {
+        "crisis": round(sum(band["crisis"]) / max(1, len(band["crisis"])), 3),
+        "false_friends": round(sum(band["safe"]) / max(1, len(band["safe"])), 3),
+    }
+    print(f"{args.headline}: check-in band {summary['check_in_band']} (turns only)")
     summary["ms_per_utterance"] = round(per_ms, 3)
     summary["target_recall"] = 0.95
     summary["target_false_alarm_rate"] = 0.02
