@@ -37,7 +37,7 @@ from pathlib import Path
 
 from assistant_plugins.safety.detect import Detector, spellings
 from assistant_plugins.safety.scorer import WEIGHTS_PATH, Scorer, features, load
-from assistant_plugins.safety.train import CHAT_NEGATIVES, EPOCHS, KINDS, fit, read_set
+from assistant_plugins.safety.train import CHAT_NEGATIVES, EPOCHS, KEEP, KINDS, fit, read_set
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "plugins" / "safety"
@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--kinds", default="".join(KINDS), help="feature families: s j w c")
     parser.add_argument("--positive-weight", type=float, default=1.0)
     parser.add_argument("--l2", type=float, default=1e-3)
+    parser.add_argument("--keep", type=int, default=KEEP, help="largest weights kept")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     shipped = load(WEIGHTS_PATH)
     parser.add_argument("--threshold", type=float, default=shipped.threshold if shipped else 0.5)
@@ -117,7 +118,11 @@ def main() -> None:
                  for f, r in zip(feats[a], rows[a], strict=True)]  # fmt: skip
         train += [(f, 0) for i, f in enumerate(chat_feats) if i % len(authors) != k]
         weights, bias = fit(
-            train, epochs=args.epochs, l2=args.l2, positive_weight=args.positive_weight
+            train,
+            epochs=args.epochs,
+            l2=args.l2,
+            positive_weight=args.positive_weight,
+            keep=args.keep,
         )
         scorer = Scorer(weights, bias, 0.5, kinds)
         rules = rules_at(commit) if commit else current
@@ -199,6 +204,7 @@ def main() -> None:
             "positive_weight": args.positive_weight,
             "l2": args.l2,
             "epochs": args.epochs,
+            "keep": args.keep,
             "veto": args.veto,
             "chat": len(chat),
         },

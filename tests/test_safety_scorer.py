@@ -141,7 +141,7 @@ def test_broken_weights_fall_back_to_the_rules(tmp_path, caplog):
 
 def test_shipped_weights_are_small_plain_json():
     path = scorer_module.WEIGHTS_PATH
-    assert path.stat().st_size < 400_000
+    assert path.stat().st_size < 1_500_000  # read once, on the first utterance no rule catches
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "bias", "threshold", "weights"}
     assert data["meta"]["sets"] == train_module.TUNING_SETS

@@ -120,8 +120,11 @@ class Scorer:
         data = json.loads(text)
         kinds = tuple(str(data["meta"].get("feature_kinds", "sj")))
         threshold = float(data["threshold"])
+        weights = data["weights"]
+        if not isinstance(weights, dict):
+            raise TypeError("weights must be an object of feature: number")
         return cls(
-            {str(k): float(v) for k, v in data["weights"].items()},
+            weights,  # JSON keys are strings and the numbers floats: no copy (fast load)
             float(data["bias"]),
             threshold,
             kinds,
