@@ -88,6 +88,7 @@ def test_every_tuning_remark_is_caught_or_listed_with_a_reason(detector):
         "ㅈㅜㄱㄱㅗ ㅅㅣㅍㄷㅏ", "ㅈ ㅜ ㄱ ㄱ ㅗ ㅅ ㅣ ㅍ ㄷ ㅏ", "ㅈㅏㅅㅏㄹ 하고 싶어",  # jamo
         "wnrrh tlvek", "tkfrl tlfgdj",  # typed in English mode: 죽고 싶다, 살기 싫어
         "자.살.하.고.싶.다", "자 살 할 래", "SUICIDE", "i want to die",
+        "게임도 재미없고 죽고 싶어", "폰 던져버리고 죽고 싶어",  # no game / device veto
         "죽고 싶어!!!", "이랑아, 죽고 싶어",
     ],
 )  # fmt: skip
