@@ -5,11 +5,16 @@ direct, indirect) and the false-alarm rate on the false friends for the shipped 
 (rules + learned scorer) and three in-run baselines: a plain keyword list (죽, 자살, 자해),
 a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리, 수면제,
 유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
-last set written (test_h). Since its first look at commit 21bdd5e (0.667 recall, 4.2 % false
-alarms, held out then) it is a tuning set too: every figure of the current detector is
-in-sample; check out 21bdd5e to re-measure the held-out figure. When the shared
+lead's held-out set test_i (``plugins/safety/crisis_test_i.tsv``) once it is there, never
+trained or tuned on; until then it is the last training set, in-sample like every other
+set here (the first looks, held out when taken, are in plugins/safety/README.md; check
+out their commits to re-measure them; ``bench/crisis_cross_author.py`` gives figures on
+authors a model never saw). ``--headline NAME`` measures any set, e.g. a fresh one. When the shared
 ChatbotData corpus is present it also prints each method's fire rate on its everyday
-questions (the scorer was trained on them as harmless examples: in-sample too). Also the detector's time per utterance.
+questions (the scorer was trained on them as harmless examples: in-sample too). Also the
+detector's time per utterance, and the share of the headline set's crisis remarks and
+false friends in the scorer's check-in band (a careful reply on small-talk turns, not
+counted in the recall).
 
     .venv/bin/python bench/crisis_detection.py
     .venv/bin/python bench/crisis_detection.py --patterns OLD.txt --false-friends OLD.txt
@@ -37,8 +42,14 @@ from assistant_plugins.safety.detect import (
 from assistant_plugins.safety.scorer import WEIGHTS_PATH
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
-TUNED = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h"]
-HEADLINE = "test_h"
+
+TUNED = [
+    "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
+    "train_a", "train_b",
+]  # fmt: skip
+#: the lead's held-out set, measured once it is there (never trained or tuned on)
+HELD_OUT = "test_i"
+HEADLINE = HELD_OUT if (SETS / f"crisis_{HELD_OUT}.tsv").exists() else TUNED[-1]
 KEYWORDS = ("죽", "자살", "자해")
 PHRASES = (
     "죽고싶",
@@ -100,6 +111,8 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--headline", default=HEADLINE, help="the held-out set")
     args = parser.parse_args()
+    if not (SETS / f"crisis_{args.headline}.tsv").exists():
+        parser.error(f"no set plugins/safety/crisis_{args.headline}.tsv")
     patterns, friends = read_list(args.patterns), read_list(args.false_friends)
     shipped = Detector(patterns, friends, scorer_path=args.weights)
     rules_alone = Detector(patterns, friends)
@@ -155,6 +168,18 @@ def main() -> None:
         n: results[n]["shipped"]["false_alarm_rate"] for n in tuned
     }
     summary["everyday_chat_fire_rate"] = results.get("chat")
+    # the check-in band (small-talk turns only, not counted in the recall above): the share
+    # of the headline set's crisis remarks and false friends that get the careful check-in
+    head_rows = load(args.headline)
+    band = {
+        label: [shipped.check_in(t) is not None for lab, _, t in head_rows if lab == label]
+        for label in ("crisis", "safe")
+    }
+    summary["check_in_band"] = {
+        "crisis": round(sum(band["crisis"]) / max(1, len(band["crisis"])), 3),
+        "false_friends": round(sum(band["safe"]) / max(1, len(band["safe"])), 3),
+    }
+    print(f"{args.headline}: check-in band {summary['check_in_band']} (turns only)")
     summary["ms_per_utterance"] = round(per_ms, 3)
     summary["target_recall"] = 0.95
     summary["target_false_alarm_rate"] = 0.02

@@ -10,8 +10,12 @@ from assistant_plugins.safety.detect import Detector, compile_rule, forms
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 #: Sets the rules and the scorer were fitted on (in-sample, see plugins/safety/README.md).
-TUNING = ["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h"]
-#: No set is held out any more: test_h was, until its headline (commit 21bdd5e, README).
+TUNING = [
+    "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
+    "train_a", "train_b",
+]  # fmt: skip
+#: No shipped set is held out: test_h was, until its headline (commit 21bdd5e, README);
+#: test_i, the lead's, is not in the repository while it is held out.
 HELD_OUT: list[str] = []
 
 
@@ -84,6 +88,7 @@ def test_every_tuning_remark_is_caught_or_listed_with_a_reason(detector):
         "ㅈㅜㄱㄱㅗ ㅅㅣㅍㄷㅏ", "ㅈ ㅜ ㄱ ㄱ ㅗ ㅅ ㅣ ㅍ ㄷ ㅏ", "ㅈㅏㅅㅏㄹ 하고 싶어",  # jamo
         "wnrrh tlvek", "tkfrl tlfgdj",  # typed in English mode: 죽고 싶다, 살기 싫어
         "자.살.하.고.싶.다", "자 살 할 래", "SUICIDE", "i want to die",
+        "게임도 재미없고 죽고 싶어", "폰 던져버리고 죽고 싶어",  # no game / device veto
         "죽고 싶어!!!", "이랑아, 죽고 싶어",
     ],
 )  # fmt: skip

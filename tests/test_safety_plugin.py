@@ -335,3 +335,53 @@ def test_the_interactive_assistant_shows_the_panel_and_reset_works(home, tmp_pat
         child.expect(pexpect.EOF)
     finally:
         child.close()
+
+
+def _grey_detector_weights(tmp_path, monkeypatch):
+    """Shipped rules with weights that put "나 이제 떠날게" (p 0.5) in the check-in band."""
+    from assistant_plugins.safety import detect
+    from assistant_plugins.safety.scorer import Scorer
+
+    weights = tmp_path / "grey.json"
+    scorer = Scorer({"s떠날게": 1.0}, -1.0, 0.9, ("s",), 0.4, 0.2)
+    weights.write_text(scorer.to_json({}), encoding="utf-8")
+    monkeypatch.setattr(detect, "WEIGHTS_PATH", weights)
+
+
+def test_a_grey_band_remark_gets_a_check_in_not_the_chat_model(
+    make_assistant, tmp_path, monkeypatch
+):
+    _grey_detector_weights(tmp_path, monkeypatch)
+    chat = Chat("기쁨")
+    assistant = make_assistant(TONE_EVERYWHERE, extra_plugins={"chat": chat})
+    result = assistant.respond("나 이제 떠날게")
+    assert result.route.intent == "smalltalk"  # not a crisis remark: the router is unchanged
+    reply = result.reply
+    assert reply.final and "109" in reply.text and "ㅋㅋ" not in reply.text
+    assert reply.data["safety"] == {"kind": "check_in"} and chat.chat_calls == 0
+    assert CHEERFUL in assistant.respond("재밌는 얘기 해줘").reply.text  # no gentle window
+
+
+def test_the_check_in_can_be_switched_off(make_assistant, tmp_path, monkeypatch):
+    _grey_detector_weights(tmp_path, monkeypatch)
+    assistant = make_assistant(
+        {"plugins": {"safety": {"check_in": False}}}, extra_plugins={"chat": Chat()}
+    )
+    assert CHEERFUL in assistant.respond("나 이제 떠날게").reply.text
+
+
+@pytest.mark.parametrize(("label", "checked"), [("우울", True), ("기쁨", False)])
+def test_a_low_mood_turn_widens_the_check_in_band(
+    make_assistant, tmp_path, monkeypatch, label, checked
+):
+    from assistant_plugins.safety import detect
+    from assistant_plugins.safety.scorer import Scorer
+
+    weights = tmp_path / "low.json"  # "나 이제 떠날게" scores 0.27: in the band only when 우울
+    weights.write_text(
+        Scorer({"s떠날게": 0.0}, -1.0, 0.9, ("s",), 0.4, 0.2).to_json({}), encoding="utf-8"
+    )
+    monkeypatch.setattr(detect, "WEIGHTS_PATH", weights)
+    assistant = make_assistant(extra_plugins={"chat": Chat(label)})
+    reply = assistant.respond("나 이제 떠날게").reply
+    assert (reply.data.get("safety", {}).get("kind") == "check_in") is checked

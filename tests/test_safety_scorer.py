@@ -46,10 +46,72 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
     assert worried > calm
 
 
-def test_training_refuses_a_held_out_set(tmp_path, monkeypatch):
-    monkeypatch.setattr(train_module, "HELD_OUT", {"test_h"})
+def test_training_refuses_a_held_out_set(tmp_path):
+    assert "test_i" in train_module.HELD_OUT  # the lead's set, whenever it appears
     with pytest.raises(SystemExit, match="보류 평가 세트"):
-        train_main(["--sets", "dev", "test_h", "--out", str(tmp_path / "w.json")])
+        train_main(["--sets", "dev", "test_i", "--out", str(tmp_path / "w.json")])
+
+
+def test_folds_follow_the_authors_and_fall_back_to_random_ones():
+    names = ["dev", "test_f", "train_a", "train_a", "test_g"]
+    assert train_module.fold_of(names, 0) == [
+        0,
+        0,
+        1,
+        1,
+        2,
+    ]  # rules_author, safety, second (sorted)
+    assert set(train_module.fold_of(["test_e"] * 50, 0)) == set(range(5))  # one author
+    assert set(train_module.fold_of(names * 10, 3)) == {0, 1, 2}
+
+
+def test_cue_classes_and_their_pairs_are_features():
+    found = features(spellings("이제 편해질 거야 다 정리했어")[0], ("c",))
+    assert {"cBURDEN", "cPREP", "cBURDEN+PREP"} <= found
+    assert not any(f.startswith(("s", "j")) for f in found)
+    assert "cJOKE" in features(["추워 죽겠어 ㅋㅋ"], ("c",))
+
+
+def _grey_weights(tmp_path) -> Path:
+    """Weights that score "떠날게" 0.5 and "떠날게 마지막" 0.97: a threshold of 0.9 and a
+    check-in band from 0.4 (0.2 on a 우울 turn)."""
+    weights = tmp_path / "grey.json"
+    scorer = Scorer({"s떠날게": 1.0, "s마지막": 3.5}, -1.0, 0.9, ("s",), 0.4, 0.2)
+    weights.write_text(scorer.to_json({}), encoding="utf-8")
+    return weights
+
+
+def test_the_check_in_band_sits_under_the_threshold(tmp_path):
+    detector = Detector(read_list(PATTERNS_PATH), ["휴가"], scorer_path=_grey_weights(tmp_path))
+    assert detector.find("나 이제 떠날게") is None
+    hit = detector.check_in("나 이제 떠날게")
+    assert hit is not None and hit.pattern == "scorer p=0.50 (check-in)"
+    assert detector.find("나 이제 떠날게 마지막") is not None
+    assert detector.check_in("나 이제 떠날게 마지막") is None  # a crisis remark, not a check-in
+    assert detector.check_in("휴가 떠날게 다들") is None  # a false friend vetoes both
+    assert detector.check_in("죽고 싶어") is None  # a rule fired
+    assert detector.check_in("오늘 점심 뭐 먹지") is None
+
+
+def test_a_low_mood_turn_widens_the_check_in_band(tmp_path):
+    weights = tmp_path / "w.json"
+    weights.write_text(
+        Scorer({"s떠날게": 0.0}, -1.0, 0.9, ("s",), 0.4, 0.2).to_json({}), encoding="utf-8"
+    )  # "떠날게" scores 0.27: under the band, inside it on a 우울 turn
+    detector = Detector([], [], scorer_path=weights)
+    assert detector.check_in("나 이제 떠날게") is None
+    assert detector.check_in("나 이제 떠날게", low_mood=True) is not None
+
+
+def test_old_weights_files_read_without_a_check_in_band(tmp_path):
+    old = tmp_path / "old.json"
+    old.write_text(
+        json.dumps({"meta": {}, "bias": -1.0, "threshold": 0.5, "weights": {"s떠날": 3.0}}),
+        encoding="utf-8",
+    )
+    scorer = load(old)
+    assert scorer is not None and scorer.kinds == ("s", "j")
+    assert scorer.check_in == scorer.check_in_low_mood == 0.5  # no band
 
 
 def test_scorer_catches_what_the_rules_miss_and_false_friends_veto_it(tmp_path):
@@ -79,7 +141,7 @@ def test_broken_weights_fall_back_to_the_rules(tmp_path, caplog):
 
 def test_shipped_weights_are_small_plain_json():
     path = scorer_module.WEIGHTS_PATH
-    assert path.stat().st_size < 400_000
+    assert path.stat().st_size < 1_500_000  # read once, on the first utterance no rule catches
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "bias", "threshold", "weights"}
     assert data["meta"]["sets"] == train_module.TUNING_SETS
@@ -106,7 +168,7 @@ def test_route_with_the_scorer_imports_no_heavy_library(tmp_path):
         "import sys, json\n"
         "from assistant_plugins.safety.detect import Detector\n"
         "d = Detector.from_files()\n"
-        "hit = d.find('다들 잘 지내 나는 이제 갈게')\n"
+        "hit = d.find('엄마 아빠 나 없어도 울지 마')\n"
         "print(json.dumps([hit.pattern[:6],\n"
         "    [m for m in ('numpy', 'torch', 'kiwipiepy', 'sklearn') if m in sys.modules]]))\n"
     )

@@ -9,6 +9,9 @@
   A later crisis remark in the same conversation gets the lines again, worded differently.
 - ``fallback_reply`` (tried first): for ``gentle_turns`` small-talk turns after a crisis
   remark the chat model is not asked; a calm, supportive reply (final) is given instead.
+  A small-talk remark in the scorer's grey band (under its threshold but at least the
+  check-in threshold; lower when the emotion plugin reads the turn as 우울) gets a careful
+  check-in reply with one help line instead of the chat model (``check_in``).
   Whether a recent turn was a crisis remark is read from ``request.history`` (the
   conversation context the core keeps per conversation), so ``/reset`` ends it.
 
@@ -100,6 +103,8 @@ class Safety:
     gentle: list[str]
     gentle_turns: int
     title: str
+    check_in: list[str]
+    check_in_on: bool = True
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Safety:
@@ -124,6 +129,8 @@ class Safety:
             gentle=_texts(replies.get("gentle")) or [FALLBACK_GENTLE],
             gentle_turns=max(0, int(settings.get("gentle_turns", 3) or 0)),
             title=str(settings.get("title") or "도움을 받을 수 있는 곳"),
+            check_in=_texts(replies.get("check_in")) or [FALLBACK_CHECK_IN],
+            check_in_on=bool(settings.get("check_in", True)),
         )
 
     # -- wording ---------------------------------------------------------------------
@@ -169,6 +176,27 @@ class Safety:
             },
         )
 
+    def check_in_reply(self, request: Request) -> Reply | None:
+        """A careful reply for a remark in the scorer's grey band, or None."""
+        if not self.check_in_on:
+            return None
+        emotion = request.emotion
+        low_mood = (
+            emotion is not None and emotion.label == LOW_MOOD[0] and emotion.score >= LOW_MOOD[1]
+        )
+        hit = self.detector.check_in(request.text, low_mood=low_mood)
+        if hit is None:
+            return None
+        log.info("check-in (%s)", hit.pattern)
+        previous = {reply for _, reply in request.history}
+        options = [self.fill(t) for t in self.check_in]
+        text = next((o for o in options if o not in previous), options[0])
+        return Reply(
+            text,
+            final=True,
+            data={"safety": {"kind": "check_in"}, "display": {"variant": VARIANT}},
+        )
+
     def gentle_reply(self, history: Sequence[tuple[str, str]]) -> Reply:
         options = [self.fill(t) for t in self.gentle]
         previous = {reply for _, reply in history}
@@ -188,6 +216,12 @@ FALLBACK_FIRST = (
     "이야기해 주세요.\n{lines}"
 )
 FALLBACK_GENTLE = "천천히 말씀하셔도 괜찮아요. 저는 여기서 듣고 있을게요."
+FALLBACK_CHECK_IN = (
+    "혹시 많이 힘드신 건 아닌지 마음이 쓰여요. 힘든 마음이 드시면 {first_line}에서 "
+    "언제든 이야기를 들어 드려요. 저에게도 편하게 말씀해 주세요."
+)
+#: the emotion plugin's label and least score that widen the check-in band (turns only)
+LOW_MOOD = ("우울", 0.7)
 
 
 def state(app: App) -> Safety:
@@ -230,8 +264,9 @@ def register_intents(register: Callable[[Intent], None], app: App) -> None:
 
 @hookimpl(tryfirst=True)
 def fallback_reply(request: Request) -> Reply | None:
-    """Right after a crisis remark, small talk is answered gently, without the chat model."""
+    """Right after a crisis remark, small talk is answered gently, without the chat model;
+    a remark in the scorer's grey band gets a careful check-in."""
     safety = state(request.app)
-    if not safety.in_gentle_window(request.history):
-        return None
-    return safety.gentle_reply(request.history)
+    if safety.in_gentle_window(request.history):
+        return safety.gentle_reply(request.history)
+    return safety.check_in_reply(request)

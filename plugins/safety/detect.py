@@ -32,7 +32,7 @@ from assistant.korean import jamo_to_hangul
 from assistant.listfile import read_list
 from assistant_plugins.keyboard.hangul import keys_to_hangul
 
-from .scorer import WEIGHTS_PATH
+from .scorer import WEIGHTS_PATH, Scorer
 from .scorer import load as load_scorer
 
 HERE = Path(__file__).resolve().parent
@@ -147,26 +147,43 @@ class Detector:
     def find(self, text: str) -> Hit | None:
         """What fires on ``text``: the first crisis pattern, else the learned scorer when no
         false friend is in the text, or None."""
+        hit, probability, scorer = self._judge(text)
+        if hit is None and scorer is not None and probability >= scorer.threshold:
+            return Hit(f"scorer p={probability:.2f}", text[:80])
+        return hit
+
+    def check_in(self, text: str, *, low_mood: bool = False) -> Hit | None:
+        """A remark in the scorer's grey band: no rule fires, no false friend, and the score
+        is under the threshold but at least the check-in threshold (``meta`` of the weights
+        file; the lower ``check_in_low_mood`` when the turn reads as 우울): not a crisis
+        remark by itself, but worth a careful reply on a small-talk turn (see README)."""
+        hit, probability, scorer = self._judge(text)
+        if hit is not None or scorer is None or probability >= scorer.threshold:
+            return None
+        if probability >= (scorer.check_in_low_mood if low_mood else scorer.check_in):
+            return Hit(f"scorer p={probability:.2f} (check-in)", text[:80])
+        return None
+
+    def _judge(self, text: str) -> tuple[Hit | None, float, Scorer | None]:
+        """(rule hit, scorer probability, scorer): the scorer only when no rule fired and
+        it may judge the text (no false friend, at least three Hangul syllables)."""
         primary, joined = spellings(text)
         for form in primary:
             hit = self._find_in(form)
             if hit is not None:
-                return hit
+                return hit, 0.0, None
         vetoed = self._has_false_friend(primary)
         if joined and not vetoed:
             for form in joined:
                 hit = self._find_in(form)
                 if hit is not None:
-                    return hit
+                    return hit, 0.0, None
         if vetoed or self.scorer_path is None or len(_SYLLABLE.findall(primary[0])) < 3:
-            return None  # the scorer only judges Korean text of at least three syllables
+            return None, 0.0, None  # the scorer only judges Korean text of 3+ syllables
         scorer = load_scorer(self.scorer_path)
         if scorer is None:
-            return None
-        probability = scorer.probability(primary)
-        if probability >= scorer.threshold:
-            return Hit(f"scorer p={probability:.2f}", text[:80])
-        return None
+            return None, 0.0, None
+        return None, scorer.probability(primary), scorer
 
     def has_false_friend(self, text: str) -> bool:
         """Whether any false friend occurs in a primary spelling of ``text`` (a veto)."""
