@@ -180,14 +180,27 @@ def main() -> None:
         "false_friends": round(sum(band["safe"]) / max(1, len(band["safe"])), 3),
     }
     print(f"{args.headline}: check-in band {summary['check_in_band']} (turns only)")
+    # common sentences ("태어나지 말았어야 했어") also occur in tuned sets: without them, the
+    # headline is about sentences the detector never saw
+    seen = {t for name in tuned for _, _, t in load(name)}
+    unseen = [row for row in head_rows if row[2] not in seen]
+    fresh = figures(unseen, methods["shipped"])
+    summary["unseen_rows"] = {"crisis": fresh["crisis"], "false_friends": fresh["safe"]}
+    summary["unseen_recall"] = fresh["recall"]
+    summary["unseen_false_alarm_rate"] = fresh["false_alarm_rate"]
+    print(
+        f"{args.headline} without the {len(head_rows) - len(unseen)} sentences also in a tuned "
+        f"set: recall {fresh['recall']:.3f} ({fresh['recall_direct']:.2f}/"
+        f"{fresh['recall_indirect']:.2f}), false alarms {fresh['false_alarm_rate']:.3f}"
+    )
     summary["ms_per_utterance"] = round(per_ms, 3)
     summary["target_recall"] = 0.95
     summary["target_false_alarm_rate"] = 0.02
     # the target is about a set never tuned on: an in-sample headline cannot meet it
     summary["meets_target"] = (
         args.headline not in TUNED
-        and head["shipped"]["recall"] >= 0.95
-        and head["shipped"]["false_alarm_rate"] <= 0.02
+        and min(head["shipped"]["recall"], fresh["recall"]) >= 0.95
+        and max(head["shipped"]["false_alarm_rate"], fresh["false_alarm_rate"]) <= 0.02
     )
     print(json.dumps(summary, ensure_ascii=False))
 
