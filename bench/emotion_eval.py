@@ -6,7 +6,8 @@ For each set: macro-F1, accuracy, 기쁨 precision, ECE and opener precision at 
 ``tone_min_score`` (threshold and tone settings from assistant.yaml), for the model and for
 the in-run baseline a competent user would otherwise write: a list of feeling words per
 emotion (기뻐, 슬퍼, 화나, 불안, 우울, ...; no word -> 일상), which is what "the feeling is
-named" detection amounts to. Latency: p50/p95 of one ``predict`` on one thread, after
+named" detection amounts to. The model is combined with the feeling-word lexicon as
+configured (``plugins.emotion.lexicon``; ``--no-lexicon``: the model alone). Latency: p50/p95 of one ``predict`` on one thread, after
 warm-up, over ``--runs`` utterances of the sets. Prints a final JSON line.
 
 ``--sets test`` touches the untouched test sets: run it once per shipped model.
@@ -25,6 +26,7 @@ from assistant_plugins.emotion.calibration import expected_calibration_error, op
 from assistant_plugins.emotion.classifier import EmotionClassifier
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.labels import LABELS, NEUTRAL
+from assistant_plugins.emotion.lexicon import boost_from_settings, from_settings
 from assistant_plugins.emotion.metrics import report
 
 PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
@@ -81,13 +83,27 @@ def main() -> None:
     parser.add_argument("--model", default="shipped")
     parser.add_argument("--sets", choices=["test", "dev", "all"], default="dev")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--no-lexicon", action="store_true", help="the model alone")
     args = parser.parse_args()
-    settings = load_config().plugin("emotion")
+    settings = dict(load_config().plugin("emotion"))
+    if args.no_lexicon:
+        settings["lexicon"] = False
     threshold = float(settings["threshold"])
     least = float(settings["tone_min_score"])
-    classifier = EmotionClassifier.load(args.model, threads=1)
+    classifier = EmotionClassifier.load(
+        args.model,
+        threads=1,
+        lexicon=from_settings(settings),
+        lexicon_boost=boost_from_settings(settings),
+    )
     names = SETS["test"] + SETS["dev"] if args.sets == "all" else SETS[args.sets]
-    out: dict = {"model": args.model, "threshold": threshold, "tone_min_score": least, "sets": {}}
+    out: dict = {
+        "model": args.model,
+        "lexicon_boost": classifier.lexicon_boost if classifier.lexicon else None,
+        "threshold": threshold,
+        "tone_min_score": least,
+        "sets": {},
+    }
     texts_for_timing: list[str] = []
     for name in names:
         rows = read_examples(PLUGIN / name)

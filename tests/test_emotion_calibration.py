@@ -71,7 +71,9 @@ def test_neutral_fallback_score_is_the_chance_of_not_that_emotion(tmp_path: Path
 
 
 def test_eval_json_reports_calibration_and_opener_precision(tmp_path: Path, run_cli):
+    from assistant.config import load_config
     from assistant_plugins.emotion.classifier import EmotionClassifier
+    from assistant_plugins.emotion.lexicon import boost_from_settings, shipped
 
     model = make_kobert_dir(tmp_path / "model", seed=3)
     data = tmp_path / "eval.tsv"
@@ -83,7 +85,10 @@ def test_eval_json_reports_calibration_and_opener_precision(tmp_path: Path, run_
     done = run_cli(*args, "--tone-min-score", "0", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    predictions = EmotionClassifier.load(str(model)).predict_many(CORPUS)
+    boost = boost_from_settings(load_config(None).plugin("emotion"))  # as configured: on
+    assert result["lexicon_boost"] == boost
+    classifier = EmotionClassifier.load(str(model), lexicon=shipped(), lexicon_boost=boost)
+    predictions = classifier.predict_many(CORPUS)
     given = [(g, p.label) for g, p in zip(GOLD, predictions, strict=True) if p.label != "일상"]
     assert result["openers"] == len(given) and result["opener_threshold"] == 0.0
     right = sum(g == p for g, p in given)
@@ -95,6 +100,9 @@ def test_eval_json_reports_calibration_and_opener_precision(tmp_path: Path, run_
     assert 0.0 <= result["calibration"] <= 1.0 and result["calibration_bins"] == 10
     for key in ("accuracy", "macro_f1", "per_class", "confusion", "labels", "count"):
         assert key in result  # the old shape is kept
+    alone = run_cli(*args, "--tone-min-score", "0", "--no-lexicon", "--json")
+    assert alone.returncode == 0, alone.stderr
+    assert json.loads(alone.stdout)["lexicon_boost"] is None  # the model alone (ablation)
 
 
 def test_mask_tokens_never_masks_special_tokens():

@@ -73,7 +73,9 @@ def test_finetune_tiny_kobert_base_then_use_it(tmp_path: Path, run_cli):
 
 
 def test_eval_json_and_png_match_the_model(tmp_path: Path, run_cli):
+    from assistant.config import load_config
     from assistant_plugins.emotion.classifier import EmotionClassifier
+    from assistant_plugins.emotion.lexicon import boost_from_settings, shipped
     from assistant_plugins.emotion.metrics import report
 
     model = make_kobert_dir(tmp_path / "model", seed=3)
@@ -95,7 +97,8 @@ def test_eval_json_and_png_match_the_model(tmp_path: Path, run_cli):
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    classifier = EmotionClassifier.load(str(model))
+    boost = boost_from_settings(load_config(None).plugin("emotion"))  # eval uses the lexicon
+    classifier = EmotionClassifier.load(str(model), lexicon=shipped(), lexicon_boost=boost)
     expected = report(GOLD, [p.label for p in classifier.predict_many(CORPUS)], LABELS)
     for key in ("accuracy", "macro_f1", "per_class", "confusion"):
         assert result[key] == expected[key]

@@ -35,6 +35,7 @@ from assistant.loading import (
 )
 
 from .labels import NEUTRAL
+from .lexicon import FeelingLexicon, combine
 from .tokenization import TokenizerError, load_tokenizer
 
 log = logging.getLogger("assistant.emotion")
@@ -109,6 +110,9 @@ class EmotionClassifier:
         #: :meth:`use_fast_runtime`); None = torch
         self.fast_encoder: Any = None
         self.fast_head: Any = None
+        #: Named-feeling words combined with the model's probabilities (None: model alone).
+        self.lexicon: FeelingLexicon | None = None
+        self.lexicon_boost = 1.0
 
     def use_fast_runtime(self, runtime: Any, cache_root: Path, quantization: Any = "auto") -> None:
         """Score on CTranslate2 when ``runtime`` (auto | torch | ctranslate2) allows it and
@@ -141,9 +145,20 @@ class EmotionClassifier:
         max_length: int = 128,
         trust_remote_code: bool = False,
         threads: int = 0,
+        lexicon: FeelingLexicon | None = None,
+        lexicon_boost: float = 1.0,
     ) -> EmotionClassifier:
         with heavy_imports():
-            return cls._load(source, max_length, trust_remote_code, threads)
+            classifier = cls._load(source, max_length, trust_remote_code, threads)
+        classifier.use_lexicon(lexicon, lexicon_boost)
+        return classifier
+
+    def use_lexicon(self, lexicon: FeelingLexicon | None, boost: float) -> None:
+        """Combine predictions with ``lexicon`` (see :func:`.lexicon.combine`); ignored when
+        the model lacks one of the lexicon's classes (a model with other labels)."""
+        usable = lexicon is not None and lexicon.labels <= set(self.labels) and boost > 1.0
+        self.lexicon = lexicon if usable else None
+        self.lexicon_boost = boost
 
     @classmethod
     def _load(
@@ -217,11 +232,20 @@ class EmotionClassifier:
         일상, ``score`` is ``1 - p(best emotion)``, the probability that the utterance is not
         that emotion (at least ``1 - threshold``). The model's own p(일상) can be tiny then
         ("동생이 내 옷 말도 없이 입고 나갔어": 일상 0.01 with the old model), which read as
-        a confident wrong label. ``probabilities`` keeps the model's full distribution.
+        a confident wrong label. ``probabilities`` keeps the full distribution: the model's,
+        combined with the feeling-word lexicon when one is in use (``use_lexicon``).
         """
         results = []
         for start in range(0, len(texts), batch_size):
-            for probs in self.probabilities(texts[start : start + batch_size]):
+            chunk = texts[start : start + batch_size]
+            for text, probs in zip(chunk, self.probabilities(chunk), strict=True):
+                if self.lexicon is not None:
+                    combined = combine(
+                        dict(zip(self.labels, probs, strict=True)),
+                        self.lexicon.find(text),
+                        self.lexicon_boost,
+                    )
+                    probs = [combined[label] for label in self.labels]
                 best = max(range(len(probs)), key=probs.__getitem__)
                 label = self.labels[best]
                 score = probs[best]

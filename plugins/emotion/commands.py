@@ -500,6 +500,11 @@ def _write_eval_report(
     help="첫마디(opener) 정밀도를 잴 최소 점수 (기본: 설정의 plugins.emotion.tone_min_score)",
 )
 @click.option(
+    "--no-lexicon",
+    is_flag=True,
+    help="감정 단어 목록(feeling_words.tsv)을 쓰지 않고 모델만 평가 (비교용)",
+)
+@click.option(
     "--png", type=click.Path(dir_okay=False, path_type=Path), help="혼동 행렬을 PNG로 저장"
 )
 def eval_command(
@@ -509,6 +514,7 @@ def eval_command(
     model_source: str | None,
     threshold: float | None,
     tone_min_score: float | None,
+    no_lexicon: bool,
     as_json: bool,
     png: Path | None,
 ) -> None:
@@ -519,9 +525,12 @@ def eval_command(
 
     from .classifier import EmotionClassifier
     from .data import read_examples
+    from .lexicon import boost_from_settings, from_settings
     from .metrics import confusion_png, report
 
-    settings = plugin_config("emotion")
+    settings = dict(plugin_config("emotion"))
+    if no_lexicon:
+        settings["lexicon"] = False
     skip_log = SkipLog()
     rows = []
     for path in data:
@@ -532,6 +541,8 @@ def eval_command(
         max_length=int(settings.get("max_length") or 128),
         trust_remote_code=bool(settings.get("trust_remote_code", False)),
         threads=int(settings.get("threads", 1)),
+        lexicon=from_settings(settings),
+        lexicon_boost=boost_from_settings(settings),
     )
     usable = []
     for row in rows:
@@ -546,6 +557,7 @@ def eval_command(
     result = report([r.label for r in usable], [p.label for p in predictions], classifier.labels)
     result["model"] = portable(str(classifier.directory))
     result["threshold"] = limit
+    result["lexicon_boost"] = classifier.lexicon_boost if classifier.lexicon else None
     result.update(
         _calibration_figures(usable, predictions, classifier.labels, settings, tone_min_score)
     )
@@ -573,10 +585,11 @@ def _calibration_figures(
     """``calibration`` (ECE of the top-class probability, 10 bins, before the threshold) and
     the opener figures at ``tone_min_score``: ``opener_precision`` for the model alone, and
     ``opener_precision_guarded`` as the assistant gives openers: the tone's ``unless`` words
-    and the per-emotion ``min_score`` applied too."""
+    and the per-emotion ``min_score`` applied too, and the feeling-word lexicon's
+    contradictions when it is on."""
     from .calibration import BINS, expected_calibration_error, opener_figures
     from .labels import NEUTRAL
-    from .tone import contains_any, emotion_settings, opener_min_score
+    from .tone import blocked_by_wording, opener_min_score
 
     top = [max(p.probabilities.items(), key=lambda item: item[1]) for p in predictions]
     ece = expected_calibration_error(
@@ -589,7 +602,7 @@ def _calibration_figures(
     scores = [p.score for p in predictions]
     plain = opener_figures(gold, predicted, scores, least, NEUTRAL)
     blocked = [
-        contains_any(r.text, emotion_settings(settings, p.label).get("unless") or [])
+        blocked_by_wording(r.text, p.label, settings)
         or p.score < opener_min_score(settings, p.label, least)
         for r, p in zip(rows, predictions, strict=True)
     ]

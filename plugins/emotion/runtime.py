@@ -48,6 +48,7 @@ class EmotionState:
 
     def _load(self) -> EmotionClassifier | None:
         from .classifier import EmotionClassifier, model_source
+        from .lexicon import boost_from_settings, from_settings
 
         source = model_source(self.settings.get("model", "shipped"))
         if not source.enabled:
@@ -57,6 +58,8 @@ class EmotionState:
             max_length=int(self.settings.get("max_length") or 128),
             trust_remote_code=bool(self.settings.get("trust_remote_code", False)),
             threads=int(self.settings.get("threads", 1)),
+            lexicon=from_settings(self.settings),
+            lexicon_boost=boost_from_settings(self.settings),
         )
         if self.data_dir is not None:  # CTranslate2 when installed (assistant.fast_runtime)
             classifier.use_fast_runtime(

@@ -11,6 +11,8 @@ Configured under ``plugins.emotion`` in ``assistant.yaml``:
   ``emoji`` (appended to the opener), ``generation`` (overrides for generating fallbacks),
   ``unless`` (words in the *user's* utterance that rule the opener out: a model that reads
   "할머니가 돌아가셨어요" as 기쁨 must never answer "와, 정말 잘됐네요!").
+- ``lexicon`` (default true): the feeling words of ``feeling_words.tsv`` also rule an opener
+  out when they name another emotion or negate this one (:func:`.lexicon.contradicts`).
 
 Rules: an opener is never the same as the previous turn's opener (per process, in
 ``app.state``), and never added to a reply that already expresses the emotion (it contains
@@ -60,6 +62,18 @@ def contains_any(text: str, words: list[Any]) -> bool:
     return any(w and "".join(str(w).split()) in squashed for w in words)
 
 
+def blocked_by_wording(text: str, label: str, settings: Mapping[str, Any]) -> bool:
+    """Does the user's wording rule out an opener for ``label``? One of the emotion's
+    ``unless`` words, or (with the feeling-word lexicon on) a named feeling of another
+    emotion or this one negated: "하나도 안 기뻐", "기쁜데 걱정돼" (:func:`.lexicon.contradicts`)."""
+    if contains_any(text, emotion_settings(settings, label).get("unless") or []):
+        return True
+    from .lexicon import contradicts, from_settings
+
+    lexicon = from_settings(settings)
+    return lexicon is not None and contradicts(lexicon.find(text), label)
+
+
 def choose_opener(openers: list[str], state: EmotionState) -> str | None:
     """A random opener different from the previous one used in this process."""
     choices = [o for o in openers if o and o != state.last_opener]
@@ -85,7 +99,7 @@ def adjust(reply: Reply, request: Request, state: EmotionState) -> Reply | None:
     style = str(config.get("style") or "") or None
     text = reply.text
     opener = None
-    if contains_any(request.text, config.get("unless") or []):
+    if blocked_by_wording(request.text, emotion.label, settings):
         openers = []  # the utterance contradicts this emotion: no opener, no style
         style = None
     if openers and not already_expressed(text, openers, markers, emoji):
