@@ -110,8 +110,9 @@ def test_memory_stage_keeps_the_held_out_split_out(run_cli, tmp_path: Path) -> N
         json.dumps({"settings": {"eval_split": 0.25, "seed": 7}}), "utf-8"
     )
     result = run_cli(
-        "train", "smalltalk", "--stage", "memory", "--data", str(data), "--output", str(model)
-    )
+        "train", "smalltalk", "--stage", "memory", "--data", str(data), "--output", str(model),
+        "--no-everyday",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "답변 기억을" in result.stdout
     from assistant_plugins.smalltalk.data import read_dialogues
@@ -135,7 +136,13 @@ def test_memory_stage_keeps_the_held_out_split_out(run_cli, tmp_path: Path) -> N
 
     settings = SimpleNamespace(data=[data], output=model, eval_split=0.25, seed=7)
     summary = run_memory_stage(
-        settings, data_format="auto", memory_split="all", name="이랑", generation={}, echo=print
+        settings,
+        data_format="auto",
+        memory_split="all",
+        name="이랑",
+        generation={},
+        echo=print,
+        everyday=None,
     )  # in this process: the user's "rebuild from all my data" case
     assert summary["pairs"] == 40 and len(ReplyMemory.load(model / "memory")) == 40
     missing = run_cli(

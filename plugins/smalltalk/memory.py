@@ -15,7 +15,8 @@ utterances. Query morphemes the index has never seen (typos, rare words, foreign
 fall back to character bigrams, scored on the second index and added with weight
 ``CHAR_WEIGHT``. Each hit carries the BM25 score and ``fit``, the IDF-weighted Dice overlap of
 the query's and the utterance's morpheme sets (0..1; with one shared IDF it is comparable
-across memories of any size).
+across memories of any size), and ``cover``, the IDF-weighted share of the query's morphemes
+the utterance has (the pipeline's relevance floor).
 
 No pickle anywhere; numpy, scipy and bm25s load with the memory, kiwipiepy on first search.
 """
@@ -63,6 +64,7 @@ class MemoryHit:
     pair: MemoryPair
     score: float  # BM25 (morphemes + CHAR_WEIGHT x character bigrams of unseen words)
     fit: float = 0.0  # IDF-weighted Dice overlap of query and utterance morphemes, 0..1
+    cover: float = 0.0  # IDF-weighted share of the query's morphemes the utterance has, 0..1
     tokens: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -73,6 +75,15 @@ def weighted_dice(a: Iterable[str], b: Iterable[str], idf: Callable[[str], float
         return 0.0
     total = sum(idf(t) for t in sa) + sum(idf(t) for t in sb)
     return 2 * sum(idf(t) for t in sa & sb) / total if total else 0.0
+
+
+def weighted_cover(
+    query: Iterable[str], other: Iterable[str], idf: Callable[[str], float]
+) -> float:
+    """IDF-weighted share of the query's tokens that ``other`` has too (0..1)."""
+    sq, so = set(query), set(other)
+    total = sum(idf(t) for t in sq)
+    return sum(idf(t) for t in sq & so) / total if total else 0.0
 
 
 def _index(docs: Sequence[list[str]]) -> Any:
@@ -266,8 +277,18 @@ class ReplyMemory:
             score = float(scores[i])
             if score <= 0:
                 break
-            fit = weighted_dice(query, self.token_lists[i], idf or self.idf)
-            hits.append(MemoryHit(self.pairs[i], score, round(fit, 4), tuple(self.token_lists[i])))
+            weigh = idf or self.idf
+            fit = weighted_dice(query, self.token_lists[i], weigh)
+            cover = weighted_cover(query, self.token_lists[i], weigh)
+            hits.append(
+                MemoryHit(
+                    self.pairs[i],
+                    score,
+                    round(fit, 4),
+                    round(cover, 4),
+                    tuple(self.token_lists[i]),
+                )
+            )
         return hits
 
     def known_words(self, text: str) -> tuple[int, int]:

@@ -4,7 +4,9 @@ Candidates for one user turn:
 
 - the best persona, user and shipped memory pairs for the last user turn (BM25 over Kiwi
   morphemes; ``fit`` = IDF-weighted Dice overlap of the morpheme sets, 0..1, with the shipped
-  memory's IDF for all three);
+  memory's IDF for all three). The shipped memory holds the dialogue data's training split
+  and the project's own everyday exchanges (``everyday.py``); a pair of the latter is a
+  candidate of source ``everyday``, the others of source ``memory``;
 - a few generated replies (the generator's own candidates), each only if it passes the
   fluency filter: every word of it occurs in the memory's data (no made-up words).
 
@@ -29,8 +31,10 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
 A matched utterance that negates a predicate the user's turn does not (or the reverse:
 "오늘 운이 좋았어" / "오늘 운이 안 좋았어") is not a candidate at all.
 
-A memory candidate needs ``fit >= min_fit``; if no candidate is left, a canned neutral reply
-is the last resort. Everything torch-free except the optional selector.
+A memory candidate needs ``fit >= min_fit`` and, the relevance floor, ``cover >= min_cover``
+(``cover``: the IDF-weighted share of the user's morphemes that the matched utterance has;
+one shared rare word, "첫눈" in "오늘 첫눈 왔대" / "첫눈에 반함", covers little of the
+remark). If no candidate is left, a canned neutral reply is the last resort. Everything torch-free except the optional selector.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.korean import josa
+from assistant_plugins.smalltalk.everyday import is_everyday
 from assistant_plugins.smalltalk.memory import MemoryHit, MemoryPair, ReplyMemory
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +65,7 @@ EMOTION_MOOD = {
 }
 #: ChatbotData labels -> mood (0 everyday, 1 break-up/negative, 2 love/positive)
 LABEL_MOOD = {0: 0, 1: -1, 2: 1}
-SOURCE_ORDER = ("user", "persona", "memory", "generated")
+SOURCE_ORDER = ("user", "persona", "memory", "everyday", "generated")
 _NAME = re.compile(r"\{name(?::([^}]+))?\}")
 
 
@@ -74,6 +79,8 @@ class Weights:
     emotion: float = 0.1
     generated_fit: float = 0.3
     min_fit: float = 0.4
+    #: the relevance floor: a retrieved candidate needs this share of the user's morphemes
+    min_cover: float = 0.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -106,8 +113,9 @@ class Weights:
 @dataclass
 class Candidate:
     text: str
-    source: str  # user | persona | memory | generated
+    source: str  # user | persona | memory | everyday | generated
     fit: float = 0.0
+    cover: float = 0.0
     bm25: float = 0.0
     vote: float = 0.0
     selector: float = 0.0
@@ -123,6 +131,7 @@ class Candidate:
             "source": self.source,
             "score": round(self.score, 4),
             "fit": round(self.fit, 4),
+            "cover": round(self.cover, 4),
             "bm25": round(self.bm25, 3),
             "vote": round(self.vote, 4),
         }
@@ -139,7 +148,7 @@ class Candidate:
 @dataclass
 class Choice:
     text: str
-    source: str  # memory | persona | user | generated | neutral
+    source: str  # memory | everyday | persona | user | generated | neutral
     best: Candidate | None
     candidates: list[Candidate] = field(default_factory=list)
 
@@ -264,7 +273,13 @@ class ReplyPipeline:
             if old is not None and (SOURCE_ORDER.index(old.source), -old.fit) <= (rank, -hit.fit):
                 return
             found[reply] = Candidate(
-                reply, source, hit.fit, hit.score, mood=pair_mood(hit.pair), pair=hit.pair
+                reply,
+                source,
+                hit.fit,
+                hit.cover,
+                hit.score,
+                mood=pair_mood(hit.pair),
+                pair=hit.pair,
             )
 
         for memory, source in ((self.user, "user"), (self.persona, "persona")):
@@ -272,7 +287,7 @@ class ReplyPipeline:
                 for hit in memory.search(text, 3, query, idf):
                     add(hit, source)
         for hit in neighbors[: w.memory_candidates]:
-            add(hit, "memory")
+            add(hit, "everyday" if is_everyday(hit.pair) else "memory")
         for reply in generated:
             if reply and reply not in found:
                 found[reply] = Candidate(
@@ -313,6 +328,8 @@ class ReplyPipeline:
                 c.excluded = "fluency"
             elif c.source != "generated" and c.fit < w.min_fit:
                 c.excluded = "fit"
+            elif c.source != "generated" and c.cover < w.min_cover:
+                c.excluded = "relevance"
         return candidates
 
     def choose(
