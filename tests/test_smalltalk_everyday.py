@@ -124,7 +124,7 @@ def test_memory_stage_adds_them_but_never_a_held_out_question(tmp_path: Path) ->
     notice = (tmp_path / "model" / "memory" / "NOTICE.txt").read_text("utf-8")
     assert "everyday" in notice and "MIT" in notice
     dev = json.loads((tmp_path / "model" / "memory" / "pipeline.json").read_text("utf-8"))["dev"]
-    assert dev["everyday_dev_pairs"] == 1 and "min_cover_levels" in dev
+    assert dev["everyday_dev_pairs"] == 1 and "floor_levels" in dev
     (tmp_path / "b").mkdir()
     without = _build(tmp_path / "b", None)
     assert len(without) == 30

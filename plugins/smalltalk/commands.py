@@ -184,7 +184,8 @@ def run_memory(
         f"답변 기억을 {summary['directory']} 에 저장했어요: {summary['pairs']:,}쌍"
         f"(일상 대화 {summary['everyday_pairs']:,}쌍 포함), "
         f"{summary['bytes'] / 1e6:.1f} MB, {summary['build_seconds']}초.\n"
-        f"선택 규칙(dev {dev['dev_pairs']}쌍, 정답과 글자 바이그램 F1): {dev['chosen']:.3f} "
+        f"선택 규칙(dev {dev['dev_pairs']}쌍, 정답과의 글자 바이그램 F1, 우연 수준 뺌): "
+        f"{dev['chosen']:.3f} "
         f"(기억만 {dev['memory_only']:.3f}, 중립 답변만 {dev['neutral_only']:.3f})"
     )
 

@@ -16,7 +16,8 @@ fall back to character bigrams, scored on the second index and added with weight
 ``CHAR_WEIGHT``. Each hit carries the BM25 score and ``fit``, the IDF-weighted Dice overlap of
 the query's and the utterance's morpheme sets (0..1; with one shared IDF it is comparable
 across memories of any size), and ``cover``, the IDF-weighted share of the query's morphemes
-the utterance has (the pipeline's relevance floor).
+the utterance has, and ``key``, whether the utterance has the query's rarest noun (the
+pipeline's relevance floors).
 
 No pickle anywhere; numpy, scipy and bm25s load with the memory, kiwipiepy on first search.
 """
@@ -65,6 +66,7 @@ class MemoryHit:
     score: float  # BM25 (morphemes + CHAR_WEIGHT x character bigrams of unseen words)
     fit: float = 0.0  # IDF-weighted Dice overlap of query and utterance morphemes, 0..1
     cover: float = 0.0  # IDF-weighted share of the query's morphemes the utterance has, 0..1
+    key: bool = True  # the utterance has the query's rarest noun (or the query has none)
     tokens: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -75,6 +77,12 @@ def weighted_dice(a: Iterable[str], b: Iterable[str], idf: Callable[[str], float
         return 0.0
     total = sum(idf(t) for t in sa) + sum(idf(t) for t in sb)
     return 2 * sum(idf(t) for t in sa & sb) / total if total else 0.0
+
+
+def key_noun(query: Iterable[str], idf: Callable[[str], float]) -> str | None:
+    """The query's rarest noun (or foreign word), what the remark is most likely about."""
+    nouns = sorted({t for t in query if t.endswith(("/N", "/L"))})
+    return max(nouns, key=idf) if nouns else None
 
 
 def weighted_cover(
@@ -280,12 +288,14 @@ class ReplyMemory:
             weigh = idf or self.idf
             fit = weighted_dice(query, self.token_lists[i], weigh)
             cover = weighted_cover(query, self.token_lists[i], weigh)
+            key = key_noun(query, weigh)
             hits.append(
                 MemoryHit(
                     self.pairs[i],
                     score,
                     round(fit, 4),
                     round(cover, 4),
+                    key is None or key in self.token_lists[i],
                     tuple(self.token_lists[i]),
                 )
             )

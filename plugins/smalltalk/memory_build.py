@@ -54,7 +54,8 @@ GRID: dict[str, Sequence[float]] = {
     "generated_fit": (0.0, 0.2, 0.4, 0.6),
     "min_fit": (0.2, 0.3, 0.4, 0.5, 0.6),
     "emotion": (0.0, 0.1, 0.3),
-    "min_cover": (0.0, 0.3, 0.4, 0.5, 0.6),
+    "min_cover": (0.0, 0.2, 0.3, 0.4, 0.5, 0.6),
+    "need_key": (0.0, 1.0),
 }
 SELECTOR_GRID = (0.0, 0.5, 1.0, 2.0)
 #: dev replies a candidate is also compared with (its chance-level F1)
@@ -109,6 +110,7 @@ class DevTable:
     ids: list[str]
     fit: Any
     cover: Any
+    key: Any
     vote: Any
     selector: Any
     same: Any  # candidate's mood = the item's mood (both non-neutral)
@@ -159,6 +161,7 @@ def dev_table(items: Sequence[DevItem], neutral: str, pool: Sequence[str]) -> De
         ids=[i.id for i in items],
         fit=grid(lambda c, i: c.fit),
         cover=grid(lambda c, i: c.cover),
+        key=grid(lambda c, i: float(c.key)).astype(bool),
         vote=grid(lambda c, i: c.vote),
         selector=grid(lambda c, i: c.selector),
         same=grid(lambda c, i: float(bool(i.mood) and c.mood == i.mood)),
@@ -187,6 +190,8 @@ def chosen_values(t: DevTable, w: dict[str, float], raw: bool = False) -> Any:
         + 0.01 * t.persona
     )
     retrieved_ok = (t.fit >= w["min_fit"]) & (t.cover >= w.get("min_cover", 0.0))
+    if w.get("need_key", 0.0):
+        retrieved_ok &= t.key
     allowed = t.valid & ~t.opposite & np.where(t.generated, t.fluent, retrieved_ok)
     score = np.where(allowed, score, -np.inf)
     best = score.argmax(axis=1)
@@ -227,9 +232,10 @@ def fit_weights(
     the true reply minus its mean F1 against ``CHANCE_POOL`` other dev replies, so that
     polite endings every reply shares earn nothing; the canned neutral reply is scored the
     same way), averaged per source (dialogue data, everyday exchanges) and then over the
-    sources, so the few everyday dev pairs weigh as much as the many others. The relevance floor ``min_cover`` is then raised as far as the objective
-    stays within one standard error (paired, over the dev items) of the best rule: when the
-    dev split cannot tell a weak match from the neutral reply, the neutral reply wins, as the
+    sources, so the few everyday dev pairs weigh as much as the many others. The relevance
+    floors (``need_key``, then ``min_cover``) are then made as strict as the objective allows
+    within one standard error (paired, over the dev items) of the best rule: when the dev
+    split cannot tell a weak match from the neutral reply, the neutral reply wins, as the
     issue asks (better a neutral reply than an off-topic one).
     """
     import random
@@ -265,22 +271,23 @@ def fit_weights(
     names = list(grid)
     rules = [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
     share = item_weights(table.ids)
-    values = [chosen_values(table, w) for w in rules]
-    means = np.array([float(share @ v) for v in values])
+    means = np.array([float(share @ chosen_values(table, w)) for w in rules])
     top = int(means.argmax())
+    top_values = chosen_values(table, rules[top])
     chosen_index, floor_levels = top, {}
-    for level in sorted(set(grid["min_cover"])):
-        at = [i for i, w in enumerate(rules) if w["min_cover"] == level]
+    levels = sorted({(w["need_key"], w["min_cover"]) for w in rules})  # less strict first
+    for level in levels:
+        at = [i for i, w in enumerate(rules) if (w["need_key"], w["min_cover"]) == level]
         best_at = max(at, key=lambda i: means[i])
-        diff = values[top] - values[best_at]
+        diff = top_values - chosen_values(table, rules[best_at])
         d = float(share @ diff)
         se = float(np.sqrt(share**2 @ (diff - d) ** 2))
-        floor_levels[str(level)] = {
+        floor_levels[f"need_key={level[0]:g} min_cover={level[1]:g}"] = {
             "objective": round(float(means[best_at]), 4),
             "behind_best": round(d, 4),
             "standard_error": round(se, 4),
         }
-        if d <= se and level >= rules[chosen_index]["min_cover"]:
+        if d <= se:  # levels go from loose to strict: the strictest one within 1 SE wins
             chosen_index = best_at
     best_w = rules[chosen_index]
     forced = None  # the best rule that does use the selector (for the ablation's arm)
@@ -310,14 +317,15 @@ def fit_weights(
             f"chance-corrected character-bigram F1 of the chosen reply vs the true reply "
             f"(minus its mean F1 vs {len(pool)} other dev replies), averaged over the dev "
             "items of each source (dialogue data, everyday exchanges), then over the sources; "
-            "min_cover: the highest floor within one paired standard error of the best rule"
+            "floors (need_key, then min_cover): the strictest within one paired standard "
+            "error of the best rule"
         ),
         "chosen": mean(best_w),
-        "best_rule_without_floor_rule": {
+        "best_rule": {
             "weights": rules[top],
             "chosen": round(float(means[top]), 4),
         },
-        "min_cover_levels": floor_levels,
+        "floor_levels": floor_levels,
         "chosen_on_data_dev": mean(best_w, everyday=False),
         "chosen_on_everyday_dev": mean(best_w, everyday=True),
         "chosen_raw_f1": mean(best_w, raw=True),

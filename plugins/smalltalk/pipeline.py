@@ -34,7 +34,9 @@ A matched utterance that negates a predicate the user's turn does not (or the re
 A memory candidate needs ``fit >= min_fit`` and, the relevance floor, ``cover >= min_cover``
 (``cover``: the IDF-weighted share of the user's morphemes that the matched utterance has;
 one shared rare word, "첫눈" in "오늘 첫눈 왔대" / "첫눈에 반함", covers little of the
-remark). If no candidate is left, a canned neutral reply is the last resort. Everything torch-free except the optional selector.
+remark); with ``need_key`` it must also have the user's rarest noun ("요즘 배드민턴 배우고
+있어" / "요즘 수영 배우고 있어" share everything but what the remark is about). If no
+candidate is left, a canned neutral reply is the last resort. Everything torch-free except the optional selector.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ class Weights:
     min_fit: float = 0.4
     #: the relevance floor: a retrieved candidate needs this share of the user's morphemes
     min_cover: float = 0.0
+    #: 1 = a retrieved candidate must also have the user's rarest noun (``key``)
+    need_key: float = 0.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -116,6 +120,7 @@ class Candidate:
     source: str  # user | persona | memory | everyday | generated
     fit: float = 0.0
     cover: float = 0.0
+    key: bool = True
     bm25: float = 0.0
     vote: float = 0.0
     selector: float = 0.0
@@ -277,6 +282,7 @@ class ReplyPipeline:
                 source,
                 hit.fit,
                 hit.cover,
+                hit.key,
                 hit.score,
                 mood=pair_mood(hit.pair),
                 pair=hit.pair,
@@ -328,7 +334,7 @@ class ReplyPipeline:
                 c.excluded = "fluency"
             elif c.source != "generated" and c.fit < w.min_fit:
                 c.excluded = "fit"
-            elif c.source != "generated" and c.cover < w.min_cover:
+            elif c.source != "generated" and (c.cover < w.min_cover or (w.need_key and not c.key)):
                 c.excluded = "relevance"
         return candidates
 
