@@ -111,7 +111,7 @@ def test_memory_stage_keeps_the_held_out_split_out(run_cli, tmp_path: Path) -> N
     )
     result = run_cli(
         "train", "smalltalk", "--stage", "memory", "--data", str(data), "--output", str(model),
-        "--no-everyday",
+        "--no-everyday-data",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "답변 기억을" in result.stdout

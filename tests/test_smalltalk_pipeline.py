@@ -208,7 +208,7 @@ def test_a_fine_tuned_base_gets_its_own_memory(run_cli, tmp_path: Path) -> None:
     assert trained.returncode == 0, trained.stderr
     assert not (out / "memory").exists() and not (out / "selector").exists()
     built = run_cli(
-        "train", "smalltalk", "--stage", "memory", "--no-everyday", *common, timeout=300
+        "train", "smalltalk", "--stage", "memory", "--no-everyday-data", *common, timeout=300
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     memory = ReplyMemory.load(out / "memory")

@@ -69,7 +69,7 @@ def train_command() -> click.Command:
         help="답변 기억에 넣을 대화: train (검증 분할 제외) 또는 all (내 데이터 전부)",
     )
     @click.option(
-        "--everyday/--no-everyday",
+        "--everyday-data/--no-everyday-data",
         "with_everyday",
         default=None,
         help="답변 기억에 이 프로젝트가 쓴 일상 대화(plugins/smalltalk/everyday)도 넣기 (기본: 넣음)",
@@ -97,7 +97,7 @@ def train_command() -> click.Command:
         training = dict(config.get("training") or {})
         data_format = data_format or str(training.get("format", "auto"))
         everyday = bool(
-            with_everyday if with_everyday is not None else training.get("everyday", True)
+            with_everyday if with_everyday is not None else training.get("everyday_data", True)
         )
         if stage == "memory":
             run_memory(settings, data_format, memory_split, config, everyday)

@@ -12,8 +12,8 @@ repository, in ``everyday/*.tsv``:
 ``assistant train smalltalk --stage memory`` indexes them **into the same memory** as the
 dialogue data (one BM25 index, so scores, IDF and the neighbour vote are shared), with row
 ids ``everyday:<file stem>:<line>``; a reply taken from one of them is reported as source
-``everyday`` (``ask --json`` ``data.smalltalk.source``). ``--no-everyday`` (or
-``plugins.smalltalk.training.everyday: false``) builds a memory from your data alone.
+``everyday`` (``ask --json`` ``data.smalltalk.source``). ``--no-everyday-data`` (or
+``plugins.smalltalk.training.everyday_data: false``) builds a memory from your data alone.
 
 Rows that can't be used (wrong number of columns, an empty cell, a label other than 0/1/2,
 an over-long turn, a remark already seen) are skipped and counted with file and line, like

@@ -236,7 +236,9 @@ def fit_weights(
     floors (``need_key``, then ``min_cover``) are then made as strict as the objective allows
     within one standard error (paired, over the dev items) of the best rule: when the dev
     split cannot tell a weak match from the neutral reply, the neutral reply wins, as the
-    issue asks (better a neutral reply than an off-topic one).
+    issue asks (better a neutral reply than an off-topic one). Last, a rule that gives the
+    selector a weight must beat the best rule without it (same floors) by more than one such
+    standard error, or the cheaper rule wins (the selector costs a BERT pass per turn).
     """
     import random
 
@@ -289,6 +291,26 @@ def fit_weights(
         }
         if d <= se:  # levels go from loose to strict: the strictest one within 1 SE wins
             chosen_index = best_at
+    selector_check = None
+    if selector is not None and rules[chosen_index]["selector"] > 0:
+        # the selector costs a BERT pass per turn: without it, if dev can't tell them apart
+        same = {k: v for k, v in rules[chosen_index].items() if k != "selector"}
+        at = [
+            i
+            for i, w in enumerate(rules)
+            if w["selector"] == 0 and all(w[k] == same[k] for k in ("need_key", "min_cover"))
+        ]
+        plain = max(at, key=lambda i: means[i])
+        diff = chosen_values(table, rules[chosen_index]) - chosen_values(table, rules[plain])
+        d = float(share @ diff)
+        se = float(np.sqrt(share**2 @ (diff - d) ** 2))
+        selector_check = {
+            "without_selector": {"weights": rules[plain], "chosen": round(float(means[plain]), 4)},
+            "selector_gain": round(d, 4),
+            "standard_error": round(se, 4),
+        }
+        if d <= se:
+            chosen_index = plain
     best_w = rules[chosen_index]
     forced = None  # the best rule that does use the selector (for the ablation's arm)
     forced_value = -1.0
@@ -326,6 +348,7 @@ def fit_weights(
             "chosen": round(float(means[top]), 4),
         },
         "floor_levels": floor_levels,
+        "selector_check": selector_check,
         "chosen_on_data_dev": mean(best_w, everyday=False),
         "chosen_on_everyday_dev": mean(best_w, everyday=True),
         "chosen_raw_f1": mean(best_w, raw=True),
