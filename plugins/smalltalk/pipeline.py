@@ -204,10 +204,12 @@ def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
     )
 
 
-def vote_scores(neighbors: Sequence[MemoryHit], candidates: Sequence[str]) -> list[float]:
+def vote_scores(
+    neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
+) -> list[float]:
     from assistant_plugins.smalltalk.selector import neighbor_votes
 
-    return neighbor_votes([(h.pair.reply, h.score) for h in neighbors], candidates)
+    return neighbor_votes([(h.pair.reply, h.score) for h in neighbors], candidates, idf)
 
 
 class ReplyPipeline:
@@ -281,8 +283,11 @@ class ReplyPipeline:
         candidates = list(found.values())
         if not candidates:
             return []
+        bigram_idf = self.memory.bigram_idf() if self.memory is not None else None
         for candidate, vote in zip(
-            candidates, vote_scores(neighbors, [c.text for c in candidates]), strict=True
+            candidates,
+            vote_scores(neighbors, [c.text for c in candidates], bigram_idf),
+            strict=True,
         ):
             candidate.vote = vote
         top_vote = max(c.vote for c in candidates)
@@ -294,7 +299,7 @@ class ReplyPipeline:
             texts = [c.text for c in candidates]
             if hasattr(self.selector, "select"):  # the selector's shipped score (with votes)
                 votes = [(h.pair.reply, h.score) for h in neighbors]
-                scores = self.selector.select(context, text, texts, votes)
+                scores = self.selector.select(context, text, texts, votes, bigram_idf)
             else:
                 scores = self.selector.score(context, text, texts)
             for candidate, score in zip(candidates, scores, strict=True):

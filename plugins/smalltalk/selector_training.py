@@ -92,6 +92,12 @@ class SelectorRecipe:
     #: candidates per dev set when fitting the weights (1 true + random dev replies)
     candidates: int = 20
     neighbors: int = 20
+    #: the extra negative per pair: 0 = a random reply; k > 0 = the reply of one of the k
+    #: training utterances most similar to the pair's (BM25, ``NeighborIndex``) whose text
+    #: differs from the pair's reply (a random reply when there is none)
+    hard_negatives: int = 0
+    #: also the reply -> query direction: each reply picks its own query among the batch's
+    symmetric: bool = False
 
 
 @dataclass
@@ -203,10 +209,34 @@ def pick_base(recipe_base: str | None, command_base: str | None) -> str:
     return command_base if config.get("model_type") in ENCODER_TYPES else MINI_BASE
 
 
+def hard_negative_replies(pairs: Sequence[SelectionPair], k: int, seed: int) -> list[str | None]:
+    """Per pair, the reply of a random one of the ``k`` most similar other training utterances
+    (BM25 over Kiwi morphemes) whose text differs from the pair's reply (None if none)."""
+    import numpy as np
+
+    from assistant_plugins.smalltalk.selection_eval import NeighborIndex
+
+    index = NeighborIndex.build([(p.utterance, p.reply) for p in pairs])
+    rng = np.random.default_rng(seed)
+    chosen: list[str | None] = []
+    for pair in pairs:
+        found = [h.pair[1] for h in index.search(pair.utterance, k + 1)]
+        other = [r for r in dict.fromkeys(found) if r != pair.reply][:k]
+        chosen.append(other[int(rng.integers(len(other)))] if other else None)
+    return chosen
+
+
 def encode_pairs(
-    pairs: Sequence[SelectionPair], tokenizer: Any, config: SelectorConfig, seed: int
+    pairs: Sequence[SelectionPair],
+    tokenizer: Any,
+    config: SelectorConfig,
+    seed: int,
+    negatives: Sequence[str | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Training examples: query, reply and one random other reply (ids), with reply keys."""
+    """Training examples: query, reply and one other reply (ids), with reply keys.
+
+    The other reply is ``negatives[i]`` when given and not None, else a random reply.
+    """
     import numpy as np
 
     keys: dict[str, int] = {}
@@ -222,9 +252,9 @@ def encode_pairs(
     rng = np.random.default_rng(seed)
     texts = list(keys)
     examples = []
-    for pair in pairs:
-        negative = pair.reply
-        if len(texts) > 1:
+    for i, pair in enumerate(pairs):
+        negative = negatives[i] if negatives is not None and negatives[i] else pair.reply
+        if negative == pair.reply and len(texts) > 1:
             while negative == pair.reply:
                 negative = texts[int(rng.integers(len(texts)))]
         keep = list(pair.context)[-config.context_turns :] if config.context_turns else []
@@ -263,8 +293,12 @@ def make_collate(pad_id: int, reply_segment: int = 1) -> Any:
     return collate
 
 
-def make_loss(scale: float) -> Any:
-    """In-batch + random-negative softmax loss over cosines (same-text replies masked)."""
+def make_loss(scale: float, symmetric: bool = False) -> Any:
+    """In-batch + random-negative softmax loss over cosines (same-text replies masked).
+
+    ``symmetric``: the mean of that and the reply -> query loss (each pair's reply against
+    every query of the batch; queries whose own reply has the same text are masked).
+    """
 
     def loss_fn(model: Any, batch: dict[str, Any]) -> Any:
         import torch
@@ -283,7 +317,12 @@ def make_loss(scale: float) -> Any:
         own = torch.zeros_like(same)
         own[torch.arange(size), torch.arange(size)] = True
         logits = logits.masked_fill(same & ~own, float("-inf"))
-        return F.cross_entropy(logits, torch.arange(size, device=logits.device))
+        target = torch.arange(size, device=logits.device)
+        loss = F.cross_entropy(logits, target)
+        if not symmetric:
+            return loss
+        backward = logits[:, :size].T  # [reply i, query j]; same-text masks are symmetric
+        return (loss + F.cross_entropy(backward, target)) / 2
 
     return loss_fn
 
@@ -321,6 +360,7 @@ def dev_figures(
         "seed": seed,
         "selector_only": round(hits_at_1(features["selector"], sets), 4),
         "neighbor_vote": round(hits_at_1(features["vote"], sets), 4),
+        "vote_max": round(hits_at_1(features["vote_max"], sets), 4),
         "neighbor_mean": round(hits_at_1(features["neighbor_mean"], sets), 4),
         "neighbor_max": round(hits_at_1(features["neighbor_max"], sets), 4),
         "combined": round(best, 4),
@@ -379,7 +419,12 @@ def train_selector(
         dev_fraction=recipe.dev_fraction,
         dev_seed=settings.seed,
     )
-    train_examples = encode_pairs(fit_pairs, tokenizer, config, settings.seed)
+    negatives = (
+        hard_negative_replies(fit_pairs, recipe.hard_negatives, settings.seed)
+        if recipe.hard_negatives
+        else None
+    )
+    train_examples = encode_pairs(fit_pairs, tokenizer, config, settings.seed, negatives)
     dev_examples = encode_pairs(dev_pairs, tokenizer, config, settings.seed + 1)
     loop_settings = replace(
         settings,
@@ -412,7 +457,7 @@ def train_selector(
         dev_examples,
         loop_settings,
         collate=make_collate(tokenizer.pad_id),
-        loss_fn=make_loss(recipe.scale),
+        loss_fn=make_loss(recipe.scale, recipe.symmetric),
         tokenizer=tokenizer,
         metadata=metadata,
         length_of=_length,
@@ -425,6 +470,7 @@ def train_selector(
         outcome.dev = dev_figures(selector, fit_pairs, dev_pairs, recipe, settings.seed)
         weights = outcome.dev["weights"]
         config.vote_weight = weights["vote"]
+        config.vote_max_weight = weights["vote_max"]
         config.neighbor_mean_weight = weights["neighbor_mean"]
         config.neighbor_max_weight = weights["neighbor_max"]
         selector.config = config
