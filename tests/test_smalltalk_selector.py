@@ -134,6 +134,27 @@ def test_tiny_selector_trains_and_round_trips(trained):
     assert selector.score([], "배고파", []) == []
 
 
+def test_the_two_members_score_as_their_mean_cosine(trained, tmp_path: Path):
+    out = trained.output
+    assert (out / "member-1" / "model.safetensors").is_file()
+    selector = Selector.load(out)
+    assert selector.config.members == 2 and len(selector.models) == 2
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    assert [m["seed"] for m in meta["members"]] == [0, 1]
+    candidates = ["밥 먹으러 가요", "우산 챙기세요"]
+    alone = [
+        Selector(model, selector.tokenizer, selector.config).score([], "배고파", candidates)
+        for model in selector.models
+    ]
+    mean = [(a + b) / 2 for a, b in zip(*alone, strict=True)]
+    assert selector.score([], "배고파", candidates) == pytest.approx(mean, abs=1e-5)
+    broken = tmp_path / "no-member"
+    shutil.copytree(out, broken)
+    (broken / "member-1" / "model.safetensors").unlink()
+    with pytest.raises(SelectorUnavailable, match="member-1"):
+        Selector.load(broken)
+
+
 def test_corrupt_or_missing_checkpoint_is_a_korean_error(trained, tmp_path: Path):
     with pytest.raises(SelectorUnavailable, match="폴더가 없어요"):
         Selector.load(tmp_path / "nowhere")

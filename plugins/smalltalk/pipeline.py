@@ -16,8 +16,9 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
 
 - ``fit``: how well the matched utterance covers the user's (generated replies: the
   constant ``generated_fit``, their prior);
-- ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement of the candidate
-  with the replies of the 20 best shipped matches (what the memory as a whole would say);
+- ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement (TF-IDF cosine,
+  IDF over the shipped memory's replies) of the candidate with the replies of the 20 best
+  shipped matches (what the memory as a whole would say);
   user and persona replies get the best vote of the turn (the shipped data's consensus must
   not outvote the user's own answers or 이랑's facts about herself);
 - ``selector``: the trained response selector's shipped score (``Selector.select``: its

@@ -83,6 +83,10 @@ class SelectorConfig:
     #: fit combination weights on it, never on the held-out split
     dev_fraction: float = 0.05
     dev_seed: int = 42
+    #: encoders trained with different seeds (``member-1/`` ... beside the first); the
+    #: embedding is their unit vectors concatenated / sqrt(members), so every cosine is the
+    #: members' mean cosine
+    members: int = 1
 
     def save(self, directory: str | Path) -> None:
         path = Path(directory) / CONFIG_FILE
@@ -224,6 +228,15 @@ def check_selector_dir(directory: Path) -> None:
         )
 
 
+def member_dirs(directory: Path, members: int) -> list[Path]:
+    """The directories of a selector's encoders: itself, then ``member-1/`` ...; each must
+    hold a config and safetensors weights (:class:`SelectorUnavailable` if not)."""
+    places = [directory, *(directory / f"member-{i}" for i in range(1, max(1, members)))]
+    for place in places[1:]:
+        check_selector_dir(place)
+    return places
+
+
 def batch_rows(rows: Sequence[tuple[Sequence[int], int]], pad_id: int) -> dict[str, Any]:
     """Pad (ids, segment) rows into ``input_ids`` / ``attention_mask`` / ``token_type_ids``."""
     import torch
@@ -284,8 +297,11 @@ class Selector:
         config: SelectorConfig,
         directory: Path | None = None,
         threads: int = 1,
+        members: Sequence[Any] = (),
     ) -> None:
         self.model = model.eval()
+        #: every encoder: ``model`` and the other ensemble members (``SelectorConfig.members``)
+        self.models = [self.model, *(m.eval() for m in members)]
         self.tokenizer = tokenizer
         self.config = config
         self.directory = directory
@@ -316,14 +332,18 @@ class Selector:
                 import torch
                 from transformers import AutoModel
 
-                with quiet():
-                    model = AutoModel.from_pretrained(
-                        str(directory),
-                        use_safetensors=True,
-                        trust_remote_code=False,
-                        dtype=torch.float32,
-                        add_pooling_layer=False,
-                    )
+                models = []
+                for place in member_dirs(directory, config.members):
+                    with quiet():
+                        models.append(
+                            AutoModel.from_pretrained(
+                                str(place),
+                                use_safetensors=True,
+                                trust_remote_code=False,
+                                dtype=torch.float32,
+                                add_pooling_layer=False,
+                            )
+                        )
         except SelectorUnavailable:
             raise
         except Exception as exc:  # corrupt weights, wrong architecture, ...
@@ -331,7 +351,7 @@ class Selector:
             raise SelectorUnavailable(
                 f"응답 선택 모델을 불러올 수 없어요: '{directory}' ({type(exc).__name__})"
             ) from exc
-        selector = cls(model, tokenizer, config, directory, threads)
+        selector = cls(models[0], tokenizer, config, directory, threads, models[1:])
         selector.score([], "안녕하세요", ["반가워요"])  # warm-up: the first call allocates
         selector._cache.clear()
         log.info("selector %s loaded in %.1f s", directory, time.perf_counter() - started)
@@ -351,7 +371,10 @@ class Selector:
         import torch
 
         with torch_threads(self.threads), torch.inference_mode():
-            return embed(self.model, rows, self.tokenizer.pad_id)
+            if len(self.models) == 1:
+                return embed(self.model, rows, self.tokenizer.pad_id)
+            parts = [embed(m, rows, self.tokenizer.pad_id) for m in self.models]
+            return torch.cat(parts, dim=-1) / len(parts) ** 0.5
 
     def precompute(self, replies: Sequence[str], batch_size: int = 256) -> None:
         """Encode and cache ``replies`` ahead of time (e.g. every reply of the memory)."""

@@ -98,6 +98,10 @@ class SelectorRecipe:
     hard_negatives: int = 0
     #: also the reply -> query direction: each reply picks its own query among the batch's
     symmetric: bool = False
+    #: encoders trained (seeds seed, seed + 1, ...; the same dev split), scored as their mean
+    #: cosine (``SelectorConfig.members``); the first is saved in the selector directory,
+    #: the others in ``member-1/`` ...
+    members: int = 2
 
 
 @dataclass
@@ -418,54 +422,69 @@ def train_selector(
         neighbors=recipe.neighbors,
         dev_fraction=recipe.dev_fraction,
         dev_seed=settings.seed,
+        members=max(1, recipe.members),
     )
     negatives = (
         hard_negative_replies(fit_pairs, recipe.hard_negatives, settings.seed)
         if recipe.hard_negatives
         else None
     )
-    train_examples = encode_pairs(fit_pairs, tokenizer, config, settings.seed, negatives)
     dev_examples = encode_pairs(dev_pairs, tokenizer, config, settings.seed + 1)
-    loop_settings = replace(
-        settings,
-        output=output,
-        epochs=recipe.epochs,
-        max_steps=int(getattr(settings, "max_steps", 0) or 0),  # --max-steps caps every stage
-        batch_size=recipe.batch_size,
-        lr=recipe.lr,
-        max_length=config.max_length,
-        eval_every=recipe.eval_every,
-        patience=recipe.patience,
-    )
     main = is_main_process()
     if main:
         print(
             f"응답 선택 모델 학습: 대화 {len(fit_pairs):,}쌍, 개발용 {len(dev_pairs):,}쌍, "
-            f"기반 {recipe.base}",
+            f"기반 {recipe.base}, 모델 {config.members}개",
             file=sys.stderr,
         )
-    metadata = {
-        "task": "smalltalk-selector",
-        "recipe": asdict(recipe),
-        "selector": asdict(config),
-        "pairs": {"train": len(fit_pairs), "dev": len(dev_pairs)},
-        "dialogues": {"train": len(fit_d), "dev": len(dev_d)},
-    }
-    result = train(
-        model,
-        train_examples,
-        dev_examples,
-        loop_settings,
-        collate=make_collate(tokenizer.pad_id),
-        loss_fn=make_loss(recipe.scale, recipe.symmetric),
-        tokenizer=tokenizer,
-        metadata=metadata,
-        length_of=_length,
-    )
-    outcome = SelectorResult(output=output, metrics=result.metrics, interrupted=result.interrupted)
+    models, metrics = [], []
+    for member in range(config.members):
+        seed = settings.seed + member
+        if member:
+            seed_everything(seed)
+            model, _ = load_base(str(recipe.base), recipe.mini_layers, recipe.mini_ffn)
+        place = output / f"member-{member}" if member else output
+        loop_settings = replace(
+            settings,
+            output=place,
+            seed=seed,
+            epochs=recipe.epochs,
+            max_steps=int(getattr(settings, "max_steps", 0) or 0),  # --max-steps: every stage
+            batch_size=recipe.batch_size,
+            lr=recipe.lr,
+            max_length=config.max_length,
+            eval_every=recipe.eval_every,
+            patience=recipe.patience,
+        )
+        metadata = {
+            "task": "smalltalk-selector",
+            "recipe": asdict(recipe),
+            "selector": asdict(config),
+            "member": member,
+            "pairs": {"train": len(fit_pairs), "dev": len(dev_pairs)},
+            "dialogues": {"train": len(fit_d), "dev": len(dev_d)},
+        }
+        result = train(
+            model,
+            encode_pairs(fit_pairs, tokenizer, config, seed, negatives),
+            dev_examples,
+            loop_settings,
+            collate=make_collate(tokenizer.pad_id),
+            loss_fn=make_loss(recipe.scale, recipe.symmetric),
+            tokenizer=tokenizer,
+            metadata=metadata,
+            length_of=_length,
+        )
+        models.append(model)
+        metrics.append(result.metrics)
+        if result.interrupted or not main:
+            break
+    outcome = SelectorResult(output=output, metrics=metrics[0], interrupted=result.interrupted)
+    if len(metrics) > 1:
+        outcome.metrics = {**metrics[0], "members": metrics}
     if result.interrupted or not main:
         return outcome
-    selector = Selector(model, tokenizer, config, output, threads=0)
+    selector = Selector(models[0], tokenizer, config, output, threads=0, members=models[1:])
     if dev_pairs:
         outcome.dev = dev_figures(selector, fit_pairs, dev_pairs, recipe, settings.seed)
         weights = outcome.dev["weights"]
@@ -484,6 +503,11 @@ def train_selector(
     meta_path = output / "metadata.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["selector"] = asdict(config)
+    if len(metrics) > 1:
+        meta["members"] = [
+            {"directory": f"member-{i}" if i else ".", "seed": settings.seed + i, **m}
+            for i, m in enumerate(metrics)
+        ]
     meta["selection_dev"] = outcome.dev
     if outcome.held_out:
         meta["selection_held_out"] = outcome.held_out
