@@ -125,6 +125,7 @@ class ReplyMemory:
         self.words = words
         self.info = dict(info or {})
         self._idf: dict[str, float] | None = None
+        self._bigram_idf: Any = None
 
     def idf(self, token: str) -> float:
         """log((N + 1) / (df + 0.5)) over the memory's utterances; unseen tokens count most."""
@@ -137,6 +138,15 @@ class ReplyMemory:
             self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
             self._idf[""] = math.log((n + 1) / 0.5)
         return self._idf.get(token, self._idf[""])
+
+    def bigram_idf(self) -> Any:
+        """The character-bigram IDF of the replies (``selector.BigramIdf``, for
+        ``neighbor_vote``), built on first use."""
+        if self._bigram_idf is None:
+            from assistant_plugins.smalltalk.selector import BigramIdf
+
+            self._bigram_idf = BigramIdf.of([p.reply for p in self.pairs])
+        return self._bigram_idf
 
     def __len__(self) -> int:
         return len(self.pairs)

@@ -18,8 +18,9 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
 
 - ``fit``: how well the matched utterance covers the user's (generated replies: the
   constant ``generated_fit``, their prior);
-- ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement of the candidate
-  with the replies of the 20 best shipped matches (what the memory as a whole would say);
+- ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement (TF-IDF cosine,
+  IDF over the shipped memory's replies) of the candidate with the replies of the 20 best
+  shipped matches (what the memory as a whole would say);
   user and persona replies get the best vote of the turn (the shipped data's consensus must
   not outvote the user's own answers or 이랑's facts about herself);
 - ``selector``: the trained response selector's shipped score (``Selector.select``: its
@@ -218,10 +219,12 @@ def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
     )
 
 
-def vote_scores(neighbors: Sequence[MemoryHit], candidates: Sequence[str]) -> list[float]:
+def vote_scores(
+    neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
+) -> list[float]:
     from assistant_plugins.smalltalk.selector import neighbor_votes
 
-    return neighbor_votes([(h.pair.reply, h.score) for h in neighbors], candidates)
+    return neighbor_votes([(h.pair.reply, h.score) for h in neighbors], candidates, idf)
 
 
 class ReplyPipeline:
@@ -302,8 +305,11 @@ class ReplyPipeline:
         candidates = list(found.values())
         if not candidates:
             return []
+        bigram_idf = self.memory.bigram_idf() if self.memory is not None else None
         for candidate, vote in zip(
-            candidates, vote_scores(neighbors, [c.text for c in candidates]), strict=True
+            candidates,
+            vote_scores(neighbors, [c.text for c in candidates], bigram_idf),
+            strict=True,
         ):
             candidate.vote = vote
         top_vote = max(c.vote for c in candidates)
@@ -315,7 +321,7 @@ class ReplyPipeline:
             texts = [c.text for c in candidates]
             if hasattr(self.selector, "select"):  # the selector's shipped score (with votes)
                 votes = [(h.pair.reply, h.score) for h in neighbors]
-                scores = self.selector.select(context, text, texts, votes)
+                scores = self.selector.select(context, text, texts, votes, bigram_idf)
             else:
                 scores = self.selector.score(context, text, texts)
             for candidate, score in zip(candidates, scores, strict=True):
