@@ -130,7 +130,7 @@ def main() -> None:
         latency[f"{name}_p50_ms"] = round(statistics.median(values), 2)
         latency[f"{name}_p90_ms"] = round(percentile(values, 0.9), 2)
     print(f"20 candidates, {args.threads} thread(s): {latency}")
-    size = sum(p.stat().st_size for p in Path(args.selector).glob("*.safetensors"))
+    size = sum(p.stat().st_size for p in Path(args.selector).rglob("*.safetensors"))
     print(
         json.dumps(
             {

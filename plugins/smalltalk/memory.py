@@ -253,7 +253,9 @@ class ReplyMemory:
                 raise MemoryUnavailable(
                     f"답변 기억 {directory} 의 {name} 색인과 pairs.jsonl 의 개수가 달라요"
                 )
-        return cls(pairs, token_lists, morph, chars, words, meta)
+        memory = cls(pairs, token_lists, morph, chars, words, meta)
+        memory.bigram_idf()  # with the load (in the background), not on the first turn
+        return memory
 
     # -- search ----------------------------------------------------------------
 

@@ -7,7 +7,13 @@ encoder, ``models/emotion-mini``, with its SentencePiece tokenizer) becomes a bi
 with a text different from the pair's reply) and scores every query against all 2B replies:
 softmax cross-entropy with temperature ``scale`` over the cosines, the pair's own reply as
 target (in-batch + random negatives). Candidates with the same text as the target (ChatbotData
-repeats many replies) are masked out, so a duplicate is never taught as wrong.
+repeats many replies) are masked out, so a duplicate is never taught as wrong. Options:
+``hard_negatives`` (the extra reply is a BM25 neighbour's other reply) and ``symmetric``
+(adds the reply -> query direction); both off in the shipped recipe (no gain on dev).
+
+``members`` encoders (default 2) train this way one after the other with seeds ``seed``,
+``seed + 1``, ... on the same data and dev split; the first is saved in the selector
+directory, the others in ``member-1/`` ...; the selector scores their mean cosine.
 
 Splits: the caller passes the *training* split only (the held-out split of
 ``training.split_dialogues`` never reaches this module). :func:`dev_split` carves a dev split
@@ -395,7 +401,8 @@ def train_selector(
       runs on them after training (with ``chat``, a loaded ``ChatModel``, for the generator
       baselines) and the figures go into ``metadata.json`` (reported, never tuned on).
 
-    Writes ``config.json``, ``model.safetensors``, the tokenizer, ``selector.json`` (with the
+    Writes ``config.json``, ``model.safetensors``, the tokenizer (and ``member-1/`` ... with the
+    other members' own), ``selector.json`` (with the
     dev-fitted combination weights and the dev split's fraction/seed), ``metadata.json`` and
     ``loss_curve.png``. Only the main process writes; under torchrun every rank trains.
     Raises ``TrainingError`` (Korean message) for a base that can't be loaded or no pairs.
