@@ -22,7 +22,8 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
   IDF over the shipped memory's replies) of the candidate with the replies of the 20 best
   shipped matches (what the memory as a whole would say);
   user and persona replies get the best vote of the turn (the shipped data's consensus must
-  not outvote the user's own answers or 이랑's facts about herself);
+  not outvote the user's own answers or 이랑's facts about herself), and the best selector
+  score of the turn too (it holds the neighbour votes);
 - ``selector``: the trained response selector's shipped score (``Selector.select``: its
   cosine plus its own dev-fitted neighbour votes) with the recent turns (0 without one);
 - ``same_mood``: 1 when the user's detected emotion and the pair's label agree (sad/sad,
@@ -326,6 +327,10 @@ class ReplyPipeline:
                 scores = self.selector.score(context, text, texts)
             for candidate, score in zip(candidates, scores, strict=True):
                 candidate.selector = float(score)
+            top_selector = max(c.selector for c in candidates)
+            for candidate in candidates:  # its score holds the neighbour votes too: same rule
+                if candidate.source in ("user", "persona"):
+                    candidate.selector = top_selector
         mood = user_mood(emotion)
         for c in candidates:
             bonus = w.user_bonus if c.source == "user" else 0.0
