@@ -173,3 +173,33 @@ def test_ask_json_names_the_everyday_source(run_cli, tmp_path: Path) -> None:
 
 def test_everyday_dir_is_the_package_folder() -> None:
     assert EVERYDAY_DIR.name == "everyday" and (EVERYDAY_DIR / "topics_a.tsv").is_file()
+
+
+class _PreferLongReplies:
+    """A response scorer that prefers long replies (the rule under test, not a model)."""
+
+    def score(self, context: list[str], text: str, replies: list[str]) -> list[float]:
+        return [len(r) / 10 for r in replies]
+
+
+def test_the_selector_never_outscores_persona_answers() -> None:
+    from assistant_plugins.smalltalk.pipeline import load_persona
+
+    memory = ReplyMemory.build(
+        [
+            MemoryPair(
+                "ChatbotData:1",
+                "너 똑똑해",
+                "똑똑한 사람 곁에 있으면 배울 게 많죠. 좋겠어요.",
+                0,
+                "c",
+            )
+        ]
+    )
+    pipeline = ReplyPipeline(
+        memory, load_persona("이랑"), None, _PreferLongReplies(), Weights(selector=5.0, min_fit=0.0)
+    )
+    choice = pipeline.choose("너 똑똑하다")
+    assert choice.source == "persona"
+    persona = next(c for c in choice.candidates if c.source == "persona")
+    assert persona.selector == max(c.selector for c in choice.candidates)
