@@ -5,7 +5,8 @@
    never trained on): the shipped selection (``Selector.select``: the selector plus the
    neighbour votes with dev-fitted weights), the selector alone, and the in-run baselines (random, generator
    log-likelihood and PMI, BM25 over Kiwi morphemes, neighbor vote), via
-   ``selection_eval.evaluate_selection``.
+   ``selection_eval.evaluate_selection``; and ``neighbor_vote`` read with plain bigram Dice
+   (no IDF), the weaker first reading of the issue's baseline, for comparison.
 2. The selector's latency on one thread, p50/p90 over held-out utterances: one
    ``score(context, utterance, 20 candidates)`` call and one ``select(...)`` call with the
    memory's 20 neighbours (the memory search itself not included), each with candidates
@@ -30,6 +31,27 @@ from pathlib import Path
 from latency import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def dice_vote_hits(index: object, sets: list) -> float:
+    """hits@1 of ``neighbor_vote`` read with plain character-bigram Dice (no IDF): the
+    project's first reading of the issue's baseline, kept for comparison."""
+    from collections import Counter
+
+    from assistant_plugins.smalltalk.selection_eval import hits_at_1
+    from assistant_plugins.smalltalk.selector import bigram_counts
+
+    def dice(a: Counter[str], b: Counter[str]) -> float:
+        return 2.0 * sum((a & b).values()) / (sum(a.values()) + sum(b.values()))
+
+    scores = []
+    for cset in sets:
+        found = [(bigram_counts(h.pair[1]), h.score) for h in index.search(cset.pair.utterance)]
+        total = sum(w for _, w in found) or 1.0
+        scores.append(
+            [sum(w * dice(bigram_counts(c), g) for g, w in found) / total for c in cset.candidates]
+        )
+    return round(hits_at_1(scores, sets), 4)
 
 
 def main() -> None:
@@ -71,8 +93,11 @@ def main() -> None:
     for name, value in report["baselines"].items():
         print(f"  baseline {name}: {value}")
 
-    sets = candidate_sets(pairs_of(held_out), 20, seed + 1)[: args.limit]
     index = NeighborIndex.build([(p.utterance, p.reply) for p in pairs_of(train)])
+    dice = dice_vote_hits(index, candidate_sets(pairs_of(held_out), 20, seed))
+    print(f"  neighbor_vote with plain bigram Dice (the earlier reading, no IDF): {dice}")
+
+    sets = candidate_sets(pairs_of(held_out), 20, seed + 1)[: args.limit]
     found = [[(h.pair[1], h.score) for h in index.search(s.pair.utterance, 20)] for s in sets]
     times: dict[str, list[float]] = {"score_cold": [], "score_cached": []}
     times.update({"select_cold": [], "select_cached": []})
@@ -84,7 +109,11 @@ def main() -> None:
         )
         for kind in ("score", "select"):
             fresh = Selector(
-                selector.model, selector.tokenizer, selector.config, threads=args.threads
+                selector.model,
+                selector.tokenizer,
+                selector.config,
+                threads=args.threads,
+                members=selector.models[1:],
             )
             for state in ("cold", "cached"):
                 t0 = time.perf_counter()
@@ -98,11 +127,12 @@ def main() -> None:
         latency[f"{name}_p50_ms"] = round(statistics.median(values), 2)
         latency[f"{name}_p90_ms"] = round(percentile(values, 0.9), 2)
     print(f"20 candidates, {args.threads} thread(s): {latency}")
-    size = sum(p.stat().st_size for p in Path(args.selector).glob("*.safetensors"))
+    size = sum(p.stat().st_size for p in Path(args.selector).rglob("*.safetensors"))
     print(
         json.dumps(
             {
                 "selection": report,
+                "neighbor_vote_dice": dice,
                 "latency": latency,
                 "timed_calls": len(sets),
                 "threads": args.threads,

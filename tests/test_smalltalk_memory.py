@@ -110,8 +110,9 @@ def test_memory_stage_keeps_the_held_out_split_out(run_cli, tmp_path: Path) -> N
         json.dumps({"settings": {"eval_split": 0.25, "seed": 7}}), "utf-8"
     )
     result = run_cli(
-        "train", "smalltalk", "--stage", "memory", "--data", str(data), "--output", str(model)
-    )
+        "train", "smalltalk", "--stage", "memory", "--data", str(data), "--output", str(model),
+        "--no-everyday-data",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "답변 기억을" in result.stdout
     from assistant_plugins.smalltalk.data import read_dialogues
@@ -135,7 +136,13 @@ def test_memory_stage_keeps_the_held_out_split_out(run_cli, tmp_path: Path) -> N
 
     settings = SimpleNamespace(data=[data], output=model, eval_split=0.25, seed=7)
     summary = run_memory_stage(
-        settings, data_format="auto", memory_split="all", name="이랑", generation={}, echo=print
+        settings,
+        data_format="auto",
+        memory_split="all",
+        name="이랑",
+        generation={},
+        echo=print,
+        everyday=None,
     )  # in this process: the user's "rebuild from all my data" case
     assert summary["pairs"] == 40 and len(ReplyMemory.load(model / "memory")) == 40
     missing = run_cli(
@@ -156,7 +163,13 @@ def test_shipped_memory_is_small_licensed_and_has_no_held_out_pair() -> None:
     card = (SHIPPED_MEMORY.parent / "MODEL_CARD.md").read_text("utf-8")
     assert "ChatbotData" in card and "MIT" in card
     memory = ReplyMemory.load(SHIPPED_MEMORY)
-    assert len(memory) == memory.info["dialogues"]["memory"]
+    from assistant_plugins.smalltalk.everyday import is_everyday, normalized
+
+    data_pairs = [p for p in memory.pairs if not is_everyday(p)]
+    everyday = [p for p in memory.pairs if is_everyday(p)]
+    assert len(data_pairs) == memory.info["dialogues"]["memory"]
+    assert len(everyday) == memory.info["everyday"]["pairs"] >= 2000  # the project's own text
+    assert "everyday" in (SHIPPED_MEMORY / "NOTICE.txt").read_text("utf-8")
     if CHATBOTDATA.is_file():
         from assistant_plugins.smalltalk.data import read_dialogues
         from assistant_plugins.smalltalk.training import split_dialogues
@@ -167,5 +180,7 @@ def test_shipped_memory_is_small_licensed_and_has_no_held_out_pair() -> None:
             read_dialogues([CHATBOTDATA]).dialogues, split["eval_split"], split["seed"]
         )
         remembered = {(p.utterance, p.reply) for p in memory.pairs}
-        assert len(memory) == len(train)
+        assert len(data_pairs) == len(train)
         assert not remembered & {(d.turns[0], d.turns[1]) for d in held}
+        held_questions = {normalized(t) for d in held for t in d.turns[::2]}
+        assert not {normalized(p.utterance) for p in everyday} & held_questions

@@ -207,7 +207,9 @@ def test_a_fine_tuned_base_gets_its_own_memory(run_cli, tmp_path: Path) -> None:
     )  # fmt: skip
     assert trained.returncode == 0, trained.stderr
     assert not (out / "memory").exists() and not (out / "selector").exists()
-    built = run_cli("train", "smalltalk", "--stage", "memory", *common, timeout=300)
+    built = run_cli(
+        "train", "smalltalk", "--stage", "memory", "--no-everyday-data", *common, timeout=300
+    )  # fmt: skip
     assert built.returncode == 0, built.stderr
     memory = ReplyMemory.load(out / "memory")
     assert memory.info["split"]["from"] == "metadata.json" and len(memory) == 13

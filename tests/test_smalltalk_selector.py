@@ -4,6 +4,7 @@ the shipped checkpoint, and the hits@1 evaluation on hand-made sets."""
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -21,10 +22,12 @@ from assistant_plugins.smalltalk.selection_eval import (
 from assistant_plugins.smalltalk.selector import (
     CONFIG_FILE,
     SELECTOR_DIR,
+    BigramIdf,
     Selector,
     SelectorUnavailable,
     join_turns,
     neighbor_votes,
+    vote_features,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +134,27 @@ def test_tiny_selector_trains_and_round_trips(trained):
     assert selector.score([], "배고파", []) == []
 
 
+def test_the_two_members_score_as_their_mean_cosine(trained, tmp_path: Path):
+    out = trained.output
+    assert (out / "member-1" / "model.safetensors").is_file()
+    selector = Selector.load(out)
+    assert selector.config.members == 2 and len(selector.models) == 2
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    assert [m["seed"] for m in meta["members"]] == [0, 1]
+    candidates = ["밥 먹으러 가요", "우산 챙기세요"]
+    alone = [
+        Selector(model, selector.tokenizer, selector.config).score([], "배고파", candidates)
+        for model in selector.models
+    ]
+    mean = [(a + b) / 2 for a, b in zip(*alone, strict=True)]
+    assert selector.score([], "배고파", candidates) == pytest.approx(mean, abs=1e-5)
+    broken = tmp_path / "no-member"
+    shutil.copytree(out, broken)
+    (broken / "member-1" / "model.safetensors").unlink()
+    with pytest.raises(SelectorUnavailable, match="member-1"):
+        Selector.load(broken)
+
+
 def test_corrupt_or_missing_checkpoint_is_a_korean_error(trained, tmp_path: Path):
     with pytest.raises(SelectorUnavailable, match="폴더가 없어요"):
         Selector.load(tmp_path / "nowhere")
@@ -166,12 +190,20 @@ def test_evaluate_selection_shape_with_the_tiny_selector(trained):
     ):
         assert 0.0 <= value <= 1.0
     assert report["weights"]["vote"] == selector.config.vote_weight
+    assert report["weights"]["vote_max"] == selector.config.vote_max_weight
     # select() without neighbours is score(); with them it adds the fitted votes
-    selector.config.neighbor_max_weight = 1.0
+    selector.config.vote_weight = selector.config.vote_max_weight = 0.0
+    selector.config.neighbor_mean_weight, selector.config.neighbor_max_weight = 0.0, 1.0
     plain = selector.score([], "배고파", ["밥 먹으러 가요", "일찍 자요"])
     assert selector.select([], "배고파", ["밥 먹으러 가요", "일찍 자요"]) == plain
     both = selector.select([], "배고파", ["밥 먹으러 가요", "일찍 자요"], [("밥 먹으러 가요", 2.0)])
     assert both[0] == pytest.approx(plain[0] + 1.0, abs=1e-4)  # max cosine to itself: 1
+    selector.config.neighbor_max_weight, selector.config.vote_max_weight = 0.0, 2.0
+    idf = BigramIdf.of(["밥 먹으러 가요", "일찍 자요", "우산 챙기세요"])
+    voted = selector.select(
+        [], "배고파", ["밥 먹으러 가요", "일찍 자요"], [("밥 먹으러 가요", 2.0)], idf
+    )
+    assert voted[0] == pytest.approx(plain[0] + 2.0, abs=1e-4)  # the same text: bigram cosine 1
 
 
 def test_a_causal_lm_base_is_not_the_selector_base(tmp_path: Path, kobert_base: Path):
@@ -217,10 +249,27 @@ def test_candidate_sets_hold_the_truth_and_distinct_distractors():
 
 
 def test_neighbor_votes_weight_bigram_similarity_by_bm25():
-    # "가나다" vs "가나다": bigrams {가나, 나다} -> 1.0; vs "나다라": {나다} of 2+2 -> 0.5
+    # no IDF: plain bigram count cosine; "가나다" vs "가나다" -> 1.0, vs "나다라" -> 1/2
     votes = neighbor_votes([("가나다", 3.0), ("라마바", 1.0)], ["가나다", "나다라", "사아"])
     assert votes == pytest.approx([3.0 / 4, 1.5 / 4, 0.0])
     assert neighbor_votes([], ["가"]) == [0.0]
+    votes, best = vote_features([("가나다", 3.0), ("라마바", 1.0)], ["가나다", "마바"])
+    assert best == pytest.approx([1.0, 1 / 2**0.5])  # the best single neighbour
+    assert votes == pytest.approx([3.0 / 4, (1 / 2**0.5) / 4])
+
+
+def test_bigram_idf_makes_common_endings_count_less():
+    """Every reply ends in "세요": sharing that ending says little, sharing "우산" a lot."""
+    replies = ["우산 챙기세요", "일찍 주무세요", "밥 드세요", "따뜻하게 입으세요", "쉬세요"]
+    idf = BigramIdf.of(replies)
+    assert idf.idf("세요") < idf.idf("우산") < idf.idf("없는")  # unseen counts most
+    assert idf.similarity("우산 챙기세요", "우산 챙기세요") == pytest.approx(1.0)
+    neighbours = [("우산 꼭 챙기세요", 2.0)]
+    umbrella, ending = neighbor_votes(neighbours, ["우산 가져가요", "푹 주무세요"], idf)
+    assert umbrella > ending
+    # without the IDF the shared ending wins: what the plain similarity gets wrong
+    plain = neighbor_votes(neighbours, ["우산 가져가요", "푹 주무세요"])
+    assert plain[0] < plain[1]
 
 
 def test_baselines_on_a_hand_made_split():
@@ -267,7 +316,10 @@ def test_too_little_data_for_a_candidate_set_measures_nothing_and_raises_nothing
     from assistant_plugins.smalltalk.selection_eval import evaluate_selection, fit_weights
     from assistant_plugins.smalltalk.selector_training import SelectorResult
 
-    assert fit_weights({}, []) == ({"vote": 0.0, "neighbor_mean": 0.0, "neighbor_max": 0.0}, 0.0)
+    assert fit_weights({}, []) == (
+        {"vote": 0.0, "vote_max": 0.0, "neighbor_mean": 0.0, "neighbor_max": 0.0},
+        0.0,
+    )
     figures = evaluate_selection([], [])
     assert figures["sets"] == 0 and figures["hits_at_1"] is None
     assert set(figures["baselines"]) == {
@@ -279,3 +331,48 @@ def test_too_little_data_for_a_candidate_set_measures_nothing_and_raises_nothing
     }
     summary = SelectorResult(output=None, held_out=figures, dev={"sets": 0, "candidates": 20})
     assert "재지 못했어요" in summary.summary()
+
+
+def test_hard_negatives_are_replies_of_similar_utterances_with_other_texts():
+    from assistant_plugins.smalltalk.selector_training import hard_negative_replies
+
+    pairs = pairs_of(
+        dialogues(
+            [
+                ("시험 망쳤어", "다음 시험은 잘 볼 거예요"),
+                ("시험 잘 봤어", "축하해요"),
+                ("시험 너무 어려웠어", "고생 많았어요"),
+                ("비가 와", "우산 챙기세요"),
+            ]
+        )
+    )
+    negatives = hard_negative_replies(pairs, k=2, seed=0)
+    assert negatives[0] in ("축하해요", "고생 많았어요")  # another 시험 utterance's reply
+    assert all(n != p.reply for n, p in zip(negatives, pairs, strict=True))
+    assert negatives[3] is None  # nothing else about rain: a random reply is used instead
+
+
+def test_symmetric_loss_adds_the_reply_to_query_direction():
+    import torch
+
+    from assistant_plugins.smalltalk.selector_training import make_loss
+
+    class Echo(torch.nn.Module):  # hidden state = the one-hot ids, so pooling is exact
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            out = torch.nn.functional.one_hot(input_ids, 8).float()
+            return type("Out", (), {"last_hidden_state": out})()
+
+    ids = torch.tensor([[1], [2], [1], [2], [3], [4]])  # 2 queries, 2 replies, 2 negatives
+    batch = {
+        "input_ids": ids,
+        "attention_mask": torch.ones_like(ids),
+        "token_type_ids": torch.zeros_like(ids),
+        "reply_key": torch.tensor([0, 1]),
+        "negative_key": torch.tensor([2, 3]),
+    }
+    one_way = make_loss(5.0)(Echo(), batch)
+    both = make_loss(5.0, symmetric=True)(Echo(), batch)
+    # each query is its reply: one way has 3 wrong candidates, back only 1 wrong query
+    assert one_way.item() == pytest.approx(math.log(1 + 3 * math.exp(-5.0)), rel=1e-4)
+    back = math.log(1 + math.exp(-5.0))
+    assert both.item() == pytest.approx((one_way.item() + back) / 2, rel=1e-4)

@@ -68,6 +68,12 @@ def train_command() -> click.Command:
         show_default=True,
         help="답변 기억에 넣을 대화: train (검증 분할 제외) 또는 all (내 데이터 전부)",
     )
+    @click.option(
+        "--everyday-data/--no-everyday-data",
+        "with_everyday",
+        default=None,
+        help="답변 기억에 이 프로젝트가 쓴 일상 대화(plugins/smalltalk/everyday)도 넣기 (기본: 넣음)",
+    )
     def command(
         settings: TrainSettings,
         data_format: str | None,
@@ -76,6 +82,7 @@ def train_command() -> click.Command:
         with_emotion: bool | None,
         stage: str,
         memory_split: str,
+        with_everyday: bool | None,
     ) -> None:
         """잡담 모델 학습: --preset mini (처음부터, 기본) 또는 --base 허브ID/폴더 (미세조정).
 
@@ -89,8 +96,11 @@ def train_command() -> click.Command:
         config = plugin_config(NAME)
         training = dict(config.get("training") or {})
         data_format = data_format or str(training.get("format", "auto"))
+        everyday = bool(
+            with_everyday if with_everyday is not None else training.get("everyday_data", True)
+        )
         if stage == "memory":
-            run_memory(settings, data_format, memory_split, config)
+            run_memory(settings, data_format, memory_split, config, everyday)
             return
         if stage == "selector":
             run_selector(settings, data_format)
@@ -116,7 +126,7 @@ def train_command() -> click.Command:
             if settings.resume and not (Path(settings.output) / "selector" / "checkpoint").exists():
                 selector_settings = replace(settings, resume=False)
             if not run_selector(selector_settings, data_format).interrupted:
-                run_memory(settings, data_format, memory_split, config)
+                run_memory(settings, data_format, memory_split, config, everyday)
 
     return command
 
@@ -153,8 +163,11 @@ def run_selector(settings: Any, data_format: str) -> Any:
     return result
 
 
-def run_memory(settings: Any, data_format: str, memory_split: str, config: Any) -> None:
+def run_memory(
+    settings: Any, data_format: str, memory_split: str, config: Any, everyday: bool = True
+) -> None:
     """The memory stage: index the (training split of the) data beside the model."""
+    from assistant_plugins.smalltalk.everyday import EVERYDAY_DIR
     from assistant_plugins.smalltalk.memory_build import run_memory_stage
 
     summary = run_memory_stage(
@@ -164,12 +177,15 @@ def run_memory(settings: Any, data_format: str, memory_split: str, config: Any) 
         name=_app_name(),
         generation=dict(config.get("generation") or {}),
         echo=lambda line: click.echo(line, err=True),
+        everyday=EVERYDAY_DIR if everyday else None,
     )
     dev = summary["dev"]
     click.echo(
-        f"답변 기억을 {summary['directory']} 에 저장했어요: {summary['pairs']:,}쌍, "
+        f"답변 기억을 {summary['directory']} 에 저장했어요: {summary['pairs']:,}쌍"
+        f"(일상 대화 {summary['everyday_pairs']:,}쌍 포함), "
         f"{summary['bytes'] / 1e6:.1f} MB, {summary['build_seconds']}초.\n"
-        f"선택 규칙(dev {dev['dev_pairs']}쌍, 정답과 글자 바이그램 F1): {dev['chosen']:.3f} "
+        f"선택 규칙(dev {dev['dev_pairs']}쌍, 정답과의 글자 바이그램 F1, 우연 수준 뺌): "
+        f"{dev['chosen']:.3f} "
         f"(기억만 {dev['memory_only']:.3f}, 중립 답변만 {dev['neutral_only']:.3f})"
     )
 

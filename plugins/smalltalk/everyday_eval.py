@@ -10,8 +10,8 @@ figures are about the small-talk reply itself. Reported:
   The fluency filter uses the same vocabulary, so replies the pipeline takes from the
   generator score 0 by construction; the figure is meaningful for the generator-only arm,
   and the hand rating (model card) is the independent check;
-- ``distinct_reply_ratio``, ``source_mix`` (memory / persona / user / generated / neutral),
-  latency p50/p90 of the small-talk reply, and every reply (``rows``). Remarks the router
+- ``distinct_reply_ratio``, ``source_mix`` (memory / everyday / persona / user / generated /
+  neutral), latency p50/p90 of the small-talk reply, and every reply (``rows``). Remarks the router
   sends to a command ("무엇을 할 수 있어?" -> help) are counted apart, not in the rates.
 
 The set was written before any tuning and is never tuned on.

@@ -15,7 +15,9 @@ utterances. Query morphemes the index has never seen (typos, rare words, foreign
 fall back to character bigrams, scored on the second index and added with weight
 ``CHAR_WEIGHT``. Each hit carries the BM25 score and ``fit``, the IDF-weighted Dice overlap of
 the query's and the utterance's morpheme sets (0..1; with one shared IDF it is comparable
-across memories of any size).
+across memories of any size), and ``cover``, the IDF-weighted share of the query's morphemes
+the utterance has, and ``key``, whether the utterance has the query's rarest noun (the
+pipeline's relevance floors).
 
 No pickle anywhere; numpy, scipy and bm25s load with the memory, kiwipiepy on first search.
 """
@@ -63,6 +65,8 @@ class MemoryHit:
     pair: MemoryPair
     score: float  # BM25 (morphemes + CHAR_WEIGHT x character bigrams of unseen words)
     fit: float = 0.0  # IDF-weighted Dice overlap of query and utterance morphemes, 0..1
+    cover: float = 0.0  # IDF-weighted share of the query's morphemes the utterance has, 0..1
+    key: bool = True  # the utterance has the query's rarest noun (or the query has none)
     tokens: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -73,6 +77,21 @@ def weighted_dice(a: Iterable[str], b: Iterable[str], idf: Callable[[str], float
         return 0.0
     total = sum(idf(t) for t in sa) + sum(idf(t) for t in sb)
     return 2 * sum(idf(t) for t in sa & sb) / total if total else 0.0
+
+
+def key_noun(query: Iterable[str], idf: Callable[[str], float]) -> str | None:
+    """The query's rarest noun (or foreign word), what the remark is most likely about."""
+    nouns = sorted({t for t in query if t.endswith(("/N", "/L"))})
+    return max(nouns, key=idf) if nouns else None
+
+
+def weighted_cover(
+    query: Iterable[str], other: Iterable[str], idf: Callable[[str], float]
+) -> float:
+    """IDF-weighted share of the query's tokens that ``other`` has too (0..1)."""
+    sq, so = set(query), set(other)
+    total = sum(idf(t) for t in sq)
+    return sum(idf(t) for t in sq & so) / total if total else 0.0
 
 
 def _index(docs: Sequence[list[str]]) -> Any:
@@ -106,6 +125,7 @@ class ReplyMemory:
         self.words = words
         self.info = dict(info or {})
         self._idf: dict[str, float] | None = None
+        self._bigram_idf: Any = None
 
     def idf(self, token: str) -> float:
         """log((N + 1) / (df + 0.5)) over the memory's utterances; unseen tokens count most."""
@@ -118,6 +138,15 @@ class ReplyMemory:
             self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
             self._idf[""] = math.log((n + 1) / 0.5)
         return self._idf.get(token, self._idf[""])
+
+    def bigram_idf(self) -> Any:
+        """The character-bigram IDF of the replies (``selector.BigramIdf``, for
+        ``neighbor_vote``), built on first use."""
+        if self._bigram_idf is None:
+            from assistant_plugins.smalltalk.selector import BigramIdf
+
+            self._bigram_idf = BigramIdf.of([p.reply for p in self.pairs])
+        return self._bigram_idf
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -224,7 +253,9 @@ class ReplyMemory:
                 raise MemoryUnavailable(
                     f"답변 기억 {directory} 의 {name} 색인과 pairs.jsonl 의 개수가 달라요"
                 )
-        return cls(pairs, token_lists, morph, chars, words, meta)
+        memory = cls(pairs, token_lists, morph, chars, words, meta)
+        memory.bigram_idf()  # with the load (in the background), not on the first turn
+        return memory
 
     # -- search ----------------------------------------------------------------
 
@@ -266,8 +297,20 @@ class ReplyMemory:
             score = float(scores[i])
             if score <= 0:
                 break
-            fit = weighted_dice(query, self.token_lists[i], idf or self.idf)
-            hits.append(MemoryHit(self.pairs[i], score, round(fit, 4), tuple(self.token_lists[i])))
+            weigh = idf or self.idf
+            fit = weighted_dice(query, self.token_lists[i], weigh)
+            cover = weighted_cover(query, self.token_lists[i], weigh)
+            key = key_noun(query, weigh)
+            hits.append(
+                MemoryHit(
+                    self.pairs[i],
+                    score,
+                    round(fit, 4),
+                    round(cover, 4),
+                    key is None or key in self.token_lists[i],
+                    tuple(self.token_lists[i]),
+                )
+            )
         return hits
 
     def known_words(self, text: str) -> tuple[int, int]:

@@ -4,7 +4,9 @@ Candidates for one user turn:
 
 - the best persona, user and shipped memory pairs for the last user turn (BM25 over Kiwi
   morphemes; ``fit`` = IDF-weighted Dice overlap of the morpheme sets, 0..1, with the shipped
-  memory's IDF for all three);
+  memory's IDF for all three). The shipped memory holds the dialogue data's training split
+  and the project's own everyday exchanges (``everyday.py``); a pair of the latter is a
+  candidate of source ``everyday``, the others of source ``memory``;
 - a few generated replies (the generator's own candidates), each only if it passes the
   fluency filter: every word of it occurs in the memory's data (no made-up words).
 
@@ -16,10 +18,12 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
 
 - ``fit``: how well the matched utterance covers the user's (generated replies: the
   constant ``generated_fit``, their prior);
-- ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement of the candidate
-  with the replies of the 20 best shipped matches (what the memory as a whole would say);
+- ``vote``: ``neighbor_vote``, the BM25-weighted character-bigram agreement (TF-IDF cosine,
+  IDF over the shipped memory's replies) of the candidate with the replies of the 20 best
+  shipped matches (what the memory as a whole would say);
   user and persona replies get the best vote of the turn (the shipped data's consensus must
-  not outvote the user's own answers or 이랑's facts about herself);
+  not outvote the user's own answers or 이랑's facts about herself), and the best selector
+  score of the turn too (it holds the neighbour votes);
 - ``selector``: the trained response selector's shipped score (``Selector.select``: its
   cosine plus its own dev-fitted neighbour votes) with the recent turns (0 without one);
 - ``same_mood``: 1 when the user's detected emotion and the pair's label agree (sad/sad,
@@ -29,8 +33,12 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
 A matched utterance that negates a predicate the user's turn does not (or the reverse:
 "오늘 운이 좋았어" / "오늘 운이 안 좋았어") is not a candidate at all.
 
-A memory candidate needs ``fit >= min_fit``; if no candidate is left, a canned neutral reply
-is the last resort. Everything torch-free except the optional selector.
+A memory candidate needs ``fit >= min_fit`` and, the relevance floor, ``cover >= min_cover``
+(``cover``: the IDF-weighted share of the user's morphemes that the matched utterance has;
+one shared rare word, "첫눈" in "오늘 첫눈 왔대" / "첫눈에 반함", covers little of the
+remark); with ``need_key`` it must also have the user's rarest noun ("요즘 배드민턴 배우고
+있어" / "요즘 수영 배우고 있어" share everything but what the remark is about). If no
+candidate is left, a canned neutral reply is the last resort. Everything torch-free except the optional selector.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.korean import josa
+from assistant_plugins.smalltalk.everyday import is_everyday
 from assistant_plugins.smalltalk.memory import MemoryHit, MemoryPair, ReplyMemory
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +69,7 @@ EMOTION_MOOD = {
 }
 #: ChatbotData labels -> mood (0 everyday, 1 break-up/negative, 2 love/positive)
 LABEL_MOOD = {0: 0, 1: -1, 2: 1}
-SOURCE_ORDER = ("user", "persona", "memory", "generated")
+SOURCE_ORDER = ("user", "persona", "memory", "everyday", "generated")
 _NAME = re.compile(r"\{name(?::([^}]+))?\}")
 
 
@@ -74,6 +83,10 @@ class Weights:
     emotion: float = 0.1
     generated_fit: float = 0.3
     min_fit: float = 0.4
+    #: the relevance floor: a retrieved candidate needs this share of the user's morphemes
+    min_cover: float = 0.0
+    #: 1 = a retrieved candidate must also have the user's rarest noun (``key``)
+    need_key: float = 0.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -106,8 +119,10 @@ class Weights:
 @dataclass
 class Candidate:
     text: str
-    source: str  # user | persona | memory | generated
+    source: str  # user | persona | memory | everyday | generated
     fit: float = 0.0
+    cover: float = 0.0
+    key: bool = True
     bm25: float = 0.0
     vote: float = 0.0
     selector: float = 0.0
@@ -123,6 +138,7 @@ class Candidate:
             "source": self.source,
             "score": round(self.score, 4),
             "fit": round(self.fit, 4),
+            "cover": round(self.cover, 4),
             "bm25": round(self.bm25, 3),
             "vote": round(self.vote, 4),
         }
@@ -139,7 +155,7 @@ class Candidate:
 @dataclass
 class Choice:
     text: str
-    source: str  # memory | persona | user | generated | neutral
+    source: str  # memory | everyday | persona | user | generated | neutral
     best: Candidate | None
     candidates: list[Candidate] = field(default_factory=list)
 
@@ -204,10 +220,12 @@ def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
     )
 
 
-def vote_scores(neighbors: Sequence[MemoryHit], candidates: Sequence[str]) -> list[float]:
+def vote_scores(
+    neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
+) -> list[float]:
     from assistant_plugins.smalltalk.selector import neighbor_votes
 
-    return neighbor_votes([(h.pair.reply, h.score) for h in neighbors], candidates)
+    return neighbor_votes([(h.pair.reply, h.score) for h in neighbors], candidates, idf)
 
 
 class ReplyPipeline:
@@ -264,7 +282,14 @@ class ReplyPipeline:
             if old is not None and (SOURCE_ORDER.index(old.source), -old.fit) <= (rank, -hit.fit):
                 return
             found[reply] = Candidate(
-                reply, source, hit.fit, hit.score, mood=pair_mood(hit.pair), pair=hit.pair
+                reply,
+                source,
+                hit.fit,
+                hit.cover,
+                hit.key,
+                hit.score,
+                mood=pair_mood(hit.pair),
+                pair=hit.pair,
             )
 
         for memory, source in ((self.user, "user"), (self.persona, "persona")):
@@ -272,7 +297,7 @@ class ReplyPipeline:
                 for hit in memory.search(text, 3, query, idf):
                     add(hit, source)
         for hit in neighbors[: w.memory_candidates]:
-            add(hit, "memory")
+            add(hit, "everyday" if is_everyday(hit.pair) else "memory")
         for reply in generated:
             if reply and reply not in found:
                 found[reply] = Candidate(
@@ -281,8 +306,11 @@ class ReplyPipeline:
         candidates = list(found.values())
         if not candidates:
             return []
+        bigram_idf = self.memory.bigram_idf() if self.memory is not None else None
         for candidate, vote in zip(
-            candidates, vote_scores(neighbors, [c.text for c in candidates]), strict=True
+            candidates,
+            vote_scores(neighbors, [c.text for c in candidates], bigram_idf),
+            strict=True,
         ):
             candidate.vote = vote
         top_vote = max(c.vote for c in candidates)
@@ -294,11 +322,15 @@ class ReplyPipeline:
             texts = [c.text for c in candidates]
             if hasattr(self.selector, "select"):  # the selector's shipped score (with votes)
                 votes = [(h.pair.reply, h.score) for h in neighbors]
-                scores = self.selector.select(context, text, texts, votes)
+                scores = self.selector.select(context, text, texts, votes, bigram_idf)
             else:
                 scores = self.selector.score(context, text, texts)
             for candidate, score in zip(candidates, scores, strict=True):
                 candidate.selector = float(score)
+            top_selector = max(c.selector for c in candidates)
+            for candidate in candidates:  # its score holds the neighbour votes too: same rule
+                if candidate.source in ("user", "persona"):
+                    candidate.selector = top_selector
         mood = user_mood(emotion)
         for c in candidates:
             bonus = w.user_bonus if c.source == "user" else 0.0
@@ -313,6 +345,8 @@ class ReplyPipeline:
                 c.excluded = "fluency"
             elif c.source != "generated" and c.fit < w.min_fit:
                 c.excluded = "fit"
+            elif c.source != "generated" and (c.cover < w.min_cover or (w.need_key and not c.key)):
+                c.excluded = "relevance"
         return candidates
 
     def choose(

@@ -9,7 +9,7 @@ first place counts as 1/k of a hit, i.e. random tie-breaking in expectation).
 Arms, all computed in the same run on the same candidate sets:
 
 - ``hits_at_1``: the shipped selection (``Selector.select``): the selector's cosine plus the
-  neighbour votes, character-bigram and neural, with weights fit on a dev split of the
+  neighbour votes, character-bigram (mean and best match) and neural (mean and max), with weights fit on a dev split of the
   training data at training time (``selector_training``);
 - ``selector_only``: the selector's cosine alone; ``selector_and_vote``: plus the bigram vote;
 - ``baselines.random``: 1 / candidates (exact);
@@ -17,8 +17,9 @@ Arms, all computed in the same run on the same candidate sets:
 - ``baselines.generator_pmi``: that minus the mean log p(reply) after an empty user turn;
 - ``baselines.bm25``: BM25 of the candidate reply for the utterance's morphemes (Kiwi);
 - ``baselines.neighbor_vote``: the replies of the 20 training utterances most similar to the
-  user's (BM25 over Kiwi morphemes) vote for each candidate by character-bigram similarity,
-  weighted by the BM25 score (:func:`selector.neighbor_votes`).
+  user's (BM25 over Kiwi morphemes) vote for each candidate by character-bigram similarity
+  (TF-IDF cosine, IDF over the training replies), weighted by the BM25 score
+  (:func:`selector.neighbor_votes`).
 
 Neighbours come from the training split only (the held-out pairs never enter the index), so
 no held-out utterance finds itself.
@@ -45,12 +46,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant_plugins.smalltalk.data import Dialogue
-from assistant_plugins.smalltalk.selector import neighbor_votes
+from assistant_plugins.smalltalk.selector import BigramIdf, vote_features
 
 log = logging.getLogger("assistant.smalltalk")
 
 #: the features the shipped selection combines (``Selector.select``)
-FEATURES = ("selector", "vote", "neighbor_mean", "neighbor_max")
+FEATURES = ("selector", "vote", "vote_max", "neighbor_mean", "neighbor_max")
+#: the features whose weights are fit (the selector's weight is 1)
+WEIGHTED = FEATURES[1:]
 #: weights tried per feature when fitting the combination on the dev split
 WEIGHT_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
 
@@ -142,10 +145,12 @@ def morphemes(texts: Sequence[str]) -> list[list[str]]:
 
 
 class NeighborIndex:
-    """The reply memory (``memory.ReplyMemory``: BM25 over Kiwi morphemes) of training pairs."""
+    """The reply memory (``memory.ReplyMemory``: BM25 over Kiwi morphemes) of training pairs,
+    with the bigram IDF of its replies (``idf``, for ``neighbor_vote``)."""
 
     def __init__(self, memory: Any) -> None:
         self.memory = memory
+        self.idf: BigramIdf = memory.bigram_idf()
 
     @classmethod
     def build(cls, pairs: Sequence[tuple[str, str]]) -> NeighborIndex:
@@ -175,7 +180,7 @@ def feature_lists(
 ) -> dict[str, list[list[float]]]:
     """Per feature (``FEATURES``), the score lists of every candidate set.
 
-    Without a selector only ``vote`` is filled.
+    Without a selector only ``vote`` and ``vote_max`` are filled.
     """
     features: dict[str, list[list[float]]] = {name: [] for name in FEATURES}
     if selector is not None:
@@ -183,7 +188,9 @@ def feature_lists(
     for cset in sets:
         hits = index.search(cset.pair.utterance, neighbors)
         found = [(h.pair[1], h.score) for h in hits]
-        features["vote"].append(neighbor_votes(found, cset.candidates))
+        votes, vote_max = vote_features(found, cset.candidates, index.idf)
+        features["vote"].append(votes)
+        features["vote_max"].append(vote_max)
         if selector is None:
             continue
         features["selector"].append(
@@ -212,6 +219,7 @@ def config_weights(config: Any) -> dict[str, float]:
     """The combination weights of a ``SelectorConfig``, by feature name."""
     return {
         "vote": float(config.vote_weight),
+        "vote_max": float(config.vote_max_weight),
         "neighbor_mean": float(config.neighbor_mean_weight),
         "neighbor_max": float(config.neighbor_max_weight),
     }
@@ -222,21 +230,29 @@ def fit_weights(
     sets: Sequence[CandidateSet],
     grid: Sequence[float] = WEIGHT_GRID,
 ) -> tuple[dict[str, float], float]:
-    """The grid weights (vote, neighbor_mean, neighbor_max) with the best hits@1 on ``sets``
-    (ties: the smallest total weight), and that hits@1."""
+    """The grid weights of ``WEIGHTED`` (the selector's weight is 1) with the best hits@1 on
+    ``sets`` (ties: the smallest total weight), and that hits@1."""
     import itertools
 
-    names = ("vote", "neighbor_mean", "neighbor_max")
-    best: tuple[float, float] = (-1.0, 0.0)
-    chosen: dict[str, float] = dict.fromkeys(names, 0.0)  # no dev sets (tiny data): selector only
+    import numpy as np
+
+    chosen: dict[str, float] = dict.fromkeys(WEIGHTED, 0.0)  # no dev sets (tiny data)
     if not sets:
         return chosen, 0.0
-    for combo in itertools.product(grid, repeat=3):
-        weights = dict(zip(names, combo, strict=True))
-        figure = hits_at_1(combined_lists(features, weights), sets)
+    base = np.asarray(features["selector"], dtype=np.float64)
+    stacked = np.stack([np.asarray(features[n], dtype=np.float64) for n in WEIGHTED])
+    truth = np.asarray([c.true_index for c in sets])
+    rows = np.arange(len(sets))
+    best: tuple[float, float] = (-1.0, 0.0)
+    for combo in itertools.product(grid, repeat=len(WEIGHTED)):
+        total = base + np.tensordot(np.asarray(combo), stacked, axes=1)
+        top = total.max(axis=1)
+        won = total[rows, truth] >= top
+        ties = (total == top[:, None]).sum(axis=1)
+        figure = float(np.where(won, 1.0 / ties, 0.0).mean())
         key = (figure, -sum(combo))
         if key > best:
-            best, chosen = key, weights
+            best, chosen = key, dict(zip(WEIGHTED, combo, strict=True))
     return {k: float(v) for k, v in chosen.items()}, best[0]
 
 
@@ -319,7 +335,7 @@ def evaluate_selection(
     "sets", "seed", "baselines": {"random", "generator_loglik", "generator_pmi", "bm25",
     "neighbor_vote"}, "seconds": {...}}``; figures are rounded to 4 places; arms that could
     not run are None. ``selector_and_vote`` is an ablation: the selector plus only the
-    character-bigram vote (with its shipped weight).
+    character-bigram votes (with their shipped weights).
     """
     timings: dict[str, float] = {}
     sets = candidate_sets(pairs_of(held_out), candidates, seed)
@@ -360,7 +376,7 @@ def evaluate_selection(
         weights = config_weights(selector.config)
         alone = round(hits_at_1(features["selector"], sets), 4)
         shipped = round(hits_at_1(combined_lists(features, weights), sets), 4)
-        only_vote = {"vote": weights["vote"]}
+        only_vote = {"vote": weights["vote"], "vote_max": weights["vote_max"]}
         with_vote = round(hits_at_1(combined_lists(features, only_vote), sets), 4)
     return {
         "hits_at_1": shipped,

@@ -8,8 +8,8 @@ is mean-pooled over its tokens and L2-normalised; the score is the cosine simila
 memory reply is encoded once per process (or ahead of time with :meth:`Selector.precompute`).
 
 The selection the project ships (:meth:`Selector.select`) combines the selector with what the
-memory's nearest training pairs say: ``neighbor_vote`` (:func:`neighbor_votes`, character
-bigrams) and the neural vote (:meth:`Selector.neighbor_similarity`, the selector's own reply
+memory's nearest training pairs say: ``neighbor_vote`` (:func:`neighbor_votes`, TF-IDF
+character bigrams) and the neural vote (:meth:`Selector.neighbor_similarity`, the selector's own reply
 embeddings), with weights fit on a dev split of the training data (``selector.json``).
 
 A selector directory holds ``config.json`` + ``model.safetensors`` (the encoder, Hugging Face
@@ -23,7 +23,9 @@ Public API::
     selector.select(context, utterance, candidates, neighbors) -> list[float]
     selector.neighbor_similarity(neighbors, candidates) -> (mean, max)
     selector.precompute(replies) -> None
-    neighbor_votes(neighbors, candidates) -> list[float]          # torch-free
+    neighbor_votes(neighbors, candidates, idf) -> list[float]     # torch-free
+    vote_features(neighbors, candidates, idf) -> (vote, vote_max) # torch-free
+    BigramIdf.of(replies) -> BigramIdf                            # torch-free
     SelectorConfig.load(directory) / config.save(directory)
 
 torch and transformers are imported inside functions only.
@@ -72,6 +74,7 @@ class SelectorConfig:
     scale: float = 20.0
     #: weights of the shipped selection (fit on the dev split, see :meth:`Selector.select`)
     vote_weight: float = 0.0
+    vote_max_weight: float = 0.0
     neighbor_mean_weight: float = 0.0
     neighbor_max_weight: float = 0.0
     #: training utterances that vote (the ``neighbor_vote`` baseline's 20)
@@ -80,6 +83,10 @@ class SelectorConfig:
     #: fit combination weights on it, never on the held-out split
     dev_fraction: float = 0.05
     dev_seed: int = 42
+    #: encoders trained with different seeds (``member-1/`` ... beside the first); the
+    #: embedding is their unit vectors concatenated / sqrt(members), so every cosine is the
+    #: members' mean cosine
+    members: int = 1
 
     def save(self, directory: str | Path) -> None:
         path = Path(directory) / CONFIG_FILE
@@ -101,6 +108,7 @@ class SelectorConfig:
         floats = {
             "scale",
             "vote_weight",
+            "vote_max_weight",
             "neighbor_mean_weight",
             "neighbor_max_weight",
             "dev_fraction",
@@ -116,36 +124,94 @@ class SelectorConfig:
 
 
 def bigram_counts(text: str) -> Counter[str]:
+    """Character bigrams of ``text`` with whitespace removed (the text itself if shorter)."""
     text = _SPACE.sub("", text)
     return Counter(text[i : i + 2] for i in range(len(text) - 1)) or Counter([text])
 
 
-def bigram_similarity(a: Counter[str], b: Counter[str]) -> float:
-    """Character-bigram F1 (Dice over bigram counts) of two texts' bigram counters."""
-    overlap = sum((a & b).values())
-    if not overlap:
-        return 0.0
-    return 2.0 * overlap / (sum(a.values()) + sum(b.values()))
+class BigramIdf:
+    """Character-bigram TF-IDF vectors, with IDF over a set of replies (e.g. a memory's).
+
+    ``BigramIdf.of(replies)`` counts in how many replies each bigram occurs;
+    ``idf(gram) = log((N + 1) / (df + 0.5))`` (a bigram never seen counts most).
+    ``BigramIdf()`` (no replies) weighs every bigram 1: plain count vectors.
+    ``vector(text)`` is the unit-length TF-IDF vector of ``text``'s bigrams (cached per text).
+    """
+
+    CACHE_LIMIT = 50_000
+
+    def __init__(self, df: dict[str, int] | None = None, documents: int = 0) -> None:
+        import math
+
+        self.documents = documents
+        self._idf = {g: math.log((documents + 1) / (n + 0.5)) for g, n in df.items()} if df else {}
+        self._unseen = math.log((documents + 1) / 0.5) if df else 1.0
+        self._vectors: dict[str, dict[str, float]] = {}
+
+    @classmethod
+    def of(cls, replies: Sequence[str]) -> BigramIdf:
+        df: Counter[str] = Counter()
+        for reply in replies:
+            df.update(set(bigram_counts(reply)))
+        return cls(dict(df), len(replies))
+
+    def idf(self, gram: str) -> float:
+        return self._idf.get(gram, self._unseen)
+
+    def vector(self, text: str) -> dict[str, float]:
+        found = self._vectors.get(text)
+        if found is None:
+            import math
+
+            weighted = {g: n * self.idf(g) for g, n in bigram_counts(text).items()}
+            norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+            found = {g: v / norm for g, v in weighted.items()}
+            if len(self._vectors) < self.CACHE_LIMIT:
+                self._vectors[text] = found
+        return found
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine of the TF-IDF bigram vectors of ``a`` and ``b`` (0..1)."""
+        va, vb = self.vector(a), self.vector(b)
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return sum(v * vb.get(g, 0.0) for g, v in va.items())
+
+
+def vote_features(
+    neighbors: Sequence[tuple[str, float]],
+    candidates: Sequence[str],
+    idf: BigramIdf | None = None,
+) -> tuple[list[float], list[float]]:
+    """(``neighbor_vote``, best single match) of each candidate.
+
+    ``neighbors`` are (reply of a similar training utterance, its BM25 score), e.g. the top 20
+    memory hits for the user's utterance; ``idf`` the bigram IDF of the memory's replies.
+    Each neighbour's reply votes for each candidate with the character-bigram similarity
+    (TF-IDF cosine, :class:`BigramIdf`) of the two, weighted by its BM25 score: the vote is
+    the BM25-weighted mean, in [0, 1]; the second list is the highest single similarity.
+    Both are 0 when nothing was retrieved.
+    """
+    idf = idf or BigramIdf()
+    used = [(reply, max(0.0, float(score))) for reply, score in neighbors]
+    total = sum(w for _, w in used)
+    if total <= 0:
+        return [0.0] * len(candidates), [0.0] * len(candidates)
+    votes, best = [], []
+    for candidate in candidates:
+        similar = [idf.similarity(candidate, reply) for reply, _ in used]
+        votes.append(sum(w * s for (_, w), s in zip(used, similar, strict=True)) / total)
+        best.append(max(similar))
+    return votes, best
 
 
 def neighbor_votes(
-    neighbors: Sequence[tuple[str, float]], candidates: Sequence[str]
+    neighbors: Sequence[tuple[str, float]],
+    candidates: Sequence[str],
+    idf: BigramIdf | None = None,
 ) -> list[float]:
-    """``neighbor_vote``: each neighbour's reply votes for each candidate.
-
-    ``neighbors`` are (reply of a similar training utterance, its BM25 score), e.g. the top 20
-    memory hits for the user's utterance. A candidate's vote is the BM25-weighted mean of its
-    character-bigram similarity to those replies, in [0, 1] (0 when nothing was retrieved).
-    """
-    total = sum(max(0.0, float(score)) for _, score in neighbors)
-    if total <= 0:
-        return [0.0] * len(candidates)
-    grams = [(bigram_counts(reply), max(0.0, float(score))) for reply, score in neighbors]
-    votes = []
-    for candidate in candidates:
-        own = bigram_counts(candidate)
-        votes.append(sum(w * bigram_similarity(own, g) for g, w in grams) / total)
-    return votes
+    """``neighbor_vote`` of each candidate (the first list of :func:`vote_features`)."""
+    return vote_features(neighbors, candidates, idf)[0]
 
 
 def check_selector_dir(directory: Path) -> None:
@@ -160,6 +226,15 @@ def check_selector_dir(directory: Path) -> None:
         raise SelectorUnavailable(
             f"응답 선택 모델 폴더에 safetensors 가중치가 없어요: '{directory}'{extra}"
         )
+
+
+def member_dirs(directory: Path, members: int) -> list[Path]:
+    """The directories of a selector's encoders: itself, then ``member-1/`` ...; each must
+    hold a config and safetensors weights (:class:`SelectorUnavailable` if not)."""
+    places = [directory, *(directory / f"member-{i}" for i in range(1, max(1, members)))]
+    for place in places[1:]:
+        check_selector_dir(place)
+    return places
 
 
 def batch_rows(rows: Sequence[tuple[Sequence[int], int]], pad_id: int) -> dict[str, Any]:
@@ -222,8 +297,11 @@ class Selector:
         config: SelectorConfig,
         directory: Path | None = None,
         threads: int = 1,
+        members: Sequence[Any] = (),
     ) -> None:
         self.model = model.eval()
+        #: every encoder: ``model`` and the other ensemble members (``SelectorConfig.members``)
+        self.models = [self.model, *(m.eval() for m in members)]
         self.tokenizer = tokenizer
         self.config = config
         self.directory = directory
@@ -257,14 +335,18 @@ class Selector:
                 import torch
                 from transformers import AutoModel
 
-                with quiet():
-                    model = AutoModel.from_pretrained(
-                        str(directory),
-                        use_safetensors=True,
-                        trust_remote_code=False,
-                        dtype=torch.float32,
-                        add_pooling_layer=False,
-                    )
+                models = []
+                for place in member_dirs(directory, config.members):
+                    with quiet():
+                        models.append(
+                            AutoModel.from_pretrained(
+                                str(place),
+                                use_safetensors=True,
+                                trust_remote_code=False,
+                                dtype=torch.float32,
+                                add_pooling_layer=False,
+                            )
+                        )
         except SelectorUnavailable:
             raise
         except Exception as exc:  # corrupt weights, wrong architecture, ...
@@ -272,7 +354,7 @@ class Selector:
             raise SelectorUnavailable(
                 f"응답 선택 모델을 불러올 수 없어요: '{directory}' ({type(exc).__name__})"
             ) from exc
-        selector = cls(model, tokenizer, config, directory, threads)
+        selector = cls(models[0], tokenizer, config, directory, threads, models[1:])
         selector.score([], "안녕하세요", ["반가워요"])  # warm-up: the first call allocates
         selector._cache.clear()
         log.info("selector %s loaded in %.1f s", directory, time.perf_counter() - started)
@@ -298,7 +380,10 @@ class Selector:
             ids = [ids for ids, _ in rows]
             return torch.from_numpy(pooled_embeddings(self.fast_encoder, ids, segments))
         with torch_threads(self.threads), torch.inference_mode():
-            return embed(self.model, rows, self.tokenizer.pad_id)
+            if len(self.models) == 1:
+                return embed(self.model, rows, self.tokenizer.pad_id)
+            parts = [embed(m, rows, self.tokenizer.pad_id) for m in self.models]
+            return torch.cat(parts, dim=-1) / len(parts) ** 0.5
 
     def precompute(self, replies: Sequence[str], batch_size: int = 256) -> None:
         """Encode and cache ``replies`` ahead of time (e.g. every reply of the memory)."""
@@ -373,22 +458,29 @@ class Selector:
         utterance: str,
         candidates: Sequence[str],
         neighbors: Sequence[tuple[str, float]] = (),
+        idf: BigramIdf | None = None,
     ) -> list[float]:
         """The shipped selection score of each candidate (higher = better).
 
-        ``selector + vote_weight * neighbor_vote + neighbor_mean_weight * mean
-        + neighbor_max_weight * max`` (:func:`neighbor_votes`,
+        ``selector + vote_weight * neighbor_vote + vote_max_weight * vote_max
+        + neighbor_mean_weight * mean + neighbor_max_weight * max`` (:func:`vote_features`,
         :meth:`neighbor_similarity`), weights from ``selector.json`` (fit on the dev split).
         ``neighbors``: (reply, BM25 score) of the memory's top ``config.neighbors`` training
-        pairs for the utterance; without them this is :meth:`score`.
+        pairs for the utterance; ``idf``: the bigram IDF of the memory's replies
+        (:meth:`BigramIdf.of`); without neighbours this is :meth:`score`.
         """
         scores = self.score(context, utterance, candidates)
         if not neighbors or not candidates:
             return scores
         c = self.config
-        votes = neighbor_votes(neighbors, candidates)
+        neighbors = list(neighbors)[: c.neighbors] if c.neighbors else list(neighbors)
+        votes, vote_max = vote_features(neighbors, candidates, idf)
         mean, best = self.neighbor_similarity(neighbors, candidates)
         return [
-            s + c.vote_weight * v + c.neighbor_mean_weight * m + c.neighbor_max_weight * b
-            for s, v, m, b in zip(scores, votes, mean, best, strict=True)
+            s
+            + c.vote_weight * v
+            + c.vote_max_weight * vm
+            + c.neighbor_mean_weight * m
+            + c.neighbor_max_weight * b
+            for s, v, vm, m, b in zip(scores, votes, vote_max, mean, best, strict=True)
         ]

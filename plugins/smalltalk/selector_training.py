@@ -7,7 +7,13 @@ encoder, ``models/emotion-mini``, with its SentencePiece tokenizer) becomes a bi
 with a text different from the pair's reply) and scores every query against all 2B replies:
 softmax cross-entropy with temperature ``scale`` over the cosines, the pair's own reply as
 target (in-batch + random negatives). Candidates with the same text as the target (ChatbotData
-repeats many replies) are masked out, so a duplicate is never taught as wrong.
+repeats many replies) are masked out, so a duplicate is never taught as wrong. Options:
+``hard_negatives`` (the extra reply is a BM25 neighbour's other reply) and ``symmetric``
+(adds the reply -> query direction); both off in the shipped recipe (no gain on dev).
+
+``members`` encoders (default 2) train this way one after the other with seeds ``seed``,
+``seed + 1``, ... on the same data and dev split; the first is saved in the selector
+directory, the others in ``member-1/`` ...; the selector scores their mean cosine.
 
 Splits: the caller passes the *training* split only (the held-out split of
 ``training.split_dialogues`` never reaches this module). :func:`dev_split` carves a dev split
@@ -92,6 +98,16 @@ class SelectorRecipe:
     #: candidates per dev set when fitting the weights (1 true + random dev replies)
     candidates: int = 20
     neighbors: int = 20
+    #: the extra negative per pair: 0 = a random reply; k > 0 = the reply of one of the k
+    #: training utterances most similar to the pair's (BM25, ``NeighborIndex``) whose text
+    #: differs from the pair's reply (a random reply when there is none)
+    hard_negatives: int = 0
+    #: also the reply -> query direction: each reply picks its own query among the batch's
+    symmetric: bool = False
+    #: encoders trained (seeds seed, seed + 1, ...; the same dev split), scored as their mean
+    #: cosine (``SelectorConfig.members``); the first is saved in the selector directory,
+    #: the others in ``member-1/`` ...
+    members: int = 2
 
 
 @dataclass
@@ -203,10 +219,34 @@ def pick_base(recipe_base: str | None, command_base: str | None) -> str:
     return command_base if config.get("model_type") in ENCODER_TYPES else MINI_BASE
 
 
+def hard_negative_replies(pairs: Sequence[SelectionPair], k: int, seed: int) -> list[str | None]:
+    """Per pair, the reply of a random one of the ``k`` most similar other training utterances
+    (BM25 over Kiwi morphemes) whose text differs from the pair's reply (None if none)."""
+    import numpy as np
+
+    from assistant_plugins.smalltalk.selection_eval import NeighborIndex
+
+    index = NeighborIndex.build([(p.utterance, p.reply) for p in pairs])
+    rng = np.random.default_rng(seed)
+    chosen: list[str | None] = []
+    for pair in pairs:
+        found = [h.pair[1] for h in index.search(pair.utterance, k + 1)]
+        other = [r for r in dict.fromkeys(found) if r != pair.reply][:k]
+        chosen.append(other[int(rng.integers(len(other)))] if other else None)
+    return chosen
+
+
 def encode_pairs(
-    pairs: Sequence[SelectionPair], tokenizer: Any, config: SelectorConfig, seed: int
+    pairs: Sequence[SelectionPair],
+    tokenizer: Any,
+    config: SelectorConfig,
+    seed: int,
+    negatives: Sequence[str | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Training examples: query, reply and one random other reply (ids), with reply keys."""
+    """Training examples: query, reply and one other reply (ids), with reply keys.
+
+    The other reply is ``negatives[i]`` when given and not None, else a random reply.
+    """
     import numpy as np
 
     keys: dict[str, int] = {}
@@ -222,9 +262,9 @@ def encode_pairs(
     rng = np.random.default_rng(seed)
     texts = list(keys)
     examples = []
-    for pair in pairs:
-        negative = pair.reply
-        if len(texts) > 1:
+    for i, pair in enumerate(pairs):
+        negative = negatives[i] if negatives is not None and negatives[i] else pair.reply
+        if negative == pair.reply and len(texts) > 1:
             while negative == pair.reply:
                 negative = texts[int(rng.integers(len(texts)))]
         keep = list(pair.context)[-config.context_turns :] if config.context_turns else []
@@ -263,8 +303,12 @@ def make_collate(pad_id: int, reply_segment: int = 1) -> Any:
     return collate
 
 
-def make_loss(scale: float) -> Any:
-    """In-batch + random-negative softmax loss over cosines (same-text replies masked)."""
+def make_loss(scale: float, symmetric: bool = False) -> Any:
+    """In-batch + random-negative softmax loss over cosines (same-text replies masked).
+
+    ``symmetric``: the mean of that and the reply -> query loss (each pair's reply against
+    every query of the batch; queries whose own reply has the same text are masked).
+    """
 
     def loss_fn(model: Any, batch: dict[str, Any]) -> Any:
         import torch
@@ -283,7 +327,12 @@ def make_loss(scale: float) -> Any:
         own = torch.zeros_like(same)
         own[torch.arange(size), torch.arange(size)] = True
         logits = logits.masked_fill(same & ~own, float("-inf"))
-        return F.cross_entropy(logits, torch.arange(size, device=logits.device))
+        target = torch.arange(size, device=logits.device)
+        loss = F.cross_entropy(logits, target)
+        if not symmetric:
+            return loss
+        backward = logits[:, :size].T  # [reply i, query j]; same-text masks are symmetric
+        return (loss + F.cross_entropy(backward, target)) / 2
 
     return loss_fn
 
@@ -321,6 +370,7 @@ def dev_figures(
         "seed": seed,
         "selector_only": round(hits_at_1(features["selector"], sets), 4),
         "neighbor_vote": round(hits_at_1(features["vote"], sets), 4),
+        "vote_max": round(hits_at_1(features["vote_max"], sets), 4),
         "neighbor_mean": round(hits_at_1(features["neighbor_mean"], sets), 4),
         "neighbor_max": round(hits_at_1(features["neighbor_max"], sets), 4),
         "combined": round(best, 4),
@@ -351,7 +401,8 @@ def train_selector(
       runs on them after training (with ``chat``, a loaded ``ChatModel``, for the generator
       baselines) and the figures go into ``metadata.json`` (reported, never tuned on).
 
-    Writes ``config.json``, ``model.safetensors``, the tokenizer, ``selector.json`` (with the
+    Writes ``config.json``, ``model.safetensors``, the tokenizer (and ``member-1/`` ... with the
+    other members' own), ``selector.json`` (with the
     dev-fitted combination weights and the dev split's fraction/seed), ``metadata.json`` and
     ``loss_curve.png``. Only the main process writes; under torchrun every rank trains.
     Raises ``TrainingError`` (Korean message) for a base that can't be loaded or no pairs.
@@ -378,53 +429,74 @@ def train_selector(
         neighbors=recipe.neighbors,
         dev_fraction=recipe.dev_fraction,
         dev_seed=settings.seed,
+        members=max(1, recipe.members),
     )
-    train_examples = encode_pairs(fit_pairs, tokenizer, config, settings.seed)
+    negatives = (
+        hard_negative_replies(fit_pairs, recipe.hard_negatives, settings.seed)
+        if recipe.hard_negatives
+        else None
+    )
     dev_examples = encode_pairs(dev_pairs, tokenizer, config, settings.seed + 1)
-    loop_settings = replace(
-        settings,
-        output=output,
-        epochs=recipe.epochs,
-        max_steps=int(getattr(settings, "max_steps", 0) or 0),  # --max-steps caps every stage
-        batch_size=recipe.batch_size,
-        lr=recipe.lr,
-        max_length=config.max_length,
-        eval_every=recipe.eval_every,
-        patience=recipe.patience,
-    )
     main = is_main_process()
     if main:
         print(
             f"응답 선택 모델 학습: 대화 {len(fit_pairs):,}쌍, 개발용 {len(dev_pairs):,}쌍, "
-            f"기반 {recipe.base}",
+            f"기반 {recipe.base}, 모델 {config.members}개",
             file=sys.stderr,
         )
-    metadata = {
-        "task": "smalltalk-selector",
-        "recipe": asdict(recipe),
-        "selector": asdict(config),
-        "pairs": {"train": len(fit_pairs), "dev": len(dev_pairs)},
-        "dialogues": {"train": len(fit_d), "dev": len(dev_d)},
-    }
-    result = train(
-        model,
-        train_examples,
-        dev_examples,
-        loop_settings,
-        collate=make_collate(tokenizer.pad_id),
-        loss_fn=make_loss(recipe.scale),
-        tokenizer=tokenizer,
-        metadata=metadata,
-        length_of=_length,
-    )
-    outcome = SelectorResult(output=output, metrics=result.metrics, interrupted=result.interrupted)
+    models, metrics = [], []
+    for member in range(config.members):
+        seed = settings.seed + member
+        if member:
+            seed_everything(seed)
+            model, _ = load_base(str(recipe.base), recipe.mini_layers, recipe.mini_ffn)
+        place = output / f"member-{member}" if member else output
+        loop_settings = replace(
+            settings,
+            output=place,
+            seed=seed,
+            epochs=recipe.epochs,
+            max_steps=int(getattr(settings, "max_steps", 0) or 0),  # --max-steps: every stage
+            batch_size=recipe.batch_size,
+            lr=recipe.lr,
+            max_length=config.max_length,
+            eval_every=recipe.eval_every,
+            patience=recipe.patience,
+        )
+        metadata = {
+            "task": "smalltalk-selector",
+            "recipe": asdict(recipe),
+            "selector": asdict(config),
+            "member": member,
+            "pairs": {"train": len(fit_pairs), "dev": len(dev_pairs)},
+            "dialogues": {"train": len(fit_d), "dev": len(dev_d)},
+        }
+        result = train(
+            model,
+            encode_pairs(fit_pairs, tokenizer, config, seed, negatives),
+            dev_examples,
+            loop_settings,
+            collate=make_collate(tokenizer.pad_id),
+            loss_fn=make_loss(recipe.scale, recipe.symmetric),
+            tokenizer=tokenizer,
+            metadata=metadata,
+            length_of=_length,
+        )
+        models.append(model)
+        metrics.append(result.metrics)
+        if result.interrupted or not main:
+            break
+    outcome = SelectorResult(output=output, metrics=metrics[0], interrupted=result.interrupted)
+    if len(metrics) > 1:
+        outcome.metrics = {**metrics[0], "members": metrics}
     if result.interrupted or not main:
         return outcome
-    selector = Selector(model, tokenizer, config, output, threads=0)
+    selector = Selector(models[0], tokenizer, config, output, threads=0, members=models[1:])
     if dev_pairs:
         outcome.dev = dev_figures(selector, fit_pairs, dev_pairs, recipe, settings.seed)
         weights = outcome.dev["weights"]
         config.vote_weight = weights["vote"]
+        config.vote_max_weight = weights["vote_max"]
         config.neighbor_mean_weight = weights["neighbor_mean"]
         config.neighbor_max_weight = weights["neighbor_max"]
         selector.config = config
@@ -438,6 +510,11 @@ def train_selector(
     meta_path = output / "metadata.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["selector"] = asdict(config)
+    if len(metrics) > 1:
+        meta["members"] = [
+            {"directory": f"member-{i}" if i else ".", "seed": settings.seed + i, **m}
+            for i, m in enumerate(metrics)
+        ]
     meta["selection_dev"] = outcome.dev
     if outcome.held_out:
         meta["selection_held_out"] = outcome.held_out
