@@ -352,7 +352,7 @@ def test_a_grey_band_remark_gets_a_check_in_not_the_chat_model(
     make_assistant, tmp_path, monkeypatch
 ):
     _grey_detector_weights(tmp_path, monkeypatch)
-    chat = Chat("기쁨")
+    chat = Chat("슬픔")
     assistant = make_assistant(TONE_EVERYWHERE, extra_plugins={"chat": chat})
     result = assistant.respond("나 이제 떠날게")
     assert result.route.intent == "smalltalk"  # not a crisis remark: the router is unchanged
@@ -360,6 +360,20 @@ def test_a_grey_band_remark_gets_a_check_in_not_the_chat_model(
     assert reply.final and "109" in reply.text and "ㅋㅋ" not in reply.text
     assert reply.data["safety"] == {"kind": "check_in"} and chat.chat_calls == 0
     assert CHEERFUL in assistant.respond("재밌는 얘기 해줘").reply.text  # no gentle window
+
+
+@pytest.mark.parametrize(
+    ("label", "checked"),
+    [("일상", False), ("기쁨", False), ("슬픔", True), ("불안", True), ("분노", True)],
+)
+def test_a_calm_reading_rules_the_check_in_out(
+    make_assistant, tmp_path, monkeypatch, label, checked
+):
+    """ "편의점에서 신상 과자 사 왔어" must not be asked whether things are hard."""
+    _grey_detector_weights(tmp_path, monkeypatch)
+    assistant = make_assistant(extra_plugins={"chat": Chat(label)})
+    reply = assistant.respond("나 이제 떠날게").reply
+    assert (reply.data.get("safety", {}).get("kind") == "check_in") is checked
 
 
 def test_the_check_in_can_be_switched_off(make_assistant, tmp_path, monkeypatch):

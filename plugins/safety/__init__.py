@@ -10,8 +10,9 @@
 - ``fallback_reply`` (tried first): for ``gentle_turns`` small-talk turns after a crisis
   remark the chat model is not asked; a calm, supportive reply (final) is given instead.
   A small-talk remark in the scorer's grey band (under its threshold but at least the
-  check-in threshold; lower when the emotion plugin reads the turn as 우울) gets a careful
-  check-in reply with one help line instead of the chat model (``check_in``).
+  check-in threshold; lower when the emotion plugin reads the turn as 우울; never when it
+  reads 일상 or 기쁨) gets a careful check-in reply with one help line instead of the chat
+  model (``check_in``).
   Whether a recent turn was a crisis remark is read from ``request.history`` (the
   conversation context the core keeps per conversation), so ``/reset`` ends it.
 
@@ -181,6 +182,10 @@ class Safety:
         if not self.check_in_on:
             return None
         emotion = request.emotion
+        if emotion is not None and emotion.label in CALM_MOODS:
+            # "편의점에서 신상 과자 사 왔어" read as 일상: asking "많이 힘드신 건 아닌지"
+            # would be absurd; without an emotion reading the band decides alone
+            return None
         low_mood = (
             emotion is not None and emotion.label == LOW_MOOD[0] and emotion.score >= LOW_MOOD[1]
         )
@@ -222,6 +227,8 @@ FALLBACK_CHECK_IN = (
 )
 #: the emotion plugin's label and least score that widen the check-in band (turns only)
 LOW_MOOD = ("우울", 0.7)
+#: emotion readings that rule the check-in out (everyday news and good news)
+CALM_MOODS = frozenset({"일상", "기쁨"})
 
 
 def state(app: App) -> Safety:

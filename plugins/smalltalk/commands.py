@@ -330,6 +330,12 @@ def eval_command() -> click.Command:
         help="답변 점검에 쓸 질문 수",
     )
     @click.option(
+        "--prompts-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="일상 발화 점검에 쓸 파일 (기본: eval_prompts.tsv, 예: eval_prompts_b.tsv)",
+    )
+    @click.option(
         "--max-length",
         type=click.IntRange(min=8),
         default=128,
@@ -353,6 +359,7 @@ def eval_command() -> click.Command:
         max_length: int,
         as_json: bool,
         everyday: bool,
+        prompts_file: Path | None,
     ) -> None:
         """잡담 모델 평가: 손실/퍼플렉서티, 답변 점검, 응답 선택(hits@1), 일상 발화 점검."""
         config = plugin_config(NAME)
@@ -372,7 +379,7 @@ def eval_command() -> click.Command:
                 {**dict(config.get("generation") or {}), **_parse_overrides(overrides)},
             )
         if everyday:
-            report["everyday"] = run_everyday(model_source)
+            report["everyday"] = run_everyday(model_source, prompts_file)
         if as_json:
             click.echo(json.dumps(report, ensure_ascii=False))
         else:
@@ -487,9 +494,14 @@ def selection_report(
     return evaluate_selection(train, held_out, selector=selector, chat=chat)
 
 
-def run_everyday(model_source: str | None) -> dict[str, Any]:
+def run_everyday(model_source: str | None, prompts_file: Path | None = None) -> dict[str, Any]:
     """The eval_prompts.tsv report through the real assistant (see ``everyday_eval``)."""
-    from assistant_plugins.smalltalk.everyday_eval import everyday_report, read_prompts, vocabulary
+    from assistant_plugins.smalltalk.everyday_eval import (
+        PROMPTS_FILE,
+        everyday_report,
+        read_prompts,
+        vocabulary,
+    )
     from assistant_plugins.smalltalk.runtime import state
 
     runtime = click.get_current_context().find_root().obj
@@ -498,7 +510,7 @@ def run_everyday(model_source: str | None) -> dict[str, Any]:
     assistant = runtime.assistant
     memory_dir = state(runtime.app).memory_dir()
     known = vocabulary(memory_dir, runtime.app.name)
-    return everyday_report(assistant, read_prompts(), known)
+    return everyday_report(assistant, read_prompts(prompts_file or PROMPTS_FILE), known)
 
 
 def _print_report(report: dict[str, Any]) -> None:
