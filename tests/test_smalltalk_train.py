@@ -171,6 +171,24 @@ def test_eval_reports_loss_and_reply_sanity(run_cli, tmp_path: Path, capsys) -> 
     assert "퍼플렉서티" in capsys.readouterr().out
 
 
+def test_eval_answers_a_prompts_file_of_ones_own(run_cli, tmp_path: Path) -> None:
+    model = build_tiny_model(tmp_path / "tiny")
+    prompts = tmp_path / "mine.tsv"
+    prompts.write_text(
+        "# my remarks\nid\tkind\ttext\nm1\tdaily\t빨래 돌려 놨어\nm2\tpersona\t너 몇 살이야?\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "eval", "smalltalk", "--model", str(model), "--prompts-file", str(prompts), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    everyday = json.loads(result.stdout.strip().splitlines()[-1])["everyday"]
+    assert everyday["prompts"] == 2
+    assert [row["id"] for row in everyday["rows"]] == ["m1", "m2"]
+    missing = run_cli("eval", "smalltalk", "--prompts-file", str(tmp_path / "nope.tsv"))
+    assert missing.returncode != 0 and "nope.tsv" in missing.stderr
+
+
 def test_train_with_no_usable_rows_is_a_clear_error(run_cli, tmp_path: Path) -> None:
     data = write_chatbot_csv(tmp_path / "bad.csv", [["", "", ""], ["질문만", "", "0"]])
     result = run_cli(
