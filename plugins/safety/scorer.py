@@ -7,13 +7,22 @@ typos that keep most jamo ("주그면" / "죽으면") share features. The weight
 (``crisis_scorer.json``, rebuilt by ``python -m assistant_plugins.safety.train``), read
 lazily on first use; inference is pure Python (no numpy), so it can run in
 ``assistant route``.
+
+File format (fast to read: no JSON number or key per weight): ``meta``, ``bias``,
+``threshold``, ``features`` (the feature names joined by newlines) and ``weights_e4``
+(each feature's weight times 10,000 as a little-endian int32 array, base64): weights are
+rounded to 4 decimals, so ``n / 10000`` gives back exactly the rounded value. Files of
+the older format (``weights``: an object of feature: number) still read.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
+import sys
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +38,8 @@ JAMO_NGRAMS = (3, 4, 5)
 DEFAULT_KINDS = ("s", "j")
 #: texts longer than this are scored on their first characters only (bounded time)
 MAX_CHARS = 400
+#: weights are stored as integers in units of 1 / WEIGHT_SCALE (4 decimals)
+WEIGHT_SCALE = 10_000
 #: syllables of a word kept as its stem (a crude morpheme: 죽어버릴 -> 죽어, 떠날게 -> 떠날)
 STEM = 2
 
@@ -101,7 +112,12 @@ class Scorer:
         return self.probability(forms) >= self.threshold
 
     def to_json(self, meta: dict) -> str:
-        rounded = {k: round(v, 4) for k, v in sorted(self.weights.items())}
+        names = sorted(self.weights)
+        if any("\n" in name for name in names):
+            raise ValueError("a feature name contains a newline")
+        units = array("i", (round(round(self.weights[name], 4) * WEIGHT_SCALE) for name in names))
+        if sys.byteorder == "big":
+            units.byteswap()
         data = {
             "meta": {
                 **meta,
@@ -111,7 +127,8 @@ class Scorer:
             },
             "bias": round(self.bias, 4),
             "threshold": self.threshold,
-            "weights": rounded,
+            "features": "\n".join(names),
+            "weights_e4": base64.b64encode(units.tobytes()).decode("ascii"),
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -120,17 +137,33 @@ class Scorer:
         data = json.loads(text)
         kinds = tuple(str(data["meta"].get("feature_kinds", "sj")))
         threshold = float(data["threshold"])
-        weights = data["weights"]
-        if not isinstance(weights, dict):
-            raise TypeError("weights must be an object of feature: number")
+        weights = _weights(data)
         return cls(
-            weights,  # JSON keys are strings and the numbers floats: no copy (fast load)
+            weights,
             float(data["bias"]),
             threshold,
             kinds,
             check_in := min(threshold, float(data["meta"].get("check_in", threshold))),
             min(check_in, float(data["meta"].get("check_in_low_mood", check_in))),
         )
+
+
+def _weights(data: dict) -> dict[str, float]:
+    """The weights of a parsed weights file, either format (see the module docstring)."""
+    if "weights" in data:  # the older format
+        weights = data["weights"]
+        if not isinstance(weights, dict):
+            raise TypeError("weights must be an object of feature: number")
+        return weights  # JSON keys are strings and the numbers floats: no copy
+    names = str(data["features"]).split("\n") if data["features"] else []
+    units = array("i")
+    units.frombytes(base64.b64decode(data["weights_e4"], validate=True))
+    if sys.byteorder == "big":
+        units.byteswap()
+    if len(units) != len(names):
+        raise ValueError(f"{len(names)} features but {len(units)} weights")
+    # n / 10000 is exactly round(w, 4) (both the float nearest the same decimal)
+    return dict(zip(names, [n / WEIGHT_SCALE for n in units], strict=True))
 
 
 @lru_cache(maxsize=4)
