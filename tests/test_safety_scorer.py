@@ -125,12 +125,19 @@ def test_weights_file_round_trip_is_exact():
 
 def test_a_weights_file_with_missing_weights_is_refused(tmp_path, caplog):
     data = json.loads(Scorer({"s가": 1.0, "s나": 2.0}, 0.0, 0.5).to_json({}))
-    data["features"] += "\ns다"
-    broken = tmp_path / "short.json"
-    broken.write_text(json.dumps(data), encoding="utf-8")
-    with caplog.at_level(logging.WARNING):
-        assert load(broken) is None
+    short, unsorted = dict(data), dict(data)
+    short["features"] += "\ns다"
+    unsorted["features"] = "s나\ns가"  # looked up by bisection: must be sorted
+    for name, content in [("short", short), ("unsorted", unsorted)]:
+        broken = tmp_path / f"{name}.json"
+        broken.write_text(json.dumps(content), encoding="utf-8")
+        with caplog.at_level(logging.WARNING):
+            assert load(broken) is None
     assert "rules only" in caplog.text
+    packed = Scorer.from_json(Scorer({"s가": 1.0, "s나": -2.5}, 0.0, 0.5).to_json({})).weights
+    assert packed.get("s나") == -2.5 and packed.get("s다", 0.0) == 0.0 and "s가" in packed
+    with pytest.raises(KeyError):
+        packed["s"]
 
 
 def test_scorer_catches_what_the_rules_miss_and_false_friends_veto_it(tmp_path):
