@@ -14,12 +14,15 @@ from assistant_plugins.safety.detect import (
     FALSE_FRIENDS_PATH,
     PATTERNS_PATH,
     Detector,
+    Rule,
     compile_rule,
     spellings,
 )
+from assistant_plugins.safety.scorer import cue_features, read_cues
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
-RULES = read_list(PATTERNS_PATH) + read_list(FALSE_FRIENDS_PATH)
+CUES = read_cues()
+RULES = read_list(PATTERNS_PATH) + read_list(FALSE_FRIENDS_PATH) + [rule for _n, rule in CUES]
 
 
 def texts(name: str) -> list[str]:
@@ -54,12 +57,15 @@ def test_gates_hold_and_change_no_decision(name):
     gated = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH), gates=gates.load())
     eager = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))
     by_text = dict(gates.load() or {})
+    cues = [(cue, Rule(rule)) for cue, rule in CUES]  # no gate: compiled, always tried
     for text in texts(name):
         assert gated.find(text) == eager.find(text), text
         assert gated.has_false_friend(text) == eager.has_false_friend(text), text
         primary, joined = spellings(text)
         for form in primary + joined:
-            for rule in eager.patterns + eager.false_friends:
+            singles = {f for f in cue_features(form) if "+" not in f}
+            assert singles == {f"c{cue}" for cue, rule in cues if rule.regex.search(form)}
+            for rule in eager.patterns + eager.false_friends + [rule for _n, rule in cues]:
                 gate = by_text[rule.text]
                 if gate is not None and rule.regex.search(form):
                     assert not gate.isdisjoint(form), (rule.text, form)

@@ -1,7 +1,7 @@
 """Gates of the crisis rules: characters every match of a rule must contain.
 
-Compiling the ~440 rules of ``crisis_patterns.txt`` and ``false_friends.txt`` costs about
-60 ms, too much for each ``assistant route``. A rule's *gate* is a set of characters such
+Compiling the ~440 rules of ``crisis_patterns.txt`` and ``false_friends.txt`` (and the
+scorer's 21 cue classes of ``crisis_cues.txt``) costs about 70 ms, too much for each ``assistant route``. A rule's *gate* is a set of characters such
 that every match contains at least one of them (its most selective mandatory atom: a
 literal, a small character class like ``[죽쥭죾줙]``, or for alternatives the union of
 theirs); :class:`.detect.Detector` compiles and tries a gated rule only when the
@@ -9,8 +9,8 @@ utterance's forms contain a gate character, so a short command compiles almost n
 A rule that cannot be analysed (or uses ``re.IGNORECASE``) has no gate: always tried.
 
 Analysing needs Python's regex parser, itself too slow for every start, so the gates are
-precomputed into ``rule_gates.json`` (keyed by rule text, with the sha256 of the rule
-files and macros). Rebuild it after editing a rule file (a test fails until you do):
+precomputed into ``rule_gates.json`` (keyed by rule text, with the sha256 of the three
+files and the macros). Rebuild it after editing one of them (a test fails until you do):
 
     .venv/bin/python -m assistant_plugins.safety.gates
 
@@ -22,11 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.listfile import read_list
 
 from .detect import FALSE_FRIENDS_PATH, MACROS, PATTERNS_PATH, expand_rule, rule_flags
+from .scorer import CUES_PATH, read_cues
 
 try:  # Python 3.11+
     from re import _constants as sre_constants
@@ -44,12 +46,10 @@ log = logging.getLogger(__name__)
 Gate = frozenset[str] | None
 
 
-def sources_sha256(
-    patterns_path: Path = PATTERNS_PATH, false_friends_path: Path = FALSE_FRIENDS_PATH
-) -> str:
-    """Hash of what the gates depend on: both rule files and the macros."""
+def sources_sha256() -> str:
+    """Hash of what the gates depend on: the rule files, the cue file and the macros."""
     digest = hashlib.sha256()
-    for path in (patterns_path, false_friends_path):
+    for path in (PATTERNS_PATH, FALSE_FRIENDS_PATH, CUES_PATH):
         digest.update(path.read_bytes())
     digest.update(json.dumps(MACROS, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
@@ -112,7 +112,8 @@ def _class_gate(items) -> set[str] | None:
 
 def build() -> dict:
     """The gate file's content for the shipped rule files."""
-    rules = read_list(PATTERNS_PATH) + read_list(FALSE_FRIENDS_PATH)
+    cues = [rule for _name, rule in read_cues()]
+    rules = read_list(PATTERNS_PATH) + read_list(FALSE_FRIENDS_PATH) + cues
     gates = {}
     for rule in rules:
         gate = gate_of(rule)
@@ -127,8 +128,10 @@ def write(path: Path = GATES_PATH) -> dict:
     return data
 
 
+@lru_cache(maxsize=4)
 def load(path: Path = GATES_PATH) -> dict[str, Gate] | None:
-    """The gates by rule text, or None (logged) when the file is missing, broken or stale."""
+    """The gates by rule text, or None (logged once) when the file is missing, broken or
+    stale. Read once per process: do not change the returned mapping."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["sources_sha256"] != sources_sha256():

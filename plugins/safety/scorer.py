@@ -21,7 +21,6 @@ import base64
 import json
 import math
 import operator
-import re
 import sys
 from array import array
 from bisect import bisect_left
@@ -30,8 +29,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.korean import hangul_to_jamo
+
+if TYPE_CHECKING:
+    from .detect import Rule
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "crisis_scorer.json"
 CUES_PATH = Path(__file__).resolve().parent / "crisis_cues.txt"
@@ -70,27 +73,37 @@ def features(forms: list[str], kinds: tuple[str, ...] = DEFAULT_KINDS) -> set[st
     return found
 
 
-@lru_cache(maxsize=1)
-def cue_classes(path: Path = CUES_PATH) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """The cue classes of ``crisis_cues.txt`` (NAME, compiled rule); none when unreadable."""
-    from .detect import compile_rule
-
-    classes = []
+def read_cues(path: Path = CUES_PATH) -> list[tuple[str, str]]:
+    """(NAME, rule) of each cue class of ``crisis_cues.txt``; none when unreadable."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return ()
+        return []
+    cues = []
     for line in lines:
         name, _, rule = line.partition("\t")
-        if line.startswith("#") or not rule.strip():
-            continue
-        classes.append((name.strip(), compile_rule(rule)))
-    return tuple(classes)
+        if not line.startswith("#") and rule.strip():
+            cues.append((name.strip(), rule.strip()))
+    return cues
+
+
+@lru_cache(maxsize=1)
+def cue_classes(path: Path = CUES_PATH) -> tuple[tuple[str, Rule], ...]:
+    """The cue classes (NAME, rule compiled on first use behind its gate, see
+    :mod:`.gates`); none when the file is unreadable."""
+    from .detect import Rule
+    from .gates import load as load_gates
+
+    gates = (load_gates() or {}) if path == CUES_PATH else {}
+    return tuple((name, Rule(rule, gates.get(rule))) for name, rule in read_cues(path))
 
 
 def cue_features(form: str) -> set[str]:
     """ "cNAME" for every cue class in ``form`` and "cA+B" for every pair of them."""
-    names = sorted({name for name, rule in cue_classes() if rule.search(form)})
+    chars = set(form)
+    names = sorted(
+        {name for name, rule in cue_classes() if rule.may_match(chars) and rule.regex.search(form)}
+    )
     pairs = {f"c{a}+{b}" for i, a in enumerate(names) for b in names[i + 1 :]}
     return {f"c{name}" for name in names} | pairs
 
