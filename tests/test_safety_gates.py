@@ -42,12 +42,16 @@ def test_every_rule_compiles():
 
 
 def test_gate_analysis():
-    assert gates.gate_of("{죽} {고} {싶}") == set("죽쥭죾줙")
-    assert gates.gate_of("(?:가|나)다") == {"다"}  # the smallest mandatory atom
-    assert gates.gate_of("(?:가나|다라)마?") == {"가", "다"}  # alternatives: their union
-    assert gates.gate_of("(?:가)?나") == {"나"}
-    assert gates.gate_of("죽{2,}") == {"죽"}
-    assert gates.gate_of("죽*다") == {"다"}
+    def sets(*chars: str) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(c) for c in chars)
+
+    assert gates.gate_of("{죽} {고} {싶}") == sets("시싑십싶", "죽쥭죾줙", "거고공구궁꼬")
+    assert gates.gate_of("(?:가|나)다") == sets("다", "가나")  # one set per mandatory atom
+    assert gates.gate_of("(?:가나|다라)마?") == sets("가다")  # alternatives: a union
+    assert gates.gate_of("(?:가)?나") == sets("나")
+    assert gates.gate_of("죽{2,}") == sets("죽")
+    assert gates.gate_of("죽*다") == sets("다")
+    assert gates.gate_of("[가나]다?가") == sets("가")  # a set implied by another: dropped
     for ungated in ["(?:가)?", "[^가]", r"\S+", r"(?:가|\S)", "[가-힣]", "wi-?fi", "{^}"]:
         assert gates.gate_of(ungated) is None, ungated
 
@@ -68,7 +72,7 @@ def test_gates_hold_and_change_no_decision(name):
             for rule in eager.patterns + eager.false_friends + [rule for _n, rule in cues]:
                 gate = by_text[rule.text]
                 if gate is not None and rule.regex.search(form):
-                    assert not gate.isdisjoint(form), (rule.text, form)
+                    assert all(not chars.isdisjoint(form) for chars in gate), (rule.text, form)
 
 
 def test_a_command_compiles_few_rules():
@@ -92,4 +96,4 @@ def test_stale_or_missing_gates_compile_every_rule(tmp_path, caplog):
 
 def test_a_rule_without_gate_fails_at_start():
     with pytest.raises(ValueError, match="does not compile"):
-        Detector(["(unclosed"], [], gates={"죽": frozenset("죽")})
+        Detector(["(unclosed"], [], gates={"죽": (frozenset("죽"),)})

@@ -130,12 +130,13 @@ def _join_single_syllables(text: str) -> str:
 
 
 class Rule:
-    """A rule line, compiled on first use; ``gate``: characters every match contains one
-    of (see :mod:`.gates`), None for a rule tried on every text (compiled at once)."""
+    """A rule line, compiled on first use; ``gate``: character sets such that every match
+    contains a character of each (see :mod:`.gates`), None for a rule tried on every text
+    (compiled at once)."""
 
     __slots__ = ("text", "gate", "_regex")
 
-    def __init__(self, text: str, gate: frozenset[str] | None = None) -> None:
+    def __init__(self, text: str, gate: tuple[frozenset[str], ...] | None = None) -> None:
         self.text = text
         self.gate = gate
         self._regex = None if gate is not None else compile_rule(text)
@@ -147,8 +148,8 @@ class Rule:
         return self._regex
 
     def may_match(self, chars: set[str]) -> bool:
-        """False when no text made of ``chars`` can match (no gate character in it)."""
-        return self.gate is None or not self.gate.isdisjoint(chars)
+        """False when no text made of ``chars`` can match (a gate set not in it)."""
+        return self.gate is None or not any(chars.isdisjoint(s) for s in self.gate)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class Detector:
         patterns: Iterable[str],
         false_friends: Iterable[str] = (),
         scorer_path: Path | None = None,
-        gates: Mapping[str, frozenset[str] | None] | None = None,
+        gates: Mapping[str, tuple[frozenset[str], ...] | None] | None = None,
     ) -> None:
         """``gates`` (rule text: gate, see :mod:`.gates`): rules found there with a gate
         are compiled when first needed; every other rule is compiled now (a bad one fails

@@ -43,7 +43,7 @@ REBUILD = ".venv/bin/python -m assistant_plugins.safety.gates"
 MAX_GATE = 64
 log = logging.getLogger(__name__)
 
-Gate = frozenset[str] | None
+Gate = tuple[frozenset[str], ...] | None
 
 
 def sources_sha256() -> str:
@@ -56,46 +56,47 @@ def sources_sha256() -> str:
 
 
 def gate_of(pattern: str) -> Gate:
-    """Characters every match of the rule ``pattern`` contains one of; None when unknown."""
+    """Character sets such that every match of the rule ``pattern`` contains a character
+    of each (smallest first); None when no mandatory atom is known."""
     source = expand_rule(pattern)
     if rule_flags(source):
         return None  # case-insensitive: the folded variants are not worth it (8 rules)
-    gate = _sequence_gate(sre_parse.parse(source))
-    return frozenset(gate) if gate else None
+    unique = list(dict.fromkeys(frozenset(s) for s in _sequence_sets(sre_parse.parse(source))))
+    kept = [s for s in unique if not any(other < s for other in unique)]  # implied: dropped
+    return tuple(sorted(kept, key=lambda s: (len(s), sorted(s)))) or None
 
 
-def _sequence_gate(items) -> set[str] | None:
-    """The smallest gate among the mandatory atoms of a sequence (the first on ties)."""
-    best: set[str] | None = None
+def _sequence_sets(items) -> list[set[str]]:
+    """The character sets of the mandatory atoms of a sequence."""
+    found: list[set[str]] = []
     for op, arg in items:
-        gate = _atom_gate(op, arg)
-        if gate is not None and (best is None or len(gate) < len(best)):
-            best = gate
-    return best
+        found += _atom_sets(op, arg)
+    return found
 
 
-def _atom_gate(op, arg) -> set[str] | None:
+def _atom_sets(op, arg) -> list[set[str]]:
     c = sre_constants
     if op is c.LITERAL:
-        return {chr(arg)}
+        return [{chr(arg)}]
     if op is c.IN:
-        return _class_gate(arg)
+        chars = _class_gate(arg)
+        return [chars] if chars else []
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
         low, _high, inner = arg
-        return _sequence_gate(inner) if low >= 1 else None
+        return _sequence_sets(inner) if low >= 1 else []
     if op is c.SUBPATTERN:
-        return _sequence_gate(arg[-1])
+        return _sequence_sets(arg[-1])
     if op is getattr(c, "ATOMIC_GROUP", None):
-        return _sequence_gate(arg)
-    if op is c.BRANCH:
+        return _sequence_sets(arg)
+    if op is c.BRANCH:  # the union of each alternative's smallest set
         union: set[str] = set()
         for alternative in arg[1]:
-            gate = _sequence_gate(alternative)
-            if gate is None:
-                return None
-            union |= gate
-        return union if len(union) <= MAX_GATE else None
-    return None  # anchors, lookarounds, ., \S, back references ...: not a gate
+            sets = _sequence_sets(alternative)
+            if not sets:
+                return []
+            union |= min(sets, key=len)
+        return [union] if len(union) <= MAX_GATE else []
+    return []  # anchors, lookarounds, ., \S, back references ...: no set
 
 
 def _class_gate(items) -> set[str] | None:
@@ -117,7 +118,7 @@ def build() -> dict:
     gates = {}
     for rule in rules:
         gate = gate_of(rule)
-        gates[rule] = "".join(sorted(gate)) if gate is not None else None
+        gates[rule] = ["".join(sorted(chars)) for chars in gate] if gate is not None else None
     return {"sources_sha256": sources_sha256(), "gates": gates}
 
 
@@ -138,8 +139,8 @@ def load(path: Path = GATES_PATH) -> dict[str, Gate] | None:
             log.warning("crisis rule gates %s are stale: all rules compiled (%s)", path, REBUILD)
             return None
         return {
-            rule: frozenset(chars) if chars is not None else None
-            for rule, chars in data["gates"].items()
+            rule: tuple(frozenset(chars) for chars in sets) if sets else None
+            for rule, sets in data["gates"].items()
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         log.warning("crisis rule gates %s unreadable: all rules compiled (%s)", path, REBUILD)
