@@ -38,9 +38,8 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["meta"]["sets"] == ["test_e"] and 0 < data["threshold"] <= 1
     assert data["meta"]["chat_negatives"] == 31  # the empty row and the crisis remark skipped
-    assert 0 < len(data["weights"]) <= 8000
     trained = load(out)
-    assert trained is not None
+    assert trained is not None and 0 < len(trained.weights) <= 8000
     worried = trained.probability(spellings("죽고 싶어")[0])
     calm = trained.probability(spellings("오늘 점심 뭐 먹지")[0])
     assert worried > calm
@@ -114,6 +113,33 @@ def test_old_weights_files_read_without_a_check_in_band(tmp_path):
     assert scorer.check_in == scorer.check_in_low_mood == 0.5  # no band
 
 
+def test_weights_file_round_trip_is_exact():
+    weights = {"s떠날게": 1.2345, "j ㅈㅜㄱ": -0.0001, "s추워": 0.0, "s 살": 123.4567, "s ": -7.5}
+    scorer = Scorer(weights, -1.25, 0.7, ("s", "j"), 0.5, 0.3)
+    again = Scorer.from_json(scorer.to_json({"sets": []}))
+    assert again == scorer and all(type(v) is float for v in again.weights.values())
+    assert Scorer.from_json(Scorer({}, 0.0, 0.5).to_json({})).weights == {}
+    rounded = Scorer.from_json(Scorer({"s가": 0.123456}, 0.0, 0.5).to_json({}))
+    assert rounded.weights == {"s가": 0.1235}  # 4 decimals, as before
+
+
+def test_a_weights_file_with_missing_weights_is_refused(tmp_path, caplog):
+    data = json.loads(Scorer({"s가": 1.0, "s나": 2.0}, 0.0, 0.5).to_json({}))
+    short, unsorted = dict(data), dict(data)
+    short["features"] += "\ns다"
+    unsorted["features"] = "s나\ns가"  # looked up by bisection: must be sorted
+    for name, content in [("short", short), ("unsorted", unsorted)]:
+        broken = tmp_path / f"{name}.json"
+        broken.write_text(json.dumps(content), encoding="utf-8")
+        with caplog.at_level(logging.WARNING):
+            assert load(broken) is None
+    assert "rules only" in caplog.text
+    packed = Scorer.from_json(Scorer({"s가": 1.0, "s나": -2.5}, 0.0, 0.5).to_json({})).weights
+    assert packed.get("s나") == -2.5 and packed.get("s다", 0.0) == 0.0 and "s가" in packed
+    with pytest.raises(KeyError):
+        packed["s"]
+
+
 def test_scorer_catches_what_the_rules_miss_and_false_friends_veto_it(tmp_path):
     rules = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))
     weights = tmp_path / "w.json"
@@ -143,7 +169,7 @@ def test_shipped_weights_are_small_plain_json():
     path = scorer_module.WEIGHTS_PATH
     assert path.stat().st_size < 1_500_000  # read once, on the first utterance no rule catches
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert set(data) == {"meta", "bias", "threshold", "weights"}
+    assert set(data) == {"meta", "bias", "threshold", "features", "weights_e4"}
     assert data["meta"]["sets"] == train_module.TUNING_SETS
 
 

@@ -7,18 +7,34 @@ typos that keep most jamo ("주그면" / "죽으면") share features. The weight
 (``crisis_scorer.json``, rebuilt by ``python -m assistant_plugins.safety.train``), read
 lazily on first use; inference is pure Python (no numpy), so it can run in
 ``assistant route``.
+
+File format (fast to read: no JSON number or key per weight): ``meta``, ``bias``,
+``threshold``, ``features`` (the feature names joined by newlines) and ``weights_e4``
+(each feature's weight times 10,000 as a little-endian int32 array, base64): weights are
+rounded to 4 decimals, so ``n / 10000`` gives back exactly the rounded value. Files of
+the older format (``weights``: an object of feature: number) still read.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
-import re
+import operator
+import sys
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.korean import hangul_to_jamo
+
+if TYPE_CHECKING:
+    from .detect import Rule
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "crisis_scorer.json"
 CUES_PATH = Path(__file__).resolve().parent / "crisis_cues.txt"
@@ -29,6 +45,8 @@ JAMO_NGRAMS = (3, 4, 5)
 DEFAULT_KINDS = ("s", "j")
 #: texts longer than this are scored on their first characters only (bounded time)
 MAX_CHARS = 400
+#: weights are stored as integers in units of 1 / WEIGHT_SCALE (4 decimals)
+WEIGHT_SCALE = 10_000
 #: syllables of a word kept as its stem (a crude morpheme: 죽어버릴 -> 죽어, 떠날게 -> 떠날)
 STEM = 2
 
@@ -55,27 +73,37 @@ def features(forms: list[str], kinds: tuple[str, ...] = DEFAULT_KINDS) -> set[st
     return found
 
 
-@lru_cache(maxsize=1)
-def cue_classes(path: Path = CUES_PATH) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """The cue classes of ``crisis_cues.txt`` (NAME, compiled rule); none when unreadable."""
-    from .detect import compile_rule
-
-    classes = []
+def read_cues(path: Path = CUES_PATH) -> list[tuple[str, str]]:
+    """(NAME, rule) of each cue class of ``crisis_cues.txt``; none when unreadable."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return ()
+        return []
+    cues = []
     for line in lines:
         name, _, rule = line.partition("\t")
-        if line.startswith("#") or not rule.strip():
-            continue
-        classes.append((name.strip(), compile_rule(rule)))
-    return tuple(classes)
+        if not line.startswith("#") and rule.strip():
+            cues.append((name.strip(), rule.strip()))
+    return cues
+
+
+@lru_cache(maxsize=1)
+def cue_classes(path: Path = CUES_PATH) -> tuple[tuple[str, Rule], ...]:
+    """The cue classes (NAME, rule compiled on first use behind its gate, see
+    :mod:`.gates`); none when the file is unreadable."""
+    from .detect import Rule
+    from .gates import load as load_gates
+
+    gates = (load_gates() or {}) if path == CUES_PATH else {}
+    return tuple((name, Rule(rule, gates.get(rule))) for name, rule in read_cues(path))
 
 
 def cue_features(form: str) -> set[str]:
     """ "cNAME" for every cue class in ``form`` and "cA+B" for every pair of them."""
-    names = sorted({name for name, rule in cue_classes() if rule.search(form)})
+    chars = set(form)
+    names = sorted(
+        {name for name, rule in cue_classes() if rule.may_match(chars) and rule.regex.search(form)}
+    )
     pairs = {f"c{a}+{b}" for i, a in enumerate(names) for b in names[i + 1 :]}
     return {f"c{name}" for name in names} | pairs
 
@@ -84,7 +112,7 @@ def cue_features(form: str) -> set[str]:
 class Scorer:
     """Weights of a logistic regression and the threshold chosen on held-out folds."""
 
-    weights: dict[str, float]
+    weights: Mapping[str, float]
     bias: float
     threshold: float
     kinds: tuple[str, ...] = DEFAULT_KINDS
@@ -101,7 +129,12 @@ class Scorer:
         return self.probability(forms) >= self.threshold
 
     def to_json(self, meta: dict) -> str:
-        rounded = {k: round(v, 4) for k, v in sorted(self.weights.items())}
+        names = sorted(self.weights)
+        if any("\n" in name for name in names):
+            raise ValueError("a feature name contains a newline")
+        units = array("i", (round(round(self.weights[name], 4) * WEIGHT_SCALE) for name in names))
+        if sys.byteorder == "big":
+            units.byteswap()
         data = {
             "meta": {
                 **meta,
@@ -111,7 +144,8 @@ class Scorer:
             },
             "bias": round(self.bias, 4),
             "threshold": self.threshold,
-            "weights": rounded,
+            "features": "\n".join(names),
+            "weights_e4": base64.b64encode(units.tobytes()).decode("ascii"),
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -120,17 +154,64 @@ class Scorer:
         data = json.loads(text)
         kinds = tuple(str(data["meta"].get("feature_kinds", "sj")))
         threshold = float(data["threshold"])
-        weights = data["weights"]
-        if not isinstance(weights, dict):
-            raise TypeError("weights must be an object of feature: number")
+        weights = _weights(data)
         return cls(
-            weights,  # JSON keys are strings and the numbers floats: no copy (fast load)
+            weights,
             float(data["bias"]),
             threshold,
             kinds,
             check_in := min(threshold, float(data["meta"].get("check_in", threshold))),
             min(check_in, float(data["meta"].get("check_in_low_mood", check_in))),
         )
+
+
+def _weights(data: dict) -> Mapping[str, float]:
+    """The weights of a parsed weights file, either format (see the module docstring)."""
+    if "weights" in data:  # the older format
+        weights = data["weights"]
+        if not isinstance(weights, dict):
+            raise TypeError("weights must be an object of feature: number")
+        return weights  # JSON keys are strings and the numbers floats: no copy
+    names = str(data["features"]).split("\n") if data["features"] else []
+    units = array("i")
+    units.frombytes(base64.b64decode(data["weights_e4"], validate=True))
+    if sys.byteorder == "big":
+        units.byteswap()
+    return PackedWeights(names, units)
+
+
+class PackedWeights(Mapping[str, float]):
+    """Feature: weight, looked up by bisection in the sorted names (building a dict of
+    60,000 entries would double the load time). ``n / 10000`` is exactly ``round(w, 4)``:
+    both are the float nearest the same decimal."""
+
+    __slots__ = ("_names", "_units")
+
+    def __init__(self, names: list[str], units: array) -> None:
+        if len(units) != len(names):
+            raise ValueError(f"{len(names)} features but {len(units)} weights")
+        if not all(map(operator.lt, names, islice(names, 1, None))):
+            raise ValueError("feature names are not sorted and unique")
+        self._names = names
+        self._units = units
+
+    def __getitem__(self, name: str) -> float:
+        i = bisect_left(self._names, name)
+        if i == len(self._names) or self._names[i] != name:
+            raise KeyError(name)
+        return self._units[i] / WEIGHT_SCALE
+
+    def get(self, name: str, default: float = 0.0) -> float:  # type: ignore[override]
+        i = bisect_left(self._names, name)
+        if i == len(self._names) or self._names[i] != name:
+            return default
+        return self._units[i] / WEIGHT_SCALE
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @lru_cache(maxsize=4)
