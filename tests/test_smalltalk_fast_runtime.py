@@ -286,10 +286,8 @@ def test_the_selector_scores_the_same_on_ctranslate2(tmp_path: Path) -> None:
 
     directory = shipped_model_dir() / "selector"
     reference, fast = Selector.load(directory), Selector.load(directory)
-    fast.fast_encoder = fast_runtime.encoder_for(
-        "auto", directory, tmp_path, config=fast.model.config, what="the selector"
-    )
-    assert fast.fast_encoder is not None
+    assert fast.use_fast_runtime("auto", tmp_path)
+    assert len(fast.fast_encoders) == fast.config.members == 2  # the shipped ensemble
     candidates = ["푹 쉬세요.", "맛있는 거 드세요.", "저도 반가워요.", "좋은 꿈 꾸세요."]
     for context, utterance in [([], "오늘 너무 피곤해"), (["안녕", "안녕하세요."], "배고파")]:
         want = reference.score(context, utterance, candidates)

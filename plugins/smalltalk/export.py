@@ -99,10 +99,14 @@ def export_command() -> click.Command:
             )
             selector = output / "selector"
             if (selector / "selector.json").is_file():  # the selector beside it, too
-                selector_bits = _bits(quantization, selector)
-                fast_runtime.convert(
-                    selector, fast_runtime.exported_dir(selector, selector_bits), selector_bits
-                )
+                from assistant_plugins.smalltalk.selector import SelectorConfig, member_dirs
+
+                members = SelectorConfig.load(selector).members
+                for place in member_dirs(selector, members):  # every ensemble member
+                    place_bits = _bits(quantization, place)
+                    fast_runtime.convert(
+                        place, fast_runtime.exported_dir(place, place_bits), place_bits
+                    )
         except fast_runtime.FastUnavailable as exc:
             _refuse(f"변환하지 못했어요: {exc}")
         except OSError as exc:

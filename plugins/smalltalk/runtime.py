@@ -162,23 +162,16 @@ class SmalltalkState:
         directory = self.selector_dir()
         if directory is None:
             raise ModelUnavailable("응답 선택 모델이 없어요 (selector 설정)")
-        from assistant import fast_runtime
         from assistant_plugins.smalltalk.selector import Selector
 
         threads = int(self.settings.get("threads", 1) or 1)
         selector = Selector.load(directory, threads=threads)
-        selector.fast_encoder = fast_runtime.encoder_for(
+        selector.use_fast_runtime(
             self.settings.get("runtime", "auto"),
-            directory,
             self.data_dir,
-            threads=threads,
             quantization=self.settings.get("quantization", "auto"),
-            config=selector.model.config,
-            what="the selector",
             logger=log,
         )
-        if selector.fast_encoder is not None:
-            selector._cache.clear()  # embeddings of one runtime only
         return selector
 
     def start_background(self) -> None:

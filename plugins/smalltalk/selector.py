@@ -309,9 +309,49 @@ class Selector:
         self.threads = threads
         self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
-        #: a CTranslate2 encoder of the same weights (``assistant.fast_runtime.encoder_for``,
-        #: set by the plugin's loader); None = torch
-        self.fast_encoder: Any = None
+        #: CTranslate2 encoders of the same weights, one per ensemble member
+        #: (:meth:`use_fast_runtime`); empty = torch
+        self.fast_encoders: list[Any] = []
+
+    @property
+    def fast_encoder(self) -> Any:
+        """The first member's CTranslate2 encoder, or None when the selector runs on torch."""
+        return self.fast_encoders[0] if self.fast_encoders else None
+
+    def use_fast_runtime(
+        self,
+        runtime: Any,
+        cache_root: Path,
+        *,
+        quantization: Any = "auto",
+        logger: logging.Logger = log,
+    ) -> bool:
+        """Encode on CTranslate2 (every ensemble member) when ``runtime`` allows it, else stay
+        on torch; all members or none, so the ensemble's scores never mix runtimes."""
+        from assistant import fast_runtime
+
+        if self.directory is None:
+            return False
+        encoders = []
+        places = member_dirs(self.directory, self.config.members)
+        for place, model in zip(places, self.models, strict=True):
+            encoder = fast_runtime.encoder_for(
+                runtime,
+                place,
+                cache_root,
+                threads=self.threads,
+                quantization=quantization,
+                config=model.config,
+                what=f"the selector ({place.name})",
+                logger=logger,
+            )
+            if encoder is None:
+                self.fast_encoders = []
+                return False
+            encoders.append(encoder)
+        self.fast_encoders = encoders
+        self._cache.clear()  # embeddings of one runtime only
+        return True
 
     @classmethod
     def load(cls, directory: str | Path, *, threads: int = 1) -> Selector:
@@ -373,12 +413,16 @@ class Selector:
     def _embed(self, rows: Sequence[tuple[list[int], int]]) -> Any:
         import torch
 
-        if self.fast_encoder is not None:
+        if self.fast_encoders:
+            import numpy as np
+
             from assistant.fast_runtime import pooled_embeddings
 
             segments = [[segment] * len(ids) for ids, segment in rows]
             ids = [ids for ids, _ in rows]
-            return torch.from_numpy(pooled_embeddings(self.fast_encoder, ids, segments))
+            parts = [pooled_embeddings(encoder, ids, segments) for encoder in self.fast_encoders]
+            joined = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
+            return torch.from_numpy(joined / len(parts) ** 0.5)
         with torch_threads(self.threads), torch.inference_mode():
             if len(self.models) == 1:
                 return embed(self.model, rows, self.tokenizer.pad_id)
