@@ -238,6 +238,10 @@ def test_torchrun_two_processes_gloo(tmp_path: Path, home: Path) -> None:
     meta = json.loads((out / "metadata.json").read_text("utf-8"))
     assert meta["world_size"] == 2 and meta["metrics"]["steps"] == 4
     assert (out / "model.safetensors").is_file() and (out / "smalltalk.json").is_file()
+    # every rank trains every ensemble member; only rank 0 reports and builds the memory
+    assert (out / "selector" / "member-1" / "model.safetensors").is_file()
+    said = proc.stdout + proc.stderr
+    assert said.count("응답 선택 모델을") == 1 and said.count("답변 기억을") == 1
 
 
 @pytest.mark.slow

@@ -153,11 +153,13 @@ def _train_split(settings: Any, data_format: str) -> tuple[list[Any], list[Any]]
 
 def run_selector(settings: Any, data_format: str) -> Any:
     """The selector stage: ``selector_training.train_selector`` on the training split."""
+    from assistant.training.device import is_main_process
     from assistant_plugins.smalltalk.selector_training import train_selector
 
     train_d, held_d = _train_split(settings, data_format)
     result = train_selector(settings, train_d, held_out=held_d)
-    if not result.interrupted:  # an interrupted run: the loop printed how to resume
+    # an interrupted run: the loop printed how to resume; under torchrun rank 0 reports
+    if not result.interrupted and is_main_process():
         click.echo(f"응답 선택 모델을 {Path(settings.output) / 'selector'} 에 저장했어요.")
         click.echo(result.summary())
     return result
@@ -166,9 +168,14 @@ def run_selector(settings: Any, data_format: str) -> Any:
 def run_memory(
     settings: Any, data_format: str, memory_split: str, config: Any, everyday: bool = True
 ) -> None:
-    """The memory stage: index the (training split of the) data beside the model."""
+    """The memory stage: index the (training split of the) data beside the model. Under
+    torchrun only the main process builds it (one index, one summary)."""
+    from assistant.training.device import is_main_process
     from assistant_plugins.smalltalk.everyday import EVERYDAY_DIR
     from assistant_plugins.smalltalk.memory_build import run_memory_stage
+
+    if not is_main_process():
+        return
 
     summary = run_memory_stage(
         settings,

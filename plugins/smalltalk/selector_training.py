@@ -484,7 +484,7 @@ def train_selector(
         )
         models.append(model)
         metrics.append(result.metrics)
-        if result.interrupted or not main:
+        if result.interrupted:  # every rank trains every member: DDP needs them all
             break
     outcome = SelectorResult(output=output, metrics=metrics[0], interrupted=result.interrupted)
     if len(metrics) > 1:
