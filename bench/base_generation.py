@@ -345,18 +345,15 @@ def bert_quality(root: Path, args: argparse.Namespace) -> dict[str, Any]:
         if line.strip()
     ][: args.prompts]
     selector = Selector.load(shipped_model_dir() / "selector")
-    encoder = fast_runtime.load_encoder(
-        fast_runtime.convert(selector.directory, root / "selector-int8", "int8"), args.threads
-    )
+    fast_selector = Selector.load(shipped_model_dir() / "selector", threads=args.threads)
+    fast_selector.use_fast_runtime("ctranslate2", root, quantization="int8")  # every member
     queries = [(selector.query_ids([], t), QUERY_SEGMENT) for t in texts]
     replies = [(selector.reply_ids(t), REPLY_SEGMENT) for t in texts]
     cosines, same_top = [], 0
     for start in range(0, len(texts), 10):
         rows = queries[start : start + 1] + replies[start : start + 10]
         reference = selector._embed(rows).numpy()
-        fast = fast_runtime.pooled_embeddings(
-            encoder, [r for r, _ in rows], [[s] * len(r) for r, s in rows]
-        )
+        fast = fast_selector._embed(rows).numpy()
         cosines.extend((reference * fast).sum(1).tolist())
         same_top += int((reference[1:] @ reference[0]).argmax() == (fast[1:] @ fast[0]).argmax())
     emotion = EmotionClassifier.load("shipped", threads=args.threads)
