@@ -75,6 +75,11 @@ def test_repl_session(repl, run_cli):
     repl.sendeof()  # Ctrl-D exits cleanly
     repl.expect("안녕히 가세요")
     repl.expect(pexpect.EOF)
+    # the process may still be finishing its background loading on a busy machine: wait for
+    # it (close() alone would kill a process that takes more than a fraction of a second)
+    deadline = time.monotonic() + 60
+    while repl.isalive() and time.monotonic() < deadline:
+        time.sleep(0.2)
     repl.close()
     assert repl.exitstatus == 0
 
