@@ -122,6 +122,9 @@ def test_train_and_eval_errors_are_korean(tmp_path: Path, run_cli):
     no_model = run_cli("eval", "emotion", "--data", str(data), "--model", str(tmp_path / "nomodel"))
     assert no_model.returncode != 0 and "찾을 수 없어요" in no_model.stderr
     assert "Traceback" not in missing.stderr + no_model.stderr + bad_repeat.stderr
+    for option in ("--mlm-text", "--calibration-data"):
+        extra = run_cli("train", "emotion", "--data", str(data), option, str(tmp_path / "no.txt"))
+        assert extra.returncode == 1 and "파일을 찾을 수 없어요: " in extra.stderr, option
 
 
 @pytest.mark.slow

@@ -186,7 +186,8 @@ def test_eval_answers_a_prompts_file_of_ones_own(run_cli, tmp_path: Path) -> Non
     assert everyday["prompts"] == 2
     assert [row["id"] for row in everyday["rows"]] == ["m1", "m2"]
     missing = run_cli("eval", "smalltalk", "--prompts-file", str(tmp_path / "nope.tsv"))
-    assert missing.returncode != 0 and "nope.tsv" in missing.stderr
+    assert missing.returncode == 1 and "일상 발화 파일을 찾을 수 없어요" in missing.stderr
+    assert "nope.tsv" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_train_with_no_usable_rows_is_a_clear_error(run_cli, tmp_path: Path) -> None:

@@ -143,13 +143,13 @@ def data_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--mlm-text",
     "mlm_text",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="사전학습에 더 쓸 라벨 없는 문장 파일 (ChatbotData는 질문과 답 모두; 여러 번 지정 가능)",
 )
 @click.option(
     "--calibration-data",
     "calibration_data",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="온도 보정에 쓸 개발 세트 (학습에는 안 써요): 확률이 실제 정답률에 맞도록 조정",
 )
 def train_command(
@@ -169,6 +169,9 @@ def train_command(
     데이터: KOTE TSV, ChatbotData CSV, AI Hub 감성대화(CSV/XLSX), 'text<TAB>label' TSV.
     라벨은 일상·기쁨·슬픔·분노·불안·우울 여섯 가지로 바뀌어요 (매핑 표는 플러그인 폴더에 있어요).
     """
+    for extra in (*mlm_text, *([calibration_data] if calibration_data else [])):
+        if not extra.is_file():
+            raise TrainingError(f"파일을 찾을 수 없어요: '{extra}'")
     _train(
         settings,
         fmt,

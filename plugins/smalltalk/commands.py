@@ -338,7 +338,7 @@ def eval_command() -> click.Command:
     )
     @click.option(
         "--prompts-file",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=None,
         help="일상 발화 점검에 쓸 파일 (기본: eval_prompts.tsv, 예: eval_prompts_b.tsv)",
     )
@@ -374,6 +374,8 @@ def eval_command() -> click.Command:
             _fail("--data 로 평가 데이터를 주거나 --everyday 점검을 켜 주세요.")
         if held_out and not data:
             _fail("--held-out 에는 --data 로 학습 데이터 파일이 필요해요.")
+        if prompts_file is not None and not prompts_file.is_file():
+            _fail(f"일상 발화 파일을 찾을 수 없어요: '{prompts_file}'")
         report: dict[str, Any] = {}
         if data:
             report = run_eval(
