@@ -8,11 +8,15 @@ import pytest
 
 from assistant_plugins.smalltalk.chat import GenerationSettings, resolve_source
 from assistant_plugins.smalltalk.cleaning import (
+    ACKNOWLEDGEMENTS,
     NEUTRAL_REPLIES,
+    QUESTION_ACKNOWLEDGEMENTS,
+    acknowledgement,
     clean_reply,
     cut_generation,
     is_degenerate,
     is_echo,
+    is_question,
     neutral_reply,
     strip_special,
     tidy,
@@ -79,6 +83,30 @@ def test_echo_of_the_user_is_degenerate() -> None:
 def test_neutral_reply_is_korean_and_seedable() -> None:
     assert neutral_reply(random.Random(1)) == neutral_reply(random.Random(1))
     assert all(not is_degenerate(text) for text in NEUTRAL_REPLIES)
+
+
+@pytest.mark.parametrize(
+    "text", ["펭귄은 무릎이 있을까?", "점심 뭐 먹지", "주말에 영화 볼까", "이거 어때"]
+)
+def test_questions_are_recognised(text: str) -> None:
+    assert is_question(text)
+    assert acknowledgement(text) in QUESTION_ACKNOWLEDGEMENTS
+
+
+@pytest.mark.parametrize("text", ["오늘 회사 다녀왔어", "아 배고파", "방 청소 끝냈다"])
+def test_statements_are_not_questions(text: str) -> None:
+    assert not is_question(text)
+    assert acknowledgement(text) in NEUTRAL_REPLIES
+
+
+def test_acknowledgement_follows_the_feeling_never_cheerful_to_bad_news() -> None:
+    sad = {acknowledgement("키우던 햄스터가 죽었어", "슬픔", random.Random(i)) for i in range(20)}
+    assert sad <= set(ACKNOWLEDGEMENTS["슬픔"])
+    assert not sad & set(ACKNOWLEDGEMENTS["기쁨"])
+    # the feeling outranks the question form: "왜 나만 이래?" read as 분노 is not a puzzle
+    assert acknowledgement("왜 나만 이래?", "분노") in ACKNOWLEDGEMENTS["분노"]
+    for replies in [*ACKNOWLEDGEMENTS.values(), QUESTION_ACKNOWLEDGEMENTS]:
+        assert all(not is_degenerate(text) for text in replies)
 
 
 def test_generation_settings_layers_and_bad_values() -> None:

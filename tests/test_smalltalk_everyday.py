@@ -78,7 +78,9 @@ def test_the_shipped_exchanges_read_cleanly() -> None:
         assert "MIT" in path.read_text("utf-8").splitlines()[0]
 
 
-def _build(tmp_path: Path, everyday: Path | None, split: str = "train") -> ReplyMemory:
+def _build(
+    tmp_path: Path, everyday: Path | None, split: str = "train", rule: dict | None = None
+) -> ReplyMemory:
     from assistant_plugins.smalltalk.data import read_dialogues
     from assistant_plugins.smalltalk.memory_build import run_memory_stage
     from assistant_plugins.smalltalk.training import split_dialogues
@@ -104,6 +106,7 @@ def _build(tmp_path: Path, everyday: Path | None, split: str = "train") -> Reply
         generation={},
         echo=print,
         everyday=everyday,
+        rule=rule,
     )
     return ReplyMemory.load(model / "memory")
 
@@ -148,10 +151,10 @@ def test_source_says_everyday_and_the_relevance_floor_drops_weak_matches() -> No
     choice = ReplyPipeline(memory, weights=Weights(min_fit=0.0)).choose("빨래 돌려 놨어")
     assert choice.source == "everyday" and choice.as_json()["id"] == "everyday:topics_a:9"
     assert choice.as_json()["candidates"][0]["cover"] == 1.0
-    loose = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_cover=0.0))
+    loose = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, min_cover=0.0))
     weak = loose.choose("오늘 첫눈 왔대 엄청 많이")
     assert weak.source == "memory" and 0 < weak.best.cover < 0.7
-    strict = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_cover=0.7))
+    strict = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, min_cover=0.7))
     floored = strict.choose("오늘 첫눈 왔대 엄청 많이", neutral=lambda: "그렇군요.")
     assert floored.source == "neutral" and floored.text == "그렇군요."
     assert [c.excluded for c in floored.candidates] == ["relevance"]
@@ -203,3 +206,25 @@ def test_the_selector_never_outscores_persona_answers() -> None:
     assert choice.source == "persona"
     persona = next(c for c in choice.candidates if c.source == "persona")
     assert persona.selector == max(c.selector for c in choice.candidates)
+
+
+def test_a_fixed_rule_is_shipped_and_both_rules_are_scored(tmp_path: Path) -> None:
+    rule = {"fit": 2.0, "vote": 0.5, "min_fit": 0.4, "min_fit_data": 0.6, "emotion": 0.1}
+    _build(tmp_path, None, rule=rule)
+    saved = json.loads((tmp_path / "model" / "memory" / "pipeline.json").read_text("utf-8"))
+    assert {k: saved["weights"][k] for k in rule} == rule
+    dev = saved["dev"]
+    assert dev["rule_from"] == "fixed (--rule)" and "chosen" in dev["grid_choice"]
+    assert isinstance(dev["chosen"], float)
+
+
+def test_rule_file_errors_are_korean(tmp_path: Path, run_cli) -> None:
+    data = write_chatbot_csv(tmp_path / "chat.csv", [("안녕", "안녕하세요.", "0")] * 3)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"weights": {"fit": "many"}}', "utf-8")
+    for path, message in ((tmp_path / "none.json", "찾을 수 없어요"), (bad, "숫자 가중치")):
+        result = run_cli(
+            "train", "smalltalk", "--stage", "memory", "--data", str(data),
+            "--output", str(tmp_path / "model"), "--rule", str(path),
+        )  # fmt: skip
+        assert result.returncode != 0 and message in result.stderr, result.stderr

@@ -219,3 +219,27 @@ def test_a_fine_tuned_base_gets_its_own_memory(run_cli, tmp_path: Path) -> None:
     assert asked.returncode == 0, asked.stderr
     info = json.loads(asked.stdout)["data"]["smalltalk"]
     assert info["source"] == "memory" and info["matched"] == question
+
+
+def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
+    """A partial match of the dialogue data (source ``memory``) is held to ``min_fit_data``;
+    an everyday exchange that fits as well is not, and without either the reply is a
+    canned acknowledgement that follows the user's feeling."""
+    from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS
+    from assistant_plugins.smalltalk.everyday import ID_PREFIX
+
+    data = MemoryPair("m:0", "고양이 자는 모습 천사야", "자는 고양이는 천사죠.", 0, "m.csv")
+    everyday = MemoryPair(
+        f"{ID_PREFIX}topics:1", "고양이 자는 모습 천사야", "정말 평화롭겠어요.", 0, "topics.tsv"
+    )
+    query = "우리 고양이 아파서 병원 갔어"
+    for pair, source in ((data, "memory"), (everyday, "everyday")):
+        pipeline = ReplyPipeline(
+            ReplyMemory.build([pair]), weights=Weights(min_fit=0.0, min_fit_data=0.99)
+        )
+        (candidate,) = pipeline.candidates(query)
+        assert candidate.source == source and 0 < candidate.fit < 0.99
+        assert (candidate.excluded == "fit") == (source == "memory")
+    pipeline = ReplyPipeline(ReplyMemory.build([data]), weights=Weights(min_fit_data=0.99))
+    choice = pipeline.choose(query, emotion="불안")
+    assert choice.source == "neutral" and choice.text in ACKNOWLEDGEMENTS["불안"]

@@ -97,3 +97,68 @@ def is_degenerate(reply: str, user_text: str = "") -> bool:
 def neutral_reply(rng: random.Random | None = None) -> str:
     """A short neutral Korean reply for when generation gave nothing usable."""
     return (rng or random).choice(NEUTRAL_REPLIES)
+
+
+#: Acknowledgements by the user's detected emotion (the emotion plugin's classes), for a
+#: remark no memory pair fits: generic, but never cheerful to bad news or flat to good news.
+ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
+    "기쁨": (
+        "와, 좋은 일이네요! 조금 더 자세히 들려주세요.",
+        "듣는 저까지 기분이 좋아지네요!",
+    ),
+    "슬픔": (
+        "저런, 많이 속상하셨겠어요. 괜찮으시면 조금 더 이야기해 주세요.",
+        "그런 일이 있으셨군요. 마음이 많이 쓰이셨겠어요.",
+    ),
+    "우울": (
+        "요즘 마음이 많이 무거우신가 봐요. 제가 들을게요.",
+        "그런 날도 있죠. 천천히 이야기해 주셔도 괜찮아요.",
+    ),
+    "상처": (
+        "그 말이 많이 아프게 남으셨겠어요. 괜찮으시면 더 들려주세요.",
+        "마음이 많이 상하셨겠어요. 제가 들을게요.",
+    ),
+    "분노": (
+        "그건 화가 나실 만하네요. 어떻게 된 일인지 더 들려주실래요?",
+        "듣기만 해도 답답하네요. 많이 속상하셨겠어요.",
+    ),
+    "불안": (
+        "걱정이 많이 되시겠어요. 잘 풀리길 저도 바랄게요.",
+        "마음이 많이 쓰이시겠어요. 너무 혼자 끙끙 앓지는 마세요.",
+    ),
+    "당황": (
+        "많이 당황하셨겠어요. 지금은 좀 괜찮으세요?",
+        "갑자기 그런 일이 생기면 정신없죠. 지금은 괜찮으세요?",
+    ),
+}
+#: ... and for a question without a strong feeling ("펭귄은 무릎이 있을까?")
+QUESTION_ACKNOWLEDGEMENTS = (
+    "음, 저도 확실히는 모르겠어요. 어떻게 생각하세요?",
+    "그건 저도 궁금하네요. 혹시 생각해 두신 게 있으세요?",
+)
+_QUESTION = re.compile(
+    r"[?？]\s*$|(?:뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느)"
+    r"|(?:[을를]?까|니|냐|나요|가요|죠|지)\s*[.!~ㅋㅎ]*$"
+)
+
+
+#: every canned reply (their words count as known words in the made-up-word rate)
+CANNED_REPLIES = (
+    *NEUTRAL_REPLIES,
+    *QUESTION_ACKNOWLEDGEMENTS,
+    *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
+)
+
+
+def is_question(text: str) -> bool:
+    """A question by its mark, a question word or a question ending ("뭐 먹지", "갈까")."""
+    return bool(_QUESTION.search(text.strip()))
+
+
+def acknowledgement(text: str, emotion: str | None = None, rng: random.Random | None = None) -> str:
+    """A generic reply that still fits the remark's feeling (or its being a question):
+    the last resort when no memory pair fits and no generated reply may win."""
+    options = ACKNOWLEDGEMENTS.get(emotion or "")
+    if options is None:
+        options = QUESTION_ACKNOWLEDGEMENTS if is_question(text) else NEUTRAL_REPLIES
+    return (rng or random).choice(options)

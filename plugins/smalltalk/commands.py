@@ -74,6 +74,14 @@ def train_command() -> click.Command:
         default=None,
         help="답변 기억에 이 프로젝트가 쓴 일상 대화(plugins/smalltalk/everyday)도 넣기 (기본: 넣음)",
     )
+    @click.option(
+        "--rule",
+        "rule_file",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="답변 선택 규칙(가중치)을 dev 격자 탐색 대신 이 pipeline.json 에서 가져오기 "
+        "(둘 다 dev 에서 채점해 기록)",
+    )
     def command(
         settings: TrainSettings,
         data_format: str | None,
@@ -83,6 +91,7 @@ def train_command() -> click.Command:
         stage: str,
         memory_split: str,
         with_everyday: bool | None,
+        rule_file: Path | None,
     ) -> None:
         """잡담 모델 학습: --preset mini (처음부터, 기본) 또는 --base 허브ID/폴더 (미세조정).
 
@@ -99,8 +108,9 @@ def train_command() -> click.Command:
         everyday = bool(
             with_everyday if with_everyday is not None else training.get("everyday_data", True)
         )
+        rule = read_rule(rule_file) if rule_file is not None else None
         if stage == "memory":
-            run_memory(settings, data_format, memory_split, config, everyday)
+            run_memory(settings, data_format, memory_split, config, everyday, rule)
             return
         if stage == "selector":
             run_selector(settings, data_format)
@@ -126,9 +136,24 @@ def train_command() -> click.Command:
             if settings.resume and not (Path(settings.output) / "selector" / "checkpoint").exists():
                 selector_settings = replace(settings, resume=False)
             if not run_selector(selector_settings, data_format).interrupted:
-                run_memory(settings, data_format, memory_split, config, everyday)
+                run_memory(settings, data_format, memory_split, config, everyday, rule)
 
     return command
+
+
+def read_rule(path: Path) -> dict[str, float]:
+    """The ``weights`` of a ``pipeline.json`` (``--rule``), with a Korean error when unusable."""
+    try:
+        weights = json.loads(path.read_text("utf-8")).get("weights")
+    except FileNotFoundError:
+        _fail(f"선택 규칙 파일을 찾을 수 없어요: '{path}'")
+    except (OSError, ValueError, AttributeError) as exc:
+        _fail(f"선택 규칙 파일을 읽을 수 없어요: '{path}' ({exc})")
+    if not isinstance(weights, dict) or not all(
+        isinstance(v, (int, float)) for v in weights.values()
+    ):
+        _fail(f"선택 규칙 파일에 숫자 가중치(weights)가 없어요: '{path}'")
+    return {str(k): float(v) for k, v in weights.items()}
 
 
 def _app_name() -> str:
@@ -166,7 +191,12 @@ def run_selector(settings: Any, data_format: str) -> Any:
 
 
 def run_memory(
-    settings: Any, data_format: str, memory_split: str, config: Any, everyday: bool = True
+    settings: Any,
+    data_format: str,
+    memory_split: str,
+    config: Any,
+    everyday: bool = True,
+    rule: dict[str, float] | None = None,
 ) -> None:
     """The memory stage: index the (training split of the) data beside the model. Under
     torchrun only the main process builds it (one index, one summary)."""
@@ -185,6 +215,7 @@ def run_memory(
         generation=dict(config.get("generation") or {}),
         echo=lambda line: click.echo(line, err=True),
         everyday=EVERYDAY_DIR if everyday else None,
+        rule=rule,
     )
     dev = summary["dev"]
     click.echo(

@@ -41,12 +41,12 @@ def read_prompts(path: Path = PROMPTS_FILE) -> list[dict[str, str]]:
 
 
 def vocabulary(memory_dir: Path | None, name: str = "이랑") -> set[str]:
-    from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES
+    from assistant_plugins.smalltalk.cleaning import CANNED_REPLIES
     from assistant_plugins.smalltalk.morphemes import words
     from assistant_plugins.smalltalk.pipeline import persona_pairs
 
     known = {w for p in persona_pairs(name) for w in words(f"{p.utterance} {p.reply}")}
-    known |= {w for reply in NEUTRAL_REPLIES for w in words(reply)}
+    known |= {w for reply in CANNED_REPLIES for w in words(reply)}
     if memory_dir is not None and (memory_dir / "words.txt").is_file():
         known |= set((memory_dir / "words.txt").read_text("utf-8").split())
     return known

@@ -118,6 +118,7 @@ class DevTable:
     generated: Any
     fluent: Any
     persona: Any
+    data: Any  # a pair of the dialogue data (source "memory"), under ``min_fit_data``
     valid: Any  # a real candidate (not padding)
     value: Any  # chance-corrected F1 of each candidate against the item's true reply
     raw_f1: Any
@@ -169,6 +170,7 @@ def dev_table(items: Sequence[DevItem], neutral: str, pool: Sequence[str]) -> De
         generated=grid(lambda c, i: float(c.source == "generated")).astype(bool),
         fluent=grid(lambda c, i: float(c.fluent)).astype(bool),
         persona=grid(lambda c, i: float(c.source == "persona")),
+        data=grid(lambda c, i: float(c.source == "memory")).astype(bool),
         valid=grid(lambda c, i: 1.0).astype(bool),
         value=value,
         raw_f1=raw,
@@ -190,9 +192,13 @@ def chosen_values(t: DevTable, w: dict[str, float], raw: bool = False) -> Any:
         + 0.01 * t.persona
     )
     retrieved_ok = (t.fit >= w["min_fit"]) & (t.cover >= w.get("min_cover", 0.0))
+    retrieved_ok &= ~t.data | (t.fit >= w.get("min_fit_data", 0.0))
     if w.get("need_key", 0.0):
         retrieved_ok &= t.key
-    allowed = t.valid & ~t.opposite & np.where(t.generated, t.fluent, retrieved_ok)
+    generated_ok = t.fluent
+    if w.get("selector", 0.0):
+        generated_ok = generated_ok & (t.selector >= w.get("generated_min_selector", 0.0))
+    allowed = t.valid & ~t.opposite & np.where(t.generated, generated_ok, retrieved_ok)
     score = np.where(allowed, score, -np.inf)
     best = score.argmax(axis=1)
     rows = np.arange(len(best))
@@ -225,6 +231,7 @@ def fit_weights(
     selector: Any = None,
     limit: int | None = None,
     echo: Callable[[str], None] = lambda s: None,
+    fixed: dict[str, float] | None = None,
 ) -> tuple[Weights, dict[str, Any]]:
     """Grid-search the selection weights: a memory of ``fit_pairs`` answers ``dev_pairs``.
 
@@ -239,6 +246,11 @@ def fit_weights(
     issue asks (better a neutral reply than an off-topic one). Last, a rule that gives the
     selector a weight must beat the best rule without it (same floors) by more than one such
     standard error, or the cheaper rule wins (the selector costs a BERT pass per turn).
+
+    ``fixed``: a rule to ship instead of the grid's choice (``--rule FILE``, e.g. one chosen
+    by hand-rating replies); both are scored on the dev split and reported. ``min_fit_data``
+    (the fit floor for dialogue-data pairs) is never searched: it comes from ``fixed`` or
+    :class:`Weights`' default.
     """
     import random
 
@@ -311,7 +323,15 @@ def fit_weights(
         }
         if d <= se:
             chosen_index = plain
-    best_w = rules[chosen_index]
+    grid_choice = rules[chosen_index]
+    best_w = dict(grid_choice)
+    if fixed is not None:
+        best_w = {k: float(fixed[k]) for k in names if k in fixed} | {
+            k: float(v) for k, v in fixed.items() if k in ("min_fit_data", "generated_min_selector")
+        }
+        best_w = {**grid_choice, **best_w}
+    for key in ("min_fit_data", "generated_min_selector"):
+        best_w.setdefault(key, getattr(Weights(), key))
     forced = None  # the best rule that does use the selector (for the ablation's arm)
     forced_value = -1.0
     if selector is not None:
@@ -343,6 +363,8 @@ def fit_weights(
             "error of the best rule"
         ),
         "chosen": mean(best_w),
+        "rule_from": "fixed (--rule)" if fixed is not None else "grid",
+        "grid_choice": {"weights": grid_choice, "chosen": mean(grid_choice)},
         "best_rule": {
             "weights": rules[top],
             "chosen": round(float(means[top]), 4),
@@ -447,8 +469,11 @@ def run_memory_stage(
     generation: dict[str, Any],
     echo: Callable[[str], None],
     everyday: Path | None = EVERYDAY_DIR,
+    rule: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Build ``<output>/memory`` from ``settings.data``; returns a summary for the command.
+
+    ``rule``: weights to ship instead of the dev grid's choice (``--rule``; both reported).
 
     ``everyday``: the folder of everyday exchanges (``*.tsv``) to add to the memory (the
     project's own by default); None = the dialogue data alone.
@@ -518,6 +543,7 @@ def run_memory_stage(
         generate=generate,
         selector=selector,
         echo=echo,
+        fixed=rule,
     )
     report["dev_fraction"] = DEV_FRACTION
     report["everyday_dev_fraction"] = EVERYDAY_DEV_FRACTION if extra else None

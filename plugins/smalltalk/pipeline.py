@@ -33,12 +33,14 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
 A matched utterance that negates a predicate the user's turn does not (or the reverse:
 "오늘 운이 좋았어" / "오늘 운이 안 좋았어") is not a candidate at all.
 
-A memory candidate needs ``fit >= min_fit`` and, the relevance floor, ``cover >= min_cover``
+A memory candidate needs ``fit >= min_fit`` (a dialogue-data pair ``fit >= min_fit_data``)
+and, the relevance floor, ``cover >= min_cover``
 (``cover``: the IDF-weighted share of the user's morphemes that the matched utterance has;
 one shared rare word, "첫눈" in "오늘 첫눈 왔대" / "첫눈에 반함", covers little of the
 remark); with ``need_key`` it must also have the user's rarest noun ("요즘 배드민턴 배우고
 있어" / "요즘 수영 배우고 있어" share everything but what the remark is about). If no
-candidate is left, a canned neutral reply is the last resort. Everything torch-free except the optional selector.
+candidate is left, the last resort is a canned acknowledgement that fits the user's detected
+emotion, or the remark's being a question (``cleaning.acknowledgement``). Everything torch-free except the optional selector.
 """
 
 from __future__ import annotations
@@ -83,6 +85,14 @@ class Weights:
     emotion: float = 0.1
     generated_fit: float = 0.3
     min_fit: float = 0.4
+    #: the fit floor for pairs of the dialogue data (source ``memory``): ChatbotData is mostly
+    #: about dating and break-ups, so a partial match there is off-topic more often than one
+    #: of the everyday exchanges (set by hand-rating eval_prompts_b.tsv, README)
+    min_fit_data: float = 0.45
+    #: with the selector on, a generated reply may win only when the selector scores it at
+    #: least this (the retrieved replies that win score 0.74 at the median, generated ones
+    #: 0.12: eval_prompts_b.tsv, README); otherwise the acknowledgement is the last resort
+    generated_min_selector: float = 0.5
     #: the relevance floor: a retrieved candidate needs this share of the user's morphemes
     min_cover: float = 0.0
     #: 1 = a retrieved candidate must also have the user's rarest noun (``key``)
@@ -258,6 +268,11 @@ class ReplyPipeline:
                 known |= memory.words
         return all(w in known for w in found)
 
+    def fit_floor(self, source: str) -> float:
+        """The least ``fit`` a retrieved pair of ``source`` needs."""
+        w = self.weights
+        return max(w.min_fit, w.min_fit_data) if source == "memory" else w.min_fit
+
     def candidates(
         self,
         text: str,
@@ -332,6 +347,7 @@ class ReplyPipeline:
                 if candidate.source in ("user", "persona"):
                     candidate.selector = top_selector
         mood = user_mood(emotion)
+        selected = self.selector is not None and bool(w.selector)
         for c in candidates:
             bonus = w.user_bonus if c.source == "user" else 0.0
             bonus += w.persona_bonus if c.source == "persona" else 0.0
@@ -343,7 +359,9 @@ class ReplyPipeline:
                 c.excluded = "emotion"
             elif c.source == "generated" and not c.fluent:
                 c.excluded = "fluency"
-            elif c.source != "generated" and c.fit < w.min_fit:
+            elif c.source == "generated" and selected and c.selector < w.generated_min_selector:
+                c.excluded = "selector"
+            elif c.source != "generated" and c.fit < self.fit_floor(c.source):
                 c.excluded = "fit"
             elif c.source != "generated" and (c.cover < w.min_cover or (w.need_key and not c.key)):
                 c.excluded = "relevance"
@@ -360,9 +378,10 @@ class ReplyPipeline:
         candidates = self.candidates(text, history, emotion, generated)
         allowed = [c for c in candidates if c.excluded is None]
         if not allowed:
-            from assistant_plugins.smalltalk.cleaning import neutral_reply
+            from assistant_plugins.smalltalk.cleaning import acknowledgement
 
-            return Choice((neutral or neutral_reply)(), "neutral", None, candidates)
+            reply = neutral() if neutral is not None else acknowledgement(text, emotion)
+            return Choice(reply, "neutral", None, candidates)
         best = max(allowed, key=lambda c: c.score)
         return Choice(best.text, best.source, best, candidates)
 
