@@ -40,12 +40,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.slots import SLOT_TYPES, SlotError
+from assistant.types import Intent
 
 try:  # the regex parser behind re.compile (Python 3.11+; sre_parse before)
     from re import _parser as _sre
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre  # type: ignore[no-redef]
-from assistant.types import Intent
 
 SMALLTALK = "smalltalk"
 
