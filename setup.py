@@ -22,7 +22,7 @@ setup(
     packages=packages(),
     package_dir=PACKAGE_DIRS,
     package_data={
-        "assistant": ["defaults.yaml", "web/static/*"],
+        "assistant": ["defaults.yaml", "defaults.json", "web/static/*"],
         "assistant_plugins": ["**/*.yaml", "**/*.txt", "**/*.tsv", "**/*.json", "**/*.md"],
         "assistant_models": ["**/*"],
     },

@@ -20,7 +20,6 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,6 +28,7 @@ import pluggy
 
 from assistant import __version__, hookspecs
 from assistant.config import Config
+from assistant.entry_points import entry_points, normalize
 from assistant.korean import particle
 
 log = logging.getLogger("assistant.plugins")
@@ -82,14 +82,13 @@ class PluginHost:
 
     def load(self, extra: dict[str, object] | None = None) -> None:
         """Load every plugin source; problems become ``self.warnings``, never exceptions."""
-        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            dist = getattr(ep, "dist", None)
-            own = dist is not None and dist.name == OWN_DISTRIBUTION
+        for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
+            own = ep.distribution == normalize(OWN_DISTRIBUTION)
             info = PluginInfo(
                 ep.name,
                 "builtin" if own else "entrypoint",
                 ep.value,
-                version=__version__ if own else (dist.version if dist else None),
+                version=__version__ if own else ep.version,
             )
             self._add(info, ep.load)
         for path in self._local_paths():

@@ -17,12 +17,18 @@ higher confidence, higher ``Intent.priority``, the more specific pattern (more
 literal characters), earlier registration. Nothing matched -> ``smalltalk``.
 
 Patterns compile lazily: ``Router.add`` checks the slot names at once (an unknown slot
-type is a ``PatternError`` right away) but compiles an intent's regular expressions only
-the first time an utterance contains one of its keywords (intents without keywords: on the
-first utterance), so a cold ``assistant route`` compiles only the rules it needs. A regex
-that turns out not to compile is reported then (``on_error``; the engine records it as the
-plugin's failure) and that intent stops matching; ``Router.compile_all()`` compiles
-everything at once (the tests call it, so a bad pattern still fails before release).
+type is a ``PatternError`` right away) and compiles nothing. The first time an utterance
+contains one of an intent's keywords (intents without keywords: on the first utterance), the
+intent's patterns are only *parsed* with their slots left out (a regex syntax error is
+reported then: ``on_error``, the engine records it as the plugin's failure, and that intent
+stops matching). The parse gives each pattern a gate: the literal words it cannot match
+without, in order (a ``{duration}`` needs 시간, 분 or 초; ``^타이머 {duration} 더`` needs
+the utterance to start with 타이머 and then hold a unit and 더). A pattern's full regular
+expression (slot expressions are most of the compile time) is compiled the first time an
+utterance passes its gate, so a cold ``assistant route`` compiles only the patterns that
+could match its utterance; the gate only ever skips a pattern whose regex could not match.
+``Router.compile_all()`` compiles everything at once (the tests call it, so a bad pattern
+still fails before release).
 """
 
 from __future__ import annotations
@@ -35,6 +41,11 @@ from typing import Any
 
 from assistant.slots import SLOT_TYPES, SlotError
 from assistant.types import Intent
+
+try:  # the regex parser behind re.compile (Python 3.11+; sre_parse before)
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre  # type: ignore[no-redef]
 
 SMALLTALK = "smalltalk"
 
@@ -69,6 +80,21 @@ def check_pattern(pattern: str) -> None:
 
 def compile_pattern(pattern: str) -> CompiledPattern:
     """Compile one pattern of the pattern language (see module docstring)."""
+    source, slot_types = _convert(pattern, lambda name, type_, regex: regex)
+    literal = _SLOT.sub("", pattern)
+    specificity = len(re.sub(r"[\s\\()\[\]?*+|.^$]", "", literal))
+    try:
+        regex = re.compile(source)
+    except re.error as exc:
+        raise PatternError(f"pattern {pattern!r} does not compile: {exc}") from exc
+    return CompiledPattern(regex, slot_types, specificity)
+
+
+def _convert(
+    pattern: str, slot_regex: Callable[[str, str, str], str]
+) -> tuple[str, dict[str, str]]:
+    """(regular expression, slot name -> type) of a pattern; ``slot_regex(name, type,
+    regex)`` gives the expression put in each slot's named group."""
     slot_types: dict[str, str] = {}
     out: list[str] = []
     pos = 0
@@ -83,20 +109,151 @@ def compile_pattern(pattern: str) -> CompiledPattern:
         regex = SLOT_TYPES[type_].regex
         if type_ == "text" and not pattern[m.end() :].strip(" $"):
             regex = ".+"  # a trailing free-text slot takes the rest of the utterance
-        out.append(f"(?P<{name}>{regex})")
+        out.append(f"(?P<{name}>{slot_regex(name, type_, regex)})")
         pos = m.end()
     out.append(_spaces(pattern[pos:]))
-    literal = _SLOT.sub("", pattern)
-    specificity = len(re.sub(r"[\s\\()\[\]?*+|.^$]", "", literal))
-    try:
-        regex = re.compile("".join(out))
-    except re.error as exc:
-        raise PatternError(f"pattern {pattern!r} does not compile: {exc}") from exc
-    return CompiledPattern(regex, slot_types, specificity)
+    return "".join(out), slot_types
 
 
 def _spaces(fragment: str) -> str:
     return re.sub(r" +", r"\\s*", fragment)
+
+
+# -- gates ---------------------------------------------------------------------------------
+#
+# A gate is a necessary condition for a pattern's regex to find a match: the literal runs
+# (consecutive literal characters) that any match contains, in the order they occur in it,
+# each as a set of alternatives ((?:알람|알림) -> {"알람", "알림"}); the first may have to
+# start the utterance (a leading ``^``). It is read from the parse tree of the pattern with
+# plain groups in place of the slot expressions (slot types contribute their own runs, read
+# once from their regex). Anything the reader does not know contributes nothing, so a gate
+# can be weaker than it could be but never wrong.
+
+_Clause = tuple[str, ...]
+
+
+class _Gate:
+    __slots__ = ("clauses", "anchored")
+
+    def __init__(self, clauses: list[_Clause], anchored: bool) -> None:
+        self.clauses = clauses
+        self.anchored = anchored  # the first clause must start the text
+
+    def admits(self, text: str) -> bool:
+        """False only if the pattern's regex cannot match anywhere in ``text``."""
+        pos = 0
+        for i, alternatives in enumerate(self.clauses):
+            end = -1
+            for literal in alternatives:
+                if i == 0 and self.anchored:
+                    found = 0 if text.startswith(literal) else -1
+                else:
+                    found = text.find(literal, pos)
+                if found >= 0 and (end < 0 or found + len(literal) < end):
+                    end = found + len(literal)
+            if end < 0:
+                return False
+            pos = end  # the next run starts after this one ends (earliest end: greedy is exact)
+        return True
+
+
+_REPEATS = tuple(
+    op
+    for op in (getattr(_sre, n, None) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
+    if op is not None
+)
+_ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+_SLOT_CLAUSES: dict[str, list[_Clause]] = {}
+
+
+def _runs(items: Any, slots: dict[int, str], top: bool = False) -> tuple[list[_Clause], bool]:
+    """(clauses, anchored) of a parsed sequence; ``slots`` maps group numbers to slot regexes."""
+    clauses: list[_Clause] = []
+    anchored = False
+    run: list[str] = []
+    run_start = 0
+
+    def flush() -> None:
+        nonlocal anchored
+        if run:
+            if top and run_start == 1 and not clauses and _is_begin(items[0]):
+                anchored = True
+            clauses.append(("".join(run),))
+            run.clear()
+
+    for index, (op, av) in enumerate(items):
+        if op is _sre.LITERAL:
+            if not run:
+                run_start = index
+            run.append(chr(av))
+            continue
+        flush()
+        if op is _sre.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            if group in slots:
+                clauses += _slot_clauses(slots[group])
+            elif not add_flags and not del_flags:
+                clauses += _runs(sub, slots)[0]
+        elif op is _sre.BRANCH:
+            union: set[str] = set()
+            for alternative in av[1]:
+                found = _runs(alternative, slots)[0]
+                if not found:
+                    break
+                union.update(found[0])
+            else:
+                clauses.append(tuple(sorted(union)))
+        elif op in _REPEATS:
+            if av[0] >= 1:
+                clauses += _runs(av[2], slots)[0]
+        elif op is _ATOMIC:
+            clauses += _runs(av, slots)[0]
+        # anything else (sets, any character, anchors, lookarounds, group references)
+        # contributes nothing
+    flush()
+    return clauses, anchored
+
+
+def _is_begin(item: tuple[Any, Any]) -> bool:
+    op, av = item
+    return op is _sre.AT and av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+
+
+def _slot_clauses(regex: str) -> list[_Clause]:
+    """The literal runs every match of a slot expression contains (read once per process)."""
+    found = _SLOT_CLAUSES.get(regex)
+    if found is None:
+        try:
+            found = _runs(_sre.parse(regex), {})[0]
+        except Exception:  # noqa: BLE001 - no runs known: the gate just gets weaker
+            found = []
+        _SLOT_CLAUSES[regex] = found
+    return found
+
+
+def pattern_gate(pattern: str) -> _Gate | None:
+    """The gate of a pattern (None: always try it); raises PatternError when the pattern's
+    own text is not a valid regular expression."""
+    groups: dict[str, str] = {}
+
+    def placeholder(name: str, type_: str, regex: str) -> str:
+        groups[name] = regex
+        return ".+?"
+
+    skeleton, _ = _convert(pattern, placeholder)
+    try:
+        parsed = _sre.parse(skeleton)
+    except re.error:
+        compile_pattern(pattern)  # the error message of the real expression
+        return None  # (only if, against all odds, the real one compiles)
+    try:
+        if parsed.state.flags & ~_sre.SRE_FLAG_UNICODE:
+            return None  # inline flags (ignore case ...): no gate
+        slots = {parsed.state.groupdict[name]: regex for name, regex in groups.items()}
+        clauses, anchored = _runs(parsed, slots, top=True)
+    except Exception:  # noqa: BLE001 - an unexpected parse tree: no gate, always try
+        return None
+    return _Gate(clauses, anchored) if clauses else None
 
 
 @dataclass
@@ -115,22 +272,35 @@ class _Rule:
     plugin: str
     keywords: tuple[str, ...]
     order: int
-    _compiled: list[CompiledPattern] | None = None
+    _gates: list[_Gate | None] | None = None
+    _compiled: dict[int, CompiledPattern] = field(default_factory=dict)
     error: PatternError | None = None
 
     def patterns(
-        self, on_error: Callable[[str, PatternError], None] | None
+        self, on_error: Callable[[str, PatternError], None] | None, text: str | None = None
     ) -> list[CompiledPattern]:
-        """The compiled patterns (compiled on first use; none if one does not compile)."""
-        if self._compiled is None:
-            try:
-                self._compiled = [compile_pattern(p) for p in self.intent.patterns]
-            except PatternError as exc:
-                self._compiled, self.error = [], exc
-                log.error("intent %s of plugin %s disabled: %s", self.intent.name, self.plugin, exc)
-                if on_error is not None:
-                    on_error(self.plugin, exc)
-        return self._compiled
+        """The compiled patterns that may match ``text`` (all when None), compiled on first
+        use; none once a pattern of the intent turned out not to compile."""
+        if self.error is not None:
+            return []
+        try:
+            if self._gates is None:
+                self._gates = [pattern_gate(p) for p in self.intent.patterns]
+            wanted = [
+                i
+                for i, gate in enumerate(self._gates)
+                if text is None or gate is None or gate.admits(text)
+            ]
+            for i in wanted:
+                if i not in self._compiled:
+                    self._compiled[i] = compile_pattern(self.intent.patterns[i])
+        except PatternError as exc:
+            self.error = exc
+            log.error("intent %s of plugin %s disabled: %s", self.intent.name, self.plugin, exc)
+            if on_error is not None:
+                on_error(self.plugin, exc)
+            return []
+        return [self._compiled[i] for i in wanted]
 
 
 class Router:
@@ -204,7 +374,7 @@ class Router:
             if result is not None:
                 confidence, slots = result
                 yield Match(rule.intent.name, rule.plugin, float(confidence), dict(slots)), 0
-        for pattern in rule.patterns(self.on_error):
+        for pattern in rule.patterns(self.on_error, text):
             m = pattern.regex.search(text)
             if not m:
                 continue

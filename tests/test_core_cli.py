@@ -150,6 +150,52 @@ def test_route_imports_no_model_library(home):
     assert "HEAVY []" in result.stdout
 
 
+def test_route_without_user_config_imports_neither_yaml_nor_importlib_metadata(home):
+    """The cold start of a command (bench/cold_start.py): the defaults come from their JSON
+    snapshot and entry points are read without importlib.metadata."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from assistant.cli import main
+        sys.argv = ["assistant", "route", "--json", "5분 타이머 맞춰줘"]
+        try:
+            main()
+        except SystemExit:
+            pass
+        print("SLOW", [m for m in ("yaml", "importlib.metadata") if m in sys.modules])
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=cli_env(home),  # no ASSISTANT_CONFIG
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"timer.start"' in result.stdout and "SLOW []" in result.stdout
+
+
+def test_defaults_snapshot_is_current_and_reads_as_the_yaml(tmp_path, monkeypatch):
+    from assistant import config
+
+    assert config.DEFAULTS_SNAPSHOT.read_text(encoding="utf-8") == config.snapshot_defaults(), (
+        "assistant.yaml changed: run  python -m assistant.config  to rewrite defaults.json"
+    )
+    data, lines = config._read_defaults()
+    yaml_data, yaml_lines = config._read_yaml(config.DEFAULTS_PATH)
+    assert config._same(data, yaml_data)
+    assert list(lines.items()) == list(yaml_lines.items())
+    stale = tmp_path / "defaults.json"
+    stale.write_text(
+        json.dumps({"source": "name: 옛날\n", "data": {"name": "옛날"}, "lines": []}),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(config, "DEFAULTS_SNAPSHOT", stale)
+    assert config._same(config._read_defaults()[0], yaml_data)  # stale: the YAML is read
+
+
 def test_route_stdin_lists_normalized_text(run_cli):
     result = run_cli("route", "-", "--json", input="이랑아, 안녕?\n  \n")
     rows = _jsonl(result.stdout)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from assistant import hookimpl
 from assistant.config import load_config
 from assistant.plugins import PluginHost
@@ -57,3 +59,30 @@ def test_a_skipped_hookwrapper_is_logged_once(caplog):
         host.call("fallback_reply", request=None)
     skipped = [r.getMessage() for r in caplog.records if "hook wrapper" in r.getMessage()]
     assert len(skipped) == 1 and "wraps" in skipped[0] and "fallback_reply" in skipped[0]
+
+
+@pytest.mark.parametrize(
+    "group", ["assistant", "assistant.stock_providers", "console_scripts", "pytest11"]
+)
+def test_entry_points_are_read_as_importlib_metadata_reads_them(group):
+    """The plugin host reads entry points without importing importlib.metadata (a faster
+    cold start): the same entry points, in the same order, from the same distributions."""
+    from assistant import entry_points as fast
+
+    def key(eps):
+        return [(e.name, e.value, e.group, e.distribution, e.version) for e in eps]
+
+    assert key(fast._scan(group)) == key(fast._from_importlib(group))
+
+
+def test_entry_points_fall_back_to_importlib_metadata_for_a_zip_on_sys_path(tmp_path, monkeypatch):
+    from assistant import entry_points as fast
+
+    archive = tmp_path / "plugins.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip archive
+    monkeypatch.syspath_prepend(str(archive))
+    with pytest.raises(fast._Unsupported):
+        fast._scan("assistant")
+    assert [e.name for e in fast.entry_points("assistant")] == [
+        e.name for e in fast._from_importlib("assistant")
+    ]

@@ -213,3 +213,55 @@ def test_the_engine_records_a_bad_pattern_as_the_plugins_failure(make_assistant)
     assistant = make_assistant(extra_plugins={"bad": BadPlugin()})
     assert assistant.route("떡볶이 (").intent != "bad.one"
     assert [(f.plugin, f.hook) for f in assistant.host.failures] == [("bad", "register_intents")]
+
+
+def test_pattern_gates_read_literal_words_in_order():
+    from assistant.router import pattern_gate
+
+    gate = pattern_gate("^타이머(?:을|를)? {duration} (?:더|추가)")
+    assert gate.anchored and gate.clauses == [("타이머",), ("분", "시간", "초"), ("더", "추가")]
+    assert gate.admits("타이머 5분 더")
+    assert not gate.admits("5분 타이머 더")  # not at the start
+    assert not gate.admits("타이머 더 5분")  # the unit must come before 더
+    assert pattern_gate("{name} (?:라면)?") is None  # nothing required: always tried
+    assert pattern_gate("(?i)timer") is None  # flags: always tried
+    with pytest.raises(PatternError, match="does not compile"):
+        pattern_gate("라면 (")
+
+
+def test_pattern_gates_never_hide_a_match(make_assistant):
+    """Whatever a pattern's regex finds, its gate lets through (every installed pattern,
+    every example and many more utterances)."""
+    from assistant.router import pattern_gate
+
+    router = make_assistant().router
+    texts = {
+        normalize(example, "이랑")
+        for intent, _ in router.intents.values()
+        for example in intent.examples
+    }
+    texts |= {
+        "5분 타이머 맞춰줘", "타이머 취소해줘", "라면 타이머 3분", "타이머에 5분 더해줘",
+        "7시에 깨워줘", "내일 아침 6시 반에 깨워줘", "알람 맞춰줘", "10분 뒤에 약 먹으라고 알려줘",
+        "십오 분 세어 줘", "타이머 3분", "3분 알람", "남은 시간 얼마야", "부산 날씨 어때",
+    }  # fmt: skip
+    checked = 0
+    for rule in router._rules:
+        for pattern in rule.intent.patterns:
+            gate = pattern_gate(pattern)
+            regex = compile_pattern(pattern).regex
+            for text in texts:
+                if regex.search(text):
+                    checked += 1
+                    assert gate is None or gate.admits(text), (pattern, text)
+    assert checked > 50
+
+
+def test_a_command_compiles_few_patterns(make_assistant):
+    router = make_assistant().router
+    assert router.match("5분 타이머 맞춰줘").intent == "timer.start"
+    compiled = sum(len(rule._compiled) for rule in router._rules)
+    total = sum(len(rule.intent.patterns) for rule in router._rules)
+    assert compiled <= 5 < total
+    router.compile_all()
+    assert sum(len(rule._compiled) for rule in router._rules) == total

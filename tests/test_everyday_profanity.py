@@ -124,3 +124,21 @@ def test_cli_config_file_switches_the_guard_off(run_cli, tmp_path):
     result = run_cli("--config", str(config), "route", "--json", "씨발")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["intent"] == "smalltalk"
+
+
+def test_entries_compile_only_when_their_letters_are_there():
+    guard = Guard.from_files()
+    assert guard.find("5분 타이머 맞춰줘") is None
+    assert all(entry is None for entry in guard._entries)  # a command compiles none
+    assert guard.find("아 씨 발 진짜") is not None
+    eager = Guard.from_files()
+    eager.entries  # noqa: B018 - compiles every entry
+    for text in (
+        "아 씨 발 진짜",
+        "시발점",
+        "아저씨 발 냄새",
+        "ㅅㅣㅂㅏㄹ",
+        "오늘 날씨 좋다",
+        "18살",
+    ):
+        assert guard.find(text) == eager.find(text), text

@@ -54,6 +54,15 @@ def compile_entry(raw: str) -> Entry:
     return Entry(word, regex, whole)
 
 
+def _letters(raw: str) -> frozenset[str]:
+    """The characters every match of the entry ``raw`` contains (see :func:`compile_entry`)."""
+    whole = raw.startswith("=")
+    word = raw[1:].strip().lower() if whole else raw.strip().lower()
+    if not word:
+        raise ValueError("empty profanity entry")
+    return frozenset(word if whole else (ch for ch in word if not ch.isspace()))
+
+
 def compile_false_friend(pattern: str) -> re.Pattern[str]:
     """A false-friend regex; a literal space means optional whitespace."""
     return re.compile(re.sub(r" +", r"\\s*", pattern.strip()))
@@ -63,8 +72,23 @@ class Guard:
     """Decides whether an utterance contains profanity."""
 
     def __init__(self, words: Iterable[str], false_friends: Iterable[str] = ()) -> None:
-        self.entries = [compile_entry(w) for w in words if w.strip()]
+        # An entry's regex is compiled the first time an utterance holds all of its letters
+        # (it cannot match otherwise): routing one command compiles few of them.
+        self._words = [w for w in words if w.strip()]
+        self._letters = [_letters(w) for w in self._words]  # also rejects empty entries
+        self._entries: list[Entry | None] = [None] * len(self._words)
         self.false_friends = [compile_false_friend(p) for p in false_friends if p.strip()]
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry, compiled."""
+        return [self._entry(i) for i in range(len(self._words))]
+
+    def _entry(self, index: int) -> Entry:
+        entry = self._entries[index]
+        if entry is None:
+            entry = self._entries[index] = compile_entry(self._words[index])
+        return entry
 
     @classmethod
     def from_files(
@@ -93,7 +117,11 @@ class Guard:
 
     def _find_in(self, text: str) -> str | None:
         allowed = [m.span() for p in self.false_friends for m in p.finditer(text)]
-        for entry in self.entries:
+        chars = set(text)
+        for index, letters in enumerate(self._letters):
+            if not letters <= chars:
+                continue
+            entry = self._entry(index)
             for m in entry.regex.finditer(text):
                 start, end = m.span()
                 spread = len(m.group(0)) != len(entry.word)

@@ -4,21 +4,25 @@ Answers "삼성전자 주가 알려줘", "삼전 얼마야", "SK하이닉스 오
 with delayed quotes from the Yahoo Finance chart API (or another registered
 provider), cached in ``stocks.db`` in the data directory. See ``README.md`` here.
 
-Only light modules are imported here: routing needs :mod:`.understand` and the
-company table (:mod:`.names`); network, cache and provider code load on first use.
+Only light modules are imported here: routing needs :mod:`.keywords`, and
+:mod:`.understand` and the company table (:mod:`.names`) once an utterance holds one of them;
+network, cache and provider code load on first use.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from assistant import hookimpl
 from assistant.app import App
 from assistant.types import Intent, Reply, Request
 
-from .names import Company, Directory, load_directory
-from .understand import KEYWORDS, make_matchers
+from .keywords import KEYWORDS
+
+if TYPE_CHECKING:
+    from .names import Company, Directory
 
 log = logging.getLogger("assistant.stocks")
 
@@ -38,6 +42,8 @@ APOLOGY = (
 def _directory(app: App) -> Directory:
     directory = app.state.get("stocks.directory")
     if directory is None:
+        from .names import load_directory
+
         directory = load_directory(app)
         app.state["stocks.directory"] = directory
     return directory
@@ -85,7 +91,21 @@ def _followup(request: Request, candidates: list[Company], slots: dict) -> Reply
 
 @hookimpl
 def register_intents(register: Callable[[Intent], None], app: App) -> None:
-    price, index = make_matchers(lambda: _directory(app))
+    matchers: list[Callable[[str], tuple[float, dict] | None]] = []
+
+    def rule(which: int) -> Callable[[str], tuple[float, dict] | None]:
+        """``make_matchers``' rule number ``which``, its module imported on first use."""
+
+        def match(text: str) -> tuple[float, dict] | None:
+            if not matchers:
+                from .understand import make_matchers
+
+                matchers.extend(make_matchers(lambda: _directory(app)))
+            return matchers[which](text)
+
+        return match
+
+    price, index = rule(0), rule(1)
     for name, handler, match, examples, description in (
         ("stock.price", handle_price, price, PRICE_EXAMPLES, "상장 종목 주가와 등락 (지연 시세)"),
         ("stock.index", handle_index, index, INDEX_EXAMPLES, "코스피·코스닥 등 지수 (지연 시세)"),

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .keywords import KEYWORDS  # noqa: F401 - defined here before
 from .names import Directory
 
 _POLITE = r"(?:요|용|여)?"
@@ -76,63 +77,6 @@ INDEX = re.compile(
 DAY_WORDS = {"오늘", "지금", "현재", "요즘", "요새", "오늘은", "지금은"}
 #: words before a topic that are not a company ("내 주식 어때", "우리 주식")
 NOT_COMPANY = {"내", "나", "제", "저", "우리", "너", "니", "네", "님", "전체", "요즘", "이"}
-KEYWORDS = (
-    "주가",
-    "주식",
-    "시세",
-    "현재가",
-    "종가",
-    "얼마",
-    "몇원",
-    "올랐",
-    "올라갔",
-    "상승",
-    "오름",
-    "떨어",
-    "내렸",
-    "내려갔",
-    "하락",
-    "빠졌",
-    "폭락",
-    "망했",
-    "플러스",
-    "마이너스",
-    "사도",
-    "살까",
-    "사야",
-    "사말아",
-    "팔까",
-    "팔아",
-    "매수",
-    "매도",
-    "손절",
-    "존버",
-    "물타기",
-    "추천",
-    "들어가도",
-    "오를",
-    "떨어질",
-    "전망",
-    "어때",
-    "어떄",
-    "어떻",
-    "어떠",
-    "어떤가",
-    "어떰",
-    "코스피",
-    "코스닥",
-    "나스닥",
-    "다우",
-    "500",
-    "니케이",
-    "닛케이",
-    "KOSPI",
-    "kospi",
-    "KOSDAQ",
-    "kosdaq",
-    "NASDAQ",
-    "nasdaq",
-)
 
 
 def _ask(end: str | None) -> str | None:

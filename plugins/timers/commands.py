@@ -1,4 +1,7 @@
-"""``assistant timers [--json]``: list the active timers and alarms of every process."""
+"""``assistant timers [--json]``: list the active timers and alarms of every process.
+
+The command is added to every ``assistant`` run (``register_commands``), so the store and
+wording modules are imported only when it runs (a cold ``assistant route`` skips them)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,6 @@ import sys
 import click
 
 from assistant.store import StoreError
-
-from . import listing
-from .service import service_for
 
 
 def add_timers_command(cli: click.Group) -> None:
@@ -24,6 +24,9 @@ def add_timers_command(cli: click.Group) -> None:
     @click.pass_context
     def timers(ctx: click.Context, as_json: bool) -> None:
         """돌아가는 타이머, 알람, 알림을 보여줘요 (다른 창에서 맞춘 것도 포함)."""
+        from . import listing
+        from .service import service_for
+
         app = ctx.obj.app
         service = service_for(app)
         try:

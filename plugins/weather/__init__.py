@@ -5,7 +5,8 @@ with Open-Meteo forecasts (or another registered provider), cached in
 ``weather.db`` in the data directory. See ``README.md`` in this folder.
 
 Only light modules are imported here: routing (``assistant route``) needs just
-:mod:`.understand`; the network, cache and provider code load on first use.
+:mod:`.keywords`, and :mod:`.understand` once an utterance holds one of them; the network,
+cache and provider code load on first use.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from assistant import hookimpl
 from assistant.app import App
 from assistant.types import Intent, Reply, Request
 
-from .understand import KEYWORDS, followup_slots, match
+from .keywords import KEYWORDS
 
 log = logging.getLogger("assistant.weather")
 
@@ -63,8 +64,17 @@ def _answer(request: Request, slots: dict[str, Any]) -> Reply:
     return reply
 
 
+def match(text: str) -> tuple[float, dict[str, Any]] | None:
+    """The intent's ``match`` rule: :func:`.understand.match` (imported on first use)."""
+    from .understand import match as understand_match
+
+    return understand_match(text)
+
+
 def _followup(request: Request, previous: dict[str, Any]) -> Reply | None:
     """The next utterance after a weather answer: a short follow-up, or None to route it."""
+    from .understand import followup_slots
+
     slots = followup_slots(request.normalized, previous)
     if slots is None:
         return None

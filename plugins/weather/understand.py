@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .keywords import KEYWORDS  # noqa: F401 - defined here before
 from .places import is_known
 
 # --- vocabulary -----------------------------------------------------------------
@@ -256,30 +257,6 @@ _HOT = r"더워|덥나|더울까|더운가|덥니|덥냐|덥대|더울지|더운
 T4 = re.compile(rf"^(?P<pre>.*?)\s*(?P<feel>{_COLD}|{_HOT})(?:요)?$")
 _BARE_FEELING = {"추워", "추워져", "쌀쌀해", "더워", "더워져", "후덥지근해", "따뜻해", "포근해"}
 T5 = re.compile(rf"^(?P<pre>.*?)\s*(?:기온|온도)?\s*(?:은|는|이|가)?\s*{_DEGREES}(?:요)?$")
-
-KEYWORDS = (
-    "날씨",
-    "기온",
-    "온도",
-    "예보",
-    "비",
-    "눈",
-    "소나기",
-    "우박",
-    "우산",
-    "추워",
-    "춥",
-    "추울",
-    "추운",
-    "쌀쌀",
-    "더워",
-    "덥",
-    "더울",
-    "더운",
-    "따뜻",
-    "포근",
-    "몇도",
-)
 
 
 def understand(text: str) -> dict[str, Any] | None:
