@@ -113,8 +113,10 @@ def test_shipped_model_with_the_lexicon() -> None:
     assert classifier.lexicon is not None
     negated = classifier.predict("하나도 안 기뻐 그냥 허무해", 0.4)
     assert negated.label != "기쁨" and negated.probabilities["기쁨"] < 0.05
-    named_idiom = classifier.predict("부글부글 끓어", 0.4)
+    # "속이 부글부글 끓어" names anger; the bare "부글부글 끓어" can be a pot (run I1 reads it
+    # as 일상, model card)
+    named_idiom = classifier.predict("속이 부글부글 끓어", 0.4)
     assert named_idiom.label == "분노"
     assert sum(named_idiom.probabilities.values()) == pytest.approx(1.0)
     classifier.use_lexicon(None, 1.0)  # the model alone
-    assert classifier.predict("부글부글 끓어", 0.4).score < named_idiom.score
+    assert classifier.predict("속이 부글부글 끓어", 0.4).score < named_idiom.score
