@@ -53,7 +53,6 @@ from assistant_plugins.safety.train import (
     fit,
     read_set,
 )
-from assistant_plugins.safety.train_neural import crisis_probabilities, fine_tune
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "plugins" / "safety"
@@ -151,6 +150,101 @@ def run_scorer() -> None:
 # -- phase 2: the neural classifier, one fold per run -----------------------------------
 
 
+def buckets(order: list[int], encoded: list[list[int]], size: int, rng: random.Random):
+    """Batches of similar length (far less padding): shuffled, sorted by length within
+    windows of 20 batches, the batches shuffled again."""
+    order = list(order)
+    rng.shuffle(order)
+    batches = []
+    window = size * 20
+    for start in range(0, len(order), window):
+        part = sorted(order[start : start + window], key=lambda i: len(encoded[i]))
+        batches += [part[i : i + size] for i in range(0, len(part), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def fine_tune(
+    texts: list[str],
+    labels: list[int],
+    *,
+    base: Path = BASE,
+    epochs: int = 3,
+    lr: float = 1e-4,
+    batch_size: int = 32,
+    max_length: int = 48,
+    seed: int = 0,
+    threads: int = 2,
+    log_every: int = 100,
+):
+    """A BertForSequenceClassification (labels safe, crisis) from ``base``'s encoder,
+    fine-tuned on (texts, labels); returns (model, tokenizer)."""
+    import torch
+    from transformers import BertForSequenceClassification
+    from transformers.utils import logging as hf_logging
+
+    from assistant_plugins.emotion.tokenization import SentencePieceBertTokenizer, pad_batch
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    tokenizer = SentencePieceBertTokenizer.from_dir(base, max_length=max_length)
+    model = BertForSequenceClassification.from_pretrained(
+        str(base),
+        num_labels=2,
+        id2label={0: "safe", 1: "crisis"},
+        label2id={"safe": 0, "crisis": 1},
+        ignore_mismatched_sizes=True,
+        use_safetensors=True,
+    )
+    encoded = [tokenizer.encode(t, max_length) for t in texts]
+    order = list(range(len(texts)))
+    steps = epochs * len(buckets(order, encoded, batch_size, random.Random(0)))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup)))
+    )
+    rng = random.Random(seed)
+    model.train()
+    step, started = 0, time.perf_counter()
+    for _ in range(epochs):
+        for chunk in buckets(order, encoded, batch_size, rng):
+            batch = pad_batch([encoded[i] for i in chunk], tokenizer.pad_id)
+            target = torch.tensor([labels[i] for i in chunk])
+            loss = torch.nn.functional.cross_entropy(model(**batch).logits, target)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            step += 1
+            if log_every and step % log_every == 0:
+                print(f"  step {step}/{steps} loss {loss.item():.3f} "
+                      f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+    model.eval()
+    return model, tokenizer
+
+
+def crisis_probabilities(model, tokenizer, texts: list[str], max_length: int = 48) -> list[float]:
+    """p(crisis) of each text (batches sorted by length)."""
+    import torch
+
+    from assistant_plugins.emotion.tokenization import pad_batch
+
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    probs = [0.0] * len(texts)
+    with torch.inference_mode():
+        for start in range(0, len(order), 128):
+            chunk = order[start : start + 128]
+            ids = [tokenizer.encode(texts[i], max_length) for i in chunk]
+            p = torch.softmax(model(**pad_batch(ids, tokenizer.pad_id)).logits.float(), dim=-1)
+            for i, v in zip(chunk, p[:, 1].tolist(), strict=True):
+                probs[i] = v
+    return probs
+
+
 def run_fold(k: int, args: argparse.Namespace) -> None:
     rows, chat = data()
     names = list(AUTHORS)
@@ -233,6 +327,8 @@ def summary(args: argparse.Namespace) -> dict:
                 out.append(detector or q >= t)
             elif variant == "fused":  # rules, or no veto and the mean of both scores
                 out.append(hit or (not veto and (p + q) / 2 >= t))
+            elif variant == "scorer@t":  # the shipped detector with another scorer threshold
+                out.append(hit or (not veto and p >= t))
             elif variant == "detector":
                 out.append(detector)
             elif variant == "rules":
@@ -249,7 +345,7 @@ def summary(args: argparse.Namespace) -> dict:
             chat = [chat[0] + sum(c), chat[1] + len(c)]
         return n[0] / max(1, n[1]), n[2] / max(1, n[3]), chat[0] / max(1, chat[1])
 
-    grid = [i / 100 for i in range(1, 100)] + [0.995, 0.999]
+    grid = sorted({i / 100 for i in range(1, 100)} | {i / 1000 for i in range(950, 1000)})
 
     def choose(variant: str, others: list[str]) -> float:
         """Lowest t whose pooled false alarms (and chat fire rate) on ``others`` stay within
@@ -298,10 +394,10 @@ def summary(args: argparse.Namespace) -> dict:
         pooled[variant] = {"recall": n[0] / n[1], "false_alarms": n[2] / n[3]}
     # the curve of the pooled out-of-author figures (for choosing a shipped threshold)
     curve = {}
-    for variant in ("neural", "detector+neural", "fused"):
+    for variant in ("neural", "detector+neural", "fused", "scorer@t"):
         curve[variant] = {
             t: [round(x, 4) for x in pooled_rates(out_of_sample, variant, t)]
-            for t in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99)
+            for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.78, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99)
         }
     print(f"thresholds on the other authors: neural alone FA <= {args.max_fa}, chat <= "
           f"{args.max_chat}; with the rules: FA <= the detector's + {args.fa_slack}; "
