@@ -47,6 +47,7 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "second": (["test_g", "test_h"], "217e6c5"),
     "safety": (["train_a"], "1c018d6"),
     "safety_b": (["train_b"], "77aa51c"),
+    "safety_c": (["train_c"], "989a204"),
 }
 
 

@@ -40,13 +40,11 @@ from assistant_plugins.safety.detect import (
     read_list,
 )
 from assistant_plugins.safety.scorer import WEIGHTS_PATH
+from assistant_plugins.safety.train import TUNING_SETS
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 
-TUNED = [
-    "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
-    "train_a", "train_b",
-]  # fmt: skip
+TUNED = TUNING_SETS
 #: the lead's held-out set, measured once it is there (never trained or tuned on)
 HELD_OUT = "test_i"
 HEADLINE = HELD_OUT if (SETS / f"crisis_{HELD_OUT}.tsv").exists() else TUNED[-1]

@@ -31,7 +31,7 @@ CHAT_NEGATIVES = (
 )
 TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
-    "train_a", "train_b",
+    "train_a", "train_b", "train_c",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -41,6 +41,7 @@ AUTHORS = {
     "test_h": "second",
     "train_a": "safety",
     "train_b": "safety_b",
+    "train_c": "safety_c",
 }
 #: sets no training may use: the lead's held-out set (README)
 HELD_OUT: set[str] = {"test_i"}
@@ -52,6 +53,10 @@ EPOCHS = 4
 KEEP = 60000
 #: the check-in band: its out-of-author fire rate on the everyday chat stays within this
 CHECK_IN_MAX_CHAT = 0.01
+#: the out-of-author false-alarm rate the threshold may reach (a margin under the issue's
+#: 2 %): 1 % until train_c; with its author in the folds 1 % demanded a threshold of 0.95
+#: and cost 0.044 out-of-author recall, 1.5 % keeps 0.76 (README)
+MAX_FALSE_ALARMS = 0.015
 Example = tuple[set[str], int]
 
 
@@ -156,7 +161,7 @@ def train(
     out: Path,
     *,
     folds: int = 0,
-    max_fa: float = 0.01,
+    max_fa: float = MAX_FALSE_ALARMS,
     epochs: int = EPOCHS,
     negatives: Path | None = None,
     kinds: tuple[str, ...] = KINDS,
@@ -284,7 +289,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--positive-weight", type=float, default=POSITIVE_WEIGHT)
     parser.add_argument("--keep", type=int, default=KEEP, help="largest weights kept")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
-    parser.add_argument("--max-false-alarms", type=float, default=0.01)
+    parser.add_argument("--max-false-alarms", type=float, default=MAX_FALSE_ALARMS)
     parser.add_argument(
         "--negatives",
         default=str(CHAT_NEGATIVES) if CHAT_NEGATIVES.exists() else "",
