@@ -249,7 +249,9 @@ class Assistant:
                 return self._finish(result, pending.intent, pending.plugin), pending.plugin, None
         emotion = None
         if route.intent == SMALLTALK or self.emotion_scope == "all":
-            found = self.host.call("detect_emotion", text=route.normalized, app=self.app)
+            # the normalized text with its final "?" / "!" back: "어디 살아요?" is a question
+            feeling = route.normalized + textutil.trailing_punctuation(route.text)
+            found = self.host.call("detect_emotion", text=feeling, app=self.app)
             emotion = found[0][1] if found and isinstance(found[0][1], Emotion) else None
         request = self._request(route, emotion)
         if route.intent == SMALLTALK:

@@ -30,6 +30,13 @@ def strip_vocative(text: str, name: str) -> str:
     return stripped.strip() or text
 
 
+def trailing_punctuation(text: str) -> str:
+    """The marks ``normalize`` drops at the end ("?", "!!", "~"), spaces and commas removed:
+    the emotion model was trained and is measured on text that keeps them."""
+    found = _TRAILING_PUNCT.search(clean(text))
+    return re.sub(r"[\s,]+", "", found.group(0)) if found else ""
+
+
 def normalize(text: str, name: str) -> str:
     """What the router sees: cleaned, vocative removed, trailing punctuation removed."""
     text = strip_vocative(clean(text), name)

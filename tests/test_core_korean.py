@@ -92,3 +92,11 @@ def test_jamo_composition_and_decomposition():
     assert hangul_to_jamo("과닭") == "ㄱㅗㅏㄷㅏㄹㄱ"
     for text in ["안녕하세요", "닭볶음탕", "왜 그래", "ㅋㅋㅋ"]:
         assert jamo_to_hangul(hangul_to_jamo(text)) == text
+
+
+def test_trailing_punctuation_is_what_normalize_drops() -> None:
+    from assistant.text import normalize, trailing_punctuation
+
+    for text, marks in (("어디 살아요?", "?"), ("좋아!! ", "!!"), ("음...", "..."), ("안녕", "")):
+        assert trailing_punctuation(text) == marks
+        assert normalize(text, "이랑") + marks == text.strip()

@@ -290,3 +290,23 @@ def test_a_per_emotion_min_score_only_makes_openers_stricter(make_assistant):
     assert toned("기쁨", 0.97) is not None
     assert toned("슬픔", 0.6) is not None
     assert toned("불안", 0.3) is None
+
+
+def test_the_emotion_hook_sees_the_final_question_mark(make_assistant):
+    """The model was trained and is measured on text with its "?" and "!": the core hands
+    the normalized utterance (vocative gone) over with them."""
+    seen: list[str] = []
+
+    class Recorder:
+        @hookimpl
+        def detect_emotion(self, text: str, app):
+            seen.append(text)
+            return None
+
+    assistant = make_assistant(
+        {"plugins": {"emotion": {"model": "off"}}},
+        extra_plugins={"recorder": Recorder(), "fixed": FixedChat()},
+    )
+    assistant.respond("이랑아, 어디 살아요?")
+    assistant.respond("드디어 끝났다!! ")
+    assert seen == ["어디 살아요?", "드디어 끝났다!!"]

@@ -243,3 +243,35 @@ def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
     pipeline = ReplyPipeline(ReplyMemory.build([data]), weights=Weights(min_fit_data=0.99))
     choice = pipeline.choose(query, emotion="불안")
     assert choice.source == "neutral" and choice.text in ACKNOWLEDGEMENTS["불안"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("샤워하고 올게", "plan"),
+        ("편의점 잠깐 갔다 올게", "plan"),  # a past inside a plan
+        ("퇴근하고 헬스 갈 거임", "plan"),
+        ("방 청소 좀 해야겠다", "plan"),
+        ("내일 친구랑 영화 보기로 했어", "plan"),
+        ("샤워하고 나왔어", "past"),
+        ("방 청소 끝", "past"),
+        ("배고파", None),
+    ],
+)
+def test_aspect_tells_plans_from_things_done(text: str, expected: str | None) -> None:
+    from assistant_plugins.smalltalk.morphemes import aspect
+
+    assert aspect(text) == expected
+
+
+def test_a_plan_never_matches_a_thing_done() -> None:
+    pairs = [
+        MemoryPair("m:0", "샤워하고 올게", "개운하게 씻고 오세요!", 0, "m.csv"),
+        MemoryPair("m:1", "샤워하고 나왔어", "개운하시죠? 머리 잘 말리세요.", 0, "m.csv"),
+    ]
+    pipeline = ReplyPipeline(ReplyMemory.build(pairs), weights=Weights(min_fit=0.0))
+    for text, reply in (
+        ("샤워 방금 하고 나왔어", "개운하시죠? 머리 잘 말리세요."),
+        ("이제 샤워하고 올게요", "개운하게 씻고 오세요!"),
+    ):
+        assert [c.text for c in pipeline.candidates(text)] == [reply]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 _LOCK = threading.Lock()
@@ -118,6 +119,40 @@ def tokens(text: str) -> list[str]:
         if coarse in ("N", "L", "D"):
             pending_negation = False
     return out
+
+
+_PLAN_ENDINGS = {"ᆯ게", "을게", "ᆯ래", "을래", "ᆯ까", "을까", "ᆯ게요", "을게요", "ᆯ래요", "을래요"}
+_PLAN_CONNECTIVES = {"려고", "으려고", "려구", "으려구", "러", "으러"}
+_PLAN_NOUNS = {"거", "것", "계획", "예정", "생각"}
+_PAST = {"었", "았", "였", "었었", "았었"}
+_DONE_NOUNS = {"끝", "완료"}
+
+
+def _is_plan(form: str, tag: str, after: str) -> bool:
+    return (
+        (tag.startswith("EF") and form in _PLAN_ENDINGS)
+        or (tag.startswith("EC") and form in _PLAN_CONNECTIVES)
+        or (tag == "EP" and form == "겠")
+        or (tag == "ETM" and form in ("ᆯ", "을") and after in _PLAN_NOUNS)
+        or (tag == "VX" and form == "싶")
+        or (tag == "ETN" and form == "기" and after == "로")  # 보기로 했어: decided to
+    )
+
+
+@lru_cache(maxsize=4096)
+def aspect(text: str) -> str | None:
+    """``"plan"`` (going to, wants to, about to: "갈 거야", "올게", "쉴래", "해야겠다",
+    "써 보려고", "보기로 했어"), ``"past"`` (done: "갔다 왔어", "먹었어", "청소 끝"), or None (neither, or
+    a bare present). A plan wins over a past inside it ("갔다 올게" is a plan)."""
+    morphs = analyse(text)
+    plan = past = False
+    for i, (form, tag) in enumerate(morphs):
+        after = morphs[i + 1][0] if i + 1 < len(morphs) else ""
+        plan = plan or _is_plan(form, tag, after)
+        past = past or (tag == "EP" and form in _PAST)
+    if not plan and not past and morphs and morphs[-1][0] in _DONE_NOUNS:
+        past = True
+    return "plan" if plan else "past" if past else None
 
 
 def words(text: str) -> list[str]:

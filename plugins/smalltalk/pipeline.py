@@ -31,7 +31,9 @@ split of the training data by :func:`fit_weights` and saved as ``memory/pipeline
   a sad remark, or the reverse) is never chosen.
 
 A matched utterance that negates a predicate the user's turn does not (or the reverse:
-"오늘 운이 좋았어" / "오늘 운이 안 좋았어") is not a candidate at all.
+"오늘 운이 좋았어" / "오늘 운이 안 좋았어"), or that is a plan where the turn tells of a
+thing done (or the reverse: "샤워하고 올게" / "샤워하고 나왔어", ``morphemes.aspect``), is not
+a candidate at all.
 
 A memory candidate needs ``fit >= min_fit`` (a dialogue-data pair ``fit >= min_fit_data``)
 and, the relevance floor, ``cover >= min_cover``
@@ -230,6 +232,16 @@ def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
     )
 
 
+def aspect_clash(query: str, matched: str) -> bool:
+    """True when one text is a plan and the other a thing done ("샤워하고 나왔어" / "샤워하고
+    올게", "주말에 푹 쉴래" / "주말에 푹 쉬었어"): the matched pair's reply would answer the
+    wrong one ("씻고 오세요!" to someone who has)."""
+    from assistant_plugins.smalltalk.morphemes import aspect
+
+    a, b = aspect(query), aspect(matched)
+    return a is not None and b is not None and a != b
+
+
 def vote_scores(
     neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
 ) -> list[float]:
@@ -289,7 +301,7 @@ class ReplyPipeline:
         found: dict[str, Candidate] = {}
 
         def add(hit: MemoryHit, source: str) -> None:
-            if negation_clash(query, hit.tokens):
+            if negation_clash(query, hit.tokens) or aspect_clash(text, hit.pair.utterance):
                 return
             reply = hit.pair.reply
             old = found.get(reply)
