@@ -34,10 +34,11 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
         encoding="utf-8",
     )
     args = ["--sets", "test_e", "--out", str(out), "--folds", "3", "--epochs", "3"]
-    train_main([*args, "--negatives", str(chat)])
+    train_main([*args, "--negatives", str(chat), "--everyday-negatives", ""])
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["meta"]["sets"] == ["test_e"] and 0 < data["threshold"] <= 1
     assert data["meta"]["chat_negatives"] == 31  # the empty row and the crisis remark skipped
+    assert data["meta"]["everyday_negatives"] == 0
     trained = load(out)
     assert trained is not None and 0 < len(trained.weights) <= 8000
     worried = trained.probability(spellings("죽고 싶어")[0])

@@ -29,6 +29,10 @@ SETS_DIR = Path(__file__).resolve().parent
 CHAT_NEGATIVES = (
     SETS_DIR.parent.parent.parent / "shared" / "data" / "chatbotdata" / "ChatbotData.csv"
 )
+#: the project's own everyday exchanges (plugins/smalltalk/everyday/*.tsv, column Q): more
+#: harmless examples, in the project's own voice ("거래처에서 마감 하루 전에 수정 요청을
+#: 또 했어요" scored 0.90 before they were added)
+EVERYDAY_NEGATIVES = SETS_DIR.parent / "smalltalk" / "everyday"
 TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
     "train_a", "train_b", "train_c",
@@ -70,6 +74,19 @@ def read_set(name: str) -> list[tuple[str, str, str]]:
             continue
         rows.append((parts[0], parts[1], parts[2]))
     return rows
+
+
+def read_everyday(folder: Path, detector: Detector) -> list[str]:
+    """The user remarks (column Q) of the everyday exchanges, minus any a crisis rule fires
+    on; comment lines and the header are skipped."""
+    found = []
+    for path in sorted(folder.glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            cells = line.split("\t")
+            if line.startswith("#") or len(cells) < 2 or cells[0] == "Q" or not cells[0].strip():
+                continue
+            found.append(cells[0].strip())
+    return [q for q in found if detector.find(q) is None]
 
 
 def read_negatives(path: Path, detector: Detector) -> list[str]:
@@ -164,6 +181,7 @@ def train(
     max_fa: float = MAX_FALSE_ALARMS,
     epochs: int = EPOCHS,
     negatives: Path | None = None,
+    everyday_negatives: Path | None = EVERYDAY_NEGATIVES,
     kinds: tuple[str, ...] = KINDS,
     positive_weight: float = POSITIVE_WEIGHT,
     keep: int = KEEP,
@@ -187,6 +205,9 @@ def train(
         vetoes.append(detector.has_false_friend(text) or too_short(text))
     labelled = len(examples)
     extra = read_negatives(negatives, detector) if negatives else []
+    folder = everyday_negatives
+    everyday = read_everyday(folder, detector) if folder is not None and folder.is_dir() else []
+    extra += everyday
     for i, text in enumerate(extra):
         examples.append((features(spellings(text)[0], kinds), 0))
         rule_hits.append(False)
@@ -227,6 +248,7 @@ def train(
             not v and p >= threshold for p, v in zip(probs[tail], vetoes[tail], strict=True)
         )
         oof["chat_negatives"] = len(extra)
+        oof["everyday_negatives"] = len(everyday)
         oof["oof_chat_false_alarms"] = round(chat_fired / len(extra), 4)
     check_in = threshold
     if extra:  # the lowest check-in threshold whose chat fire rate stays within bounds
@@ -295,6 +317,11 @@ def main(argv: list[str] | None = None) -> None:
         default=str(CHAT_NEGATIVES) if CHAT_NEGATIVES.exists() else "",
         help="CSV with a Q column of everyday chat (harmless examples); empty for none",
     )
+    parser.add_argument(
+        "--everyday-negatives",
+        default=str(EVERYDAY_NEGATIVES),
+        help="folder of everyday exchanges (*.tsv, column Q), harmless examples; empty for none",
+    )
     args = parser.parse_args(argv)
     meta = train(
         args.sets,
@@ -303,6 +330,7 @@ def main(argv: list[str] | None = None) -> None:
         max_fa=args.max_false_alarms,
         epochs=args.epochs,
         negatives=Path(args.negatives) if args.negatives else None,
+        everyday_negatives=Path(args.everyday_negatives) if args.everyday_negatives else None,
         kinds=tuple(args.kinds),
         positive_weight=args.positive_weight,
         keep=args.keep,
