@@ -275,3 +275,13 @@ def test_a_plan_never_matches_a_thing_done() -> None:
         ("이제 샤워하고 올게요", "개운하게 씻고 오세요!"),
     ):
         assert [c.text for c in pipeline.candidates(text)] == [reply]
+
+
+def test_an_unsure_feeling_is_not_named_in_the_acknowledgement() -> None:
+    from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS
+
+    pipeline = ReplyPipeline(ReplyMemory.build([MemoryPair("m:0", "배고파", "밥 드세요.", 0, "m")]))
+    sure = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="슬픔")
+    unsure = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="슬픔", name_feeling=False)
+    assert sure.text in ACKNOWLEDGEMENTS["슬픔"]
+    assert unsure.source == "neutral" and unsure.text in NEUTRAL_REPLIES

@@ -110,7 +110,12 @@ def fallback_reply(request: Request) -> Reply | str | None:
         pipeline = ReplyPipeline(
             retrieval.memory, retrieval.persona, runtime.user_memory(), selector, retrieval.weights
         )
-        choice = pipeline.choose(text, list(request.history)[-3:], label, generated)
+        sure = emotion is not None and emotion.score >= float(
+            config.get("acknowledge_min_score", 0.94)
+        )
+        choice = pipeline.choose(
+            text, list(request.history)[-3:], label, generated, name_feeling=sure
+        )
     if chat is not None and choice.source == "generated":
         chat.recent.append(choice.text)
     broken = runtime.generator.error if not runtime.generator_off else None

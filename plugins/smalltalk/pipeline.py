@@ -386,13 +386,17 @@ class ReplyPipeline:
         emotion: str | None = None,
         generated: Sequence[str] = (),
         neutral: Callable[[], str] | None = None,
+        name_feeling: bool = True,
     ) -> Choice:
+        """The best allowed candidate, else an acknowledgement; ``name_feeling`` False (the
+        emotion reading is not sure enough) keeps the feeling out of the acknowledgement."""
         candidates = self.candidates(text, history, emotion, generated)
         allowed = [c for c in candidates if c.excluded is None]
         if not allowed:
             from assistant_plugins.smalltalk.cleaning import acknowledgement
 
-            reply = neutral() if neutral is not None else acknowledgement(text, emotion)
+            felt = emotion if name_feeling else None
+            reply = neutral() if neutral is not None else acknowledgement(text, felt)
             return Choice(reply, "neutral", None, candidates)
         best = max(allowed, key=lambda c: c.score)
         return Choice(best.text, best.source, best, candidates)
