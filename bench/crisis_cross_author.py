@@ -37,7 +37,15 @@ from pathlib import Path
 
 from assistant_plugins.safety.detect import Detector, spellings
 from assistant_plugins.safety.scorer import WEIGHTS_PATH, Scorer, features, load
-from assistant_plugins.safety.train import CHAT_NEGATIVES, EPOCHS, KEEP, KINDS, fit, read_set
+from assistant_plugins.safety.train import (
+    CHAT_NEGATIVES,
+    EPOCHS,
+    KEEP,
+    KINDS,
+    fit,
+    read_negatives,
+    read_set,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "plugins" / "safety"
@@ -71,13 +79,8 @@ def rules_at(commit: str | None) -> Detector:
 
 
 def chat_questions(detector: Detector) -> list[str]:
-    import csv
-
-    if not CHAT_NEGATIVES.exists():
-        return []
-    with CHAT_NEGATIVES.open(encoding="utf-8", newline="") as handle:
-        questions = [str(row.get("Q") or "").strip() for row in csv.DictReader(handle)]
-    return [q for q in questions if q and detector.find(q) is None]
+    """The shared ChatbotData questions no rule fires on (the trainer's harmless examples)."""
+    return read_negatives(CHAT_NEGATIVES, detector) if CHAT_NEGATIVES.exists() else []
 
 
 def main() -> None:

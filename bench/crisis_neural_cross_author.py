@@ -37,7 +37,6 @@ import argparse
 import json
 import math
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,7 +44,6 @@ from pathlib import Path
 from assistant_plugins.safety.detect import Detector, spellings
 from assistant_plugins.safety.scorer import WEIGHTS_PATH, features, load
 from assistant_plugins.safety.train import (
-    CHAT_NEGATIVES,
     EPOCHS,
     HELD_OUT,
     KEEP,
@@ -58,44 +56,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "plugins" / "safety"
 BASE = ROOT / "models" / "emotion-mini"
 CACHE = ROOT / "runs" / "crisis_neural"
-#: author -> (sets, commit whose rules had not seen them; None = the rules author's own).
-#: train_c (a sixth author, safety_c) arrived after the last change of the rules (75f4729),
-#: so the rules of its merge commit are out-of-sample for it.
-AUTHORS: dict[str, tuple[list[str], str | None]] = {
-    "rules_author": (["dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f"], None),
-    "second": (["test_g", "test_h"], "217e6c5"),
-    "safety": (["train_a"], "1c018d6"),
-    "safety_b": (["train_b"], "77aa51c"),
-    "safety_c": (["train_c"], "989a204"),
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+#: the authors, their rules commits and the chat questions: as bench/crisis_cross_author.py
+from crisis_cross_author import AUTHORS, chat_questions, rules_at  # noqa: E402
+
 assert not HELD_OUT.intersection(s for sets, _ in AUTHORS.values() for s in sets)
-
-
-def rules_at(commit: str | None) -> Detector:
-    def lines(name: str) -> list[str]:
-        if commit is None:
-            text = (SETS / name).read_text(encoding="utf-8")
-        else:
-            text = subprocess.run(
-                ["git", "show", f"{commit}:plugins/safety/{name}"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        return [s for raw in text.splitlines() if (s := raw.strip()) and not s.startswith("#")]
-
-    return Detector(lines("crisis_patterns.txt"), lines("false_friends.txt"))
-
-
-def chat_questions(detector: Detector) -> list[str]:
-    import csv
-
-    if not CHAT_NEGATIVES.exists():
-        return []
-    with CHAT_NEGATIVES.open(encoding="utf-8", newline="") as handle:
-        questions = [str(row.get("Q") or "").strip() for row in csv.DictReader(handle)]
-    return [q for q in questions if q and detector.find(q) is None]
 
 
 def data() -> tuple[dict[str, list[tuple[str, str, str]]], list[str]]:
