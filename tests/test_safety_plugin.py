@@ -399,3 +399,31 @@ def test_a_low_mood_turn_widens_the_check_in_band(
     assistant = make_assistant(extra_plugins={"chat": Chat(label)})
     reply = assistant.respond("나 이제 떠날게").reply
     assert (reply.data.get("safety", {}).get("kind") == "check_in") is checked
+
+
+def test_a_command_that_covers_the_whole_utterance_beats_the_scorer_not_a_rule(make_assistant):
+    """A crisis rule always wins; a scorer-only detection (confidence 0.99) yields to a
+    command pattern that covers the whole utterance (the scorer once read the timer
+    question "몇 분 남았어?" as a crisis), never to a partial one."""
+    from assistant.types import Intent
+
+    class Leave:
+        @hookimpl
+        def register_intents(self, register):
+            register(
+                Intent(
+                    "demo.whole",
+                    lambda r: "명령",
+                    patterns=["다들 잘 지내 나는 이제 갈게", "죽고 싶어"],
+                    keywords=["다들", "죽고"],
+                )
+            )
+            register(
+                Intent("demo.part", lambda r: "명령", patterns=["끝낼 거야"], keywords=["끝낼"])
+            )
+
+    assistant = make_assistant(extra_plugins={"leave": Leave()})
+    assert assistant.route("다들 잘 지내 나는 이제 갈게").intent == "demo.whole"  # scorer only
+    assert assistant.route("끝낼 거야").intent == "demo.part"  # nothing fires on it alone
+    assert assistant.route("오늘 밤 끝낼 거야").intent == "safety.crisis"  # scorer, partial
+    assert assistant.route("죽고 싶어").intent == "safety.crisis"  # a rule

@@ -43,6 +43,8 @@ NAME = "safety"
 INTENT = "safety.crisis"
 #: Above any ordinary intent: a crisis remark must never be taken as a command or a curse.
 PRIORITY = 1_000_000
+#: a scorer-only detection yields to a command whose pattern covers the whole utterance
+SCORER_CONFIDENCE = 0.99
 #: ``Reply.data["display"]["variant"]`` of crisis and gentle replies (see docs/plugins.md).
 VARIANT = "care"
 
@@ -240,14 +242,17 @@ def state(app: App) -> Safety:
 
 
 def make_match(safety: Safety) -> Callable[[str], tuple[float, dict] | None]:
-    """Intent matcher: full confidence (and the top priority) on crisis language."""
+    """Intent matcher with the top priority: full confidence when a crisis rule fires; when
+    only the learned scorer does, :data:`SCORER_CONFIDENCE`, so that a command pattern that
+    covers the whole utterance still wins ("몇 분 남았어?" is a timer question, whatever
+    the scorer makes of "남았어")."""
 
     def match(text: str) -> tuple[float, dict[str, Any]] | None:
         hit = safety.detector.find(text)
         if hit is None:
             return None
         log.info("crisis language (rule %r)", hit.pattern)
-        return 1.0, {}
+        return (SCORER_CONFIDENCE if hit.pattern.startswith("scorer") else 1.0), {}
 
     return match
 
