@@ -80,8 +80,9 @@ def test_repl_session(repl, run_cli):
     deadline = time.monotonic() + 60
     while repl.isalive() and time.monotonic() < deadline:
         time.sleep(0.2)
+    alive = repl.isalive()
     repl.close()
-    assert repl.exitstatus == 0
+    assert (alive, repl.exitstatus, repl.signalstatus) == (False, 0, None)
 
     history = json.loads(run_cli("history", "--json").stdout)
     texts = [row["text"] for row in history]
