@@ -56,6 +56,7 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "safety": (["train_a"], "1c018d6"),
     "safety_b": (["train_b"], "77aa51c"),
     "safety_c": (["train_c"], "989a204"),
+    "safety_d": (["train_d"], "75c168e"),
 }
 
 

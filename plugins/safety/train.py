@@ -35,7 +35,7 @@ CHAT_NEGATIVES = (
 EVERYDAY_NEGATIVES = SETS_DIR.parent / "smalltalk" / "everyday"
 TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
-    "train_a", "train_b", "train_c",
+    "train_a", "train_b", "train_c", "train_d",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -46,6 +46,7 @@ AUTHORS = {
     "train_a": "safety",
     "train_b": "safety_b",
     "train_c": "safety_c",
+    "train_d": "safety_d",
 }
 #: sets no training may use: the lead's held-out set (README)
 HELD_OUT: set[str] = {"test_i"}
