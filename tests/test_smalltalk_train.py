@@ -114,6 +114,9 @@ def test_preset_mini_end_to_end_on_chatbotdata(run_cli, tmp_path: Path) -> None:
         "2000",
         "--device",
         "cpu",
+        # the everyday exchanges' memory stage has its own test (test_smalltalk_everyday);
+        # here their 500 dev pairs would double the run time
+        "--no-everyday-data",
         timeout=900,
     )
     assert result.returncode == 0, result.stderr
