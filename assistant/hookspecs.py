@@ -59,8 +59,9 @@ def detect_emotion(text: str, app: App) -> Emotion | None:
     """Return the emotion of an utterance, or ``None`` if undecided.
 
     ``text`` is the normalized utterance (vocative removed, plugins' normalizers applied)
-    with its final punctuation kept ("어디 살아요?"). The first non-``None`` result wins. By default the core only asks for
-    utterances routed to small talk (config ``emotion_scope``).
+    with its final punctuation kept ("어디 살아요?"). The first non-``None`` result wins.
+    By default the core only asks for utterances routed to small talk (config
+    ``emotion_scope``).
     """
 
 

@@ -80,7 +80,8 @@ def rules_at(commit: str | None) -> Detector:
 
 
 def chat_questions(detector: Detector) -> list[str]:
-    """The shared ChatbotData questions no rule fires on (the trainer's harmless examples)."""
+    """The shared ChatbotData questions no rule fires on (the trainer also adds the everyday
+    exchanges, `--everyday-negatives`; this bench, like its README tables, does not)."""
     return read_negatives(CHAT_NEGATIVES, detector) if CHAT_NEGATIVES.exists() else []
 
 

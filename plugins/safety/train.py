@@ -59,8 +59,8 @@ KEEP = 60000
 #: the check-in band: its out-of-author fire rate on the everyday chat stays within this
 CHECK_IN_MAX_CHAT = 0.01
 #: the out-of-author false-alarm rate the threshold may reach (a margin under the issue's
-#: 2 %): 1 % until train_c; with its author in the folds 1 % demanded a threshold of 0.95
-#: and cost 0.044 out-of-author recall, 1.5 % keeps 0.76 (README)
+#: 2 %): 1 % until train_c, whose author in the folds made 1 % demand a threshold of 0.95
+#: and cost 0.044 out-of-author recall (README)
 MAX_FALSE_ALARMS = 0.015
 Example = tuple[set[str], int]
 
@@ -78,16 +78,13 @@ def read_set(name: str) -> list[tuple[str, str, str]]:
 
 
 def read_everyday(folder: Path, detector: Detector) -> list[str]:
-    """The user remarks (column Q) of the everyday exchanges, minus any a crisis rule fires
-    on; comment lines and the header are skipped."""
-    found = []
-    for path in sorted(folder.glob("*.tsv")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            cells = line.split("\t")
-            if line.startswith("#") or len(cells) < 2 or cells[0] == "Q" or not cells[0].strip():
-                continue
-            found.append(cells[0].strip())
-    return [q for q in found if detector.find(q) is None]
+    """The user remarks of the everyday exchanges in ``folder`` (read by the small-talk
+    plugin's own reader), minus any a crisis rule fires on."""
+    from assistant_plugins.smalltalk.everyday import everyday_files
+    from assistant_plugins.smalltalk.everyday import read_everyday as read_pairs
+
+    remarks = [pair.utterance for pair in read_pairs(everyday_files(folder))]
+    return [q for q in remarks if detector.find(q) is None]
 
 
 def read_negatives(path: Path, detector: Detector) -> list[str]:
@@ -206,8 +203,7 @@ def train(
         vetoes.append(detector.has_false_friend(text) or too_short(text))
     labelled = len(examples)
     extra = read_negatives(negatives, detector) if negatives else []
-    folder = everyday_negatives
-    everyday = read_everyday(folder, detector) if folder is not None and folder.is_dir() else []
+    everyday = read_everyday(everyday_negatives, detector) if everyday_negatives else []
     extra += everyday
     for i, text in enumerate(extra):
         examples.append((features(spellings(text)[0], kinds), 0))

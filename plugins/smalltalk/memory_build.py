@@ -58,6 +58,8 @@ GRID: dict[str, Sequence[float]] = {
     "need_key": (0.0, 1.0),
 }
 SELECTOR_GRID = (0.0, 0.5, 1.0, 2.0)
+#: weights of the rule that the grid never searches (set by hand-rating, see Weights)
+UNSEARCHED = ("min_fit_data", "generated_min_selector")
 #: dev replies a candidate is also compared with (its chance-level F1)
 CHANCE_POOL = 100
 #: dialogue-data dev pairs the rule is fit on (the first of the dev split)
@@ -248,9 +250,8 @@ def fit_weights(
     standard error, or the cheaper rule wins (the selector costs a BERT pass per turn).
 
     ``fixed``: a rule to ship instead of the grid's choice (``--rule FILE``, e.g. one chosen
-    by hand-rating replies); both are scored on the dev split and reported. ``min_fit_data``
-    (the fit floor for dialogue-data pairs) is never searched: it comes from ``fixed`` or
-    :class:`Weights`' default.
+    by hand-rating replies); both are scored on the dev split and reported. The
+    :data:`UNSEARCHED` weights come from ``fixed`` or :class:`Weights`' defaults.
     """
     import random
 
@@ -324,14 +325,9 @@ def fit_weights(
         if d <= se:
             chosen_index = plain
     grid_choice = rules[chosen_index]
-    best_w = dict(grid_choice)
-    if fixed is not None:
-        best_w = {k: float(fixed[k]) for k in names if k in fixed} | {
-            k: float(v) for k, v in fixed.items() if k in ("min_fit_data", "generated_min_selector")
-        }
-        best_w = {**grid_choice, **best_w}
-    for key in ("min_fit_data", "generated_min_selector"):
-        best_w.setdefault(key, getattr(Weights(), key))
+    unsearched = {k: getattr(Weights(), k) for k in UNSEARCHED}  # never on the grid
+    chosen = {k: float(v) for k, v in (fixed or {}).items() if k in names or k in UNSEARCHED}
+    best_w = {**grid_choice, **unsearched, **chosen}
     forced = None  # the best rule that does use the selector (for the ablation's arm)
     forced_value = -1.0
     if selector is not None:
