@@ -25,6 +25,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def recorded_path(value: str) -> Path:
+    """A path as the project records it in metadata and reports (``portable``: relative to
+    the repository when it lies beside it, e.g. a pytest temp folder next to a checkout in
+    /tmp, else absolute), resolved."""
+    return (ROOT / value).resolve()
+
+
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(

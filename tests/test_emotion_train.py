@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.training.tables import sha256_file
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, recorded_path
 from emotion_helpers import CORPUS, GOLD, LABELS, make_kobert_dir, write_config
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
@@ -63,7 +63,7 @@ def test_finetune_tiny_kobert_base_then_use_it(tmp_path: Path, run_cli):
     assert done.returncode == 0, done.stderr
     assert "학습을 마쳤어요" in done.stdout
     meta = _check_model_dir(out, [data])
-    assert meta["base"] == str(base) and meta["metrics"]["steps"] == 4
+    assert recorded_path(meta["base"]) == base.resolve() and meta["metrics"]["steps"] == 4
     # the KoBERT tokenizer files travel with the fine-tuned model
     assert (out / "tokenizer_78b3253a26.model").is_file() and (out / "vocab.txt").is_file()
     config = write_config(tmp_path / "config.yaml", {"model": str(out)})
@@ -175,4 +175,4 @@ def test_mini_preset_on_shared_kote_end_to_end(tmp_path: Path, run_cli):
     )
     assert evaluated.returncode == 0, evaluated.stderr
     result = json.loads(evaluated.stdout)
-    assert result["model"] == str(out) and result["count"] >= 100
+    assert recorded_path(result["model"]) == out.resolve() and result["count"] >= 100

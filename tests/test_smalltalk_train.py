@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, recorded_path
 from smalltalk_helpers import (
     DIALOGS,
     PAIRS,
@@ -89,7 +89,8 @@ def test_fine_tune_from_a_local_base_without_turn_tokens(run_cli, tmp_path: Path
     fmt = json.loads((out / "smalltalk.json").read_text("utf-8"))
     assert fmt["eos"] == "<|endoftext|>" and fmt["context_turns"] == 3  # multi-turn data
     meta = json.loads((out / "metadata.json").read_text("utf-8"))
-    assert meta["start"] == {"base": str(base)}
+    assert list(meta["start"]) == ["base"]
+    assert recorded_path(meta["start"]["base"]) == base.resolve()
     assert meta["samples"]["train"] > 0 and meta["data"][0]["format"] == "jsonl"
     _ask(run_cli, tmp_path, out, "오늘 날씨 좋다")
 

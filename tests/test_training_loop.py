@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import recorded_path
 from training_helpers import (  # noqa: F401 - one_torch_thread is a fixture
     PAD,
     cls_examples,
@@ -74,7 +75,10 @@ def test_lm_loss_goes_down_and_output_is_a_usable_hf_directory(tmp_path: Path) -
     assert (out / "loss_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert meta["format"] == "toy" and meta["command_line"] == ["test"]
-    assert meta["data_files"][0]["sha256"] and meta["data_files"][0]["path"] == str(data_file)
+    assert (
+        meta["data_files"][0]["sha256"]
+        and recorded_path(meta["data_files"][0]["path"]) == data_file.resolve()
+    )
     assert meta["metrics"]["eval_loss"] == pytest.approx(result.eval_loss)
     assert meta["metrics"]["eval_perplexity"] > 1 and meta["versions"]["torch"]
     assert meta["settings"]["max_steps"] == 80
