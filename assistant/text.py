@@ -11,7 +11,7 @@ _CONTROL = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _TRAILING_PUNCT = re.compile(r"[\s?!.~…,;:]+$")
-_VOCATIVE_ENDINGS = "(?:아|야|이|씨|님|이야)?"
+_VOCATIVE_ENDINGS = r"(?:아|야|이야|이|\s?씨|\s?님)?"
 
 
 def clean(text: str) -> str:
@@ -25,7 +25,8 @@ def strip_vocative(text: str, name: str) -> str:
     """Remove a leading vocative of the assistant's name ("이랑아, ..." -> "...")."""
     if not name:
         return text
-    pattern = rf"^(?:헤이|hey|야)?\s*{re.escape(name)}{_VOCATIVE_ENDINGS}(?:[\s,.!~]+|$)"
+    # "이랑 씨는 뭐 좋아해요?" keeps its subject: no 씨/님 may follow the stripped part
+    pattern = rf"^(?:헤이|hey|야)?\s*{re.escape(name)}{_VOCATIVE_ENDINGS}(?:[\s,.!~]+|$)(?![씨님])"
     stripped = re.sub(pattern, "", text, flags=re.IGNORECASE)
     return stripped.strip() or text
 

@@ -103,6 +103,9 @@ def test_slot_errors_keep_the_match():
         ("헤이 이랑 안녕", "안녕"),
         ("이랑아", "이랑아"),  # the name alone is kept, never emptied
         ("이랑이랑 놀자", "이랑이랑 놀자"),  # not followed by a separator: not a vocative
+        ("이랑 씨, 주말 잘 보냈어요?", "주말 잘 보냈어요"),  # 씨/님 go with the name
+        ("이랑 님 고마워요", "고마워요"),
+        ("이랑 씨는 뭐 좋아해요?", "이랑 씨는 뭐 좋아해요"),  # the subject, not a vocative
     ],
 )
 def test_vocative_and_punctuation(raw, expected):
