@@ -22,6 +22,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from assistant import hookimpl
+from assistant.text import trailing_punctuation
 from assistant.types import Reply
 
 if TYPE_CHECKING:
@@ -114,7 +115,13 @@ def fallback_reply(request: Request) -> Reply | str | None:
             config.get("acknowledge_min_score", 0.94)
         )
         choice = pipeline.choose(
-            text, list(request.history)[-3:], label, generated, name_feeling=sure
+            text,
+            list(request.history)[-3:],
+            label,
+            generated,
+            name_feeling=sure,
+            reflect=bool(config.get("reflect", True)),
+            punctuation=trailing_punctuation(request.text),
         )
     if chat is not None and choice.source == "generated":
         chat.recent.append(choice.text)

@@ -6,7 +6,8 @@ figures are about the small-talk reply itself. Reported:
 
 - ``made_up_word_rate``: share of reply words (whitespace words, punctuation removed) that
   occur nowhere in the training data (the memory's ``words.txt``), the persona file or the
-  canned neutral replies.
+  canned replies (acknowledgements, a reflection's second sentence), or in the user's own remark (a reflection says the user's words
+  back, its final verb conjugated by Kiwi: ``reflection.py``).
   The fluency filter uses the same vocabulary, so replies the pipeline takes from the
   generator score 0 by construction; the figure is meaningful for the generator-only arm,
   and the hand rating (model card) is the independent check;
@@ -44,9 +45,11 @@ def vocabulary(memory_dir: Path | None, name: str = "이랑") -> set[str]:
     from assistant_plugins.smalltalk.cleaning import CANNED_REPLIES
     from assistant_plugins.smalltalk.morphemes import words
     from assistant_plugins.smalltalk.pipeline import persona_pairs
+    from assistant_plugins.smalltalk.reflection import replies as reflection_replies
 
     known = {w for p in persona_pairs(name) for w in words(f"{p.utterance} {p.reply}")}
     known |= {w for reply in CANNED_REPLIES for w in words(reply)}
+    known |= {w for reply in reflection_replies() for w in words(reply)}
     if memory_dir is not None and (memory_dir / "words.txt").is_file():
         known |= set((memory_dir / "words.txt").read_text("utf-8").split())
     return known
@@ -78,7 +81,10 @@ def everyday_report(
         info = data.get("smalltalk") or {}
         reply = _without_opener(turn.reply.text, data)
         found = words(reply)
-        unknown = [w for w in found if w not in known]
+        said_back = set(words(prompt["text"]))  # the user's own words are not made up
+        if info.get("source") == "reflection":  # ... nor their verb, conjugated by Kiwi
+            said_back |= set(words(reply.split(". ", 1)[0])[-1:])
+        unknown = [w for w in found if w not in known and w not in said_back]
         rows.append(
             {
                 **prompt,
@@ -90,6 +96,7 @@ def everyday_report(
                 "matched": info.get("matched"),
                 "id_matched": info.get("id"),
                 "score": info.get("score"),
+                "candidates": info.get("candidates", []),
                 "emotion": turn.emotion.label if turn.emotion else None,
                 "made_up_words": unknown,
                 "words": len(found),

@@ -139,6 +139,11 @@ class ReplyMemory:
             self._idf[""] = math.log((n + 1) / 0.5)
         return self._idf.get(token, self._idf[""])
 
+    def has_token(self, token: str) -> bool:
+        """Whether a search token (``form/T``) occurs in the memory's utterances."""
+        self.idf("")
+        return token in (self._idf or {})
+
     def bigram_idf(self) -> Any:
         """The character-bigram IDF of the replies (``selector.BigramIdf``, for
         ``neighbor_vote``), built on first use."""

@@ -95,6 +95,13 @@ class Weights:
     #: least this (the retrieved replies that win score 0.74 at the median, generated ones
     #: 0.12: eval_prompts_b.tsv, README); otherwise the acknowledgement is the last resort
     generated_min_selector: float = 0.5
+    #: a retrieved winner whose fit is below this gives way to the remark said back
+    #: (``reflection.py``) when one can be made: everyday pairs / dialogue-data pairs
+    #: (hand ratings of eval_prompts_b-e, README: at fit < 0.45 an everyday winner was
+    #: off-topic more than half the time, a ChatbotData winner fitted 30 % of the time at any fit,
+    #: a reflection about 45 %)
+    reflect_below_fit: float = 0.45
+    reflect_below_fit_data: float = 0.75
     #: the relevance floor: a retrieved candidate needs this share of the user's morphemes
     min_cover: float = 0.0
     #: 1 = a retrieved candidate must also have the user's rarest noun (``key``)
@@ -167,7 +174,7 @@ class Candidate:
 @dataclass
 class Choice:
     text: str
-    source: str  # memory | everyday | persona | user | generated | neutral
+    source: str  # memory | everyday | persona | user | generated | reflection | neutral
     best: Candidate | None
     candidates: list[Candidate] = field(default_factory=list)
 
@@ -280,6 +287,14 @@ class ReplyPipeline:
                 known |= memory.words
         return all(w in known for w in found)
 
+    def knows(self, token: str) -> bool:
+        """Whether a morpheme token occurs in any of the memories (reflections say back only
+        known words)."""
+        return any(
+            memory is not None and memory.has_token(token)
+            for memory in (self.memory, self.persona, self.user)
+        )
+
     def fit_floor(self, source: str) -> float:
         """The least ``fit`` a retrieved pair of ``source`` needs."""
         w = self.weights
@@ -387,19 +402,37 @@ class ReplyPipeline:
         generated: Sequence[str] = (),
         neutral: Callable[[], str] | None = None,
         name_feeling: bool = True,
+        reflect: bool = True,
+        punctuation: str = "",
     ) -> Choice:
-        """The best allowed candidate, else an acknowledgement; ``name_feeling`` False (the
-        emotion reading is not sure enough) keeps the feeling out of the acknowledgement."""
+        """The best allowed candidate, unless none is left or the best is a weak retrieved
+        one (``reflect_below_fit``), when the remark said back (``reflection.reflect``, a
+        statement only) comes first; else an acknowledgement; ``name_feeling`` False (the emotion reading
+        is not sure enough) keeps the feeling out of both; ``punctuation``: the final marks
+        the core's normalizer took off the remark ("?" tells a question)."""
+        from assistant_plugins.smalltalk.reflection import reflect as reflect_remark
+
         candidates = self.candidates(text, history, emotion, generated)
         allowed = [c for c in candidates if c.excluded is None]
-        if not allowed:
-            from assistant_plugins.smalltalk.cleaning import acknowledgement
+        best = max(allowed, key=lambda c: c.score) if allowed else None
+        felt = emotion if name_feeling else None
+        typed = text + punctuation
+        w = self.weights
+        weak = best is None or (
+            best.source in ("memory", "everyday")
+            and best.fit
+            < (w.reflect_below_fit_data if best.source == "memory" else w.reflect_below_fit)
+        )
+        if reflect and neutral is None and weak:
+            said = reflect_remark(typed, felt, self.knows)
+            if said is not None:
+                return Choice(said, "reflection", None, candidates)
+        if best is not None:
+            return Choice(best.text, best.source, best, candidates)
+        from assistant_plugins.smalltalk.cleaning import acknowledgement
 
-            felt = emotion if name_feeling else None
-            reply = neutral() if neutral is not None else acknowledgement(text, felt)
-            return Choice(reply, "neutral", None, candidates)
-        best = max(allowed, key=lambda c: c.score)
-        return Choice(best.text, best.source, best, candidates)
+        reply = neutral() if neutral is not None else acknowledgement(typed, felt)
+        return Choice(reply, "neutral", None, candidates)
 
 
 def load_persona(name: str) -> ReplyMemory:

@@ -1,0 +1,278 @@
+"""Reflective replies: say the user's own news back in 존댓말, then answer its feeling.
+
+The last resort before a canned acknowledgement, for a statement no memory pair fits
+(issue 13): "오늘 회사에서 실수해서 혼났어" -> "오늘 회사에서 실수해서 혼나셨군요. 많이
+속상하셨겠어요." Kiwi analyses the remark; the final predicate gets the honorific 시 when
+the subject is plainly the user (나/저) or someone one honours (엄마, 선생님, …님), the
+tense is kept, the sentence ends in ``-군요``, and ``Kiwi.join`` conjugates it. The
+second sentence follows the detected feeling when the reading is sure, else the remark's
+aspect (a plan gets a wish, news gets a question).
+
+No reflection (``None``) for questions, requests, remarks about 이랑 herself ("너", "이랑"),
+very long remarks, remarks without a final predicate, or when a word of the remark is
+unknown to ``known`` (typos and names are never said back).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from assistant_plugins.smalltalk.cleaning import is_question
+
+#: the second sentence, by the user's detected emotion: (news told, a state now, a plan)
+EMPATHY: dict[str, tuple[str, str, str]] = {
+    "기쁨": ("정말 잘됐네요!", "듣는 저까지 기분이 좋아지네요!", "생각만 해도 설레시겠어요!"),
+    "슬픔": ("많이 속상하셨겠어요.", "많이 속상하시겠어요.", "마음이 많이 쓰이시겠어요."),
+    "우울": ("마음이 많이 무거우셨겠어요.", "마음이 많이 무거우시겠어요.", "마음이 많이 무거우시겠어요."),
+    "상처": ("마음이 많이 상하셨겠어요.", "마음이 많이 상하시겠어요.", "마음이 많이 쓰이시겠어요."),
+    "분노": ("화가 나실 만하네요.", "화가 나실 만하네요.", "답답하시겠어요."),
+    "불안": ("많이 힘드셨겠어요.", "걱정이 많이 되시겠어요.", "걱정이 많이 되시겠어요."),
+    "당황": ("많이 당황하셨겠어요.", "많이 당황스러우시겠어요.", "많이 당황스러우시겠어요."),
+}  # fmt: skip
+#: ... without a sure feeling
+FOLLOW_UP = {
+    "past": "조금 더 이야기해 주세요.",
+    "plan": "잘되길 바랄게요.",
+    "present": "조금 더 이야기해 주세요.",
+    "outing": "잘 다녀오세요!",  # a plan to go somewhere ("동물원 갈 거예요")
+}
+#: verbs of going: their plans get "잘 다녀오세요!"
+GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
+
+
+def replies() -> list[str]:
+    """Every canned second sentence (their words count as known in the made-up-word rate)."""
+    return [r for rs in EMPATHY.values() for r in rs] + list(FOLLOW_UP.values())
+
+
+#: greetings and sighs at the start are not said back
+NOT_SAID_BACK = {"굿나잇", "굿모닝", "하이", "안녕", "헐", "휴", "에휴", "아", "와", "오", "음"}
+#: people one speaks of with the honorific 시 (and anyone with 님)
+HONOURED = {
+    "엄마", "아빠", "어머니", "아버지", "부모", "할머니", "할아버지", "외할머니", "외할아버지",
+    "선생", "교수", "사장", "부장", "과장", "차장", "팀장", "대표", "시어머니", "시아버지",
+    "장모", "장인", "어르신", "선배",
+}  # fmt: skip
+#: honorific verbs that replace stem + 시
+HONORIFIC_STEMS = {
+    ("자", "VV"): "주무시",
+    ("먹", "VV"): "드시",
+    ("마시", "VV"): "드시",
+    ("있", "VX"): "계시",
+}
+#: predicates that never take the user's 시 here ("늙으신 것 같군요")
+NO_HONORIFIC = {"같"}
+#: politeness formulas and requests are not news to say back
+NOT_NEWS = {"부탁하", "고맙", "감사하", "미안하", "죄송하", "반갑", "수고하"}
+_SELF = {"나", "저"}
+_OURS = {"우리", "저희"}
+_ADDRESSEE = re.compile(
+    r"(?:^|[\s,~!?.])(?:너|니가|네가|넌|널|당신|이랑)(?=[\s아야이씨는도가를한,~!?.]|$)"
+)
+_PREDICATE_TAGS = ("VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN")
+_ADJECTIVE_TAGS = ("VA", "XSA", "VCP", "VCN")
+#: final endings of statements this rule can turn into -군요 (hearsay, requests, promises,
+#: suggestions and questions are left out)
+_STATEMENT = {
+    "어", "아", "여", "어요", "아요", "여요", "다", "ᆫ다", "는다", "네", "네요", "지", "지요",
+    "죠", "야", "이야", "에요", "예요", "이에요", "ᆸ니다", "습니다", "ᆷ", "음", "거든",
+    "거든요", "더라고", "더라고요", "더라구요", "군", "구나", "는구나", "네용", "어용", "당",
+}  # fmt: skip
+_RECALLED = {"더라고", "더라고요", "더라구요"}
+_NOMINAL = {"ᆷ", "음"}  # "밥 먹고 옴", "출석함": done
+_DROP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "W_", "Z", "UN", "IC")
+_PAST = {"었", "았", "였", "었었", "았었"}
+MAX_CHARS = 40
+
+
+def _tag(raw: str) -> str:
+    return raw.split("-", 1)[0]
+
+
+def _honoured(noun: str) -> bool:
+    return noun in HONOURED or (noun.endswith("님") and noun != "손님")
+
+
+def reflect(
+    text: str,
+    emotion: str | None = None,
+    known: Callable[[str], bool] | None = None,
+    analyser: Any = None,
+) -> str | None:
+    """The reflective reply to ``text``, or None when it can't be said safely.
+    ``emotion``: the user's feeling when the reading is sure (else None);
+    ``known(token)``: whether a content morpheme (``form/T``, ``morphemes.tokens``) may be
+    said back (the memories' vocabulary): typos and names never are.
+
+    Of several sentences, the last one that tells of something (its predicate is not 이다:
+    "오늘 정년퇴직했습니다. 삼십오 년 다닌 회사였어요" says back the retirement)."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if not text or len(text) > 80 or is_question(text) or _ADDRESSEE.search(text):
+        return None
+    if analyser is None:
+        from assistant_plugins.smalltalk.morphemes import analyzer
+
+        analyser = analyzer()
+    morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
+    sentences: list[list[tuple[str, str, int, int]]] = [[]]
+    for morph in morphs:
+        if _tag(morph[1]).startswith(_DROP_TAGS) and not sentences[-1]:
+            continue
+        sentences[-1].append(morph)
+        if _tag(morph[1]).startswith("EF"):
+            sentences.append([])
+    sentences = [kept for kept in map(_trimmed, sentences) if kept]
+    if not sentences or not _tag(sentences[-1][-1][1]).startswith("EF"):
+        return None  # the remark does not end in a statement
+    said_back = [(s, _say_back(s, analyser, known)) for s in sentences]
+    found = [(s, said) for s, said in said_back if said is not None]
+    if not found:
+        return None
+    telling = [(s, said) for s, said in found if said[2] != "VCP"]
+    sentence, (said, aspect, _stem_tag) = (telling or found)[-1]
+    if sentence is not sentences[-1] and sentences[-1][-1][0] not in _STATEMENT:
+        return None
+    second = EMPATHY.get(emotion or "")
+    if second is not None:
+        follow = second[{"past": 0, "present": 1}.get(aspect, 2)]
+    else:
+        follow = FOLLOW_UP[aspect]
+    return f"{said}. {follow}"
+
+
+def _trimmed(sentence: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    while sentence and _tag(sentence[-1][1]).startswith(_DROP_TAGS):
+        sentence = sentence[:-1]
+    return sentence
+
+
+def _say_back(
+    morphs: list[tuple[str, str, int, int]],
+    analyser: Any,
+    known: Callable[[str], bool] | None,
+) -> tuple[str, str, str] | None:
+    """(the sentence said back with -군요, its aspect, its predicate's tag), or None."""
+    if len(morphs) < 3 or not _tag(morphs[-1][1]).startswith("EF"):
+        return None
+    final = morphs[-1][0]
+    if final not in _STATEMENT:
+        return None
+    sentence = morphs[:-1]
+    # the final predicate: the last predicate stem, followed only by pre-final endings
+    stem_at = None
+    for i in range(len(sentence) - 1, -1, -1):
+        tag = _tag(sentence[i][1])
+        if tag in _PREDICATE_TAGS:
+            stem_at = i
+            break
+        if tag != "EP":
+            return None
+    if stem_at is None or stem_at == 0:
+        return None
+    stem, stem_tag = sentence[stem_at][0], _tag(sentence[stem_at][1])
+    lemma = sentence[stem_at - 1][0] + stem if stem_tag in ("XSV", "XSA") else stem
+    endings = [form for form, _t, _s, _l in sentence[stem_at + 1 :]]
+    if any(e not in _PAST and e != "겠" for e in endings) or lemma in NOT_NEWS:
+        return None  # 시 already there, or an ending this rule does not know
+    if stem_tag == "VX" and stem == "주" and not endings:
+        return None  # a request: "알려줘"
+    past = any(e in _PAST for e in endings) or final in _RECALLED
+    # "밥 먹고 옴" is done, "첫 데이트 있음" / "갈 거임" are not
+    past = past or (final in _NOMINAL and stem_tag in ("VV", "XSV"))
+    # "살 거야": 시 goes on the verb before ᆯ 거 (사실 거군요)
+    honour_at = stem_at
+    if (
+        stem_tag == "VCP"
+        and stem_at >= 3
+        and sentence[stem_at - 1][0] in ("거", "것")
+        and _tag(sentence[stem_at - 2][1]) == "ETM"
+        and _tag(sentence[stem_at - 3][1]) in ("VV", "XSV", "VX")
+    ):
+        honour_at = stem_at - 3
+    conjecture = "겠" in endings
+    # the subject: the last subject-marked noun, or 나/저 as the topic or bare
+    subject: str | None = None
+    for i, (form, tag, _s, _l) in enumerate(sentence[:stem_at]):
+        tag = _tag(tag)
+        if tag == "JKS" and i > 0:
+            subject = sentence[i - 1][0]
+            if _tag(sentence[i - 1][1]) == "XSN" and i > 1:  # 손/NNG 님/XSN
+                subject = sentence[i - 2][0] + subject
+        elif tag == "NP" and form in _SELF:
+            after = _tag(sentence[i + 1][1]) if i + 1 < len(sentence) else ""
+            if after in ("JKS", "JX", "JKG") or not after.startswith("J"):
+                subject = subject if after == "JKG" else form
+            else:
+                return None  # 나만, 나한테, 나를: can't be said back as "you"
+    # 시 only for a subject known to be the user (나/저) or someone one honours: a bare
+    # noun may be the subject ("물가 너무 올랐어", "하루 진짜 길었다") or not, so no 시 then
+    honour = subject in _SELF or (subject is not None and _honoured(subject))
+    if sentence[honour_at][0] in NO_HONORIFIC:
+        honour = False
+    out: list[tuple[str, str, bool]] = []
+    prev_end: int | None = None
+    drop_particle = False
+    for i, (form, raw, begin, length) in enumerate(sentence[: stem_at + 1]):
+        tag = _tag(raw)
+        space = prev_end is not None and begin > prev_end
+        prev_end = begin + length
+        if drop_particle:
+            drop_particle = False
+            if tag.startswith("J"):
+                continue
+        if tag.startswith(_DROP_TAGS) or (not out and form in NOT_SAID_BACK):
+            continue
+        if tag == "NP" and form in _SELF:  # 나는 / 내가 / 내 -> dropped (the user is "you")
+            drop_particle = True
+            continue
+        if tag == "NP" and form in _OURS and _tag(sentence[i + 1][1]).startswith("N"):
+            continue  # 우리 집 -> 집
+        if not out:
+            space = False
+        if i == honour_at and honour:
+            swapped = HONORIFIC_STEMS.get((form, tag))
+            if swapped is not None:
+                out.append((swapped, "VV", space or tag == "VX"))
+                continue
+            out.append((form, raw, space))
+            out.append(("시", "EP", False))
+            continue
+        out.append((form, raw, space))
+    if sum(1 for _f, _t, sp in out if sp) < 1:
+        return None  # one word said back ("떨리시는군요") is too little
+    if past:
+        out.append(("었", "EP", False))
+    if conjecture:
+        out.append(("겠", "EP", False))
+    adjective = stem_tag in _ADJECTIVE_TAGS or (stem_tag == "VX" and stem == "싶")
+    out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
+    said = analyser.join(out).strip()
+    if not said or len(said) > MAX_CHARS + 6:
+        return None
+    if known is not None:
+        from assistant_plugins.smalltalk.morphemes import tokens
+
+        content = [t for t in tokens(said) if t.endswith(("/N", "/V", "/M")) and t[0] != "~"]
+        if not all(known(t) for t in content):
+            return None
+    aspect = "plan" if _is_plan(sentence) else "past" if past else "present"
+    verbs = {form for form, raw, _b, _l in sentence if _tag(raw) == "VV"}
+    if aspect == "plan" and verbs & GOING:
+        aspect = "outing"
+    return said, aspect, stem_tag
+
+
+def _is_plan(sentence: list[tuple[str, str, int, int]]) -> bool:
+    forms = [(f, _tag(t)) for f, t, _s, _l in sentence]
+    for i, (form, tag) in enumerate(forms):
+        after = forms[i + 1][0] if i + 1 < len(forms) else ""
+        if tag == "ETM" and form in ("ᆯ", "을") and after in ("거", "것", "예정", "계획"):
+            return True
+        if tag == "EC" and form in ("려고", "으려고", "러", "으러"):
+            return True
+        if tag == "ETN" and form == "기" and after == "로":
+            return True
+    return False

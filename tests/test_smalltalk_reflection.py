@@ -1,0 +1,99 @@
+"""Saying the user's news back (plugins/smalltalk/reflection.py), with the real Kiwi."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS
+from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
+from assistant_plugins.smalltalk.pipeline import ReplyPipeline
+from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, reflect
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion", "expected"),
+    [
+        # the tense is kept, the feeling answered when the reading is sure
+        ("오늘 회사에서 실수해서 혼났어", "슬픔", "오늘 회사에서 실수해서 혼났군요. 많이 속상하셨겠어요."),
+        # 나 as the subject: the honorific 시, and 나 is not said back
+        ("나 오늘 운전면허 필기 붙었어!!", "기쁨", "오늘 운전면허 필기 붙으셨군요. 정말 잘됐네요!"),
+        # someone one honours gets 시, 내 is dropped
+        ("엄마가 자꾸 내 방 마음대로 치워", None, "엄마가 자꾸 방 마음대로 치우시는군요. 조금 더 이야기해 주세요."),
+        # a thing as the subject never does ("하루 진짜 기셨군요" was a bug)
+        ("오늘 하루 진짜 길었다", None, "오늘 하루 진짜 길었군요. 조금 더 이야기해 주세요."),
+        # a plan gets a wish
+        ("내일 친구랑 영화 보기로 했어", None, "내일 친구랑 영화 보기로 했군요. 잘되길 바랄게요."),
+        # of two sentences, the one that tells of something
+        ("오늘 정년퇴직했습니다. 삼십오 년 다닌 회사였어요", None, "오늘 정년퇴직했군요. 조금 더 이야기해 주세요."),
+        # a plan to go somewhere
+        ("주말에 애들 데리고 동물원 갈 거예요", None, "주말에 애들 데리고 동물원 갈 거군요. 잘 다녀오세요!"),
+        # "있음" is no past
+        ("다음 주에 첫 데이트 있음", None, "다음 주에 첫 데이트 있군요. 조금 더 이야기해 주세요."),
+        # a sad state now, not a past event
+        ("요즘 좀 외로워", "우울", "요즘 좀 외롭군요. 마음이 많이 무거우시겠어요."),
+    ],
+)  # fmt: skip
+def test_news_is_said_back_in_polite_korean(text: str, emotion: str | None, expected: str) -> None:
+    assert reflect(text, emotion) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "점심 뭐 먹지",  # a question
+        "주말 잘 보냈어요?",  # a question, by its mark
+        "저녁 메뉴 추천해 줘",  # a request
+        "내일 같이 영화 보자",  # a suggestion
+        "너 오늘 좀 다정하네",  # about 이랑 herself
+        "검진 결과 다 정상이래요",  # hearsay
+        "떨려",  # one word is too little to say back
+        "안녕하세요",
+        "",
+    ],
+)
+def test_no_reflection_where_saying_back_would_be_wrong(text: str) -> None:
+    assert reflect(text, "기쁨") is None
+
+
+def test_unknown_words_are_never_said_back() -> None:
+    text = "우리 햄찌가 오늘 탈출했어"
+    assert reflect(text) is not None
+    assert reflect(text, known=lambda token: token != "햄찌/N") is None
+
+
+def test_every_feeling_has_a_reply_for_news_a_state_and_a_plan() -> None:
+    for feeling, replies in EMPATHY.items():
+        assert len(replies) == 3 and all(r.endswith((".", "!")) for r in replies), feeling
+    assert set(FOLLOW_UP) == {"past", "present", "plan", "outing"}
+
+
+PAIRS = [
+    ("영화 보고 왔어", "재밌었나요?"),
+    ("회사 가기 싫다", "출근길이 힘드시죠."),
+    ("실수해서 혼났어", "누구나 실수해요."),
+    ("오늘 회사에서 칭찬받았어", "정말 잘하셨어요!"),
+]
+
+
+def _pipeline() -> ReplyPipeline:
+    pairs = [MemoryPair(f"m:{i}", q, a, 0, "m.csv") for i, (q, a) in enumerate(PAIRS)]
+    return ReplyPipeline(ReplyMemory.build(pairs))
+
+
+def test_a_weak_match_gives_way_to_the_remark_said_back() -> None:
+    pipeline = _pipeline()
+    strong = pipeline.choose("영화 보고 왔어")
+    assert strong.source == "memory" and strong.text == "재밌었나요?"
+    weak = pipeline.choose("오늘 회사에서 실수해서 혼났어", emotion="슬픔")
+    assert weak.source == "reflection"
+    assert weak.text == "오늘 회사에서 실수해서 혼났군요. 많이 속상하셨겠어요."
+
+
+def test_reflection_can_be_turned_off_and_questions_are_acknowledged() -> None:
+    pipeline = _pipeline()
+    off = pipeline.choose("오늘 회사에서 실수해서 혼났어", emotion="슬픔", reflect=False)
+    assert off.source in ("memory", "neutral")
+    if off.source == "neutral":
+        assert off.text in ACKNOWLEDGEMENTS["슬픔"]
+    asked = pipeline.choose("오늘 회사에서 실수해서 혼났어", punctuation="?")
+    assert asked.source != "reflection"
