@@ -42,6 +42,7 @@ def test_news_is_said_back_in_polite_korean(text: str, emotion: str | None, expe
     [
         "점심 뭐 먹지",  # a question
         "주말 잘 보냈어요?",  # a question, by its mark
+        "라면 맛있게 끓이는 팁 있어?ㅋㅋ",  # ... laughter after the mark does not hide it
         "저녁 메뉴 추천해 줘",  # a request
         "내일 같이 영화 보자",  # a suggestion
         "너 오늘 좀 다정하네",  # about 이랑 herself

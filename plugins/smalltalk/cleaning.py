@@ -142,6 +142,8 @@ _QUESTION = re.compile(
 )
 
 
+_TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
+
 #: every canned reply (their words count as known words in the made-up-word rate)
 CANNED_REPLIES = (
     *NEUTRAL_REPLIES,
@@ -151,8 +153,9 @@ CANNED_REPLIES = (
 
 
 def is_question(text: str) -> bool:
-    """A question by its mark, a question word or a question ending ("뭐 먹지", "갈까")."""
-    return bool(_QUESTION.search(text.strip()))
+    """A question by its mark, a question word or a question ending ("뭐 먹지", "갈까");
+    laughter, crying and emoji after it do not hide it ("팁 있어?ㅋㅋ")."""
+    return bool(_QUESTION.search(_TRAILING_NOISE.sub("", text.strip())))
 
 
 def acknowledgement(text: str, emotion: str | None = None, rng: random.Random | None = None) -> str:
