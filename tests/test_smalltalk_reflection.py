@@ -98,3 +98,11 @@ def test_reflection_can_be_turned_off_and_questions_are_acknowledged() -> None:
         assert off.text in ACKNOWLEDGEMENTS["슬픔"]
     asked = pipeline.choose("오늘 회사에서 실수해서 혼났어", punctuation="?")
     assert asked.source != "reflection"
+
+
+def test_debug_line_names_the_reflection() -> None:
+    from assistant_plugins.smalltalk import debug_summary
+
+    choice = _pipeline().choose("오늘 회사에서 실수해서 혼났어")
+    assert choice.source == "reflection"
+    assert debug_summary(choice).startswith("잡담=reflection(")

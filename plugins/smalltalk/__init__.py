@@ -150,6 +150,8 @@ def fallback_reply(request: Request) -> Reply | str | None:
 def debug_summary(choice: Any) -> str:
     """One line for ``/debug``: where the reply came from and its score."""
     best = choice.best
+    if choice.source == "reflection":
+        return "잡담=reflection(잘 맞는 기억이 없어 말씀을 되짚음)"
     if best is None:
         return "잡담=neutral(맞는 후보 없음)"
     where = f"{best.pair.id} '{best.pair.utterance}'" if best.pair is not None else "생성"
