@@ -475,7 +475,8 @@ def mini_quality(root: Path, args: Any) -> dict[str, Any]:
     reference_loss = sample_loss(chat.model, samples, chat.pad_id).loss
     settings = GenerationSettings.from_mapping({"strategy": "greedy", "max_new_tokens": 32})
     stops = (chat.encoder.eos_id, chat.encoder.usr_id)
-    prompts = [chat.prompt_ids(d.turns[0], (), settings) for d in held_out[: args.prompts]]
+    chosen = held_out[args.prompt_offset : args.prompt_offset + args.prompts]
+    prompts = [chat.prompt_ids(d.turns[0], (), settings) for d in chosen]
     references = [
         chat.fast.generate(p, max_new_tokens=32, stop_ids=stops, repetition_penalty=1.0)
         for p in prompts
@@ -535,6 +536,27 @@ def mini_quality(root: Path, args: Any) -> dict[str, Any]:
             "loss_delta": round((loss - reference_loss) / reference_loss, 5),
         }
         print("mini", name, results[name], file=sys.stderr, flush=True)
+    # CTranslate2 int8 (what the [fast] extra would run) on the same prompts, as the bench
+    from assistant import fast_runtime
+    from assistant_plugins.smalltalk.ct2gen import CT2Decoder
+
+    ct2 = CT2Decoder(
+        fast_runtime.convert(source, root / "mini-ct2-int8", "int8"), chat.window, args.threads
+    )
+    same = total = exact = 0
+    for prompt, reference, want in zip(prompts, references, wants, strict=True):
+        exact += ct2.generate(prompt, max_new_tokens=32, stop_ids=stops) == reference
+        if reference:
+            got = ct2.logits([prompt + reference])[0].argmax(-1)
+            span = slice(len(prompt) - 1, len(prompt) + len(reference) - 1)
+            same += int((want[span] == got[span]).sum())
+            total += len(reference)
+    results["ct2_int8"] = {
+        "token_agreement": round(same / total, 4),
+        "agreeing_tokens": f"{same}/{total}",
+        "reply_exact": round(exact / len(prompts), 4),
+    }
+    print("mini ct2_int8", results["ct2_int8"], file=sys.stderr, flush=True)
     return results
 
 
@@ -545,7 +567,11 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=4)
     parser.add_argument("--block-size", type=int, default=32)
     parser.add_argument("--prompts", type=int, default=200, help="held-out prompts")
+    parser.add_argument(
+        "--prompt-offset", type=int, default=0, help="start at this held-out dialogue"
+    )
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--quality-only", action="store_true", help="only the mini's quality")
     parser.add_argument("--memory-of", nargs=2, metavar=("VARIANT", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
@@ -560,16 +586,21 @@ def main() -> None:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="irang-ort-") as tmp:
         root = Path(tmp)
-        gpt2_dir, _ = bg.build_base_models(root)
-        paths = build_variants(gpt2_dir, root, args.block_size)
-        sizes = {name: round(p.stat().st_size / 2**20, 1) for name, p in paths.items()}
-        speed = speed_figures(gpt2_dir, paths, root, args)
-        load_after = os.getloadavg()
-        memory = memory_figures(paths, gpt2_dir, root, args.tokens)
-        print("memory", memory, file=sys.stderr, flush=True)
+        if args.quality_only:
+            sizes, speed, memory, load_after = {}, {}, {}, None
+        else:
+            gpt2_dir, _ = bg.build_base_models(root)
+            paths = build_variants(gpt2_dir, root, args.block_size)
+            sizes = {name: round(p.stat().st_size / 2**20, 1) for name, p in paths.items()}
+            speed = speed_figures(gpt2_dir, paths, root, args)
+            load_after = [round(x, 2) for x in os.getloadavg()]
+            memory = memory_figures(paths, gpt2_dir, root, args.tokens)
+            print("memory", memory, file=sys.stderr, flush=True)
         mini = None if args.skip_quality or not bg.DATA.is_file() else mini_quality(root, args)
-    hf = speed["hf_generate_fp32"]
-    candidate = speed["ort_int8_weight_only"]
+    empty = {"greedy_tokens_per_s": None, "candidates_x4_tokens_per_s": None}
+    empty.update(speedup_greedy=None, speedup_x4=None)
+    hf = speed.get("hf_generate_fp32", empty)
+    candidate = speed.get("ort_int8_weight_only", empty)
     report = {
         "bench": "ort_weight_only",
         "onnxruntime": ort.__version__,
@@ -578,8 +609,9 @@ def main() -> None:
         "prompt_tokens": bg.PROMPT_LENGTH,
         "reps": args.reps,
         "block_size": args.block_size,
+        "prompt_offset": args.prompt_offset,
         "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after_speed": [round(x, 2) for x in load_after],
+        "load_average_after_speed": load_after,
         "hf_generate_tokens_per_s": hf["greedy_tokens_per_s"],
         "hf_generate_x4_tokens_per_s": hf["candidates_x4_tokens_per_s"],
         "ort_int8_weight_only_tokens_per_s": candidate["greedy_tokens_per_s"],
