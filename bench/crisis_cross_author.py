@@ -57,6 +57,8 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "safety_b": (["train_b"], "77aa51c"),
     "safety_c": (["train_c"], "989a204"),
     "safety_d": (["train_d"], "75c168e"),
+    "safety_e": (["train_e"], "dff6b5a"),
+    "safety_f": (["train_f"], "dff6b5a"),
 }
 
 

@@ -35,7 +35,7 @@ CHAT_NEGATIVES = (
 EVERYDAY_NEGATIVES = SETS_DIR.parent / "smalltalk" / "everyday"
 TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
-    "train_a", "train_b", "train_c", "train_d",
+    "train_a", "train_b", "train_c", "train_d", "train_e", "train_f",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -47,6 +47,8 @@ AUTHORS = {
     "train_b": "safety_b",
     "train_c": "safety_c",
     "train_d": "safety_d",
+    "train_e": "safety_e",
+    "train_f": "safety_f",
 }
 #: sets no training may use: the lead's held-out set (README)
 HELD_OUT: set[str] = {"test_i"}
