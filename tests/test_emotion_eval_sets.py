@@ -4,7 +4,8 @@ Three roles (see plugins/emotion/README.md):
 
 - train: ``conversations_train.tsv``, ``conversations_train_implicit.tsv`` (+ KOTE; ChatbotData
   only as unlabeled masked-LM text);
-- dev: ``conversations_dev.tsv`` (runs, thresholds and the temperature are chosen on it), and
+- dev: ``conversations_dev.tsv`` (runs, thresholds and the temperature are chosen on it),
+  ``conversations_dev_explicit.tsv`` (360 remarks that name the feeling, by a blind author), and
   the two older sets ``conversations_eval_b.tsv`` / ``conversations_heldout.tsv``, which were
   used to choose earlier models and the old opener threshold;
 - test: ``conversations_test_implicit.tsv`` and ``conversations_test_explicit.tsv``, written
@@ -35,10 +36,12 @@ TRAIN_MORE = PLUGIN / "conversations_train_more.tsv"
 TRAIN_C = PLUGIN / "conversations_train_c.tsv"
 TRAIN_D = PLUGIN / "conversations_train_d.tsv"
 DEV = PLUGIN / "conversations_dev.tsv"
+#: a second dev set, written blind by another author (feelings named), for choosing runs
+DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
 OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT, TRAIN_MORE, TRAIN_C, TRAIN_D)
-EVALUATION = (DEV, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
+EVALUATION = (DEV, DEV_EXPLICIT, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
 TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
 REPO = PLUGIN.parent.parent
 
@@ -117,7 +120,7 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
 
 @pytest.mark.parametrize(
     ("path", "least_rows", "least_per_class"),
-    [(TEST_IMPLICIT, 300, 50), (TEST_EXPLICIT, 120, 20), (DEV, 120, 20)],
+    [(TEST_IMPLICIT, 300, 50), (TEST_EXPLICIT, 120, 20), (DEV, 120, 20), (DEV_EXPLICIT, 250, 40)],
 )
 def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
     examples = read_examples(path)
@@ -223,11 +226,19 @@ def test_no_wrong_opener_on_the_issue_table(shipped):
 
 @pytest.fixture(scope="module")
 def dev_predictions():
-    """The shipped model on the dev sets (dev + the two older sets), as the assistant runs it."""
+    """The shipped model on the dev sets (dev, dev_explicit + the two older sets), as the
+    assistant runs it (with the feeling-word lexicon)."""
+    from assistant_plugins.emotion.lexicon import boost_from_settings, from_settings
+
     settings = load_config().plugin("emotion")
-    classifier = EmotionClassifier.load("shipped", threads=1)
+    classifier = EmotionClassifier.load(
+        "shipped",
+        threads=1,
+        lexicon=from_settings(settings),
+        lexicon_boost=boost_from_settings(settings),
+    )
     found = {}
-    for path in (DEV, EVAL_B, HELDOUT):
+    for path in (DEV, DEV_EXPLICIT, EVAL_B, HELDOUT):
         examples = read_examples(path)
         texts = [e.text for e in examples]
         found[path.name] = (examples, classifier.predict_many(texts, float(settings["threshold"])))
@@ -237,7 +248,7 @@ def dev_predictions():
 def test_shipped_model_keeps_its_dev_figures(dev_predictions):
     """Regression guards a little below the measured dev figures (model card)."""
     _, found = dev_predictions
-    least = {DEV.name: 0.78, EVAL_B.name: 0.85, HELDOUT.name: 0.85}
+    least = {DEV.name: 0.78, DEV_EXPLICIT.name: 0.85, EVAL_B.name: 0.85, HELDOUT.name: 0.85}
     for name, (examples, predictions) in found.items():
         gold = [e.label for e in examples]
         result = report(gold, [p.label for p in predictions], lab.LABELS)
