@@ -253,6 +253,8 @@ def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
         ("퇴근하고 헬스 갈 거임", "plan"),
         ("방 청소 좀 해야겠다", "plan"),
         ("내일 친구랑 영화 보기로 했어", "plan"),
+        ("점심 뭐 먹지", "plan"),  # wondering what to do
+        ("밥 먹었지?", "past"),
         ("샤워하고 나왔어", "past"),
         ("방 청소 끝", "past"),
         ("배고파", None),

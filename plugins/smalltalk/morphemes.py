@@ -139,10 +139,22 @@ def _is_plan(form: str, tag: str, after: str) -> bool:
     )
 
 
+_WH = {"뭐", "뭘", "무엇", "어디", "언제", "어떻게", "무슨", "어느", "누구"}
+
+
+def _deliberates(morphs: list[tuple[str, str]]) -> bool:
+    """A question to oneself about what to do: a question word and a verb ending in -지
+    ("점심 뭐 먹지", "내일 뭐 입지"); "밥 먹었지?" has a past and is no plan."""
+    ends = [i for i, (_f, tag) in enumerate(morphs) if tag.startswith("EF")]
+    if not ends or morphs[ends[-1]][0] != "지" or ends[-1] == 0:
+        return False
+    return morphs[ends[-1] - 1][1] == "VV" and any(form in _WH for form, _t in morphs)
+
+
 @lru_cache(maxsize=4096)
 def aspect(text: str) -> str | None:
     """``"plan"`` (going to, wants to, about to: "갈 거야", "올게", "쉴래", "해야겠다",
-    "써 보려고", "보기로 했어"), ``"past"`` (done: "갔다 왔어", "먹었어", "청소 끝"), or None (neither, or
+    "써 보려고", "보기로 했어", and wondering what to do: "점심 뭐 먹지"), ``"past"`` (done: "갔다 왔어", "먹었어", "청소 끝"), or None (neither, or
     a bare present). A plan wins over a past inside it ("갔다 올게" is a plan)."""
     morphs = analyse(text)
     plan = past = False
@@ -152,6 +164,8 @@ def aspect(text: str) -> str | None:
         past = past or (tag == "EP" and form in _PAST)
     if not plan and not past and morphs and morphs[-1][0] in _DONE_NOUNS:
         past = True
+    if not plan and not past and _deliberates(morphs):
+        plan = True
     return "plan" if plan else "past" if past else None
 
 
