@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,22 +121,8 @@ def generation_figures(gpt2: Path, root: Path, args: argparse.Namespace) -> dict
     n = args.tokens
     sampling = {"top_k": 50, "top_p": 0.9, "temperature": 0.8}
 
-    def hf(m: Any, rows: int) -> Any:
-        def run() -> list[list[int]]:
-            with torch.inference_mode():
-                out = m.generate(
-                    prompt,
-                    attention_mask=torch.ones_like(prompt),
-                    max_new_tokens=n,
-                    min_new_tokens=n,
-                    do_sample=rows > 1,
-                    num_return_sequences=rows,
-                    pad_token_id=0,
-                    **(sampling if rows > 1 else {}),
-                )
-            return out[:, PROMPT_LENGTH:].tolist()
-
-        return run
+    def hf(m: Any, rows: int) -> Callable[[], list[list[int]]]:
+        return hf_generate(m, prompt, n, rows, sampling)
 
     def decoder(d: Any, rows: int) -> Any:
         options = {"max_new_tokens": n, "stop_ids": (), "scores": rows > 1}  # as the plugin
@@ -161,17 +148,7 @@ def generation_figures(gpt2: Path, root: Path, args: argparse.Namespace) -> dict
         runs[f"ct2_{quantization}"] = {"greedy": decoder(ct2, 1), "x4": decoder(ct2, ROWS)}
 
     reference = runs["hf_generate_fp32"]["greedy"]()[0]
-    # round robin: each repetition times every variant once, so a load change on the shared
-    # machine hits all of them alike; the best repetition of each counts
-    best = {(name, mode): float("inf") for name in runs for mode in ("greedy", "x4")}
-    for variant in runs.values():
-        variant["greedy"](), variant["x4"]()  # warm-up
-    for _ in range(args.reps):
-        for name, variant in runs.items():
-            for mode in ("greedy", "x4"):
-                started = time.perf_counter()
-                variant[mode]()
-                best[name, mode] = min(best[name, mode], time.perf_counter() - started)
+    best = time_round_robin(runs, args.reps)
     figures: dict[str, Any] = {}
     for name, variant in runs.items():
         same = variant["greedy"]()[0]
@@ -408,24 +385,73 @@ def memory_of(variant: str, directory: str, tokens: int) -> float:
     return used
 
 
-def memory_figures(gpt2: Path, converted: dict[str, str], variants: list[str]) -> dict[str, float]:
-    figures = {}
+def probe_memory(command: list[str]) -> float | None:
+    """Run a ``--memory-of`` probe in a fresh one-thread process: the MB it printed last."""
+    out = subprocess.run(
+        [sys.executable, *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    try:
+        return round(float(out.stdout.strip().splitlines()[-1]), 1)
+    except (ValueError, IndexError):
+        print(out.stderr[-2000:], file=sys.stderr)
+        return None
+
+
+def memory_figures(
+    gpt2: Path, converted: dict[str, str], variants: list[str]
+) -> dict[str, float | None]:
+    figures: dict[str, float | None] = {}
     for variant in variants:
         directory = converted.get(variant.removeprefix("ct2_"), str(gpt2))
-        out = subprocess.run(
-            [sys.executable, __file__, "--memory-of", variant, directory],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "OMP_NUM_THREADS": "1"},
-        )
-        try:
-            figures[variant] = round(float(out.stdout.strip().splitlines()[-1]), 1)
-        except (ValueError, IndexError):
-            figures[variant] = None
-            print(out.stderr[-2000:], file=sys.stderr)
+        figures[variant] = probe_memory([__file__, "--memory-of", variant, directory])
     figures["fastgen_fp32"] = figures.get("hf_generate_fp32")  # the same torch weights
     return figures
+
+
+def hf_generate(
+    model: Any, prompt: Any, n: int, rows: int, sampling: dict[str, float]
+) -> Callable[[], list[list[int]]]:
+    """HF ``generate`` for exactly ``n`` new tokens: greedy for one row, sampled with
+    ``sampling`` for several (``num_return_sequences``); returns the new token ids."""
+    import torch
+
+    def run() -> list[list[int]]:
+        with torch.inference_mode():
+            out = model.generate(
+                prompt,
+                attention_mask=torch.ones_like(prompt),
+                max_new_tokens=n,
+                min_new_tokens=n,
+                do_sample=rows > 1,
+                num_return_sequences=rows,
+                pad_token_id=0,
+                **(sampling if rows > 1 else {}),
+            )
+        return out[:, prompt.shape[1] :].tolist()
+
+    return run
+
+
+def time_round_robin(
+    runs: dict[str, dict[str, Callable[[], Any]]], reps: int
+) -> dict[tuple[str, str], float]:
+    """Best seconds of each (variant, mode) over ``reps`` round-robin repetitions: each
+    repetition times every variant once, so a load change on the shared machine hits all of
+    them alike (one warm-up call each first)."""
+    best = {(name, mode): float("inf") for name in runs for mode in ("greedy", "x4")}
+    for variant in runs.values():
+        variant["greedy"](), variant["x4"]()  # warm-up
+    for _ in range(reps):
+        for name, variant in runs.items():
+            for mode in ("greedy", "x4"):
+                started = time.perf_counter()
+                variant[mode]()
+                best[name, mode] = min(best[name, mode], time.perf_counter() - started)
+    return best
 
 
 def main() -> None:

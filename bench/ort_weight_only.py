@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -338,21 +337,7 @@ def speed_figures(gpt2_dir: Path, paths: dict[str, Path], root: Path, args: Any)
     n = args.tokens
 
     def hf(rows: int) -> Any:
-        def run() -> list[list[int]]:
-            with torch.inference_mode():
-                out = model.generate(
-                    prompt,
-                    attention_mask=torch.ones_like(prompt),
-                    max_new_tokens=n,
-                    min_new_tokens=n,
-                    do_sample=rows > 1,
-                    num_return_sequences=rows,
-                    pad_token_id=0,
-                    **(SAMPLING if rows > 1 else {}),
-                )
-            return out[:, bg.PROMPT_LENGTH :].tolist()
-
-        return run
+        return bg.hf_generate(model, prompt, n, rows, SAMPLING)
 
     def ort_runs(path: Path) -> dict[str, Any]:
         decoder = OrtDecoder(path, args.threads)
@@ -378,15 +363,7 @@ def speed_figures(gpt2_dir: Path, paths: dict[str, Path], root: Path, args: Any)
         runs[name] = ort_runs(path)
     runs["ct2_int8"] = ct2_runs()
     reference = runs["hf_generate_fp32"]["greedy"]()[0]
-    best = {(name, mode): float("inf") for name in runs for mode in ("greedy", "x4")}
-    for variant in runs.values():
-        variant["greedy"](), variant["x4"]()  # warm-up
-    for _ in range(args.reps):
-        for name, variant in runs.items():
-            for mode in ("greedy", "x4"):
-                started = time.perf_counter()
-                variant[mode]()
-                best[name, mode] = min(best[name, mode], time.perf_counter() - started)
+    best = bg.time_round_robin(runs, args.reps)
     figures: dict[str, Any] = {}
     for name, variant in runs.items():
         same = variant["greedy"]()[0]
@@ -435,18 +412,7 @@ def memory_figures(
     for variant, path in paths.items():
         commands[variant] = [__file__, "--memory-of", variant, str(path)]
     for variant, command in commands.items():
-        out = subprocess.run(
-            [sys.executable, *command, "--tokens", str(tokens)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "OMP_NUM_THREADS": "1"},
-        )
-        try:
-            figures[variant] = round(float(out.stdout.strip().splitlines()[-1]), 1)
-        except (ValueError, IndexError):
-            figures[variant] = None
-            print(out.stderr[-2000:], file=sys.stderr)
+        figures[variant] = bg.probe_memory([*command, "--tokens", str(tokens)])
     return figures
 
 
