@@ -9,6 +9,7 @@ runs line by line without prompt-toolkit.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -178,6 +179,18 @@ def run_repl(runtime: Runtime) -> None:
         repl.app.set_notifier(None)
         assistant.shutdown()
         console.print(BYE)
+    _leave()
+
+
+def _leave() -> None:
+    """End the process once the session is over and everything is saved. A normal
+    interpreter shutdown can abort (SIGABRT, "terminate called without an active exception")
+    while native thread pools of the loaded models (Kiwi, CTranslate2, torch) are torn down,
+    more often on a busy machine; leaving with ``os._exit`` skips those destructors."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(0)
 
 
 def _prompt_loop(repl: Repl) -> None:

@@ -66,6 +66,7 @@ def test_fine_tune_from_a_local_base_without_turn_tokens(run_cli, tmp_path: Path
         "2",
         "--device",
         "cpu",
+        "--no-everyday-data",  # the memory stage with them has its own test
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
