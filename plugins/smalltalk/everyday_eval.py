@@ -5,9 +5,10 @@ pipeline) with a fresh conversation; the emotion plugin's opener, if any, is cut
 figures are about the small-talk reply itself. Reported:
 
 - ``made_up_word_rate``: share of reply words (whitespace words, punctuation removed) that
-  occur nowhere in the training data (the memory's ``words.txt``), the persona file or the
-  canned replies (acknowledgements, a reflection's second sentence), or in the user's own remark (a reflection says the user's words
-  back, its final verb conjugated by Kiwi: ``reflection.py``).
+  occur nowhere in the training data (the memory's ``words.txt``), the persona file, the
+  canned replies (acknowledgements, a reflection's second sentence) or the user's own
+  remark (a reflection says the user's words back, its final verb conjugated by Kiwi:
+  ``reflection.py``).
   The fluency filter uses the same vocabulary, so replies the pipeline takes from the
   generator score 0 by construction; the figure is meaningful for the generator-only arm,
   and the hand rating (model card) is the independent check;

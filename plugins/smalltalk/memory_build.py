@@ -59,7 +59,12 @@ GRID: dict[str, Sequence[float]] = {
 }
 SELECTOR_GRID = (0.0, 0.5, 1.0, 2.0)
 #: weights of the rule that the grid never searches (set by hand-rating, see Weights)
-UNSEARCHED = ("min_fit_data", "generated_min_selector")
+UNSEARCHED = (
+    "min_fit_data",
+    "generated_min_selector",
+    "reflect_below_fit",
+    "reflect_below_fit_data",
+)
 #: dev replies a candidate is also compared with (its chance-level F1)
 CHANCE_POOL = 100
 #: dialogue-data dev pairs the rule is fit on (the first of the dev split)

@@ -128,7 +128,9 @@ _PAST = {"었", "았", "였", "었었", "았었"}
 _DONE_NOUNS = {"끝", "완료"}
 
 
-def _is_plan(form: str, tag: str, after: str) -> bool:
+def plan_marker(form: str, tag: str, after: str) -> bool:
+    """Whether one morpheme (``after``: the next one's form) marks a plan or an intention:
+    "-ᆯ게/-ᆯ래", "-려고", "-겠-", "-ᆯ 거/계획/예정", "-고 싶-", "-기로"."""
     return (
         (tag.startswith("EF") and form in _PLAN_ENDINGS)
         or (tag.startswith("EC") and form in _PLAN_CONNECTIVES)
@@ -160,7 +162,7 @@ def aspect(text: str) -> str | None:
     plan = past = False
     for i, (form, tag) in enumerate(morphs):
         after = morphs[i + 1][0] if i + 1 < len(morphs) else ""
-        plan = plan or _is_plan(form, tag, after)
+        plan = plan or plan_marker(form, tag, after)
         past = past or (tag == "EP" and form in _PAST)
     if not plan and not past and morphs and morphs[-1][0] in _DONE_NOUNS:
         past = True

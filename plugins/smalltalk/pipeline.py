@@ -295,6 +295,13 @@ class ReplyPipeline:
             for memory in (self.memory, self.persona, self.user)
         )
 
+    def gives_way(self, best: Candidate) -> bool:
+        """Whether a winning retrieved pair is weak enough for the remark said back to come
+        first (``reflect_below_fit``; ``reflect_below_fit_data`` for the dialogue data)."""
+        w = self.weights
+        floor = {"memory": w.reflect_below_fit_data, "everyday": w.reflect_below_fit}
+        return best.fit < floor.get(best.source, 0.0)
+
     def fit_floor(self, source: str) -> float:
         """The least ``fit`` a retrieved pair of ``source`` needs."""
         w = self.weights
@@ -417,13 +424,7 @@ class ReplyPipeline:
         best = max(allowed, key=lambda c: c.score) if allowed else None
         felt = emotion if name_feeling else None
         typed = text + punctuation
-        w = self.weights
-        weak = best is None or (
-            best.source in ("memory", "everyday")
-            and best.fit
-            < (w.reflect_below_fit_data if best.source == "memory" else w.reflect_below_fit)
-        )
-        if reflect and neutral is None and weak:
+        if reflect and neutral is None and (best is None or self.gives_way(best)):
             said = reflect_remark(typed, felt, self.knows)
             if said is not None:
                 return Choice(said, "reflection", None, candidates)

@@ -1,12 +1,13 @@
 """Reflective replies: say the user's own news back in 존댓말, then answer its feeling.
 
 The last resort before a canned acknowledgement, for a statement no memory pair fits
-(issue 13): "오늘 회사에서 실수해서 혼났어" -> "오늘 회사에서 실수해서 혼나셨군요. 많이
+(issue 13): "오늘 회사에서 실수해서 혼났어" -> "오늘 회사에서 실수해서 혼났군요. 많이
 속상하셨겠어요." Kiwi analyses the remark; the final predicate gets the honorific 시 when
-the subject is plainly the user (나/저) or someone one honours (엄마, 선생님, …님), the
-tense is kept, the sentence ends in ``-군요``, and ``Kiwi.join`` conjugates it. The
-second sentence follows the detected feeling when the reading is sure, else the remark's
-aspect (a plan gets a wish, news gets a question).
+the subject is plainly the user (나/저: "나 붙었어" -> "붙으셨군요") or someone one honours
+(엄마, 선생님, …님), never a bare noun that may be a thing; the tense is kept, the sentence
+ends in ``-군요``, and ``Kiwi.join`` conjugates it. The second sentence follows the detected
+feeling when the reading is sure, else the remark's aspect (a plan gets a wish, a plan to
+go somewhere "잘 다녀오세요!", anything else "조금 더 이야기해 주세요.").
 
 No reflection (``None``) for questions, requests, remarks about 이랑 herself ("너", "이랑"),
 very long remarks, remarks without a final predicate, or when a word of the remark is
@@ -85,7 +86,8 @@ _RECALLED = {"더라고", "더라고요", "더라구요"}
 _NOMINAL = {"ᆷ", "음"}  # "밥 먹고 옴", "출석함": done
 _DROP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "W_", "Z", "UN", "IC")
 _PAST = {"었", "았", "였", "었었", "았었"}
-MAX_CHARS = 40
+#: the longest sentence said back (longer ones read as a parrot)
+MAX_CHARS = 46
 
 
 def _tag(raw: str) -> str:
@@ -250,7 +252,7 @@ def _say_back(
     adjective = stem_tag in _ADJECTIVE_TAGS or (stem_tag == "VX" and stem == "싶")
     out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
     said = analyser.join(out).strip()
-    if not said or len(said) > MAX_CHARS + 6:
+    if not said or len(said) > MAX_CHARS:
         return None
     if known is not None:
         from assistant_plugins.smalltalk.morphemes import tokens
@@ -266,13 +268,13 @@ def _say_back(
 
 
 def _is_plan(sentence: list[tuple[str, str, int, int]]) -> bool:
+    """A plan by ``morphemes.plan_marker``, except a wish (싶) and 겠, which the said-back
+    sentence already carries ("살고 싶으시군요", "앉아 있질 못하겠군요": no "잘되길 바랄게요")."""
+    from assistant_plugins.smalltalk.morphemes import plan_marker
+
     forms = [(f, _tag(t)) for f, t, _s, _l in sentence]
-    for i, (form, tag) in enumerate(forms):
-        after = forms[i + 1][0] if i + 1 < len(forms) else ""
-        if tag == "ETM" and form in ("ᆯ", "을") and after in ("거", "것", "예정", "계획"):
-            return True
-        if tag == "EC" and form in ("려고", "으려고", "러", "으러"):
-            return True
-        if tag == "ETN" and form == "기" and after == "로":
-            return True
-    return False
+    return any(
+        plan_marker(form, tag, forms[i + 1][0] if i + 1 < len(forms) else "")
+        and form not in ("싶", "겠")
+        for i, (form, tag) in enumerate(forms)
+    )
