@@ -112,7 +112,8 @@ def cpu_flags() -> list[str]:
 # -- conversion ----------------------------------------------------------------------------
 
 
-def _fingerprint(model_dir: Path, quantization: str) -> str:
+def fingerprint(model_dir: Path, quantization: str) -> str:
+    """A key for a conversion of ``model_dir`` (its path, the variant, its weights files)."""
     parts = [str(model_dir.resolve()), quantization]
     for path in sorted(model_dir.glob("*.safetensors")) + [model_dir / "config.json"]:
         stat = path.stat()
@@ -120,7 +121,7 @@ def _fingerprint(model_dir: Path, quantization: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def _weights_stamp(model_dir: Path) -> list[list[Any]]:
+def weights_stamp(model_dir: Path) -> list[list[Any]]:
     """Name and size of each weights file (what an exported conversion was made from)."""
     files = sorted(model_dir.glob("*.safetensors")) + [model_dir / "config.json"]
     return [[p.name, p.stat().st_size] for p in files if p.is_file()]
@@ -142,7 +143,7 @@ def is_converted(directory: Path, model_dir: Path | None = None) -> bool:
         made_from = json.loads(marker.read_text("utf-8")).get("weights")
     except (OSError, ValueError):
         return False
-    return made_from == _weights_stamp(model_dir)
+    return made_from == weights_stamp(model_dir)
 
 
 def quantization_of(directory: Path) -> str:
@@ -182,7 +183,7 @@ def convert(
         info = {
             "source": model_dir.name,
             "quantization": quantization,
-            "weights": _weights_stamp(model_dir),
+            "weights": weights_stamp(model_dir),
         }
         (converted / MARKER).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if output.exists():
@@ -214,7 +215,7 @@ def converted_dir(model_dir: str | Path, cache_root: str | Path, quantization: s
     cached = (
         Path(cache_root)
         / "ctranslate2"
-        / f"{model_dir.name}-{_fingerprint(model_dir, quantization)}"
+        / f"{model_dir.name}-{fingerprint(model_dir, quantization)}"
     )
     if is_converted(cached):
         return cached

@@ -10,7 +10,9 @@ it, ``OMP_NUM_THREADS`` is set to it before torch loads):
    sampling with 4 rows side by side (the pipeline's candidates). Variants: HF
    ``model.generate`` fp32 (the baseline a user would otherwise run), ``model.generate`` in
    bf16 (only when the CPU lists avx512_bf16/amx), the project's lean decoder
-   (``fastgen.py``) fp32, CTranslate2 float32 / int8_float32 / int8. After a warm-up,
+   (``fastgen.py``) fp32, CTranslate2 float32 / int8_float32 / int8, and ONNX Runtime int8
+   (``ortgen.py``: int8 weights and per-block int8 activations, output layer float32: what
+   ``quantization: auto`` decodes a base-size model with). After a warm-up,
    ``--reps`` rounds that time every variant once each (round robin, so a change of load
    on a shared machine hits all variants alike); the best round of each counts.
 2. **Scoring, KoBERT shape** (``BertModel``, 12 layers, 768 wide, vocab 8,002; random):
@@ -113,6 +115,7 @@ def generation_figures(gpt2: Path, root: Path, args: argparse.Namespace) -> dict
     from assistant.loading import quiet
     from assistant_plugins.smalltalk.ct2gen import CT2Decoder
     from assistant_plugins.smalltalk.fastgen import FastGPT2
+    from assistant_plugins.smalltalk.ortgen import OrtGPT2
 
     with quiet():
         model = GPT2LMHeadModel.from_pretrained(gpt2, use_safetensors=True).eval()
@@ -146,6 +149,11 @@ def generation_figures(gpt2: Path, root: Path, args: argparse.Namespace) -> dict
         )
         ct2 = CT2Decoder(converted[quantization], GPT2_BASE["n_positions"], args.threads)
         runs[f"ct2_{quantization}"] = {"greedy": decoder(ct2, 1), "x4": decoder(ct2, ROWS)}
+    started = time.perf_counter()
+    ort = OrtGPT2.for_model(model, gpt2, root, GPT2_BASE["n_positions"], args.threads)
+    print(f"ONNX export + int8: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    converted["ort_int8"] = ort.directory
+    runs["ort_int8"] = {"greedy": decoder(ort, 1), "x4": decoder(ort, ROWS)}
 
     reference = runs["hf_generate_fp32"]["greedy"]()[0]
     best = time_round_robin(runs, args.reps)
@@ -230,6 +238,7 @@ def smalltalk_quality(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     from assistant_plugins.smalltalk.ct2gen import CT2Decoder
     from assistant_plugins.smalltalk.data import read_dialogues
     from assistant_plugins.smalltalk.evaluate import sample_loss
+    from assistant_plugins.smalltalk.ortgen import OrtGPT2
     from assistant_plugins.smalltalk.training import build_samples, split_dialogues
     from assistant_plugins.smalltalk.turns import IGNORE
 
@@ -243,7 +252,8 @@ def smalltalk_quality(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     reference_loss = sample_loss(chat.model, samples, chat.pad_id).loss
     settings = GenerationSettings.from_mapping({"strategy": "greedy", "max_new_tokens": 32})
     stops = (chat.encoder.eos_id, chat.encoder.usr_id)
-    prompts = [chat.prompt_ids(d.turns[0], (), settings) for d in held_out[: args.prompts]]
+    chosen = held_out[args.prompt_offset : args.prompt_offset + args.prompts]
+    prompts = [chat.prompt_ids(d.turns[0], (), settings) for d in chosen]
     references = [
         chat.fast.generate(p, max_new_tokens=32, stop_ids=stops, repetition_penalty=1.0)
         for p in prompts
@@ -260,9 +270,14 @@ def smalltalk_quality(root: Path, args: argparse.Namespace) -> dict[str, Any]:
         "greedy_prompts": len(prompts),
         "loss_fp32": round(reference_loss, 4),
     }
-    for quantization in ("int8", "float32"):
-        directory = fast_runtime.convert(source, root / f"mini-{quantization}", quantization)
-        decoder = CT2Decoder(directory, chat.window, args.threads)
+    decoders = {
+        q: CT2Decoder(
+            fast_runtime.convert(source, root / f"mini-{q}", q), chat.window, args.threads
+        )
+        for q in ("int8", "float32")
+    }
+    decoders["ort_int8"] = OrtGPT2.for_model(chat.model, source, root, chat.window, args.threads)
+    for quantization, decoder in decoders.items():
         started = time.perf_counter()
         fast_tokens = sum(
             len(decoder.generate(p, max_new_tokens=32, stop_ids=stops, repetition_penalty=1.0))
@@ -284,13 +299,10 @@ def smalltalk_quality(root: Path, args: argparse.Namespace) -> dict[str, Any]:
         loss_sum = count = 0.0
         for start in range(0, len(samples), 64):
             batch = samples[start : start + 64]
-            log_probs = np.asarray(
-                decoder.generator.forward_batch([s.input_ids for s in batch], return_log_probs=True)
-            )
-            for i, s in enumerate(batch):
+            for s, log_probs in zip(batch, log_probs_of(decoder, batch), strict=True):
                 labels = np.asarray(s.labels[1:])
                 keep = labels != IGNORE
-                picked = log_probs[i, np.arange(len(labels)), np.where(keep, labels, 0)]
+                picked = log_probs[np.arange(len(labels)), np.where(keep, labels, 0)]
                 loss_sum -= float(picked[keep].sum())
                 count += int(keep.sum())
         loss = loss_sum / count
@@ -303,6 +315,21 @@ def smalltalk_quality(root: Path, args: argparse.Namespace) -> dict[str, Any]:
         }
         print("mini", quantization, results[quantization], file=sys.stderr, flush=True)
     return results
+
+
+def log_probs_of(decoder: Any, samples: list[Any]) -> list[Any]:
+    """Next-token log-probabilities ``[length, vocab]`` of each sample's input ids."""
+    import numpy as np
+
+    sequences = [s.input_ids for s in samples]
+    if hasattr(decoder, "generator"):  # CTranslate2
+        rows = decoder.generator.forward_batch(sequences, return_log_probs=True)
+        return [np.asarray(r)[: len(s)] for r, s in zip(np.asarray(rows), sequences, strict=True)]
+    out = []
+    for logits in decoder.logits(sequences):
+        shifted = logits - logits.max(-1, keepdims=True)
+        out.append(shifted - np.log(np.exp(shifted).sum(-1, keepdims=True)))
+    return out
 
 
 def bert_quality(root: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -372,6 +399,14 @@ def memory_of(variant: str, directory: str, tokens: int) -> float:
 
         model: Any = CT2Decoder(directory, GPT2_BASE["n_positions"])
         model.generate(prompt, **options)
+    elif variant.startswith("ort_"):
+        import onnxruntime  # noqa: F401
+
+        from assistant_plugins.smalltalk.ortgen import OrtGPT2
+
+        before = rss_mb()  # after the imports
+        model = OrtGPT2(directory, GPT2_BASE["n_positions"])
+        model.generate(prompt, **options)
     else:
         dtype = torch.bfloat16 if variant.endswith("bf16") else torch.float32
         model = GPT2LMHeadModel.from_pretrained(directory, use_safetensors=True, dtype=dtype)
@@ -407,6 +442,7 @@ def memory_figures(
     figures: dict[str, float | None] = {}
     for variant in variants:
         directory = converted.get(variant.removeprefix("ct2_"), str(gpt2))
+        directory = converted.get(variant, directory)
         figures[variant] = probe_memory([__file__, "--memory-of", variant, directory])
     figures["fastgen_fp32"] = figures.get("hf_generate_fp32")  # the same torch weights
     return figures
@@ -460,6 +496,9 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=16)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--prompts", type=int, default=100, help="held-out prompts / texts")
+    parser.add_argument(
+        "--prompt-offset", type=int, default=0, help="skip this many held-out prompts first"
+    )
     parser.add_argument("--memory-of", nargs=2, metavar=("VARIANT", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
@@ -470,9 +509,11 @@ def main() -> None:
     import torch
 
     from assistant import fast_runtime
+    from assistant_plugins.smalltalk import ortgen
 
-    if fast_runtime.missing_reason():
-        sys.exit(f"needs the [fast] extra: {fast_runtime.missing_reason()}")
+    for reason in (fast_runtime.missing_reason(), ortgen.missing_reason()):
+        if reason:
+            sys.exit(f"needs the [fast] extra: {reason}")
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="irang-base-") as tmp:
@@ -501,14 +542,15 @@ def main() -> None:
     mini_auto = fast_runtime.pick_quantization(
         "auto", AutoConfig.from_pretrained(shipped_model_dir())
     )
-    hf, fast = variants["hf_generate_fp32"], variants[f"ct2_{quantization}"]
+    chosen = "ort_int8" if quantization == "int8" else f"ct2_{quantization}"
+    hf, fast = variants["hf_generate_fp32"], variants[chosen]
     report = {
         "bench": "base_generation",
         "threads": args.threads,
         "new_tokens": args.tokens,
         "prompt_tokens": PROMPT_LENGTH,
         "cpu_flags": fast_runtime.cpu_flags(),
-        "chosen": f"ct2_{quantization}",
+        "chosen": chosen,
         "hf_generate_tokens_per_s": hf["greedy_tokens_per_s"],
         "fast_tokens_per_s": fast["greedy_tokens_per_s"],
         "speedup": round(fast["greedy_tokens_per_s"] / hf["greedy_tokens_per_s"], 2),
@@ -516,9 +558,11 @@ def main() -> None:
             fast["candidates_x4_tokens_per_s"] / hf["candidates_x4_tokens_per_s"], 2
         ),
         "bert_scoring": scoring,
-        # the chosen base-size weights (int8) applied to the trained mini model ...
-        "token_agreement_mini": mini[quantization]["token_agreement"] if mini else None,
-        "loss_delta_mini": mini[quantization]["loss_delta"] if mini else None,
+        # the chosen base-size runtime (ONNX Runtime int8) applied to the trained mini ...
+        "token_agreement_mini": mini[chosen.removeprefix("ct2_")]["token_agreement"]
+        if mini
+        else None,
+        "loss_delta_mini": mini[chosen.removeprefix("ct2_")]["loss_delta"] if mini else None,
         # ... and what `quantization: auto` runs the mini model with
         "mini_auto_quantization": mini_auto,
         "token_agreement_mini_auto": mini[mini_auto]["token_agreement"] if mini else None,

@@ -216,18 +216,18 @@ def test_export_writes_a_folder_that_runs_without_converting_again(
     run_cli, make_assistant, tiny_dir: Path, tmp_path: Path, home: Path
 ) -> None:
     out = tmp_path / "exported"
-    result = run_cli("export", "smalltalk", "--model", str(tiny_dir), "--int8", str(out))
+    result = run_cli("export", "smalltalk", "--model", str(tiny_dir), "--int8-float32", str(out))
     assert result.returncode == 0, result.stderr
     assert "저장했어요" in result.stdout and str(out) in result.stdout
     assert (out / "model.safetensors").is_file() and (out / "tokenizer.json").is_file()
-    assert fast_runtime.is_converted(out / "ctranslate2-int8", out)
+    assert fast_runtime.is_converted(out / "ctranslate2-int8_float32", out)
 
     again = run_cli("export", "smalltalk", "--model", str(tiny_dir), str(out))
     assert again.returncode == 1 and "이미 있어요" in again.stderr  # never overwritten silently
 
-    assistant = make_assistant(_settings(out, quantization="int8"))
+    assistant = make_assistant(_settings(out, quantization="int8_float32"))
     reply = assistant.respond(CHAT).reply
-    assert reply.data["smalltalk"]["runtime"] == "ctranslate2-int8"
+    assert reply.data["smalltalk"]["runtime"] == "ctranslate2-int8_float32"
     assert not (home / "ctranslate2").exists()  # the exported conversion was used
 
 
@@ -263,7 +263,8 @@ def test_the_command_path_never_imports_ctranslate2(home: Path) -> None:
         from assistant.cli import main
         main(["route", "그냥 이야기 하고 싶어"])
         main(["export", "smalltalk", "--help"])
-        print("HEAVY", [m for m in ("ctranslate2", "torch", "numpy") if m in sys.modules])
+        heavy = ("ctranslate2", "onnxruntime", "onnx", "torch", "numpy")
+        print("HEAVY", [m for m in heavy if m in sys.modules])
         """
     )
     result = subprocess.run(
@@ -323,18 +324,18 @@ def test_a_damaged_conversion_is_made_again_and_a_failing_one_hands_over_to_torc
 ) -> None:
     chat = _chat(tiny_dir)
     chat.use_fast_runtime("ctranslate2", tiny_dir, home)
-    cached = chat.ct2.directory
+    cached = chat.runtime_decoder.directory
     (cached / "model.bin").write_bytes(b"not a model")  # damaged on disk
     again = _chat(tiny_dir)
     again.use_fast_runtime("ctranslate2", tiny_dir, home)
-    assert again.runtime == "ctranslate2-float32" and again.ct2.directory == cached
+    assert again.runtime == "ctranslate2-float32" and again.runtime_decoder.directory == cached
 
     from assistant_plugins.smalltalk.chat import GenerationSettings
 
     greedy = GenerationSettings.from_mapping({"strategy": "greedy"})
     prompt = _prompts(chat)[0]
     want = _chat(tiny_dir)._candidates(prompt, greedy)[0][0]  # torch
-    again.ct2.generator.unload_model()  # CTranslate2 raises on every call from now on
+    again.runtime_decoder.generator.unload_model()  # CTranslate2 raises on every call from now on
     assert again._candidates(prompt, greedy)[0][0] == want
-    assert again.runtime == "torch" and again.ct2 is None
+    assert again.runtime == "torch" and again.runtime_decoder is None
     assert again.reply("배고파", (), greedy).text.strip()

@@ -1,13 +1,15 @@
-"""``assistant export smalltalk OUT``: a model folder that runs on CTranslate2 (``[fast]``).
+"""``assistant export smalltalk OUT``: a model folder that runs on the fast runtime (``[fast]``).
 
 OUT is a complete small-talk model folder: the source folder's files (weights, tokenizer,
-turn format, reply memory, selector) plus ``ctranslate2-<quantization>/``, the converted
-generator. Point ``plugins.smalltalk.model`` at OUT: with the ``[fast]`` extra it decodes
+turn format, reply memory, selector) plus the converted generator: ``onnx-int8/`` (ONNX
+Runtime, what ``runtime: auto`` decodes int8 with) for int8 when onnxruntime is installed,
+else ``ctranslate2-<quantization>/``; the selector's members get their CTranslate2
+conversion. Point ``plugins.smalltalk.model`` at OUT: with the ``[fast]`` extra it decodes
 on the converted weights without converting again; without the extra, or with ``runtime:
 torch``, the same folder runs on torch.
 
-Registering the command imports click only; the conversion imports ctranslate2, torch and
-transformers when it runs.
+Registering the command imports click only; the conversion imports ctranslate2,
+onnxruntime, torch and transformers when it runs.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def export_command() -> click.Command:
     def command(
         ctx: click.Context, output: Path, model_value: str | None, quantization: str, force: bool
     ) -> None:
-        """생성 모델을 빠른 실행(CTranslate2)용으로 변환해 OUTPUT 폴더에 저장해요.
+        """생성 모델을 빠른 실행(ONNX Runtime·CTranslate2)용으로 변환해 OUTPUT 폴더에 저장해요.
 
         \b
         예) assistant export smalltalk --int8 ~/models/kogpt2-chat-int8
@@ -92,11 +94,11 @@ def export_command() -> click.Command:
             if output.exists():
                 shutil.rmtree(output)
             shutil.copytree(
-                source_dir, output, ignore=shutil.ignore_patterns("ctranslate2-*", "__pycache__")
+                source_dir,
+                output,
+                ignore=shutil.ignore_patterns("ctranslate2-*", "onnx-*", "__pycache__"),
             )
-            converted = fast_runtime.convert(
-                source_dir, fast_runtime.exported_dir(output, bits), bits
-            )
+            converted = _convert_generator(output, bits)
             selector = output / "selector"
             if (selector / "selector.json").is_file():  # the selector beside it, too
                 from assistant_plugins.smalltalk.selector import SelectorConfig, member_dirs
@@ -116,6 +118,21 @@ def export_command() -> click.Command:
         click.echo(f"설정: plugins.smalltalk.model: {output}")
 
     return command
+
+
+def _convert_generator(model_dir: Path, bits: str) -> Path:
+    """int8 on ONNX Runtime when it is installed and the model is plain GPT-2 (what
+    ``runtime: auto`` decodes int8 with), else CTranslate2."""
+    from assistant import fast_runtime
+    from assistant_plugins.smalltalk import ortgen
+
+    if bits == "int8" and ortgen.missing_reason() is None:
+        from assistant_plugins.smalltalk.chat import ChatModel
+
+        chat = ChatModel.load(str(model_dir))
+        if chat.fast is not None:
+            return ortgen.build(chat.model, model_dir, model_dir / ortgen.FOLDER)
+    return fast_runtime.convert(model_dir, fast_runtime.exported_dir(model_dir, bits), bits)
 
 
 def _bits(quantization: str, model_dir: Path) -> str:
