@@ -59,6 +59,8 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "safety_d": (["train_d"], "75c168e"),
     "safety_e": (["train_e"], "dff6b5a"),
     "safety_f": (["train_f"], "dff6b5a"),
+    "safety_g": (["train_g"], "2f905b0"),
+    "blind_i": (["test_i"], "2f905b0"),  # the held-out set until test_j came
 }
 
 

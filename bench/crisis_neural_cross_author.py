@@ -27,7 +27,7 @@ Phases (each neural fold is one run of a few minutes on two CPU threads)::
 of ``summary`` is JSON: per held-out author recall (direct / indirect), false alarms and
 chat fire rate of the neural model alone, of "rules OR scorer OR neural >= t", of "rules OR
 neural >= t" and of the shipped detector alone (the in-run baseline), and pooled figures
-over the authors whose rules had not seen their sets. ``plugins/safety/crisis_test_i.tsv``
+over the authors whose rules had not seen their sets. ``plugins/safety/crisis_test_j.tsv``
 (the lead's held-out set) is never read.
 """
 

@@ -10,7 +10,7 @@ other authors' sets (and the chat, in as many parts), combined with the rules as
 detector combines them (rules fire, or no false friend in the text and the score is at
 least the threshold), and the lowest threshold whose out-of-author false-alarm rate stays
 within ``--max-false-alarms`` (half of it on the chat) is kept. ``--folds N`` uses N random
-folds instead. Sets named in ``HELD_OUT`` are refused (test_i, the lead's held-out set).
+folds instead. Sets named in ``HELD_OUT`` are refused (test_j, the lead's held-out set).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ CHAT_NEGATIVES = (
 EVERYDAY_NEGATIVES = SETS_DIR.parent / "smalltalk" / "everyday"
 TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
-    "train_a", "train_b", "train_c", "train_d", "train_e", "train_f",
+    "train_a", "train_b", "train_c", "train_d", "train_e", "train_f", "train_g", "test_i",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -49,9 +49,12 @@ AUTHORS = {
     "train_d": "safety_d",
     "train_e": "safety_e",
     "train_f": "safety_f",
+    "train_g": "safety_g",
+    "test_i": "blind_i",
 }
-#: sets no training may use: the lead's held-out set (README)
-HELD_OUT: set[str] = {"test_i"}
+#: sets no training may use: the lead's held-out set (README; test_i was the held-out set
+#: until test_j arrived, then joined the tuning sets)
+HELD_OUT: set[str] = {"test_j"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
