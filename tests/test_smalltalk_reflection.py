@@ -7,7 +7,7 @@ import pytest
 from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS
 from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
 from assistant_plugins.smalltalk.pipeline import ReplyPipeline
-from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, reflect
+from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, reflect
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,8 @@ from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, reflect
         ("다음 주에 첫 데이트 있음", None, "다음 주에 첫 데이트 있군요. 조금 더 이야기해 주세요."),
         # a sad state now, not a past event
         ("요즘 좀 외로워", "우울", "요즘 좀 외롭군요. 마음이 많이 무거우시겠어요."),
+        # a wish gets encouragement
+        ("올해 안에 자격증 하나는 따고 싶어", None, "올해 안에 자격증 하나는 따고 싶군요. 꼭 그렇게 되면 좋겠어요."),
     ],
 )  # fmt: skip
 def test_news_is_said_back_in_polite_korean(text: str, emotion: str | None, expected: str) -> None:
@@ -65,7 +67,17 @@ def test_unknown_words_are_never_said_back() -> None:
 def test_every_feeling_has_a_reply_for_news_a_state_and_a_plan() -> None:
     for feeling, replies in EMPATHY.items():
         assert len(replies) == 3 and all(r.endswith((".", "!")) for r in replies), feeling
-    assert set(FOLLOW_UP) == {"past", "present", "plan", "outing"}
+    assert set(FOLLOW_UP) == {"past", "present", "plan", "outing", "wish"}
+    assert set(MOOD) == {1, -1} and all(len(replies) == 3 for replies in MOOD.values())
+
+
+def test_the_memorys_agreed_feeling_answers_when_the_reading_is_not_sure() -> None:
+    text = "편의점 알바하는데 오늘 진상 손님만 세 명 왔다"
+    assert reflect(text, mood=-1).endswith(" 속상하셨겠어요.")
+    assert reflect("회사 옆자리 분이랑 좀 어색해", mood=-1).endswith(" 힘드시겠어요.")
+    assert reflect("팀장님한테 칭찬받았어", mood=1).endswith(" 좋으셨겠어요!")
+    # a sure reading wins over the memory's agreement
+    assert reflect(text, "분노", mood=1).endswith(" 화가 나실 만하네요.")
 
 
 PAIRS = [
@@ -88,6 +100,28 @@ def test_a_weak_match_gives_way_to_the_remark_said_back() -> None:
     weak = pipeline.choose("오늘 회사에서 실수해서 혼났어", emotion="슬픔")
     assert weak.source == "reflection"
     assert weak.text == "오늘 회사에서 실수해서 혼났군요. 많이 속상하셨겠어요."
+
+
+def test_the_nearest_pairs_feeling_reaches_the_reflection() -> None:
+    """Without a sure reading, the labels of the best matches decide the second sentence
+    when they agree (ChatbotData label 1 = negative), and stay silent when they don't."""
+    sad = [
+        ("진상 때문에 힘들어", "고생 많으셨어요."),
+        ("손님이 왔다 갔어", "속상하셨겠어요."),
+        ("사람이 세 명이나 있어", "힘드시겠어요."),
+        ("오늘 너무 힘들어", "푹 쉬세요."),
+    ]
+    pairs = [MemoryPair(f"s:{i}", q, a, 1, "m.csv") for i, (q, a) in enumerate(sad)]
+    mixed = pairs + [MemoryPair("h:0", "손님이 선물 줬어", "좋으셨겠어요!", 2, "m.csv")]
+    text = "오늘 진상 손님만 세 명 왔다"
+    agreed = ReplyPipeline(ReplyMemory.build(pairs))
+    assert agreed.neighbour_mood(text) == -1
+    choice = agreed.choose(text)
+    assert choice.source == "reflection" and choice.text.endswith(" 속상하셨겠어요."), choice
+    unsure_happy = agreed.choose(text, emotion="기쁨", name_feeling=False)  # the guess disagrees
+    assert unsure_happy.text.endswith(" 조금 더 이야기해 주세요.")
+    split = ReplyPipeline(ReplyMemory.build(mixed))
+    assert split.neighbour_mood("손님") == 0
 
 
 def test_reflection_can_be_turned_off_and_questions_are_acknowledged() -> None:

@@ -64,6 +64,7 @@ UNSEARCHED = (
     "generated_min_selector",
     "reflect_below_fit",
     "reflect_below_fit_data",
+    "reflect_mood_consensus",
 )
 #: dev replies a candidate is also compared with (its chance-level F1)
 CHANCE_POOL = 100

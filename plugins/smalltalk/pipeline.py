@@ -102,6 +102,10 @@ class Weights:
     #: a reflection about 45 %)
     reflect_below_fit: float = 0.45
     reflect_below_fit_data: float = 0.75
+    #: a reflection without a sure emotion reading answers the feeling of the memory's
+    #: nearest pairs when at least this share of their BM25 weight agrees on it (their
+    #: labels: negative / positive; hand ratings of eval_prompts_f-g, README)
+    reflect_mood_consensus: float = 0.7
     #: the relevance floor: a retrieved candidate needs this share of the user's morphemes
     min_cover: float = 0.0
     #: 1 = a retrieved candidate must also have the user's rarest noun (``key``)
@@ -302,6 +306,22 @@ class ReplyPipeline:
         floor = {"memory": w.reflect_below_fit_data, "everyday": w.reflect_below_fit}
         return best.fit < floor.get(best.source, 0.0)
 
+    def neighbour_mood(self, text: str) -> int:
+        """+1 / -1 when the shipped pairs nearest to ``text`` agree on a positive / negative
+        feeling (their labels' share of the BM25 weight of the ten best matches is at least
+        ``reflect_mood_consensus``), else 0."""
+        if self.memory is None:
+            return 0
+        hits = self.memory.search(text, 10)
+        total = sum(h.score for h in hits)
+        if total <= 0:
+            return 0
+        for mood in (1, -1):
+            share = sum(h.score for h in hits if pair_mood(h.pair) == mood) / total
+            if share >= self.weights.reflect_mood_consensus:
+                return mood
+        return 0
+
     def fit_floor(self, source: str) -> float:
         """The least ``fit`` a retrieved pair of ``source`` needs."""
         w = self.weights
@@ -425,7 +445,11 @@ class ReplyPipeline:
         felt = emotion if name_feeling else None
         typed = text + punctuation
         if reflect and neutral is None and (best is None or self.gives_way(best)):
-            said = reflect_remark(typed, felt, self.knows)
+            mood = 0
+            if felt is None:
+                mood = self.neighbour_mood(text)
+                mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
+            said = reflect_remark(typed, felt, self.knows, mood=mood)
             if said is not None:
                 return Choice(said, "reflection", None, candidates)
         if best is not None:

@@ -6,8 +6,9 @@ The last resort before a canned acknowledgement, for a statement no memory pair 
 the subject is plainly the user (나/저: "나 붙었어" -> "붙으셨군요") or someone one honours
 (엄마, 선생님, …님), never a bare noun that may be a thing; the tense is kept, the sentence
 ends in ``-군요``, and ``Kiwi.join`` conjugates it. The second sentence follows the detected
-feeling when the reading is sure, else the remark's aspect (a plan gets a wish, a plan to
-go somewhere "잘 다녀오세요!", anything else "조금 더 이야기해 주세요.").
+feeling when the reading is sure, else the feeling the memory's nearest pairs agree on
+(``mood``), else the remark's aspect (a plan gets a wish, a plan to go somewhere "잘
+다녀오세요!", a wish "꼭 그렇게 되면 좋겠어요.", anything else "조금 더 이야기해 주세요.").
 
 No reflection (``None``) for questions, requests, remarks about 이랑 herself ("너", "이랑"),
 very long remarks, remarks without a final predicate, or when a word of the remark is
@@ -33,12 +34,19 @@ EMPATHY: dict[str, tuple[str, str, str]] = {
     "불안": ("많이 힘드셨겠어요.", "걱정이 많이 되시겠어요.", "걱정이 많이 되시겠어요."),
     "당황": ("많이 당황하셨겠어요.", "많이 당황스러우시겠어요.", "많이 당황스러우시겠어요."),
 }  # fmt: skip
-#: ... without a sure feeling
+#: ... without a sure feeling, when the memory's nearest pairs agree on one (``mood``
+#: +1 / -1): (news told, a state now, a plan)
+MOOD: dict[int, tuple[str, str, str]] = {
+    1: ("좋으셨겠어요!", "좋으시겠어요!", "기대되시겠어요!"),
+    -1: ("속상하셨겠어요.", "힘드시겠어요.", "걱정되시겠어요."),
+}
+#: ... with neither
 FOLLOW_UP = {
     "past": "조금 더 이야기해 주세요.",
     "plan": "잘되길 바랄게요.",
     "present": "조금 더 이야기해 주세요.",
     "outing": "잘 다녀오세요!",  # a plan to go somewhere ("동물원 갈 거예요")
+    "wish": "꼭 그렇게 되면 좋겠어요.",  # "자격증 하나는 따고 싶어"
 }
 #: verbs of going: their plans get "잘 다녀오세요!"
 GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
@@ -46,7 +54,8 @@ GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
 
 def replies() -> list[str]:
     """Every canned second sentence (their words count as known in the made-up-word rate)."""
-    return [r for rs in EMPATHY.values() for r in rs] + list(FOLLOW_UP.values())
+    moods = [r for rs in MOOD.values() for r in rs]
+    return [r for rs in EMPATHY.values() for r in rs] + moods + list(FOLLOW_UP.values())
 
 
 #: greetings and sighs at the start are not said back
@@ -103,9 +112,11 @@ def reflect(
     emotion: str | None = None,
     known: Callable[[str], bool] | None = None,
     analyser: Any = None,
+    mood: int = 0,
 ) -> str | None:
     """The reflective reply to ``text``, or None when it can't be said safely.
-    ``emotion``: the user's feeling when the reading is sure (else None);
+    ``emotion``: the user's feeling when the reading is sure (else None); ``mood``: +1 / -1
+    when the memory's nearest pairs agree on a feeling (used without ``emotion``);
     ``known(token)``: whether a content morpheme (``form/T``, ``morphemes.tokens``) may be
     said back (the memories' vocabulary): typos and names never are.
 
@@ -137,9 +148,9 @@ def reflect(
     sentence, (said, aspect, _stem_tag) = (telling or found)[-1]
     if sentence is not sentences[-1] and sentences[-1][-1][0] not in _STATEMENT:
         return None
-    second = EMPATHY.get(emotion or "")
+    second = EMPATHY.get(emotion or "") or MOOD.get(mood)
     if second is not None:
-        follow = second[{"past": 0, "present": 1}.get(aspect, 2)]
+        follow = second[{"past": 0, "present": 1, "wish": 1}.get(aspect, 2)]
     else:
         follow = FOLLOW_UP[aspect]
     return f"{said}. {follow}"
@@ -261,6 +272,8 @@ def _say_back(
         if not all(known(t) for t in content):
             return None
     aspect = "plan" if _is_plan(sentence) else "past" if past else "present"
+    if aspect == "present" and stem_tag == "VX" and stem == "싶":
+        aspect = "wish"
     verbs = {form for form, raw, _b, _l in sentence if _tag(raw) == "VV"}
     if aspect == "plan" and verbs & GOING:
         aspect = "outing"
