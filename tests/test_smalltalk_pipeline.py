@@ -75,6 +75,15 @@ def test_never_a_cheerful_reply_to_a_sad_remark(memory: ReplyMemory) -> None:
         assert sad.text == "다음에는 잘 될 거예요."
     excluded = {c.text: c.excluded for c in pipeline.candidates("시험 망쳤어", emotion="슬픔")}
     assert excluded["축하해요! 최고예요."] == "emotion"
+    # ... even when the sad reading is not sure; a happy reading that is not sure keeps
+    # the sympathetic replies (the model over-reads 기쁨)
+    unsure_sad = pipeline.candidates("시험 망쳤어", emotion="슬픔", sure=False)
+    assert {c.text: c.excluded for c in unsure_sad}["축하해요! 최고예요."] == "emotion"
+    sympathetic = "다음에는 잘 될 거예요."
+    sure_happy = {c.text: c.excluded for c in pipeline.candidates("시험 망쳤어", emotion="기쁨")}
+    unsure_happy = pipeline.candidates("시험 망쳤어", emotion="기쁨", sure=False)
+    assert sure_happy[sympathetic] == "emotion"
+    assert {c.text: c.excluded for c in unsure_happy}[sympathetic] is None
 
 
 def test_negation_clash_drops_the_opposite_match(memory: ReplyMemory) -> None:

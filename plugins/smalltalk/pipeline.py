@@ -333,7 +333,15 @@ class ReplyPipeline:
         history: Sequence[tuple[str, str]] = (),
         emotion: str | None = None,
         generated: Sequence[str] = (),
+        sure: bool = True,
     ) -> list[Candidate]:
+        """Every candidate reply, scored, with ``excluded`` set where one may not win.
+
+        ``emotion`` (the user's detected feeling; ``sure``: whether the reading is sure):
+        a negative reading shuts out the positive replies at any confidence (never a
+        cheerful reply to bad news), a positive one shuts out the negative replies only
+        when it is sure (the model over-reads 기쁨: "와이파이 왜이렇게 느려" as 기쁨 0.89 had
+        lost its only fitting, sympathetic reply)."""
         from assistant_plugins.smalltalk.morphemes import tokens
 
         w = self.weights
@@ -409,7 +417,7 @@ class ReplyPipeline:
             c.score = (
                 w.fit * c.fit + w.vote * c.vote + w.selector * c.selector + w.emotion * same + bonus
             )
-            if mood and c.mood == -mood:
+            if mood and c.mood == -mood and (sure or mood < 0):
                 c.excluded = "emotion"
             elif c.source == "generated" and not c.fluent:
                 c.excluded = "fluency"
@@ -439,7 +447,7 @@ class ReplyPipeline:
         the core's normalizer took off the remark ("?" tells a question)."""
         from assistant_plugins.smalltalk.reflection import reflect as reflect_remark
 
-        candidates = self.candidates(text, history, emotion, generated)
+        candidates = self.candidates(text, history, emotion, generated, sure=name_feeling)
         allowed = [c for c in candidates if c.excluded is None]
         best = max(allowed, key=lambda c: c.score) if allowed else None
         felt = emotion if name_feeling else None
