@@ -86,7 +86,14 @@ def test_neutral_reply_is_korean_and_seedable() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["펭귄은 무릎이 있을까?", "점심 뭐 먹지", "주말에 영화 볼까", "이거 어때"]
+    "text",
+    [
+        "펭귄은 무릎이 있을까?",
+        "점심 뭐 먹지",
+        "주말에 영화 볼까",
+        "이거 어때",
+        "손이 트는데 어떻해요",
+    ],
 )
 def test_questions_are_recognised(text: str) -> None:
     assert is_question(text)

@@ -48,6 +48,8 @@ def test_news_is_said_back_in_polite_korean(text: str, emotion: str | None, expe
         "저녁 메뉴 추천해 줘",  # a request
         "내일 같이 영화 보자",  # a suggestion
         "너 오늘 좀 다정하네",  # about 이랑 herself
+        "너랑 얘기하면 마음이 편해져 고마워",  # ... with 랑
+        "겨울만 되면 손이 트는데 어떻해요",  # a question, misspelt ("어떡해요")
         "검진 결과 다 정상이래요",  # hearsay
         "떨려",  # one word is too little to say back
         "안녕하세요",

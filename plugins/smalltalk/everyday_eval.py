@@ -86,14 +86,17 @@ def everyday_report(
         if info.get("source") == "reflection":  # ... nor their verb, conjugated by Kiwi
             said_back |= set(words(reply.split(". ", 1)[0])[-1:])
         unknown = [w for w in found if w not in known and w not in said_back]
+        checked_in = (data.get("safety") or {}).get("kind") == "check_in"
+        if checked_in:  # the safety plugin's canned check-in, not a small-talk reply
+            unknown = []
         rows.append(
             {
                 **prompt,
                 "reply": reply,
                 "intent": turn.route.intent,
-                "source": info.get(
-                    "source", "command" if turn.route.intent != "smalltalk" else "?"
-                ),
+                "source": "safety check-in"
+                if checked_in
+                else info.get("source", "command" if turn.route.intent != "smalltalk" else "?"),
                 "matched": info.get("matched"),
                 "id_matched": info.get("id"),
                 "score": info.get("score"),
