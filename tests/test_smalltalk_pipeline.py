@@ -84,6 +84,11 @@ def test_never_a_cheerful_reply_to_a_sad_remark(memory: ReplyMemory) -> None:
     unsure_happy = pipeline.candidates("시험 망쳤어", emotion="기쁨", sure=False)
     assert sure_happy[sympathetic] == "emotion"
     assert {c.text: c.excluded for c in unsure_happy}[sympathetic] is None
+    # only a sure reading favours the replies of its own feeling
+    sure_sad = {c.text: c.score for c in pipeline.candidates("시험 망쳤어", emotion="슬픔")}
+    unsure_sad_scores = {c.text: c.score for c in unsure_sad}
+    bonus = sure_sad[sympathetic] - unsure_sad_scores[sympathetic]
+    assert bonus == pytest.approx(pipeline.weights.emotion)
 
 
 def test_negation_clash_drops_the_opposite_match(memory: ReplyMemory) -> None:
@@ -263,6 +268,7 @@ def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
         ("방 청소 좀 해야겠다", "plan"),
         ("내일 친구랑 영화 보기로 했어", "plan"),
         ("점심 뭐 먹지", "plan"),  # wondering what to do
+        ("방학 때 운전면허 따려구", "plan"),  # -려구 read as a final ending
         ("밥 먹었지?", "past"),
         ("샤워하고 나왔어", "past"),
         ("방 청소 끝", "past"),

@@ -122,6 +122,8 @@ def tokens(text: str) -> list[str]:
 
 
 _PLAN_ENDINGS = {"ᆯ게", "을게", "ᆯ래", "을래", "ᆯ까", "을까", "ᆯ게요", "을게요", "ᆯ래요", "을래요"}
+#: "따려구", "하려구요": Kiwi reads the colloquial -려구 as a final ending
+_PLAN_ENDINGS |= {"려고", "으려고", "려구", "으려구", "려고요", "으려고요", "려구요", "으려구요"}
 _PLAN_CONNECTIVES = {"려고", "으려고", "려구", "으려구", "러", "으러"}
 _PLAN_NOUNS = {"거", "것", "계획", "예정", "생각"}
 _PAST = {"었", "았", "였", "었었", "았었"}

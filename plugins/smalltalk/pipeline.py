@@ -341,7 +341,8 @@ class ReplyPipeline:
         a negative reading shuts out the positive replies at any confidence (never a
         cheerful reply to bad news), a positive one shuts out the negative replies only
         when it is sure (the model over-reads 기쁨: "와이파이 왜이렇게 느려" as 기쁨 0.89 had
-        lost its only fitting, sympathetic reply)."""
+        lost its only fitting, sympathetic reply); only a sure reading favours the replies
+        of its own feeling (``w_emotion``)."""
         from assistant_plugins.smalltalk.morphemes import tokens
 
         w = self.weights
@@ -413,7 +414,7 @@ class ReplyPipeline:
         for c in candidates:
             bonus = w.user_bonus if c.source == "user" else 0.0
             bonus += w.persona_bonus if c.source == "persona" else 0.0
-            same = 1.0 if mood and c.mood == mood else 0.0
+            same = 1.0 if mood and sure and c.mood == mood else 0.0
             c.score = (
                 w.fit * c.fit + w.vote * c.vote + w.selector * c.selector + w.emotion * same + bonus
             )
