@@ -132,10 +132,13 @@ def exported_dir(model_dir: Path, quantization: str) -> Path:
     return model_dir / f"ctranslate2-{quantization}"
 
 
-def is_converted(directory: Path, model_dir: Path | None = None) -> bool:
-    """A finished conversion (of ``model_dir``'s current weights, when given)."""
-    marker = directory / MARKER
-    if not (marker.is_file() and (directory / "model.bin").is_file()):
+def is_finished(
+    directory: Path, marker_name: str, model_file: str, model_dir: Path | None = None
+) -> bool:
+    """A finished conversion: its model file and its marker (written last) are there, and
+    the marker names ``model_dir``'s current weights (when given)."""
+    marker = directory / marker_name
+    if not (marker.is_file() and (directory / model_file).is_file()):
         return False
     if model_dir is None:
         return True
@@ -144,6 +147,11 @@ def is_converted(directory: Path, model_dir: Path | None = None) -> bool:
     except (OSError, ValueError):
         return False
     return made_from == weights_stamp(model_dir)
+
+
+def is_converted(directory: Path, model_dir: Path | None = None) -> bool:
+    """A finished CTranslate2 conversion (of ``model_dir``'s current weights, when given)."""
+    return is_finished(directory, MARKER, "model.bin", model_dir)
 
 
 def quantization_of(directory: Path) -> str:

@@ -80,86 +80,11 @@ MINI_ONLY: dict[str, tuple[int, int, int | None, bool]] = {
 
 
 def export_gpt2(model: Any, path: Path) -> Path:
-    """Export a ``GPT2LMHeadModel`` (plain GPT-2, gelu_new) with a KV cache to ONNX."""
-    import torch
+    """The shipped exporter (``plugins/smalltalk/ortgen.py``) with the output projection as
+    its own ``lm_head`` constant, so that the variants here can quantize it too."""
+    from assistant_plugins.smalltalk.ortgen import export_gpt2 as export
 
-    config = model.config
-    heads, width, layers = config.n_head, config.n_embd, config.n_layer
-    head_dim = width // heads
-    eps = config.layer_norm_epsilon
-
-    class Wrapper(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.t = model.transformer
-            # a separate [768, vocab] constant so the quantizer sees MatMul(x, W)
-            # (a parameter, not a buffer: a buffer would be exported as a Constant node)
-            self.lm_head = torch.nn.Parameter(
-                model.lm_head.weight.detach().t().contiguous(), requires_grad=False
-            )
-
-        def forward(self, input_ids: Any, position_ids: Any, logits_at: Any, *past: Any) -> Any:
-            t = self.t
-            h = t.wte(input_ids) + t.wpe(position_ids)
-            batch, length = input_ids.shape[0], input_ids.shape[1]
-            past_length = past[0].shape[2]
-            total = past_length + length
-            # causal mask over [past + new] keys: query i sees keys j <= past_length + i
-            q_pos = torch.arange(length).unsqueeze(1) + past_length
-            k_pos = torch.arange(total).unsqueeze(0)
-            bias = (k_pos > q_pos).to(h.dtype) * torch.finfo(torch.float32).min
-            presents = []
-            for i, block in enumerate(t.h):
-                a = torch.nn.functional.layer_norm(
-                    h, (width,), block.ln_1.weight, block.ln_1.bias, eps
-                )
-                qkv = torch.matmul(a, block.attn.c_attn.weight) + block.attn.c_attn.bias
-                q, k, v = qkv.split(width, dim=2)
-                q = q.reshape(batch, length, heads, head_dim).transpose(1, 2)
-                k = k.reshape(batch, length, heads, head_dim).transpose(1, 2)
-                v = v.reshape(batch, length, heads, head_dim).transpose(1, 2)
-                k = torch.cat([past[2 * i], k], dim=2)
-                v = torch.cat([past[2 * i + 1], v], dim=2)
-                presents += [k, v]
-                scores = torch.matmul(q, k.transpose(2, 3)) * (1.0 / head_dim**0.5) + bias
-                ctx = torch.matmul(torch.softmax(scores, dim=-1), v)
-                ctx = ctx.transpose(1, 2).reshape(batch, length, width)
-                h = h + torch.matmul(ctx, block.attn.c_proj.weight) + block.attn.c_proj.bias
-                m = torch.nn.functional.layer_norm(
-                    h, (width,), block.ln_2.weight, block.ln_2.bias, eps
-                )
-                m = torch.matmul(m, block.mlp.c_fc.weight) + block.mlp.c_fc.bias
-                m = torch.nn.functional.gelu(m, approximate="tanh")
-                h = h + torch.matmul(m, block.mlp.c_proj.weight) + block.mlp.c_proj.bias
-            h = torch.nn.functional.layer_norm(h, (width,), t.ln_f.weight, t.ln_f.bias, eps)
-            h = h.index_select(1, logits_at)
-            return (torch.matmul(h, self.lm_head), *presents)
-
-    wrapper = Wrapper().eval()
-    ids = torch.tensor([[5, 6, 7]])
-    past = [torch.zeros(1, heads, 2, head_dim) for _ in range(2 * layers)]
-    past_names = [f"past_{kind}_{i}" for i in range(layers) for kind in ("key", "value")]
-    present_names = [f"present_{kind}_{i}" for i in range(layers) for kind in ("key", "value")]
-    axes = {"input_ids": {0: "batch", 1: "length"}, "position_ids": {0: "batch", 1: "length"}}
-    axes["logits_at"] = {0: "kept"}
-    axes["logits"] = {0: "batch", 1: "kept"}
-    for name in past_names:
-        axes[name] = {0: "batch", 2: "past"}
-    for name in present_names:
-        axes[name] = {0: "batch", 2: "total"}
-    with torch.inference_mode():
-        torch.onnx.export(
-            wrapper,
-            (ids, torch.tensor([[2, 3, 4]]), torch.tensor([2]), *past),
-            str(path),
-            input_names=["input_ids", "position_ids", "logits_at", *past_names],
-            output_names=["logits", *present_names],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-            do_constant_folding=True,
-        )
-    return path
+    return export(model, path, shared_head=False)
 
 
 def quantize(

@@ -4,15 +4,12 @@ torch, a damaged export, and the export command."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_smalltalk_fast_runtime import CHAT, _chat, _prompts, _settings
+from test_smalltalk_fast_runtime import CHAT, _ask_in_a_process, _chat, _prompts, _settings
 
 from assistant import fast_runtime
-from conftest import ROOT, cli_env
 from smalltalk_helpers import build_tiny_model, write_config
 
 pytestmark = pytest.mark.skipif(
@@ -108,16 +105,8 @@ def test_without_onnxruntime_int8_decodes_on_ctranslate2(
         tmp_path / "config.yaml",
         {"model": str(tiny_dir), "pipeline": False, "quantization": "int8"},
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", "--config", str(config), "ask", "--json", CHAT],
-        capture_output=True,
-        text=True,
-        env=cli_env(home, PYTHONPATH=str(no_onnxruntime)),
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    assert '"runtime": "ctranslate2-int8"' in result.stdout
+    turn = _ask_in_a_process(home, config, no_onnxruntime)
+    assert turn["reply"].strip() and turn["data"]["smalltalk"]["runtime"] == "ctranslate2-int8"
     log = next(home.rglob("assistant.log")).read_text("utf-8")
     assert "int8 on ONNX Runtime is not available" in log
 

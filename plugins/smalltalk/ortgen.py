@@ -56,7 +56,7 @@ def missing_reason() -> str | None:
 # -- export --------------------------------------------------------------------------------
 
 
-def export_gpt2(model: Any, path: Path) -> Path:
+def export_gpt2(model: Any, path: Path, shared_head: bool = True) -> Path:
     """Export a plain ``GPT2LMHeadModel`` with a key/value cache to ONNX at ``path``.
 
     Inputs ``input_ids``, ``position_ids``, ``logits_at`` (the positions whose logits are
@@ -64,7 +64,9 @@ def export_gpt2(model: Any, path: Path) -> Path:
     ``present_key_i`` / ``present_value_i``. The output projection is a ``Gemm`` on the
     head's own ``[vocab, width]`` weight: with GPT-2's tied embeddings the graph holds that
     matrix once (the input lookup shares it), and the quantizer (``MatMul`` only) keeps it
-    float32.
+    float32. ``shared_head`` False writes it as a ``MatMul`` on its own transposed
+    ``lm_head`` constant instead, which the quantizer can reach (``bench/ort_weight_only.py``
+    measures that).
     """
     import torch
 
@@ -78,12 +80,18 @@ def export_gpt2(model: Any, path: Path) -> Path:
         def __init__(self) -> None:
             super().__init__()
             self.t = model.transformer
-            self.lm_head = model.lm_head  # tied: the same parameter as t.wte
-            # a bias makes the exporter write Gemm(transB=1) on the weight itself (without
-            # one it writes MatMul on a transposed copy)
-            self.zero_bias = torch.nn.Parameter(
-                torch.zeros(model.lm_head.weight.shape[0]), requires_grad=False
-            )
+            weight = model.lm_head.weight
+            if shared_head:
+                self.lm_head: Any = model.lm_head  # tied: the same parameter as t.wte
+                # a bias makes the exporter write Gemm(transB=1) on the weight itself
+                # (without one it writes MatMul on a transposed copy)
+                self.zero_bias = torch.nn.Parameter(
+                    torch.zeros(weight.shape[0]), requires_grad=False
+                )
+            else:  # a parameter: a buffer would be exported as a Constant node
+                self.lm_head = torch.nn.Parameter(
+                    weight.detach().t().contiguous(), requires_grad=False
+                )
 
         def forward(self, input_ids: Any, position_ids: Any, logits_at: Any, *past: Any) -> Any:
             t = self.t
@@ -116,6 +124,8 @@ def export_gpt2(model: Any, path: Path) -> Path:
                 h = h + torch.matmul(m, block.mlp.c_proj.weight) + block.mlp.c_proj.bias
             h = F.layer_norm(h, (width,), t.ln_f.weight, t.ln_f.bias, eps)
             h = h.index_select(1, logits_at)
+            if not shared_head:
+                return (torch.matmul(h, self.lm_head), *presents)
             logits = F.linear(h.reshape(-1, width), self.lm_head.weight, self.zero_bias)
             return (logits.reshape(batch, -1, logits.shape[-1]), *presents)
 
@@ -211,16 +221,7 @@ def build(model: Any, model_dir: Path, output: Path) -> Path:
 
 def is_built(directory: Path, model_dir: Path | None = None) -> bool:
     """A finished export (of ``model_dir``'s current weights, when given)."""
-    marker = directory / MARKER
-    if not (marker.is_file() and (directory / MODEL_FILE).is_file()):
-        return False
-    if model_dir is None:
-        return True
-    try:
-        made_from = json.loads(marker.read_text("utf-8")).get("weights")
-    except (OSError, ValueError):
-        return False
-    return made_from == fast_runtime.weights_stamp(model_dir)
+    return fast_runtime.is_finished(directory, MARKER, MODEL_FILE, model_dir)
 
 
 def cached_dir(model_dir: Path, cache_root: Path) -> Path:
