@@ -229,6 +229,8 @@ def test_torchrun_two_processes_gloo(tmp_path: Path, home: Path) -> None:
         str(torchrun), "--standalone", "--nproc_per_node=2", "-m", "assistant", "train", "smalltalk",
         "--preset", "mini", "--data", str(data), "--output", str(out), "--vocab-size", "200",
         "--max-steps", "4", "--batch-size", "2", "--eval-split", "0.2", "--device", "cpu",
+        "--no-everyday-data",  # the memory stage still runs; the 9,500 everyday pairs'
+        # dev rule search has its own test and took most of this test's time
     ]  # fmt: skip
     proc = subprocess.run(
         cmd,
@@ -268,8 +270,10 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_keeps_the_tokenizer(
     data = write_chatbot_csv(tmp_path / "chat.csv", [[q, a, "0"] for q, a in PAIRS * 3])
     out = tmp_path / "out"
     base = [sys.executable, "-m", "assistant", "--config", str(config), "train", "smalltalk"]
+    # the everyday exchanges' memory (and its dev rule search) has its own test
     args = ["--preset", "mini", "--data", str(data), "--output", str(out), "--vocab-size", "200",
-            "--batch-size", "2", "--eval-every", "0", "--device", "cpu"]  # fmt: skip
+            "--batch-size", "2", "--eval-every", "0", "--device", "cpu",
+            "--no-everyday-data"]  # fmt: skip
     env = cli_env(home, OMP_NUM_THREADS="1")
     code, _, stderr = interrupt_after([*base, *args, "--max-steps", "400"], env, "스텝 2/400")
     assert code == 130, stderr
