@@ -117,13 +117,13 @@ def test_the_nearest_pairs_feeling_reaches_the_reflection() -> None:
     mixed = pairs + [MemoryPair("h:0", "손님이 선물 줬어", "좋으셨겠어요!", 2, "m.csv")]
     text = "오늘 진상 손님만 세 명 왔다"
     agreed = ReplyPipeline(ReplyMemory.build(pairs))
-    assert agreed.neighbour_mood(text) == -1
+    assert agreed.neighbour_mood(agreed.neighbors(text)) == -1
     choice = agreed.choose(text)
     assert choice.source == "reflection" and choice.text.endswith(" 속상하셨겠어요."), choice
     unsure_happy = agreed.choose(text, emotion="기쁨", name_feeling=False)  # the guess disagrees
     assert unsure_happy.text.endswith(" 조금 더 이야기해 주세요.")
     split = ReplyPipeline(ReplyMemory.build(mixed))
-    assert split.neighbour_mood("손님") == 0
+    assert split.neighbour_mood(split.neighbors("손님")) == 0
 
 
 def test_reflection_can_be_turned_off_and_questions_are_acknowledged() -> None:

@@ -80,14 +80,19 @@ def _tag(raw: str) -> str:
 
 
 def analyse(text: str) -> list[tuple[str, str]]:
-    """(form, Kiwi tag) of every morpheme of ``text``."""
-    text = unicodedata.normalize("NFC", text or "").strip()
+    """(form, Kiwi tag) of every morpheme of ``text`` (a turn's remark is analysed once:
+    the search, the aspect and the clash checks all ask for it)."""
+    return list(_analysed(unicodedata.normalize("NFC", text or "").strip()))
+
+
+@lru_cache(maxsize=4096)
+def _analysed(text: str) -> tuple[tuple[str, str], ...]:
     if not text:
-        return []
+        return ()
     kiwi = analyzer()
     with _LOCK:  # Kiwi objects are not documented as thread-safe
         found = kiwi.tokenize(text)
-    return [(t.form, _tag(t.tag)) for t in found]
+    return tuple((t.form, _tag(t.tag)) for t in found)
 
 
 def tokens(text: str) -> list[str]:

@@ -306,13 +306,19 @@ class ReplyPipeline:
         floor = {"memory": w.reflect_below_fit_data, "everyday": w.reflect_below_fit}
         return best.fit < floor.get(best.source, 0.0)
 
-    def neighbour_mood(self, text: str) -> int:
-        """+1 / -1 when the shipped pairs nearest to ``text`` agree on a positive / negative
-        feeling (their labels' share of the BM25 weight of the ten best matches is at least
-        ``reflect_mood_consensus``), else 0."""
+    def neighbors(self, text: str) -> list[MemoryHit]:
+        """The shipped pairs that match ``text`` best (``neighbors`` of them), best first."""
         if self.memory is None:
-            return 0
-        hits = self.memory.search(text, 10)
+            return []
+        from assistant_plugins.smalltalk.morphemes import tokens
+
+        return self.memory.search(text, self.weights.neighbors, tokens(text), self.memory.idf)
+
+    def neighbour_mood(self, hits: Sequence[MemoryHit]) -> int:
+        """+1 / -1 when the shipped pairs nearest to the remark (``hits``, best first) agree
+        on a positive / negative feeling (their labels' share of the BM25 weight of the ten
+        best is at least ``reflect_mood_consensus``), else 0."""
+        hits = list(hits)[:10]
         total = sum(h.score for h in hits)
         if total <= 0:
             return 0
@@ -334,6 +340,7 @@ class ReplyPipeline:
         emotion: str | None = None,
         generated: Sequence[str] = (),
         sure: bool = True,
+        neighbors: Sequence[MemoryHit] | None = None,
     ) -> list[Candidate]:
         """Every candidate reply, scored, with ``excluded`` set where one may not win.
 
@@ -342,13 +349,15 @@ class ReplyPipeline:
         cheerful reply to bad news), a positive one shuts out the negative replies only
         when it is sure (the model over-reads 기쁨: "와이파이 왜이렇게 느려" as 기쁨 0.89 had
         lost its only fitting, sympathetic reply); only a sure reading favours the replies
-        of its own feeling (``w_emotion``)."""
+        of its own feeling (``w_emotion``). ``neighbors``: :meth:`neighbors` of ``text``
+        when already searched."""
         from assistant_plugins.smalltalk.morphemes import tokens
 
         w = self.weights
         query = tokens(text)
         idf = self.memory.idf if self.memory is not None else None
-        neighbors = self.memory.search(text, w.neighbors, query, idf) if self.memory else []
+        if neighbors is None:
+            neighbors = self.neighbors(text)
         found: dict[str, Candidate] = {}
 
         def add(hit: MemoryHit, source: str) -> None:
@@ -448,7 +457,8 @@ class ReplyPipeline:
         the core's normalizer took off the remark ("?" tells a question)."""
         from assistant_plugins.smalltalk.reflection import reflect as reflect_remark
 
-        candidates = self.candidates(text, history, emotion, generated, sure=name_feeling)
+        neighbors = self.neighbors(text)
+        candidates = self.candidates(text, history, emotion, generated, name_feeling, neighbors)
         allowed = [c for c in candidates if c.excluded is None]
         best = max(allowed, key=lambda c: c.score) if allowed else None
         felt = emotion if name_feeling else None
@@ -456,7 +466,7 @@ class ReplyPipeline:
         if reflect and neutral is None and (best is None or self.gives_way(best)):
             mood = 0
             if felt is None:
-                mood = self.neighbour_mood(text)
+                mood = self.neighbour_mood(neighbors)
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
             said = reflect_remark(typed, felt, self.knows, mood=mood)
             if said is not None:
