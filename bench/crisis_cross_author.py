@@ -61,6 +61,8 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "safety_f": (["train_f"], "dff6b5a"),
     "safety_g": (["train_g"], "2f905b0"),
     "blind_i": (["test_i"], "2f905b0"),  # the held-out set until test_j came
+    "blind_j": (["test_j"], "2f905b0"),  # the held-out set until test_k came
+    "safety_h": (["train_h"], "ab00083"),
 }
 
 

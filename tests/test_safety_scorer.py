@@ -47,9 +47,9 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
 
 
 def test_training_refuses_a_held_out_set(tmp_path):
-    assert "test_j" in train_module.HELD_OUT  # the lead's set, whenever it appears
+    assert "test_k" in train_module.HELD_OUT  # the lead's set, whenever it appears
     with pytest.raises(SystemExit, match="보류 평가 세트"):
-        train_main(["--sets", "dev", "test_j", "--out", str(tmp_path / "w.json")])
+        train_main(["--sets", "dev", "test_k", "--out", str(tmp_path / "w.json")])
 
 
 def test_folds_follow_the_authors_and_fall_back_to_random_ones():

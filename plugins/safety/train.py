@@ -10,7 +10,7 @@ other authors' sets (and the chat, in as many parts), combined with the rules as
 detector combines them (rules fire, or no false friend in the text and the score is at
 least the threshold), and the lowest threshold whose out-of-author false-alarm rate stays
 within ``--max-false-alarms`` (half of it on the chat) is kept. ``--folds N`` uses N random
-folds instead. Sets named in ``HELD_OUT`` are refused (test_j, the lead's held-out set).
+folds instead. Sets named in ``HELD_OUT`` are refused (test_k, the lead's held-out set).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ EVERYDAY_NEGATIVES = SETS_DIR.parent / "smalltalk" / "everyday"
 TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
     "train_a", "train_b", "train_c", "train_d", "train_e", "train_f", "train_g", "test_i",
+    "test_j", "train_h",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -51,10 +52,12 @@ AUTHORS = {
     "train_f": "safety_f",
     "train_g": "safety_g",
     "test_i": "blind_i",
+    "test_j": "blind_j",
+    "train_h": "safety_h",
 }
-#: sets no training may use: the lead's held-out set (README; test_i was the held-out set
-#: until test_j arrived, then joined the tuning sets)
-HELD_OUT: set[str] = {"test_j"}
+#: sets no training may use: the lead's held-out set (README; test_i and then test_j were
+#: the held-out set until the next one arrived, then joined the tuning sets)
+HELD_OUT: set[str] = {"test_k"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
