@@ -294,6 +294,45 @@ def test_a_plan_never_matches_a_thing_done() -> None:
         assert [c.text for c in pipeline.candidates(text)] == [reply]
 
 
+@pytest.mark.parametrize(
+    ("remark", "matched", "clash"),
+    [
+        ("커피 하루에 몇 잔까지 괜찮아?", "오늘 하루 괜찮았어", True),
+        ("겨울에 빨래 잘 마르게 하는 방법 있어?ㅋㅋ", "빨래 했어", True),
+        ("하늘은 왜 파래?", "파란 하늘이 그리워", True),
+        ("중학생 용돈 얼마가 적당해?", "손주 용돈 얼마 줘야 할지 모르겠어", False),
+        ("주말 잘 보냈어?", "주말 잘 보내", False),  # a greeting, not a request for facts
+        ("숙제가 너무 많아 이게 말이 돼?", "숙제 너무 많아", False),  # rhetorical
+        ("너는 사람이야 아니면 프로그램이야", "너 프로그램이야?", False),
+        ("점심 뭐 먹지?", "점심 뭐 먹을까", False),
+    ],
+)
+def test_question_clash_tells_questions_from_statements(
+    remark: str, matched: str, clash: bool
+) -> None:
+    from assistant_plugins.smalltalk.pipeline import question_clash
+
+    assert question_clash(remark, matched) is clash
+
+
+def test_a_question_never_wins_with_a_statement_s_reply() -> None:
+    pairs = [
+        MemoryPair("m:0", "빨래 했어", "부지런하시네요.", 0, "m.csv"),
+        MemoryPair("m:1", "빨래 잘 마르는 방법 있어?", "제습기를 같이 틀어 보세요.", 0, "m.csv"),
+    ]
+    memory = ReplyMemory.build(pairs)
+    on = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, question_clash=1.0))
+    # the core's normalizer takes the final "?" off; choose() gets it back as punctuation
+    flags = {
+        c.text: c.excluded for c in on.candidates("겨울에 빨래 방법", typed="겨울에 빨래 방법?")
+    }
+    assert flags == {"부지런하시네요.": "question", "제습기를 같이 틀어 보세요.": None}
+    assert on.choose("빨래 했어", punctuation="").text == "부지런하시네요."
+    assert on.choose("빨래 했어", punctuation="?").text == "부지런하시네요."  # no information asked
+    off = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0))
+    assert {c.excluded for c in off.candidates("빨래 방법", typed="빨래 방법?")} == {None}
+
+
 def test_an_unsure_feeling_is_not_named_in_the_acknowledgement() -> None:
     from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS
 

@@ -158,6 +158,26 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(_TRAILING_NOISE.sub("", text.strip())))
 
 
+#: endings that ask even without a question mark ("방법 있나요", "뭐가 좋을까요")
+_ASKING_END = re.compile(r"(?:나요|까요|니|냐)$")
+#: words that ask for information: what, where, when, why, how, how many/much, a way, a pick
+_INFO = re.compile(r"뭐|뭘|무엇|어디|언제|왜|어떻게|몇|무슨|어느|얼마|방법|추천")
+
+
+def asks_for_information(text: str) -> bool:
+    """A question mark (or a plain question ending: "방법 있나요") and a word that asks for
+    information ("커피 하루에 몇 잔까지 괜찮아?", "빨래 잘 마르는 방법 있어?"), not a
+    greeting or a rhetorical question ("주말 잘 보냈어?", "이게 말이 돼?")."""
+    plain = _TRAILING_NOISE.sub("", text.strip())
+    marked = plain.endswith(("?", "？")) or bool(_ASKING_END.search(plain))
+    return marked and bool(_INFO.search(plain))
+
+
+def mentions_information(text: str) -> bool:
+    """Whether ``text`` has a word that asks for information (anywhere)."""
+    return bool(_INFO.search(text))
+
+
 def acknowledgement(text: str, emotion: str | None = None, rng: random.Random | None = None) -> str:
     """A generic reply that still fits the remark's feeling (or its being a question):
     the last resort when no memory pair fits and no generated reply may win."""

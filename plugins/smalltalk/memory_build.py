@@ -56,6 +56,7 @@ GRID: dict[str, Sequence[float]] = {
     "emotion": (0.0, 0.1, 0.3),
     "min_cover": (0.0, 0.2, 0.3, 0.4, 0.5, 0.6),
     "need_key": (0.0, 1.0),
+    "question_clash": (0.0, 1.0),
 }
 SELECTOR_GRID = (0.0, 0.5, 1.0, 2.0)
 #: weights of the rule that the grid never searches (set by hand-rating, see Weights)
@@ -127,6 +128,7 @@ class DevTable:
     fluent: Any
     persona: Any
     data: Any  # a pair of the dialogue data (source "memory"), under ``min_fit_data``
+    asks_clash: Any  # the remark asks for information, the matched utterance is a statement
     valid: Any  # a real candidate (not padding)
     value: Any  # chance-corrected F1 of each candidate against the item's true reply
     raw_f1: Any
@@ -179,6 +181,7 @@ def dev_table(items: Sequence[DevItem], neutral: str, pool: Sequence[str]) -> De
         fluent=grid(lambda c, i: float(c.fluent)).astype(bool),
         persona=grid(lambda c, i: float(c.source == "persona")),
         data=grid(lambda c, i: float(c.source == "memory")).astype(bool),
+        asks_clash=grid(lambda c, i: float(c.asks_clash)).astype(bool),
         valid=grid(lambda c, i: 1.0).astype(bool),
         value=value,
         raw_f1=raw,
@@ -203,6 +206,8 @@ def chosen_values(t: DevTable, w: dict[str, float], raw: bool = False) -> Any:
     retrieved_ok &= ~t.data | (t.fit >= w.get("min_fit_data", 0.0))
     if w.get("need_key", 0.0):
         retrieved_ok &= t.key
+    if w.get("question_clash", 0.0):
+        retrieved_ok &= ~t.asks_clash
     generated_ok = t.fluent
     if w.get("selector", 0.0):
         generated_ok = generated_ok & (t.selector >= w.get("generated_min_selector", 0.0))

@@ -110,6 +110,9 @@ class Weights:
     min_cover: float = 0.0
     #: 1 = a retrieved candidate must also have the user's rarest noun (``key``)
     need_key: float = 0.0
+    #: 1 = a retrieved pair whose utterance is a plain statement may not answer a remark
+    #: that asks for information (:func:`question_clash`; searched by the dev grid)
+    question_clash: float = 0.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -152,7 +155,9 @@ class Candidate:
     mood: int = 0
     pair: MemoryPair | None = None
     fluent: bool = True
-    excluded: str | None = None  # why it may not win (emotion, fit, fluency)
+    #: the remark asks for information, the matched utterance is a plain statement
+    asks_clash: bool = False
+    excluded: str | None = None  # why it may not win (emotion, fit, fluency, question, …)
     score: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
@@ -253,6 +258,24 @@ def aspect_clash(query: str, matched: str) -> bool:
     return a is not None and b is not None and a != b
 
 
+def question_clash(query: str, matched: str) -> bool:
+    """True when the remark asks for information and the matched utterance is a plain
+    statement that asks nothing ("커피 하루에 몇 잔까지 괜찮아?" / "오늘 하루 괜찮았어", "겨울에
+    빨래 잘 마르게 하는 방법 있어?" / "빨래 했어"): the pair's reply answers the statement.
+    ``query`` is the remark as typed (with its final "?")."""
+    from assistant_plugins.smalltalk.cleaning import (
+        asks_for_information,
+        is_question,
+        mentions_information,
+    )
+
+    return (
+        asks_for_information(query)
+        and not is_question(matched)
+        and not mentions_information(matched)
+    )
+
+
 def vote_scores(
     neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
 ) -> list[float]:
@@ -341,6 +364,7 @@ class ReplyPipeline:
         generated: Sequence[str] = (),
         sure: bool = True,
         neighbors: Sequence[MemoryHit] | None = None,
+        typed: str | None = None,
     ) -> list[Candidate]:
         """Every candidate reply, scored, with ``excluded`` set where one may not win.
 
@@ -350,7 +374,8 @@ class ReplyPipeline:
         when it is sure (the model over-reads 기쁨: "와이파이 왜이렇게 느려" as 기쁨 0.89 had
         lost its only fitting, sympathetic reply); only a sure reading favours the replies
         of its own feeling (``w_emotion``). ``neighbors``: :meth:`neighbors` of ``text``
-        when already searched."""
+        when already searched. ``typed``: the remark with the final marks the core's
+        normalizer took off ("?"), for :func:`question_clash` (default ``text``)."""
         from assistant_plugins.smalltalk.morphemes import tokens
 
         w = self.weights
@@ -377,6 +402,7 @@ class ReplyPipeline:
                 hit.score,
                 mood=pair_mood(hit.pair),
                 pair=hit.pair,
+                asks_clash=question_clash(typed or text, hit.pair.utterance),
             )
 
         for memory, source in ((self.user, "user"), (self.persona, "persona")):
@@ -433,6 +459,8 @@ class ReplyPipeline:
                 c.excluded = "fluency"
             elif c.source == "generated" and selected and c.selector < w.generated_min_selector:
                 c.excluded = "selector"
+            elif c.source != "generated" and w.question_clash and c.asks_clash:
+                c.excluded = "question"
             elif c.source != "generated" and c.fit < self.fit_floor(c.source):
                 c.excluded = "fit"
             elif c.source != "generated" and (c.cover < w.min_cover or (w.need_key and not c.key)):
@@ -458,11 +486,13 @@ class ReplyPipeline:
         from assistant_plugins.smalltalk.reflection import reflect as reflect_remark
 
         neighbors = self.neighbors(text)
-        candidates = self.candidates(text, history, emotion, generated, name_feeling, neighbors)
+        typed = text + punctuation
+        candidates = self.candidates(
+            text, history, emotion, generated, name_feeling, neighbors, typed
+        )
         allowed = [c for c in candidates if c.excluded is None]
         best = max(allowed, key=lambda c: c.score) if allowed else None
         felt = emotion if name_feeling else None
-        typed = text + punctuation
         if reflect and neutral is None and (best is None or self.gives_way(best)):
             mood = 0
             if felt is None:
