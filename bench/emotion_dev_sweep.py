@@ -4,7 +4,7 @@ and the per-emotion opener thresholds. Never reads a test set.
 .venv/bin/python bench/emotion_dev_sweep.py [--model shipped] [--model runs/X ...]
 
 For each model: macro-F1, accuracy, 기쁨 precision and ECE on the three dev sets
-(``conversations_dev.tsv``, ``_eval_b.tsv``, ``_heldout.tsv``) and on the KOTE rows the
+(``conversations_dev.tsv``, ``_eval_b.tsv``, ``_heldout.tsv``, ``_dev_explicit.tsv``) and on the KOTE rows the
 trainer holds out (``--eval-split 0.1``, seed 42, the same split as training); then the
 opener precision / recall over the three dev sets together at a sweep of ``tone_min_score``
 values, for the model alone, with the tone's ``unless`` words (as the assistant applies
@@ -33,9 +33,14 @@ from emotion_eval import keyword_label  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ROOT / "plugins" / "emotion"
-DEV = ["conversations_dev.tsv", "conversations_eval_b.tsv", "conversations_heldout.tsv"]
+DEV = [
+    "conversations_dev.tsv",
+    "conversations_eval_b.tsv",
+    "conversations_heldout.tsv",
+    "conversations_dev_explicit.tsv",
+]
 KOTE = ROOT.parent / "shared" / "data" / "kote" / "val.tsv"
-SWEEP = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.87, 0.89, 0.9, 0.92, 0.94, 0.96]
+SWEEP = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.87, 0.89, 0.9, 0.91, 0.92, 0.93, 0.94, 0.96]
 
 
 def set_figures(gold: list[str], predictions: list) -> dict:
