@@ -184,6 +184,10 @@ def test_everyday_chat_with_life_words_stays_off():
         "sibal",
     ]:
         assert detector.find(text) is None, text
+    # a bare conversation opener is not worrying (blind small-talk set L drew a check-in)
+    for text in ["근데 있잖아", "있잖아요", "너는 어디에 살아?"]:
+        assert detector.find(text) is None and detector.check_in(text) is None, text
+    assert detector.find("근데 있잖아 나 사라지고 싶어") is not None
 
 
 def test_features_share_jamo_across_typos():
