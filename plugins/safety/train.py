@@ -55,6 +55,10 @@ AUTHORS = {
     "test_j": "blind_j",
     "train_h": "safety_h",
 }
+#: written and given their first look, not yet trained on: a scorer retrained with them fired
+#: the crisis reply on everyday remarks of the blind small-talk sets ("인터넷 또 끊겼어
+#: 이번달만 세번째야" 0.48, "이랑아 너는 잠은 자?" 0.50; README, session 6)
+PENDING = ["train_i", "train_j"]
 #: sets no training may use: the lead's held-out set (README; test_i and then test_j were
 #: the held-out set until the next one arrived, then joined the tuning sets)
 HELD_OUT: set[str] = {"test_k"}
