@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant_plugins.safety.detect import Detector, compile_rule, forms
-from assistant_plugins.safety.train import TUNING_SETS
+from assistant_plugins.safety.train import PENDING, TUNING_SETS
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 #: Sets the rules and the scorer were fitted on (in-sample, see plugins/safety/README.md).
@@ -30,7 +30,7 @@ def detector() -> Detector:
 
 
 def test_the_sets_have_the_sizes_the_issue_asks_for():
-    for name in [*TUNING, *HELD_OUT]:
+    for name in [*TUNING, *HELD_OUT, *PENDING]:  # pending: written, not yet trained on
         found = rows(name)
         crisis = [r for r in found if r[0] == "crisis"]
         assert {r[0] for r in found} == {"crisis", "safe"}
