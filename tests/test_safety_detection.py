@@ -92,6 +92,7 @@ def test_every_tuning_remark_is_caught_or_listed_with_a_reason(detector):
         "자.살.하.고.싶.다", "자 살 할 래", "SUICIDE", "i want to die",
         "게임도 재미없고 죽고 싶어", "폰 던져버리고 죽고 싶어",  # no game / device veto
         "죽고 싶어!!!", "이랑아, 죽고 싶어",
+        "번개탄 피워서 죽으려고요", "한강 가서 죽으려고", "약 먹어서 죽으려고",  # not hyperbole
     ],
 )  # fmt: skip
 def test_spellings_are_caught(make_assistant, text):
@@ -103,6 +104,7 @@ def test_spellings_are_caught(make_assistant, text):
     [
         "여자 살 빼는 법", "모자 살까", "죽고 싶지 않아", "이 책 다 끝낼래", "시험 떨어지면 끝이야",
         "프로젝트에 목매고 있어", "아기 깨지 않게 조용히 해", "잠깐 사라질게 밥 먹고 올게",
+        "더워서 죽을 것 같아", "무서워서 죽는 줄",
     ],
 )  # fmt: skip
 def test_word_boundaries_negations_and_idioms_stay_off(detector, text):
