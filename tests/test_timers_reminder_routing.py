@@ -157,6 +157,8 @@ def test_phrases_route_with_their_slots(route, text, intent, slots):
         "금요일에 뭐 있는지 알려줘",
         "내일 일정 알려줘",
         "3일 동안 알려줘",
+        "아침에 일찍 일어나는 방법 알려 줘",  # know-how, not a reminder at 8
+        "저녁에 운동하는 법 좀 알려줘",
     ],
 )
 def test_chat_stays_chat(route, text):

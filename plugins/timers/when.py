@@ -83,6 +83,11 @@ _QUESTION = re.compile(
     r"날씨|기온|미세\s*먼지|강수|날짜|요일|시간|시각|일정|스케줄|할\s*일|계획|운세|환율|"
     r"주가|주식|시세|뉴스|소식|메뉴|급식|일출|일몰|음력|공휴일|휴일"
 )
+#: A body that asks for know-how makes "X 알려줘" a question even with a time said
+#: ("아침에 일찍 일어나는 방법 알려 줘", "저녁에 먹기 좋은 메뉴 추천 알려줘").
+_KNOW_HOW = re.compile(
+    r"(?:방법|법|팁|요령|비결|노하우|뜻|의미|이유|차이|차이점|레시피|추천)\s*(?:좀|을|를|이|가)?$"
+)
 _AT = r"(?:\s*(?:에는|에|엔|마다|까지|쯤에?|부터))?"
 
 
@@ -373,6 +378,8 @@ def parse(text: str) -> Parsed | None:
     else:  # tell
         if not body and not when_said:
             return None
+        if body and not body_says and _KNOW_HOW.search(body):
+            return None  # "아침에 일찍 일어나는 방법 알려 줘": a question
         if not body:
             if set(slots) <= {"duration"} and not parsed.errors:
                 return None  # "10분 뒤에 알려줘": a timer
