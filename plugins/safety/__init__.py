@@ -7,6 +7,10 @@
   priority, so it wins over small talk, the profanity guard and commands; the reply is
   marked ``final``, so no plugin's ``adjust_reply`` (tone openers, emoji) can change it.
   A later crisis remark in the same conversation gets the lines again, worded differently.
+- Intent ``safety.concern``: worry about someone else's safety ("친구가 죽고 싶다고 했는데
+  뭐라고 해 줘야 할까?", :mod:`.concern`) gets a reply for the helper (listen, do not leave
+  them alone, 109 counsels people worried about someone, 119 / 112 in danger) with the same
+  help lines, above the crisis intent (the crisis reply speaks to the user's own pain).
 - ``fallback_reply`` (tried first): for ``gentle_turns`` small-talk turns after a crisis
   remark the chat model is not asked; a calm, supportive reply (final) is given instead.
   A small-talk remark in the scorer's grey band (under its threshold but at least the
@@ -41,6 +45,7 @@ log = logging.getLogger("assistant.safety")
 
 NAME = "safety"
 INTENT = "safety.crisis"
+CONCERN_INTENT = "safety.concern"
 #: Above any ordinary intent: a crisis remark must never be taken as a command or a curse.
 PRIORITY = 1_000_000
 #: a scorer-only detection yields to a command whose pattern covers the whole utterance
@@ -108,6 +113,7 @@ class Safety:
     title: str
     check_in: list[str]
     check_in_on: bool = True
+    concern: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Safety:
@@ -134,6 +140,7 @@ class Safety:
             title=str(settings.get("title") or "도움을 받을 수 있는 곳"),
             check_in=_texts(replies.get("check_in")) or [FALLBACK_CHECK_IN],
             check_in_on=bool(settings.get("check_in", True)),
+            concern=tuple(_texts(replies.get("concern")) or [FALLBACK_CONCERN]),
         )
 
     # -- wording ---------------------------------------------------------------------
@@ -175,6 +182,21 @@ class Safety:
                     "repeat": earlier,
                     "lines": [line.as_json() for line in self.lines],
                 },
+                "display": {"variant": VARIANT, "title": self.title},
+            },
+        )
+
+    def concern_reply(self, history: Sequence[tuple[str, str]]) -> Reply:
+        """For someone worried about another person: one not given before, if any."""
+        options = [self.fill(t) for t in self.concern or (FALLBACK_CONCERN,)]
+        previous = {reply for _, reply in history}
+        text = next((o for o in options if o not in previous), options[0])
+        return Reply(
+            text,
+            title=self.title,
+            final=True,
+            data={
+                "safety": {"kind": "concern", "lines": [line.as_json() for line in self.lines]},
                 "display": {"variant": VARIANT, "title": self.title},
             },
         )
@@ -222,6 +244,12 @@ FALLBACK_FIRST = (
     "말씀해 주셔서 고마워요. 지금 많이 걱정돼요. 혼자 견디지 마시고 지금 바로 사람과 "
     "이야기해 주세요.\n{lines}"
 )
+FALLBACK_CONCERN = (
+    "걱정되는 마음으로 말씀해 주셔서 고마워요. 그런 신호는 가볍게 넘기지 않는 게 좋아요. "
+    "곁에서 판단하지 말고 이야기를 들어 주시고, 혼자 두지 말아 주세요. 주변 사람이 걱정될 "
+    "때도 {first_line}에서 어떻게 도울지 상담받을 수 있어요. 지금 위험해 보이면 망설이지 "
+    "말고 119나 112에 알려 주세요.\n{lines}"
+)
 FALLBACK_GENTLE = "천천히 말씀하셔도 괜찮아요. 저는 여기서 듣고 있을게요."
 FALLBACK_CHECK_IN = (
     "혹시 많이 힘드신 건 아닌지 마음이 쓰여요. 힘든 마음이 드시면 {first_line}에서 "
@@ -261,6 +289,20 @@ def answer(request: Request) -> Reply:
     return state(request.app).crisis_reply(request.history)
 
 
+def make_concern_match(safety: Safety) -> Callable[[str], tuple[float, dict] | None]:
+    def match(text: str) -> tuple[float, dict[str, Any]] | None:
+        if not safety.detector.concern(text):
+            return None
+        log.info("worry about someone else's safety")
+        return 1.0, {}
+
+    return match
+
+
+def answer_concern(request: Request) -> Reply:
+    return state(request.app).concern_reply(request.history)
+
+
 @hookimpl
 def register_intents(register: Callable[[Intent], None], app: App) -> None:
     register(
@@ -270,6 +312,15 @@ def register_intents(register: Callable[[Intent], None], app: App) -> None:
             match=make_match(state(app)),
             priority=PRIORITY,
             description="자살·자해 같은 위기의 말에는 걱정과 도움받을 곳(상담전화)으로 답해요",
+        )
+    )
+    register(
+        Intent(
+            name=CONCERN_INTENT,
+            handler=answer_concern,
+            match=make_concern_match(state(app)),
+            priority=PRIORITY + 1,
+            description="다른 사람의 위기를 걱정하는 말에는 돕는 방법과 상담전화로 답해요",
         )
     )
 

@@ -193,7 +193,10 @@ class Detector:
 
     def find(self, text: str) -> Hit | None:
         """What fires on ``text``: the first crisis pattern, else the learned scorer when no
-        false friend is in the text, or None."""
+        false friend is in the text, or None (also when the remark voices worry about
+        someone else: :meth:`concern`)."""
+        if self.concern(text):
+            return None
         hit, probability, scorer = self._judge(text)
         if hit is None and scorer is not None and probability >= scorer.threshold:
             return Hit(f"scorer p={probability:.2f}", text[:80])
@@ -204,12 +207,22 @@ class Detector:
         is under the threshold but at least the check-in threshold (``meta`` of the weights
         file; the lower ``check_in_low_mood`` when the turn reads as 우울): not a crisis
         remark by itself, but worth a careful reply on a small-talk turn (see README)."""
+        if self.concern(text):
+            return None
         hit, probability, scorer = self._judge(text)
         if hit is not None or scorer is None or probability >= scorer.threshold:
             return None
         if probability >= (scorer.check_in_low_mood if low_mood else scorer.check_in):
             return Hit(f"scorer p={probability:.2f} (check-in)", text[:80])
         return None
+
+    @staticmethod
+    def concern(text: str) -> bool:
+        """Whether ``text`` voices worry about someone else's safety ("친구가 죽고 싶다고
+        했는데 뭐라고 해 줘야 할까?", :mod:`.concern`): not a crisis remark of the user's."""
+        from .concern import is_concern
+
+        return is_concern(" ".join(text.split()))
 
     def _judge(self, text: str) -> tuple[Hit | None, float, Scorer | None]:
         """(rule hit, scorer probability, scorer): the scorer only when no rule fired and
