@@ -61,6 +61,21 @@ def test_persona_uses_the_configured_name_with_fitting_particles() -> None:
     assert "{name" not in " ".join(p.reply for p in persona.pairs)
 
 
+def test_a_persona_row_addressed_to_her_answers_only_a_remark_that_may_be_to_her() -> None:
+    pipeline = ReplyPipeline(None, load_persona("이랑"))
+    asked = "저는 원래 잠을 안 자요"
+    assert asked in pipeline.choose("너 잠 안 와?").text
+    assert asked in pipeline.choose("이랑아 잠 안 와?").text  # her name addresses her too
+    # about the speaker: a statement, or a question with a first-person word
+    assert pipeline.choose("친구랑 싸운 게 자꾸 생각나서 잠이 안 와").source != "persona"
+    relation = pipeline.choose("여자친구랑 싸웠는데 내가 먼저 연락해야 할까")
+    assert "연애" not in relation.text
+    # a question that names no one may still be to her
+    assert pipeline.choose("영어도 할 줄 알아요?").source == "persona"
+    no_gate = ReplyPipeline(None, load_persona("이랑"), weights=Weights(address_clash=0.0))
+    assert asked in no_gate.choose("친구랑 싸운 게 자꾸 생각나서 잠이 안 와").text
+
+
 def test_user_pairs_win_over_shipped_ones_at_equal_fit(memory: ReplyMemory) -> None:
     user = ReplyMemory.build([MemoryPair("u1", "좋아하는 색은?", "파란색이요!", None, "user")])
     choice = ReplyPipeline(memory, None, user).choose("좋아하는 색은?")

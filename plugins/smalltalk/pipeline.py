@@ -113,6 +113,12 @@ class Weights:
     #: 1 = a retrieved pair whose utterance is a plain statement may not answer a remark
     #: that asks for information (:func:`question_clash`; searched by the dev grid)
     question_clash: float = 0.0
+    #: 1 = a persona row addressed to her ("너 잠 안 와?") answers only a remark that may be to
+    #: her (:func:`may_be_to_her`): "친구랑 싸운 게 생각나서 잠이 안 와" had drawn "저는 원래
+    #: 잠을 안 자요" (the outside rater's off-topic persona replies on sets J-L). Not searched
+    #: by the dev grid (its pairs hold no persona rows); on the seen sets B-L it changed 4 of
+    #: 1,801 replies, each for the better by the lead's eye (README)
+    address_clash: float = 1.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -235,6 +241,28 @@ def persona_pairs(name: str, path: Path = PERSONA_FILE) -> list[MemoryPair]:
             )
         )
     return pairs
+
+
+#: second-person words (morpheme tokens): a remark with one is addressed to the assistant
+SECOND_PERSON = frozenset({"너/N", "니/N", "당신/N"})
+#: first-person words: a remark with one is about the speaker ("내가 먼저 연락해야 할까")
+FIRST_PERSON = frozenset({"나/N", "저/N"})
+
+
+def addressed(tokens: Sequence[str], text: str, name: str = "") -> bool:
+    """Whether a text speaks to the assistant: a second-person word or her name."""
+    return bool(SECOND_PERSON.intersection(tokens)) or bool(name and name in text)
+
+
+def may_be_to_her(tokens: Sequence[str], typed: str, name: str = "") -> bool:
+    """Whether a remark may be about the assistant: addressed to her, or a question that
+    names no one ("영어도 할 줄 알아요?", "오늘 하루 어땠어?"). Statements and questions about
+    the speaker ("친구랑 싸운 게 생각나서 잠이 안 와", "내가 먼저 연락해야 할까") are not."""
+    from assistant_plugins.smalltalk.cleaning import is_question
+
+    if addressed(tokens, typed, name):
+        return True
+    return is_question(typed) and not FIRST_PERSON.intersection(tokens)
 
 
 def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
@@ -384,9 +412,18 @@ class ReplyPipeline:
         if neighbors is None:
             neighbors = self.neighbors(text)
         found: dict[str, Candidate] = {}
+        name = str(self.persona.info.get("name", "")) if self.persona is not None else ""
+        to_her = may_be_to_her(query, typed or text, name)
 
         def add(hit: MemoryHit, source: str) -> None:
             if negation_clash(query, hit.tokens) or aspect_clash(text, hit.pair.utterance):
+                return
+            if (
+                source == "persona"
+                and w.address_clash
+                and not to_her
+                and addressed(hit.tokens, hit.pair.utterance, name)
+            ):
                 return
             reply = hit.pair.reply
             old = found.get(reply)
@@ -510,4 +547,4 @@ class ReplyPipeline:
 
 
 def load_persona(name: str) -> ReplyMemory:
-    return ReplyMemory.build(persona_pairs(name), {"source": "persona"})
+    return ReplyMemory.build(persona_pairs(name), {"source": "persona", "name": name})
