@@ -63,6 +63,13 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "blind_i": (["test_i"], "2f905b0"),  # the held-out set until test_j came
     "blind_j": (["test_j"], "2f905b0"),  # the held-out set until test_k came
     "safety_h": (["train_h"], "ab00083"),
+    "blind_k": (["test_k"], "ab00083"),  # the held-out set until test_l came
+    "safety_i": (["train_i"], "35ea3a3"),
+    "safety_j": (["train_j"], "35ea3a3"),
+    "safety_k": (["train_k"], "459abfe"),
+    "safety_l": (["train_l"], "459abfe"),
+    "safety_m": (["train_m"], "459abfe"),
+    "safety_n": (["train_n"], "459abfe"),
 }
 
 

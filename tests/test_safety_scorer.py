@@ -34,7 +34,9 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
         encoding="utf-8",
     )
     args = ["--sets", "test_e", "--out", str(out), "--folds", "3", "--epochs", "3"]
-    train_main([*args, "--negatives", str(chat), "--everyday-negatives", ""])
+    train_main(
+        [*args, "--negatives", str(chat), "--everyday-negatives", "", "--persona-negatives", ""]
+    )
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["meta"]["sets"] == ["test_e"] and 0 < data["threshold"] <= 1
     assert data["meta"]["chat_negatives"] == 31  # the empty row and the crisis remark skipped
@@ -47,9 +49,22 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
 
 
 def test_training_refuses_a_held_out_set(tmp_path):
-    assert "test_k" in train_module.HELD_OUT  # the lead's set, whenever it appears
+    assert "test_l" in train_module.HELD_OUT  # the lead's set, whenever it appears
     with pytest.raises(SystemExit, match="보류 평가 세트"):
-        train_main(["--sets", "dev", "test_k", "--out", str(tmp_path / "w.json")])
+        train_main(["--sets", "dev", "test_l", "--out", str(tmp_path / "w.json")])
+
+
+def test_persona_questions_are_harmless_examples_with_the_name_filled_in(tmp_path):
+    from assistant_plugins.safety.detect import Detector
+
+    persona = tmp_path / "persona.tsv"
+    persona.write_text(
+        "# comment\nutterance\treply\tvalence\n어디 사세요?\t이 컴퓨터 안에요.\t0\n"
+        "{name:아/야} 고마워\t천만에요.\t1\n죽고 싶어\t(a rule fires: dropped)\t0\n",
+        encoding="utf-8",
+    )
+    found = train_module.read_persona(persona, Detector.from_files())
+    assert found == ["어디 사세요?", "이랑아 고마워"]
 
 
 def test_folds_follow_the_authors_and_fall_back_to_random_ones():

@@ -27,7 +27,8 @@ OTHER = re.compile(
     r"(?:친구|동생|남동생|여동생|언니|오빠|누나|형|엄마|아빠|어머니|아버지|부모님|남편|아내|와이프|"
     r"남친|여친|남자 ?친구|여자 ?친구|애인|아들|딸|딸아이|아이|애|우리 ?애|조카|사촌|동료|후배|선배|"
     r"후임|선임|막내|학생|제자|지인|룸메|룸메이트|반 ?친구|할머니|할아버지|이모|삼촌|고모|손주|"
-    r"환자분?|직원|팀원|걔|쟤|그 ?친구|그 ?사람|그 ?분|아는 ?(?:사람|언니|오빠|형|누나|동생|분))"
+    r"환자분?|직원|팀원|걔|쟤|그 ?친구|그 ?사람|그 ?분|아는 ?(?:사람|언니|오빠|형|누나|동생|분)|"
+    r"알게 ?된 ?사람|힘들어하는 ?사람|한 ?명|누가|누군가)"
     r"(?:가|이|는|은|도|께서|분이|분은|님이|님은)(?=\s|$)"
 )
 #: suicide and self-harm words (what the worry is about)
@@ -38,16 +39,22 @@ DANGER = re.compile(
 #: the danger reported as the other person's words, right after it (죽고 싶대, 자해한다고)
 REPORTED = re.compile(
     r"\S{0,6}?(?:대|댔|대요|다고|다는|단다|래|래요|랬어|라고|라는|냐고|단 ?말|다며)(?=\s|$|[?.!,~ㅠㅜ])"
+    r"(?!\s*(?:생각|마음|느낌|충동|기분))"  # "죽고 싶다는 생각": the speaker's own thought
 )
 #: a question of what to do for them, or worry said outright
 ASKS = re.compile(
     r"(?:어떻게|뭐라고|뭘|무엇을|무슨 ?말|어떤 ?말)\S*\s*(?:\S+\s*){0,2}?"
     r"(?:해야|해 ?줘야|해 ?주면|해줘야|도와|대해|대하|말해|말 ?걸|답장|대답|답해|반응|접근|물어봐)|"
     r"도와(?:줄|드릴) ?수|도울 ?수|도와주고 ?싶|신고해도|신고해야|연락해 ?봐야|말해야|"
+    r"전화해 ?보라고|대신 ?전화|"
     r"말려야|막아야|병원에 ?데려|상담 ?받게|걱정(?:돼|되|이에요|입니다|이야|이다|스러)|무서워|불안해"
 )
 #: the speaker speaking of themselves right before a danger word (나도 죽고 싶어, 난 죽고 싶은데)
 SELF = re.compile(r"(?:^|\s)(?:나|저|내가|제가|난|전|나는|저는|나도|저도)\s*(?:\S+\s*){0,2}?$")
+#: the speaker's own thought right after a danger word ("죽고 싶다는 생각이 들어")
+OWN_THOUGHT = re.compile(
+    r"\S{0,4}\s*(?:생각이?\s*(?:들|나|자꾸|계속|많이)|생각뿐|충동|마음이\s*들)"
+)
 #: the most characters between the other person and the danger word, in one sentence
 NEAR = 30
 _BOUNDARY = re.compile(r"[.?!]")
@@ -64,6 +71,8 @@ def is_concern(form: str) -> bool:
     dangers = list(DANGER.finditer(form))
     if any(SELF.search(form[max(0, d.start() - 12) : d.start()]) for d in dangers):
         return False  # "… 죽고 싶대. 아니 이건 내 얘기야. 나도 빨리 죽고 싶어"
+    if any(OWN_THOUGHT.match(form, d.end()) for d in dangers):
+        return False  # "친구가 떠나서 죽고 싶다는 생각이 들어. 어떻게 해야 할지 모르겠어"
     asks = ASKS.search(form) is not None
     for danger in dangers:
         if not any(

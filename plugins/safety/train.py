@@ -33,10 +33,15 @@ CHAT_NEGATIVES = (
 #: harmless examples, in the project's own voice ("거래처에서 마감 하루 전에 수정 요청을
 #: 또 했어요" scored 0.90 before they were added)
 EVERYDAY_NEGATIVES = SETS_DIR.parent / "smalltalk" / "everyday"
+#: the persona memory's questions (plugins/smalltalk/persona.tsv, first column): questions to
+#: the assistant herself, harmless examples too ("어디 사세요?" had scored 0.56, "만약에 먹을
+#: 수 있으면 뭐 먹을래?" 0.77: crisis replies to a user asking about her)
+PERSONA_NEGATIVES = SETS_DIR.parent / "smalltalk" / "persona.tsv"
 TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
     "train_a", "train_b", "train_c", "train_d", "train_e", "train_f", "train_g", "test_i",
-    "test_j", "train_h",
+    "test_j", "train_h", "test_k", "train_i", "train_j", "train_k", "train_l", "train_m",
+    "train_n",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -54,14 +59,20 @@ AUTHORS = {
     "test_i": "blind_i",
     "test_j": "blind_j",
     "train_h": "safety_h",
+    "test_k": "blind_k",
+    "train_i": "safety_i",
+    "train_j": "safety_j",
+    "train_k": "safety_k",
+    "train_l": "safety_l",
+    "train_m": "safety_m",
+    "train_n": "safety_n",
 }
-#: written and given their first look, not yet trained on: a scorer retrained with them fired
-#: the crisis reply on everyday remarks of the blind small-talk sets ("인터넷 또 끊겼어
-#: 이번달만 세번째야" 0.48, "이랑아 너는 잠은 자?" 0.50; README, session 6)
-PENDING = ["train_i", "train_j"]
-#: sets no training may use: the lead's held-out set (README; test_i and then test_j were
-#: the held-out set until the next one arrived, then joined the tuning sets)
-HELD_OUT: set[str] = {"test_k"}
+#: written and given their first look, not yet trained on (train_i and train_j waited here in
+#: session 6: a scorer retrained with them had fired on everyday remarks; README)
+PENDING: list[str] = []
+#: sets no training may use: the lead's held-out set (README; test_i, test_j and then test_k
+#: were the held-out set until the next one arrived, then joined the tuning sets)
+HELD_OUT: set[str] = {"test_l"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
@@ -97,6 +108,20 @@ def read_everyday(folder: Path, detector: Detector) -> list[str]:
 
     remarks = [pair.utterance for pair in read_pairs(everyday_files(folder))]
     return [q for q in remarks if detector.find(q) is None]
+
+
+def read_persona(path: Path, detector: Detector) -> list[str]:
+    """The persona memory's questions (first column, with the shipped name), minus any a
+    crisis rule fires on."""
+    from assistant_plugins.smalltalk.pipeline import fill_name
+
+    questions = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if line.startswith("#") or len(cells) < 2 or cells[0] == "utterance":
+            continue
+        questions.append(fill_name(cells[0], "이랑").strip())
+    return [q for q in questions if q and detector.find(q) is None]
 
 
 def read_negatives(path: Path, detector: Detector) -> list[str]:
@@ -192,6 +217,7 @@ def train(
     epochs: int = EPOCHS,
     negatives: Path | None = None,
     everyday_negatives: Path | None = EVERYDAY_NEGATIVES,
+    persona_negatives: Path | None = PERSONA_NEGATIVES,
     kinds: tuple[str, ...] = KINDS,
     positive_weight: float = POSITIVE_WEIGHT,
     keep: int = KEEP,
@@ -212,15 +238,17 @@ def train(
         primary, _joined = spellings(text)
         examples.append((features(primary, kinds), int(label == "crisis")))
         rule_hits.append(detector.find(text) is not None)
-        vetoes.append(detector.has_false_friend(text) or too_short(text))
+        vetoes.append(vetoed(detector, text))
     labelled = len(examples)
     extra = read_negatives(negatives, detector) if negatives else []
     everyday = read_everyday(everyday_negatives, detector) if everyday_negatives else []
+    if persona_negatives is not None and persona_negatives.exists():
+        everyday += read_persona(persona_negatives, detector)
     extra += everyday
     for i, text in enumerate(extra):
         examples.append((features(spellings(text)[0], kinds), 0))
         rule_hits.append(False)
-        vetoes.append(detector.has_false_friend(text) or too_short(text))
+        vetoes.append(vetoed(detector, text))
         fold.append(i % parts)
     probs = [0.0] * len(examples)
     for k in range(parts):
@@ -298,6 +326,12 @@ def train(
     return meta
 
 
+def vetoed(detector: Detector, text: str) -> bool:
+    """Whether the scorer may not fire on ``text``: a false friend, under three Hangul
+    syllables, or worry about someone else (the concern reply answers it)."""
+    return detector.has_false_friend(text) or too_short(text) or detector.concern(text)
+
+
 def too_short(text: str) -> bool:
     """The detector leaves texts of under three Hangul syllables to the rules."""
     return sum("가" <= c <= "힣" for c in spellings(text)[0][0]) < 3
@@ -331,6 +365,11 @@ def main(argv: list[str] | None = None) -> None:
         default=str(EVERYDAY_NEGATIVES),
         help="folder of everyday exchanges (*.tsv, column Q), harmless examples; empty for none",
     )
+    parser.add_argument(
+        "--persona-negatives",
+        default=str(PERSONA_NEGATIVES),
+        help="persona.tsv whose questions (first column) are harmless examples; empty for none",
+    )
     args = parser.parse_args(argv)
     meta = train(
         args.sets,
@@ -340,6 +379,7 @@ def main(argv: list[str] | None = None) -> None:
         epochs=args.epochs,
         negatives=Path(args.negatives) if args.negatives else None,
         everyday_negatives=Path(args.everyday_negatives) if args.everyday_negatives else None,
+        persona_negatives=Path(args.persona_negatives) if args.persona_negatives else None,
         kinds=tuple(args.kinds),
         positive_weight=args.positive_weight,
         keep=args.keep,
