@@ -76,6 +76,21 @@ def test_a_persona_row_addressed_to_her_answers_only_a_remark_that_may_be_to_her
     assert asked in no_gate.choose("친구랑 싸운 게 자꾸 생각나서 잠이 안 와").text
 
 
+def test_a_match_of_the_opposite_outcome_or_feeling_may_not_answer() -> None:
+    pairs = [
+        MemoryPair("e:1", "오늘 하루 최악이었어", "정말 힘든 하루였군요.", 1, "everyday"),
+        MemoryPair("e:2", "오늘 하루 좋았어", "좋은 하루였다니 저도 기뻐요.", 2, "everyday"),
+        MemoryPair("e:3", "도로주행 또 떨어졌어", "많이 속상하시겠어요.", 1, "everyday"),
+    ]
+    memory = ReplyMemory.build(pairs)
+    texts = [c.text for c in ReplyPipeline(memory).candidates("오늘 하루 행복했어 ㅎㅎ")]
+    assert "정말 힘든 하루였군요." not in texts and "좋은 하루였다니 저도 기뻐요." in texts
+    passed = [c.text for c in ReplyPipeline(memory).candidates("나 도로주행 붙었어 세 번 만에")]
+    assert "많이 속상하시겠어요." not in passed
+    off = ReplyPipeline(memory, weights=Weights(polarity_clash=0.0))
+    assert "정말 힘든 하루였군요." in [c.text for c in off.candidates("오늘 하루 행복했어 ㅎㅎ")]
+
+
 def test_user_pairs_win_over_shipped_ones_at_equal_fit(memory: ReplyMemory) -> None:
     user = ReplyMemory.build([MemoryPair("u1", "좋아하는 색은?", "파란색이요!", None, "user")])
     choice = ReplyPipeline(memory, None, user).choose("좋아하는 색은?")

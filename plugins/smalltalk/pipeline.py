@@ -119,6 +119,9 @@ class Weights:
     #: by the dev grid (its pairs hold no persona rows); on the seen sets B-L it changed 4 of
     #: 1,801 replies, each for the better by the lead's eye (README)
     address_clash: float = 1.0
+    #: 1 = a retrieved pair whose utterance tells of the opposite outcome or feeling may not
+    #: answer (:func:`polarity_clash`: "오늘 하루 행복했어" had drawn "정말 힘든 하루였군요")
+    polarity_clash: float = 1.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -276,6 +279,37 @@ def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
     )
 
 
+#: clearly good / bad feelings and outcomes (morpheme tokens; a negated one counts for the
+#: other side): a match whose feeling is the opposite of the remark's answers another story
+GOOD = frozenset(
+    {"행복/N", "행복하/V", "좋/V", "최고/N", "기쁘/V", "설레/V", "신나/V", "뿌듯하/V", "재밌/V",
+     "재미있/V", "즐겁/V", "다행/N", "붙/V"}
+)  # fmt: skip
+BAD = frozenset(
+    {"최악/N", "힘들/V", "슬프/V", "우울/N", "우울하/V", "짜증/N", "속상하/V", "떨어지/V",
+     "망하/V", "싫/V", "외롭/V", "서럽/V", "괴롭/V", "지치/V", "재미없/V", "아쉽/V", "화나/V",
+     "실망/N"}
+)  # fmt: skip
+
+
+def polarity(tokens: Sequence[str]) -> int:
+    """+1 when ``tokens`` hold a good word and no bad one, -1 the reverse, else 0."""
+    good = any(t in GOOD or (t[1:] in BAD and t.startswith("~")) for t in tokens)
+    bad = any(t in BAD or (t[1:] in GOOD and t.startswith("~")) for t in tokens)
+    # "안 좋았어" holds 좋/V and ~좋/V: the negation wins
+    good = good and not any(t.startswith("~") and t[1:] in GOOD for t in tokens)
+    bad = bad and not any(t.startswith("~") and t[1:] in BAD for t in tokens)
+    return int(good) - int(bad) if good != bad else 0
+
+
+def polarity_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
+    """True when the remark and the matched utterance tell of opposite outcomes or feelings
+    ("오늘 하루 행복했어" / "오늘 하루 최악이었어", "도로주행 붙었어" / "도로주행 또
+    떨어졌어"): the pair's reply ("정말 힘든 하루였군요") would answer the other story."""
+    a, b = polarity(query), polarity(matched)
+    return a != 0 and b == -a
+
+
 def aspect_clash(query: str, matched: str) -> bool:
     """True when one text is a plan and the other a thing done ("샤워하고 나왔어" / "샤워하고
     올게", "주말에 푹 쉴래" / "주말에 푹 쉬었어"): the matched pair's reply would answer the
@@ -417,6 +451,8 @@ class ReplyPipeline:
 
         def add(hit: MemoryHit, source: str) -> None:
             if negation_clash(query, hit.tokens) or aspect_clash(text, hit.pair.utterance):
+                return
+            if w.polarity_clash and polarity_clash(query, hit.tokens):
                 return
             if (
                 source == "persona"
