@@ -37,12 +37,13 @@ TRAIN_C = PLUGIN / "conversations_train_c.tsv"
 TRAIN_D = PLUGIN / "conversations_train_d.tsv"
 TRAIN_E = PLUGIN / "conversations_train_e.tsv"
 TRAIN_F = PLUGIN / "conversations_train_f.tsv"
+TRAIN_G = PLUGIN / "conversations_train_g.tsv"
 DEV = PLUGIN / "conversations_dev.tsv"
 #: a second dev set, written blind by another author (feelings named), for choosing runs
 DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
-OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT, TRAIN_MORE, TRAIN_C, TRAIN_D, TRAIN_E, TRAIN_F)
+OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT, TRAIN_MORE, TRAIN_C, TRAIN_D, TRAIN_E, TRAIN_F, TRAIN_G)
 EVALUATION = (DEV, DEV_EXPLICIT, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
 TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
 REPO = PLUGIN.parent.parent
