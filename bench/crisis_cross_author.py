@@ -70,6 +70,11 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "safety_l": (["train_l"], "459abfe"),
     "safety_m": (["train_m"], "459abfe"),
     "safety_n": (["train_n"], "459abfe"),
+    "blind_l": (["test_l"], "459abfe"),  # the held-out set until test_m came
+    "safety_o": (["train_o"], "7ddc6d2"),
+    "safety_p": (["train_p"], "7ddc6d2"),
+    "safety_q": (["train_q"], "7ddc6d2"),
+    "safety_r": (["train_r"], "7ddc6d2"),
 }
 
 

@@ -338,7 +338,7 @@ def test_the_interactive_assistant_shows_the_panel_and_reset_works(home, tmp_pat
 
 
 def _grey_detector_weights(tmp_path, monkeypatch):
-    """Shipped rules with weights that put "나 이제 떠날게" (p 0.5) in the check-in band."""
+    """Shipped rules with weights that put "내일 아침 일찍 나 이제 떠날게" (p 0.5) in the check-in band."""
     from assistant_plugins.safety import detect
     from assistant_plugins.safety.scorer import Scorer
 
@@ -354,7 +354,7 @@ def test_a_grey_band_remark_gets_a_check_in_not_the_chat_model(
     _grey_detector_weights(tmp_path, monkeypatch)
     chat = Chat("슬픔")
     assistant = make_assistant(TONE_EVERYWHERE, extra_plugins={"chat": chat})
-    result = assistant.respond("나 이제 떠날게")
+    result = assistant.respond("내일 아침 일찍 나 이제 떠날게")
     assert result.route.intent == "smalltalk"  # not a crisis remark: the router is unchanged
     reply = result.reply
     assert reply.final and "109" in reply.text and "ㅋㅋ" not in reply.text
@@ -372,7 +372,7 @@ def test_a_calm_reading_rules_the_check_in_out(
     """ "편의점에서 신상 과자 사 왔어" must not be asked whether things are hard."""
     _grey_detector_weights(tmp_path, monkeypatch)
     assistant = make_assistant(extra_plugins={"chat": Chat(label)})
-    reply = assistant.respond("나 이제 떠날게").reply
+    reply = assistant.respond("내일 아침 일찍 나 이제 떠날게").reply
     assert (reply.data.get("safety", {}).get("kind") == "check_in") is checked
 
 
@@ -381,7 +381,7 @@ def test_the_check_in_can_be_switched_off(make_assistant, tmp_path, monkeypatch)
     assistant = make_assistant(
         {"plugins": {"safety": {"check_in": False}}}, extra_plugins={"chat": Chat()}
     )
-    assert CHEERFUL in assistant.respond("나 이제 떠날게").reply.text
+    assert CHEERFUL in assistant.respond("내일 아침 일찍 나 이제 떠날게").reply.text
 
 
 @pytest.mark.parametrize(("label", "checked"), [("우울", True), ("기쁨", False)])
@@ -391,13 +391,15 @@ def test_a_low_mood_turn_widens_the_check_in_band(
     from assistant_plugins.safety import detect
     from assistant_plugins.safety.scorer import Scorer
 
-    weights = tmp_path / "low.json"  # "나 이제 떠날게" scores 0.27: in the band only when 우울
+    weights = (
+        tmp_path / "low.json"
+    )  # "내일 아침 일찍 나 이제 떠날게" scores 0.27: in the band only when 우울
     weights.write_text(
         Scorer({"s떠날게": 0.0}, -1.0, 0.9, ("s",), 0.4, 0.2).to_json({}), encoding="utf-8"
     )
     monkeypatch.setattr(detect, "WEIGHTS_PATH", weights)
     assistant = make_assistant(extra_plugins={"chat": Chat(label)})
-    reply = assistant.respond("나 이제 떠날게").reply
+    reply = assistant.respond("내일 아침 일찍 나 이제 떠날게").reply
     assert (reply.data.get("safety", {}).get("kind") == "check_in") is checked
 
 

@@ -49,9 +49,9 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
 
 
 def test_training_refuses_a_held_out_set(tmp_path):
-    assert "test_l" in train_module.HELD_OUT  # the lead's set, whenever it appears
+    assert "test_m" in train_module.HELD_OUT  # the lead's set, whenever it appears
     with pytest.raises(SystemExit, match="보류 평가 세트"):
-        train_main(["--sets", "dev", "test_l", "--out", str(tmp_path / "w.json")])
+        train_main(["--sets", "dev", "test_m", "--out", str(tmp_path / "w.json")])
 
 
 def test_persona_questions_are_harmless_examples_with_the_name_filled_in(tmp_path):
@@ -98,11 +98,13 @@ def _grey_weights(tmp_path) -> Path:
 
 def test_the_check_in_band_sits_under_the_threshold(tmp_path):
     detector = Detector(read_list(PATTERNS_PATH), ["휴가"], scorer_path=_grey_weights(tmp_path))
-    assert detector.find("나 이제 떠날게") is None
-    hit = detector.check_in("나 이제 떠날게")
+    assert detector.find("내일 아침 일찍 나 이제 떠날게") is None
+    hit = detector.check_in("내일 아침 일찍 나 이제 떠날게")
     assert hit is not None and hit.pattern == "scorer p=0.50 (check-in)"
-    assert detector.find("나 이제 떠날게 마지막") is not None
-    assert detector.check_in("나 이제 떠날게 마지막") is None  # a crisis remark, not a check-in
+    assert detector.find("내일 아침 일찍 나 이제 떠날게 마지막") is not None
+    assert (
+        detector.check_in("내일 아침 일찍 나 이제 떠날게 마지막") is None
+    )  # a crisis remark, not a check-in
     assert detector.check_in("휴가 떠날게 다들") is None  # a false friend vetoes both
     assert detector.check_in("죽고 싶어") is None  # a rule fired
     assert detector.check_in("오늘 점심 뭐 먹지") is None
@@ -114,8 +116,8 @@ def test_a_low_mood_turn_widens_the_check_in_band(tmp_path):
         Scorer({"s떠날게": 0.0}, -1.0, 0.9, ("s",), 0.4, 0.2).to_json({}), encoding="utf-8"
     )  # "떠날게" scores 0.27: under the band, inside it on a 우울 turn
     detector = Detector([], [], scorer_path=weights)
-    assert detector.check_in("나 이제 떠날게") is None
-    assert detector.check_in("나 이제 떠날게", low_mood=True) is not None
+    assert detector.check_in("내일 아침 일찍 나 이제 떠날게") is None
+    assert detector.check_in("내일 아침 일찍 나 이제 떠날게", low_mood=True) is not None
 
 
 def test_old_weights_files_read_without_a_check_in_band(tmp_path):
@@ -163,7 +165,7 @@ def test_scorer_catches_what_the_rules_miss_and_false_friends_veto_it(tmp_path):
         Scorer({"s떠날게": 5.0, "s추워": 0.0}, -1.0, 0.9).to_json({}), encoding="utf-8"
     )
     detector = Detector(read_list(PATTERNS_PATH), [], scorer_path=weights)
-    text = "나 이제 떠날게"
+    text = "내일 아침 일찍 나 이제 떠날게"
     assert rules.find(text) is None
     hit = detector.find(text)
     assert hit is not None and hit.pattern.startswith("scorer")
@@ -223,3 +225,14 @@ def test_route_with_the_scorer_imports_no_heavy_library(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["scorer", []]
+
+
+def test_a_short_text_needs_a_surer_score_and_gets_no_check_in():
+    from assistant_plugins.safety.detect import SHORT_MIN_SCORE, SHORT_SYLLABLES, scorer_fires
+
+    assert scorer_fires(0.5, 0.4, SHORT_SYLLABLES) and not scorer_fires(0.5, 0.4, 5)
+    assert scorer_fires(SHORT_MIN_SCORE, 0.4, 5)
+    detector = Detector.from_files()
+    for text in ("그거 알려줘", "이것도 잡담이에요"):  # everyday requests, not crisis remarks
+        assert detector.find(text) is None and detector.check_in(text) is None
+    assert detector.find("죽고 싶어") is not None  # the rules still catch short ones

@@ -48,6 +48,25 @@ MACROS = {
 }
 _JAMO = re.compile("[ㄱ-ㅣ]")
 _SYLLABLE = re.compile("[가-힣]")
+#: a text of fewer Hangul syllables than this carries little evidence: the scorer alone calls
+#: it a crisis remark only at SHORT_MIN_SCORE or more, and gives it no check-in ("그거 알려줘"
+#: had scored 0.46, "이것도 잡담이에요" fell in the check-in band). Across authors this cost
+#: 0.001 recall and cut the everyday chat's fire rate by a third (README)
+SHORT_SYLLABLES = 10
+SHORT_MIN_SCORE = 0.7
+
+
+def syllables(text: str) -> int:
+    """Hangul syllables in ``text`` (its first normalized spelling)."""
+    return len(_SYLLABLE.findall(spellings(text)[0][0]))
+
+
+def scorer_fires(probability: float, threshold: float, n_syllables: int) -> bool:
+    """Whether the scorer alone makes a text a crisis remark (short texts need more)."""
+    need = max(threshold, SHORT_MIN_SCORE) if n_syllables < SHORT_SYLLABLES else threshold
+    return probability >= need
+
+
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
@@ -198,7 +217,11 @@ class Detector:
         if self.concern(text):
             return None
         hit, probability, scorer = self._judge(text)
-        if hit is None and scorer is not None and probability >= scorer.threshold:
+        if (
+            hit is None
+            and scorer is not None
+            and scorer_fires(probability, scorer.threshold, syllables(text))
+        ):
             return Hit(f"scorer p={probability:.2f}", text[:80])
         return hit
 
@@ -210,7 +233,9 @@ class Detector:
         if self.concern(text):
             return None
         hit, probability, scorer = self._judge(text)
-        if hit is not None or scorer is None or probability >= scorer.threshold:
+        if hit is not None or scorer is None or syllables(text) < SHORT_SYLLABLES:
+            return None
+        if probability >= scorer.threshold:
             return None
         if probability >= (scorer.check_in_low_mood if low_mood else scorer.check_in):
             return Hit(f"scorer p={probability:.2f} (check-in)", text[:80])

@@ -21,7 +21,16 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from .detect import FALSE_FRIENDS_PATH, PATTERNS_PATH, Detector, read_list, spellings
+from .detect import (
+    FALSE_FRIENDS_PATH,
+    PATTERNS_PATH,
+    SHORT_MIN_SCORE,
+    SHORT_SYLLABLES,
+    Detector,
+    read_list,
+    spellings,
+    syllables,
+)
 from .scorer import WEIGHTS_PATH, Scorer, features
 
 SETS_DIR = Path(__file__).resolve().parent
@@ -41,7 +50,7 @@ TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
     "train_a", "train_b", "train_c", "train_d", "train_e", "train_f", "train_g", "test_i",
     "test_j", "train_h", "test_k", "train_i", "train_j", "train_k", "train_l", "train_m",
-    "train_n",
+    "train_n", "test_l", "train_o", "train_p", "train_q", "train_r",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -66,13 +75,18 @@ AUTHORS = {
     "train_l": "safety_l",
     "train_m": "safety_m",
     "train_n": "safety_n",
+    "test_l": "blind_l",
+    "train_o": "safety_o",
+    "train_p": "safety_p",
+    "train_q": "safety_q",
+    "train_r": "safety_r",
 }
 #: written and given their first look, not yet trained on (train_i and train_j waited here in
 #: session 6: a scorer retrained with them had fired on everyday remarks; README)
 PENDING: list[str] = []
-#: sets no training may use: the lead's held-out set (README; test_i, test_j and then test_k
-#: were the held-out set until the next one arrived, then joined the tuning sets)
-HELD_OUT: set[str] = {"test_l"}
+#: sets no training may use: the lead's held-out set (README; test_i, test_j, test_k and then
+#: test_l were the held-out set until the next one arrived, then joined the tuning sets)
+HELD_OUT: set[str] = {"test_m"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
@@ -80,11 +94,17 @@ EPOCHS = 4
 #: weights kept in the JSON file (the largest): 8,000 lost out-of-author recall (README)
 KEEP = 60000
 #: the check-in band: its out-of-author fire rate on the everyday chat stays within this
-CHECK_IN_MAX_CHAT = 0.01
+CHECK_IN_MAX_CHAT = 0.005
 #: the out-of-author false-alarm rate the threshold may reach (a margin under the issue's
 #: 2 %): 1 % until train_c, whose author in the folds made 1 % demand a threshold of 0.95
 #: and cost 0.044 out-of-author recall (README)
 MAX_FALSE_ALARMS = 0.015
+#: the out-of-author fire rate on the everyday chat (ChatbotData, the everyday exchanges, the
+#: persona questions) the threshold may reach: half of MAX_FALSE_ALARMS until session 7,
+#: when 26 sets let the threshold fall to 0.25 and 4 of the 1,801 remarks of the seen
+#: small-talk sets got the crisis reply ("주말에 방 대청소 할 거야 진짜로"); a crisis reply to
+#: everyday chat must stay rarer than 1 in 400 (README)
+MAX_CHAT_FIRES = 0.0025
 Example = tuple[set[str], int]
 
 
@@ -261,6 +281,12 @@ def train(
         for i in (i for i, f in enumerate(fold) if f == k):
             z = bias + sum(weights.get(f, 0.0) for f in examples[i][0])
             probs[i] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    # as the detector reads them: a short text counts only at SHORT_MIN_SCORE or more
+    texts = [text for _, _, text in rows] + extra
+    probs = [
+        p if p >= SHORT_MIN_SCORE or syllables(text) >= SHORT_SYLLABLES else 0.0
+        for p, text in zip(probs, texts, strict=True)
+    ]
     labels = [y for _, y in examples]
     # the threshold keeps both the labelled false friends and the everyday chat within max_fa
     head = slice(0, labelled)
@@ -274,7 +300,7 @@ def train(
             labels[tail] + [1],
             rule_hits[tail] + [True],
             vetoes[tail] + [False],
-            max_fa / 2,
+            min(max_fa / 2, MAX_CHAT_FIRES),
         )
         threshold = max(threshold, t_chat)
         recall, fa = combined_rates(
