@@ -126,7 +126,8 @@ def read_everyday(folder: Path, detector: Detector) -> list[str]:
     from assistant_plugins.smalltalk.everyday import everyday_files
     from assistant_plugins.smalltalk.everyday import read_everyday as read_pairs
 
-    remarks = [pair.utterance for pair in read_pairs(everyday_files(folder))]
+    files = everyday_files(folder) + everyday_files(folder / "held_back")  # kept out of the memory
+    remarks = [pair.utterance for pair in read_pairs(files)]
     return [q for q in remarks if detector.find(q) is None]
 
 
