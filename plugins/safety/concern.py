@@ -6,14 +6,17 @@ for someone asking how to help a friend, a child or a colleague; small talk is w
 ``safety.concern``: a reply that thanks them, says how to stay with the person, and gives the
 same help lines (109 also counsels people worried about someone).
 
-A remark is a concern when all of these hold (on the detector's normalized spelling):
+A remark is a concern when all of these hold (on the text with its spaces collapsed; the
+sentence marks count, so the detector's normalized spelling, which drops them, is not used):
 
-1. it names another person as the subject (``OTHER``: 친구가, 동생이, 아들이, 아는 언니가, …);
-2. it speaks of suicide or self-harm (``DANGER``) or a crisis rule fires on it;
-3. that is reported or asked about: reported speech after it (``REPORTED``: 죽고 싶대, 죽고
-   싶다고 했어) or a question of what to do (``ASKS``: 뭐라고 해 줘야, 어떻게 도와, 신고해도);
-4. the speaker says nothing of the kind about themselves (``SELF``: 나도 죽고 싶어, 저도
-   사라지고 싶어): then it is a crisis remark.
+1. it names another person as the subject (``OTHER``: 친구가, 동생이, 아들이, 아는 언니가, …)
+   at most :data:`NEAR` characters before a suicide or self-harm word (``DANGER``), in the
+   same sentence;
+2. that is reported as theirs right after the word (``REPORTED``: 죽고 싶대, 죽고 싶다고
+   했어; not "죽고 싶다는 생각", the speaker's own thought: ``OWN_THOUGHT``) or the remark
+   asks what to do or says it is worried (``ASKS``: 뭐라고 해 줘야, 어떻게 도와, 신고해도);
+3. no first-person word stands just before any danger word (``SELF``: 나도 죽고 싶어, 난
+   죽고 싶은데): then it is a crisis remark.
 
 Measured on the labelled sets (README, "Worry about someone else").
 """

@@ -361,7 +361,7 @@ def vetoed(detector: Detector, text: str) -> bool:
 
 def too_short(text: str) -> bool:
     """The detector leaves texts of under three Hangul syllables to the rules."""
-    return sum("가" <= c <= "힣" for c in spellings(text)[0][0]) < 3
+    return syllables(text) < 3
 
 
 def load_cache_clear() -> None:

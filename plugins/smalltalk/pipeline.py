@@ -293,13 +293,12 @@ BAD = frozenset(
 
 
 def polarity(tokens: Sequence[str]) -> int:
-    """+1 when ``tokens`` hold a good word and no bad one, -1 the reverse, else 0."""
-    good = any(t in GOOD or (t[1:] in BAD and t.startswith("~")) for t in tokens)
-    bad = any(t in BAD or (t[1:] in GOOD and t.startswith("~")) for t in tokens)
-    # "안 좋았어" holds 좋/V and ~좋/V: the negation wins
-    good = good and not any(t.startswith("~") and t[1:] in GOOD for t in tokens)
-    bad = bad and not any(t.startswith("~") and t[1:] in BAD for t in tokens)
-    return int(good) - int(bad) if good != bad else 0
+    """+1 when ``tokens`` tell of something good and nothing bad, -1 the reverse, else 0; a
+    negated word counts for the other side ("안 좋았어" holds 좋/V and ~좋/V: bad)."""
+    negated = {t[1:] for t in tokens if t.startswith("~")}
+    good = any(t in GOOD and t not in negated for t in tokens) or bool(negated & BAD)
+    bad = any(t in BAD and t not in negated for t in tokens) or bool(negated & GOOD)
+    return int(good) - int(bad)
 
 
 def polarity_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
