@@ -62,6 +62,20 @@ Jamo (compatibility jamo, U+3131..U+3163)::
     jamo_to_hangul(text) -> str      # compose runs of separately typed jamo, keep the rest
                                      # ("ㅅㅣㅂㅏㄹ" -> "시발")
     hangul_to_jamo(text) -> str      # the typed jamo of text ("안녕" -> "ㅇㅏㄴㄴㅕㅇ")
+
+Questions (rules of thumb over the plain text; laughter, crying and emoji at the end are
+ignored: "팁 있어?ㅋㅋ")::
+
+    is_question(text) -> bool        # a question mark, a question word or a question ending
+                                     # ("뭐 먹지", "갈까")
+    asks_for_information(text) -> bool    # a question mark or a plain asking ending
+                                     # ("방법 있나요") and a word that asks for information
+                                     # ("커피 하루에 몇 잔까지 괜찮아?"); not a greeting or a
+                                     # rhetorical question ("주말 잘 보냈어?", "이게 말이 돼?")
+    mentions_information(text) -> bool    # such a word anywhere
+    requests_information(text) -> bool    # wider: also chat endings ("뭐가 나아", "뭐부터
+                                     # 해야 돼", "추천해 줘"), never with 왜 ("왜 나만 …"
+                                     # mostly complains)
 """
 
 from __future__ import annotations
@@ -370,3 +384,57 @@ def say_elapsed(seconds: float) -> str:
     if not hours:
         return f"{minutes}분"
     return f"{hours}시간 {rest}분" if rest else f"{hours}시간"
+
+
+# -- questions --------------------------------------------------------------------------------
+
+_QUESTION = re.compile(
+    r"[?？]\s*$|(?:뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느|어떡해|어떻해|어떡하|어떻하)"
+    r"|(?:[을를]?까|니|냐|나요|가요|죠|지)\s*[.!~ㅋㅎ]*$"
+)
+_TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
+#: endings that ask even without a question mark ("방법 있나요", "뭐가 좋을까요")
+_ASKING_END = re.compile(r"(?:나요|까요|니|냐)$")
+#: ... and, in chat, also these ("뭐가 나아", "뭐부터 해야 돼", "뭐 먹을래", "추천해 줘")
+_CHAT_ASKING_END = re.compile(r"(?:[?？]|나요|까요|까|니|냐|래|줘|줄래|돼|되나|나아)$")
+#: words that ask for information: what, where, when, why, how, how many/much, a way, a pick
+_INFO = re.compile(r"뭐|뭘|무엇|어디|언제|왜|어떻게|몇|무슨|어느|얼마|방법|추천")
+#: a request for a tip or a pick, whatever the ending ("노래 추천해줘요", "하나 골라 주세요")
+_ASK_FOR = re.compile(r"(?:추천|알려|골라)\s*(?:해\s*)?(?:줘|줄래|주세요|줄 수|주실)")
+
+
+def _plain(text: str) -> str:
+    return _TRAILING_NOISE.sub("", text.strip())
+
+
+def is_question(text: str) -> bool:
+    """A question by its mark, a question word or a question ending ("뭐 먹지", "갈까");
+    laughter, crying and emoji after it do not hide it ("팁 있어?ㅋㅋ")."""
+    return bool(_QUESTION.search(_plain(text)))
+
+
+def asks_for_information(text: str) -> bool:
+    """A question mark (or a plain question ending: "방법 있나요") and a word that asks for
+    information ("커피 하루에 몇 잔까지 괜찮아?", "빨래 잘 마르는 방법 있어?"), not a
+    greeting or a rhetorical question ("주말 잘 보냈어?", "이게 말이 돼?")."""
+    plain = _plain(text)
+    marked = plain.endswith(("?", "？")) or bool(_ASKING_END.search(plain))
+    return marked and bool(_INFO.search(plain))
+
+
+def mentions_information(text: str) -> bool:
+    """Whether ``text`` has a word that asks for information (anywhere)."""
+    return bool(_INFO.search(text))
+
+
+def requests_information(text: str) -> bool:
+    """A request for information or a tip, with the chat endings too ("맥북이랑 그램 중에
+    뭐가 나아", "벼락치기 하려면 뭐부터 해야돼", "비 오는 날 들을 노래 추천해줘"); never
+    with 왜, which mostly complains ("왜 나만 이래?"). Statements that only use a question
+    word ("뭘 해도 재미가 없어", "몇 번을 말해") are not requests."""
+    plain = _plain(text)
+    if "왜" in plain:
+        return False
+    return bool(_CHAT_ASKING_END.search(plain) and _INFO.search(plain)) or bool(
+        _ASK_FOR.search(plain)
+    )

@@ -6,15 +6,18 @@ import pytest
 
 from assistant.korean import (
     PAIRS,
+    asks_for_information,
     compose,
     compose_jamo,
     decompose,
     final_consonant,
     hangul_to_jamo,
     has_final,
+    is_question,
     jamo_to_hangul,
     josa,
     particle,
+    requests_information,
 )
 
 # (word, kind of ending): consonant, ㄹ or vowel, as a Korean reads the word aloud
@@ -100,3 +103,23 @@ def test_trailing_punctuation_is_what_normalize_drops() -> None:
     for text, marks in (("어디 살아요?", "?"), ("좋아!! ", "!!"), ("음...", "..."), ("안녕", "")):
         assert trailing_punctuation(text) == marks
         assert normalize(text, "이랑") + marks == text.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "asks", "requests"),
+    [
+        ("커피 하루에 몇 잔까지 괜찮아?", True, True, True),
+        ("빨래 잘 마르는 방법 있나요", True, True, True),
+        ("팁 있어?ㅋㅋ", True, False, False),  # asks, but for nothing named
+        ("주말 잘 보냈어?", True, False, False),  # a greeting
+        ("맥북 에어랑 그램 중에 뭐가 나아", True, False, True),  # chat ending, no mark
+        ("노래 추천해줘요", False, False, True),  # a request, whatever the ending
+        ("바나나는 왜 까매져?", True, True, False),  # 왜: never a plain request
+        ("뭘 해도 재미가 없어", True, False, False),  # a statement with a question word
+        ("오늘 날씨 좋다", False, False, False),
+    ],
+)
+def test_questions(text: str, question: bool, asks: bool, requests: bool) -> None:
+    assert is_question(text) is question
+    assert asks_for_information(text) is asks
+    assert requests_information(text) is requests

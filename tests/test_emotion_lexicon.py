@@ -15,6 +15,7 @@ from assistant_plugins.emotion.lexicon import (
     LexiconError,
     combine,
     contradicts,
+    plain_request,
     shipped,
 )
 from assistant_plugins.emotion.runtime import state
@@ -120,3 +121,30 @@ def test_shipped_model_with_the_lexicon() -> None:
     assert sum(named_idiom.probabilities.values()) == pytest.approx(1.0)
     classifier.use_lexicon(None, 1.0)  # the model alone
     assert classifier.predict("속이 부글부글 끓어", 0.4).score < named_idiom.score
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("노트북 살 건데 맥북 에어랑 그램 중에 뭐가 나아", True),
+        ("기말 벼락치기 하려면 뭐부터 해야돼", True),
+        ("비 오는 날 들을 노래 추천해줘ㅋㅋ", True),
+        ("면접에서 긴장 안 하는 법 알려줘", False),  # names 긴장: the model decides
+        ("왜 나만 맨날 이래?", False),  # 왜 mostly complains
+        ("요즘은 뭘 해도 재미가 없어", False),  # a statement with a question word
+        ("분리수거 좀 제대로 하라고 몇 번을 말해", False),
+        ("친구가 내 비밀을 딴 사람한테 말했어 어떻게 그럴 수가 있지", False),
+    ],
+)
+def test_plain_request_for_information(text: str, expected: bool) -> None:
+    assert plain_request(text, shipped().find(text)) is expected
+
+
+def test_a_plain_request_is_read_as_daily_whatever_the_model_says() -> None:
+    classifier = EmotionClassifier.load("shipped", threads=1, lexicon=shipped(), lexicon_boost=8)
+    text = "노트북 살 건데 맥북 에어랑 그램 중에 뭐가 나아"
+    read = classifier.predict(text, 0.4)
+    assert read.label == "일상"
+    best_emotion = max(p for label, p in read.probabilities.items() if label != "일상")
+    assert read.score == pytest.approx(1.0 - best_emotion)  # as for a score under threshold
+    assert classifier.predict("왜 나만 맨날 이래?", 0.4).label != "일상"

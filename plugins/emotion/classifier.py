@@ -35,7 +35,7 @@ from assistant.loading import (
 )
 
 from .labels import NEUTRAL
-from .lexicon import FeelingLexicon, combine
+from .lexicon import FeelingLexicon, combine, plain_request
 from .tokenization import TokenizerError, load_tokenizer
 
 log = logging.getLogger("assistant.emotion")
@@ -228,9 +228,11 @@ class EmotionClassifier:
         """Label and score per text; below ``threshold`` the label is 일상 (if the model has it).
 
         ``score`` is the probability the model gives to the returned label, with one
-        exception: when the best emotion is below ``threshold`` and the label falls back to
-        일상, ``score`` is ``1 - p(best emotion)``, the probability that the utterance is not
-        that emotion (at least ``1 - threshold``). The model's own p(일상) can be tiny then
+        exception: when the label falls back to 일상 because the best emotion is below
+        ``threshold`` (or, with the lexicon, because the text is a plain request for
+        information that names no feeling: :func:`.lexicon.plain_request`), ``score`` is
+        ``1 - p(best emotion)``, the probability that the utterance is not that emotion (at
+        least ``1 - threshold`` in the first case). The model's own p(일상) can be tiny then
         ("동생이 내 옷 말도 없이 입고 나갔어": 일상 0.01 with the old model), which read as
         a confident wrong label. ``probabilities`` keeps the full distribution: the model's,
         combined with the feeling-word lexicon when one is in use (``use_lexicon``).
@@ -239,17 +241,19 @@ class EmotionClassifier:
         for start in range(0, len(texts), batch_size):
             chunk = texts[start : start + batch_size]
             for text, probs in zip(chunk, self.probabilities(chunk), strict=True):
+                request = False
                 if self.lexicon is not None:
+                    hits = self.lexicon.find(text)
                     combined = combine(
-                        dict(zip(self.labels, probs, strict=True)),
-                        self.lexicon.find(text),
-                        self.lexicon_boost,
+                        dict(zip(self.labels, probs, strict=True)), hits, self.lexicon_boost
                     )
                     probs = [combined[label] for label in self.labels]
+                    request = plain_request(text, hits)
                 best = max(range(len(probs)), key=probs.__getitem__)
                 label = self.labels[best]
                 score = probs[best]
-                if score < threshold and NEUTRAL in self.labels and label != NEUTRAL:
+                fall_back = score < threshold or request
+                if fall_back and NEUTRAL in self.labels and label != NEUTRAL:
                     label = NEUTRAL
                     score = 1.0 - probs[best]
                 results.append(Prediction(label, score, dict(zip(self.labels, probs, strict=True))))

@@ -8,7 +8,11 @@ Pure Python, no heavy import. Three uses:
   ``boost`` and every class that is only negated divided by it, renormalised (so the
   result stays a distribution; ``boost`` 1 = the model alone);
 - :func:`contradicts`: does the utterance's wording contradict an opener for a label (a
-  feeling word of another emotion, or this emotion negated)? Then the tone gives none.
+  feeling word of another emotion, or this emotion negated)? Then the tone gives none;
+- :func:`plain_request`: a request for information or a tip that names no feeling ("노트북
+  살 건데 맥북 에어랑 그램 중에 뭐가 나아", "기말 벼락치기 하려면 뭐부터 해야돼"): the
+  classifier reads it as 일상 whatever the model says (the model, trained mostly on online
+  comments full of angry rhetorical questions, read 59 of 270 such questions as negative).
 
 Why: on remarks that name the feeling, a plain word list beat the model; the model reads
 implied situations better. Choices (the words, ``boost``) were made on the dev sets only
@@ -22,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from assistant.korean import requests_information
 
 HERE = Path(__file__).resolve().parent
 SHIPPED_WORDS = HERE / "feeling_words.tsv"
@@ -141,6 +147,14 @@ def contradicts(hits: list[Hit], label: str) -> bool:
     negated ("하나도 안 기뻐")."""
     asserted, negated = asserted_and_negated(hits)
     return bool(asserted - {label}) or label in negated
+
+
+def plain_request(text: str, hits: list[Hit]) -> bool:
+    """A request for information or a tip (:func:`assistant.korean.requests_information`:
+    never with 왜) that names no feeling ("면접 때 긴장 안 하는 법 알려줘" names 긴장, so
+    the model decides)."""
+    asserted, _ = asserted_and_negated(hits)
+    return not asserted and requests_information(text)
 
 
 def from_settings(settings: Mapping[str, object]) -> FeelingLexicon | None:

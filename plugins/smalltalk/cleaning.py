@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from assistant.korean import is_question
+
 #: Short neutral replies used when generation fails twice (empty or degenerate).
 NEUTRAL_REPLIES = (
     "그렇군요. 조금 더 이야기해 주실래요?",
@@ -136,13 +138,6 @@ QUESTION_ACKNOWLEDGEMENTS = (
     "음, 저도 확실히는 모르겠어요. 어떻게 생각하세요?",
     "그건 저도 궁금하네요. 혹시 생각해 두신 게 있으세요?",
 )
-_QUESTION = re.compile(
-    r"[?？]\s*$|(?:뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느|어떡해|어떻해|어떡하|어떻하)"
-    r"|(?:[을를]?까|니|냐|나요|가요|죠|지)\s*[.!~ㅋㅎ]*$"
-)
-
-
-_TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
 
 #: every canned reply (their words count as known words in the made-up-word rate)
 CANNED_REPLIES = (
@@ -150,32 +145,6 @@ CANNED_REPLIES = (
     *QUESTION_ACKNOWLEDGEMENTS,
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
 )
-
-
-def is_question(text: str) -> bool:
-    """A question by its mark, a question word or a question ending ("뭐 먹지", "갈까");
-    laughter, crying and emoji after it do not hide it ("팁 있어?ㅋㅋ")."""
-    return bool(_QUESTION.search(_TRAILING_NOISE.sub("", text.strip())))
-
-
-#: endings that ask even without a question mark ("방법 있나요", "뭐가 좋을까요")
-_ASKING_END = re.compile(r"(?:나요|까요|니|냐)$")
-#: words that ask for information: what, where, when, why, how, how many/much, a way, a pick
-_INFO = re.compile(r"뭐|뭘|무엇|어디|언제|왜|어떻게|몇|무슨|어느|얼마|방법|추천")
-
-
-def asks_for_information(text: str) -> bool:
-    """A question mark (or a plain question ending: "방법 있나요") and a word that asks for
-    information ("커피 하루에 몇 잔까지 괜찮아?", "빨래 잘 마르는 방법 있어?"), not a
-    greeting or a rhetorical question ("주말 잘 보냈어?", "이게 말이 돼?")."""
-    plain = _TRAILING_NOISE.sub("", text.strip())
-    marked = plain.endswith(("?", "？")) or bool(_ASKING_END.search(plain))
-    return marked and bool(_INFO.search(plain))
-
-
-def mentions_information(text: str) -> bool:
-    """Whether ``text`` has a word that asks for information (anywhere)."""
-    return bool(_INFO.search(text))
 
 
 def acknowledgement(text: str, emotion: str | None = None, rng: random.Random | None = None) -> str:

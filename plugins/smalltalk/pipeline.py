@@ -261,7 +261,7 @@ def may_be_to_her(tokens: Sequence[str], typed: str, name: str = "") -> bool:
     """Whether a remark may be about the assistant: addressed to her, or a question that
     names no one ("영어도 할 줄 알아요?", "오늘 하루 어땠어?"). Statements and questions about
     the speaker ("친구랑 싸운 게 생각나서 잠이 안 와", "내가 먼저 연락해야 할까") are not."""
-    from assistant_plugins.smalltalk.cleaning import is_question
+    from assistant.korean import is_question
 
     if addressed(tokens, typed, name):
         return True
@@ -324,11 +324,7 @@ def question_clash(query: str, matched: str) -> bool:
     statement that asks nothing ("커피 하루에 몇 잔까지 괜찮아?" / "오늘 하루 괜찮았어", "겨울에
     빨래 잘 마르게 하는 방법 있어?" / "빨래 했어"): the pair's reply answers the statement.
     ``query`` is the remark as typed (with its final "?")."""
-    from assistant_plugins.smalltalk.cleaning import (
-        asks_for_information,
-        is_question,
-        mentions_information,
-    )
+    from assistant.korean import asks_for_information, is_question, mentions_information
 
     return (
         asks_for_information(query)

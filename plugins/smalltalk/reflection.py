@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from assistant_plugins.smalltalk.cleaning import is_question
+from assistant.korean import is_question
 
 #: the second sentence, by the user's detected emotion: (news told, a state now, a plan)
 EMPATHY: dict[str, tuple[str, str, str]] = {
