@@ -29,6 +29,9 @@ from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, ref
         ("주말에 애들 데리고 동물원 갈 거예요", None, "주말에 애들 데리고 동물원 갈 거군요. 잘 다녀오세요!"),
         # "있음" is no past
         ("다음 주에 첫 데이트 있음", None, "다음 주에 첫 데이트 있군요. 조금 더 이야기해 주세요."),
+        # nor is "겠음": a conjecture ("진짜 미쳤겠군요" was a bug)
+        ("룸메가 설거지를 안 해 진짜 미치겠음", None, "진짜 미치겠군요. 조금 더 이야기해 주세요."),
+        ("시험 망하겠음", None, "시험 망하겠군요. 조금 더 이야기해 주세요."),
         # a sad state now, not a past event
         ("요즘 좀 외로워", "우울", "요즘 좀 외롭군요. 마음이 많이 무거우시겠어요."),
         # a wish gets encouragement

@@ -193,8 +193,9 @@ def _say_back(
     if stem_tag == "VX" and stem == "주" and not endings:
         return None  # a request: "알려줘"
     past = any(e in _PAST for e in endings) or final in _RECALLED
-    # "밥 먹고 옴" is done, "첫 데이트 있음" / "갈 거임" are not
-    past = past or (final in _NOMINAL and stem_tag in ("VV", "XSV"))
+    # "밥 먹고 옴" is done, "첫 데이트 있음" / "갈 거임" are not, nor "미치겠음" (겠: a
+    # conjecture, said back as "미치겠군요", never "미쳤겠군요")
+    past = past or (final in _NOMINAL and stem_tag in ("VV", "XSV") and "겠" not in endings)
     # "살 거야": 시 goes on the verb before ᆯ 거 (사실 거군요)
     honour_at = stem_at
     if (
