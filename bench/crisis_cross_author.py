@@ -75,6 +75,9 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "safety_p": (["train_p"], "7ddc6d2"),
     "safety_q": (["train_q"], "7ddc6d2"),
     "safety_r": (["train_r"], "7ddc6d2"),
+    "blind_m": (["test_m"], "f835369"),  # the held-out set until test_n came
+    "safety_s": (["train_s"], "f835369"),
+    "safety_t": (["train_t"], "f835369"),
 }
 
 

@@ -12,9 +12,9 @@ from assistant_plugins.safety.train import PENDING, TUNING_SETS
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 #: Sets the rules and the scorer were fitted on (in-sample, see plugins/safety/README.md).
 TUNING = TUNING_SETS
-#: The blind held-out set (README, "The held-out set test_m"): only its format is checked
+#: The blind held-out set (README, "The held-out set test_n"): only its format is checked
 #: here; its figure is taken by bench/crisis_detection.py, and nothing is tuned on it.
-HELD_OUT: list[str] = ["test_m"]
+HELD_OUT: list[str] = ["test_n"]
 
 
 def rows(name: str) -> list[tuple[str, str, str]]:

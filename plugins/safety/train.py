@@ -10,7 +10,7 @@ other authors' sets (and the chat, in as many parts), combined with the rules as
 detector combines them (rules fire, or no false friend in the text and the score is at
 least the threshold), and the lowest threshold whose out-of-author false-alarm rate stays
 within ``--max-false-alarms`` (half of it on the chat) is kept. ``--folds N`` uses N random
-folds instead. Sets named in ``HELD_OUT`` are refused (test_k, the lead's held-out set).
+folds instead. Sets named in ``HELD_OUT`` are refused (the lead's held-out set).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ TUNING_SETS = [
     "dev", "test", "test_b", "test_c", "test_d", "test_e", "test_f", "test_g", "test_h",
     "train_a", "train_b", "train_c", "train_d", "train_e", "train_f", "train_g", "test_i",
     "test_j", "train_h", "test_k", "train_i", "train_j", "train_k", "train_l", "train_m",
-    "train_n", "test_l", "train_o", "train_p", "train_q", "train_r",
+    "train_n", "test_l", "train_o", "train_p", "train_q", "train_r", "test_m", "train_s",
+    "train_t",
 ]  # fmt: skip
 #: who wrote each set: the threshold is chosen on models that never saw the author
 AUTHORS = {
@@ -80,13 +81,16 @@ AUTHORS = {
     "train_p": "safety_p",
     "train_q": "safety_q",
     "train_r": "safety_r",
+    "test_m": "blind_m",
+    "train_s": "safety_s",
+    "train_t": "safety_t",
 }
 #: written and given their first look, not yet trained on (train_i and train_j waited here in
 #: session 6: a scorer retrained with them had fired on everyday remarks; README)
 PENDING: list[str] = []
-#: sets no training may use: the lead's held-out set (README; test_i, test_j, test_k and then
-#: test_l were the held-out set until the next one arrived, then joined the tuning sets)
-HELD_OUT: set[str] = {"test_m"}
+#: sets no training may use: the lead's held-out set (README; test_i, test_j, test_k, test_l
+#: and then test_m were the held-out set until the next one arrived, then joined the tuning sets)
+HELD_OUT: set[str] = {"test_n"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
