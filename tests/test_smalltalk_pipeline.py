@@ -17,6 +17,7 @@ from assistant_plugins.smalltalk.pipeline import (
     fill_name,
     load_persona,
     negation_clash,
+    people,
 )
 from smalltalk_helpers import build_tiny_model, write_config
 
@@ -89,6 +90,49 @@ def test_a_match_of_the_opposite_outcome_or_feeling_may_not_answer() -> None:
     assert "많이 속상하시겠어요." not in passed
     off = ReplyPipeline(memory, weights=Weights(polarity_clash=0.0))
     assert "정말 힘든 하루였군요." in [c.text for c in off.candidates("오늘 하루 행복했어 ㅎㅎ")]
+
+
+def test_a_match_about_other_people_may_not_answer() -> None:
+    pairs = [
+        MemoryPair(
+            "e:1", "엄마가 병원 다녀오셨어", "어머님 별일 없으셔야 할 텐데요.", 0, "everyday"
+        ),
+        MemoryPair("e:2", "병원 다녀왔어", "별일 없으셨으면 좋겠어요.", 0, "everyday"),
+        MemoryPair("e:3", "고양이가 밥을 안 먹어", "냥이들은 입맛이 까다롭죠.", 0, "everyday"),
+        MemoryPair("e:4", "부모님이 병원 다녀오셨어", "부모님 건강이 최고죠.", 0, "everyday"),
+        # another person's pair whose reply names no one may still answer
+        MemoryPair("e:5", "아들이 독립해서 나갔어", "시원섭섭하시겠어요.", 0, "everyday"),
+        # a reply may name a helper when the pair is about the remark's person
+        MemoryPair("e:6", "아빠가 술을 너무 드셔", "어머님과 같이 말씀드려 보세요.", 0, "everyday"),
+    ]
+    memory = ReplyMemory.build(pairs)
+    texts = [c.text for c in ReplyPipeline(memory).candidates("아빠가 오늘 병원 다녀오셨어")]
+    assert "어머님 별일 없으셔야 할 텐데요." not in texts  # dad is not mom
+    assert "별일 없으셨으면 좋겠어요." in texts  # a pair that names no one may answer
+    assert "부모님 건강이 최고죠." in texts  # 부모님 may be dad
+    daughter = ReplyPipeline(memory).candidates("딸이 독립해서 나가니까 집이 조용해")
+    assert "시원섭섭하시겠어요." in [c.text for c in daughter]
+    drinks = ReplyPipeline(memory).candidates("아빠가 요즘 술을 너무 자주 드셔")
+    assert "어머님과 같이 말씀드려 보세요." in [c.text for c in drinks]
+    dog = [c.text for c in ReplyPipeline(memory).candidates("우리 강아지가 밥을 안 먹어")]
+    assert "냥이들은 입맛이 까다롭죠." not in dog
+    off = ReplyPipeline(memory, weights=Weights(person_clash=0.0))
+    assert "어머님 별일 없으셔야 할 텐데요." in [
+        c.text for c in off.candidates("아빠가 오늘 병원 다녀오셨어")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("남자친구랑 싸웠어", {"boyfriend"}),  # two morphemes, not a friend
+        ("여자 친구랑 100일", {"girlfriend"}),
+        ("친구랑 팀장님 욕했어", {"friend", "boss"}),
+        ("오늘 하루 길었다", set()),
+    ],
+)
+def test_people_a_remark_is_about(text: str, expected: set[str]) -> None:
+    assert people(tokens(text)) == expected
 
 
 def test_user_pairs_win_over_shipped_ones_at_equal_fit(memory: ReplyMemory) -> None:

@@ -122,6 +122,10 @@ class Weights:
     #: 1 = a retrieved pair whose utterance tells of the opposite outcome or feeling may not
     #: answer (:func:`polarity_clash`: "오늘 하루 행복했어" had drawn "정말 힘든 하루였군요")
     polarity_clash: float = 1.0
+    #: 1 = a retrieved pair whose utterance and reply are both about other people than the
+    #: remark's may not answer (:func:`person_clash`: dad turned into mom on the blind set O);
+    #: a pair of another person whose reply names no one still may ("시원섭섭하시겠어요")
+    person_clash: float = 1.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -309,6 +313,67 @@ def polarity_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
     return a != 0 and b == -a
 
 
+#: the people a remark may be about (morpheme stems), by who they are: a pair about another
+#: person answers another story ("아빠가 오늘 병원 다녀오셨어" / "엄마 병원 모시고 다녀왔어")
+PEOPLE = {
+    "mother": {"엄마", "어머니", "어머님", "엄니", "모친"},
+    "father": {"아빠", "아버지", "아버님", "부친"},
+    "parents": {"부모", "부모님"},
+    "husband": {"남편", "신랑"},
+    "wife": {"아내", "와이프", "마누라", "집사람"},
+    "boyfriend": {"남친", "남자친구"},
+    "girlfriend": {"여친", "여자친구"},
+    "friend": {"친구", "베프", "절친"},
+    "younger sibling": {"동생", "남동생", "여동생"},
+    "older brother": {"형", "오빠", "형님"},
+    "older sister": {"누나", "언니"},
+    "grandmother": {"할머니", "할매", "외할머니", "친할머니"},
+    "grandfather": {"할아버지", "외할아버지", "친할아버지"},
+    "child": {"아이", "애", "아기", "애기", "자식"},
+    "daughter": {"딸"},
+    "son": {"아들"},
+    "boss": {"팀장", "부장", "과장", "차장", "상사", "사장", "대표", "실장"},
+    "colleague": {"동료", "동기", "선배", "후배"},
+    "in-law": {"시어머니", "시아버지", "시댁", "장모", "장인", "처가", "시누이"},
+    "roommate": {"룸메이트", "룸메"},
+    "teacher": {"선생", "선생님", "교수", "교수님", "담임"},
+    "dog": {"강아지", "개", "댕댕이", "멍멍이"},
+    "cat": {"고양이", "냥이", "냥", "고양"},
+}
+#: groups that may be the same person ("부모님" covers 엄마 and 아빠, "애" 딸 and 아들)
+_SAME_PEOPLE = {
+    frozenset({"parents", "mother"}), frozenset({"parents", "father"}),
+    frozenset({"child", "daughter"}), frozenset({"child", "son"}),
+}  # fmt: skip
+_PERSON_OF = {word: group for group, words in PEOPLE.items() for word in words}
+
+
+def people(tokens: Sequence[str]) -> set[str]:
+    """The groups of :data:`PEOPLE` that ``tokens`` (``morphemes.tokens``) name; "남자 친구"
+    and "여자 친구" (two morphemes) are a boyfriend and a girlfriend, not a friend."""
+    found: set[str] = set()
+    stems = [t.split("/", 1)[0] for t in tokens if t.endswith("/N")]
+    for i, stem in enumerate(stems):
+        before = stems[i - 1] if i else ""
+        if stem == "친구" and before in ("남자", "여자"):
+            found.add("boyfriend" if before == "남자" else "girlfriend")
+        elif stem in _PERSON_OF:
+            found.add(_PERSON_OF[stem])
+    return found
+
+
+def person_clash(query: Sequence[str], candidate: Sequence[str]) -> bool:
+    """True when the remark (``query`` tokens) is about someone and ``candidate`` (the tokens
+    of a pair's utterance or of its reply) only about other people ("아빠가 …" / "엄마가 …",
+    "우리 강아지가 …" / "고양이는 …"). A text that names no one, or the same person, never
+    clashes. The pipeline drops a pair only when both its utterance and its reply clash: a
+    reply may name a helper ("남편분이 중간에서 …") or no one at all and still fit."""
+    mine, theirs = people(query), people(candidate)
+    if not mine or not theirs or mine & theirs:
+        return False
+    return not any(frozenset({a, b}) in _SAME_PEOPLE for a in mine for b in theirs)
+
+
 def aspect_clash(query: str, matched: str) -> bool:
     """True when one text is a plan and the other a thing done ("샤워하고 나왔어" / "샤워하고
     올게", "주말에 푹 쉴래" / "주말에 푹 쉬었어"): the matched pair's reply would answer the
@@ -448,6 +513,13 @@ class ReplyPipeline:
             if negation_clash(query, hit.tokens) or aspect_clash(text, hit.pair.utterance):
                 return
             if w.polarity_clash and polarity_clash(query, hit.tokens):
+                return
+            if (
+                w.person_clash
+                and source in ("everyday", "memory")
+                and person_clash(query, hit.tokens)
+                and person_clash(query, tokens(hit.pair.reply))
+            ):
                 return
             if (
                 source == "persona"
