@@ -132,8 +132,10 @@ def reflect(
     morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
     for morph in morphs:
-        if _tag(morph[1]).startswith(_DROP_TAGS) and not sentences[-1]:
-            continue
+        if not sentences[-1] and (
+            _tag(morph[1]).startswith(_DROP_TAGS) or (morph[0] == "요" and morph[1] == "JX")
+        ):
+            continue  # "가보려고요.": Kiwi ends the sentence at 려고, 요 is no new one
         sentences[-1].append(morph)
         if _tag(morph[1]).startswith("EF"):
             sentences.append([])
@@ -154,6 +156,10 @@ def reflect(
     else:
         follow = FOLLOW_UP[aspect]
     return f"{said}. {follow}"
+
+
+#: Kiwi joins 거 + 이 + ㄴ데 as "거인데"; people say "건데" ("자를 거인데" was a bug)
+_CONTRACTED = re.compile(r"(\s)거인(?=데|지)")
 
 
 def _trimmed(sentence: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
@@ -263,7 +269,7 @@ def _say_back(
         out.append(("겠", "EP", False))
     adjective = stem_tag in _ADJECTIVE_TAGS or (stem_tag == "VX" and stem == "싶")
     out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
-    said = analyser.join(out).strip()
+    said = _CONTRACTED.sub(r"\1건", analyser.join(out).strip())
     if not said or len(said) > MAX_CHARS:
         return None
     if known is not None:
