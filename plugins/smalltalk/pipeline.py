@@ -93,7 +93,9 @@ class Weights:
     min_fit_data: float = 0.45
     #: with the selector on, a generated reply may win only when the selector scores it at
     #: least this (the retrieved replies that win score 0.74 at the median, generated ones
-    #: 0.12: eval_prompts_b.tsv, README); otherwise the acknowledgement is the last resort
+    #: 0.12: eval_prompts_b.tsv, README); otherwise the acknowledgement is the last resort.
+    #: Above 1 a generated reply never wins (the shipped memory's pipeline.json: 1.01, since
+    #: no generated winner of the tiny model fit on the rated sets, README)
     generated_min_selector: float = 0.5
     #: a retrieved winner whose fit is below this gives way to the remark said back
     #: (``reflection.py``) when one can be made: everyday pairs / dialogue-data pairs
