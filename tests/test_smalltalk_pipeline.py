@@ -344,6 +344,9 @@ def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
         ("점심 뭐 먹지", "plan"),  # wondering what to do
         ("방학 때 운전면허 따려구", "plan"),  # -려구 read as a final ending
         ("밥 먹었지?", "past"),
+        ("가족끼리 한우 먹으러 갔다 왔어", "past"),  # a purpose (-러) inside a thing done
+        ("사려고 갔었는데 없더라", "past"),
+        ("밥 먹으러 갈 거야", "plan"),
         ("샤워하고 나왔어", "past"),
         ("방 청소 끝", "past"),
         ("배고파", None),

@@ -36,6 +36,8 @@ from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, ref
         ("다음 달에 혼자 오사카 여행 가보려고요. 혼자는 처음이라 좀 떨려요", None, "혼자는 처음이라 좀 떨리는군요. 조금 더 이야기해 주세요."),
         # 거 + 이 + ㄴ데 is said "건데", never "거인데"
         ("내일 미용실 가서 단발로 자를 건데 후회할까봐 벌써 무섭다", None, "내일 미용실 가서 단발로 자를 건데 후회할까봐 벌써 무섭군요. 잘 다녀오세요!"),
+        # a purpose (-러) inside a thing done is no plan ("… 갔다 왔군요. 잘 다녀오세요!" was a bug)
+        ("저녁에 가족끼리 한우 먹으러 갔다 왔어", None, "저녁에 가족끼리 한우 먹으러 갔다 왔군요. 조금 더 이야기해 주세요."),
         # a sad state now, not a past event
         ("요즘 좀 외로워", "우울", "요즘 좀 외롭군요. 마음이 많이 무거우시겠어요."),
         # a wish gets encouragement

@@ -148,6 +148,18 @@ def plan_marker(form: str, tag: str, after: str) -> bool:
     )
 
 
+def plans_at(morphs: list[tuple[str, str]], i: int) -> bool:
+    """Whether morpheme ``i`` of ``morphs`` ((form, tag) pairs) marks a plan (:func:`plan_marker`);
+    a purpose connective (-러, -려고) followed by a past is a thing done ("한우 먹으러 갔다
+    왔어", "사려고 갔었어"), not a plan."""
+    form, tag = morphs[i]
+    if not plan_marker(form, tag, morphs[i + 1][0] if i + 1 < len(morphs) else ""):
+        return False
+    if tag.startswith("EC") and form in _PLAN_CONNECTIVES:
+        return not any(t == "EP" and f in _PAST for f, t in morphs[i + 1 :])
+    return True
+
+
 _WH = {"뭐", "뭘", "무엇", "어디", "언제", "어떻게", "무슨", "어느", "누구"}
 
 
@@ -168,8 +180,7 @@ def aspect(text: str) -> str | None:
     morphs = analyse(text)
     plan = past = False
     for i, (form, tag) in enumerate(morphs):
-        after = morphs[i + 1][0] if i + 1 < len(morphs) else ""
-        plan = plan or plan_marker(form, tag, after)
+        plan = plan or plans_at(morphs, i)
         past = past or (tag == "EP" and form in _PAST)
     if not plan and not past and morphs and morphs[-1][0] in _DONE_NOUNS:
         past = True
