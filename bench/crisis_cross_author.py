@@ -78,6 +78,9 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "blind_m": (["test_m"], "f835369"),  # the held-out set until test_n came
     "safety_s": (["train_s"], "f835369"),
     "safety_t": (["train_t"], "f835369"),
+    # the held-out set until test_o came; its rules include the four direct misses fixed
+    # after its one look (README)
+    "blind_n": (["test_n"], "8d0ef69"),
 }
 
 

@@ -10,11 +10,12 @@ from assistant_plugins.safety.detect import Detector, compile_rule, forms
 from assistant_plugins.safety.train import PENDING, TUNING_SETS
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
-#: Sets the rules and the scorer were fitted on (in-sample, see plugins/safety/README.md).
-TUNING = TUNING_SETS
-#: The blind held-out set (README, "The held-out set test_n"): only its format is checked
+#: Sets the rules were fitted on (in-sample, see plugins/safety/README.md); the scorer was
+#: trained on all but the pending ones.
+TUNING = [*TUNING_SETS, *PENDING]
+#: The blind held-out set (README, "The held-out set test_o"): only its format is checked
 #: here; its figure is taken by bench/crisis_detection.py, and nothing is tuned on it.
-HELD_OUT: list[str] = ["test_n"]
+HELD_OUT: list[str] = ["test_o"]
 
 
 def rows(name: str) -> list[tuple[str, str, str]]:
@@ -30,7 +31,7 @@ def detector() -> Detector:
 
 
 def test_the_sets_have_the_sizes_the_issue_asks_for():
-    for name in [*TUNING, *HELD_OUT, *PENDING]:  # pending: written, not yet trained on
+    for name in [*TUNING, *HELD_OUT]:
         found = rows(name)
         crisis = [r for r in found if r[0] == "crisis"]
         assert {r[0] for r in found} == {"crisis", "safe"}
