@@ -347,6 +347,8 @@ def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
         ("가족끼리 한우 먹으러 갔다 왔어", "past"),  # a purpose (-러) inside a thing done
         ("사려고 갔었는데 없더라", "past"),
         ("밥 먹으러 갈 거야", "plan"),
+        ("장 보러 마트 다녀왔어", "past"),
+        ("오늘은 일찍 자려고 누웠어", "plan"),  # the purpose is still ahead
         ("샤워하고 나왔어", "past"),
         ("방 청소 끝", "past"),
         ("배고파", None),

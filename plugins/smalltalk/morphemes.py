@@ -150,14 +150,30 @@ def plan_marker(form: str, tag: str, after: str) -> bool:
 
 def plans_at(morphs: list[tuple[str, str]], i: int) -> bool:
     """Whether morpheme ``i`` of ``morphs`` ((form, tag) pairs) marks a plan (:func:`plan_marker`);
-    a purpose connective (-러, -려고) followed by a past is a thing done ("한우 먹으러 갔다
-    왔어", "사려고 갔었어"), not a plan."""
+    a purpose connective (-러, -려고) before a round trip that is over is a thing done ("한우
+    먹으러 갔다 왔어", "장 보러 마트 다녀왔어", "사려고 갔었는데"), not a plan; before any other
+    past it stays one ("자려고 누웠어", "김장하러 오라고 하셨어": the purpose is still ahead)."""
     form, tag = morphs[i]
     if not plan_marker(form, tag, morphs[i + 1][0] if i + 1 < len(morphs) else ""):
         return False
     if tag.startswith("EC") and form in _PLAN_CONNECTIVES:
-        return not any(t == "EP" and f in _PAST for f, t in morphs[i + 1 :])
+        return not _round_trip_over(morphs[i + 1 :])
     return True
+
+
+def _round_trip_over(morphs: list[tuple[str, str]]) -> bool:
+    """다녀왔-, 갔다 왔-/갔다 옴, 갔었-: a trip there and back that is over."""
+    for j, (form, tag) in enumerate(morphs):
+        after = [f for f, _t in morphs[j + 1 : j + 4]]
+        if tag == "VV" and form == "다녀오" and after[:1] and after[0] in _PAST:
+            return True
+        if (
+            tag == "VV"
+            and form == "가"
+            and (after[:1] == ["었었"] or after[:3] == ["었", "다", "오"])
+        ):
+            return True
+    return False
 
 
 _WH = {"뭐", "뭘", "무엇", "어디", "언제", "어떻게", "무슨", "어느", "누구"}
