@@ -164,15 +164,15 @@ def plans_at(morphs: list[tuple[str, str]], i: int) -> bool:
 def _round_trip_over(morphs: list[tuple[str, str]]) -> bool:
     """다녀왔-, 갔다 왔-/갔다 옴, 갔었-: a trip there and back that is over."""
     for j, (form, tag) in enumerate(morphs):
-        after = [f for f, _t in morphs[j + 1 : j + 4]]
-        if tag == "VV" and form == "다녀오" and after[:1] and after[0] in _PAST:
+        after = [f for f, _t in morphs[j + 1 : j + 5]] + ["", "", "", ""]
+        if tag != "VV":
+            continue
+        if form == "다녀오" and after[0] in _PAST:
             return True
-        if (
-            tag == "VV"
-            and form == "가"
-            and (after[:1] == ["었었"] or after[:3] == ["었", "다", "오"])
-        ):
+        if form == "가" and after[0] == "었었":
             return True
+        if form == "가" and after[:3] == ["었", "다", "오"] and after[3] in (*_PAST, "ᆷ", "음"):
+            return True  # 갔다 왔어, 갔다 옴 (not 갔다 올게)
     return False
 
 

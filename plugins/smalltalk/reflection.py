@@ -288,11 +288,11 @@ def _say_back(
 
 
 def _is_plan(sentence: list[tuple[str, str, int, int]]) -> bool:
-    """A plan by ``morphemes.plan_marker``, except a wish (싶) and 겠, which the said-back
+    """A plan by ``morphemes.plans_at``, except a wish (싶) and 겠, which the said-back
     sentence already carries ("살고 싶으시군요", "앉아 있질 못하겠군요": no "잘되길 바랄게요")."""
     from assistant_plugins.smalltalk.morphemes import plans_at
 
     forms = [(f, _tag(t)) for f, t, _s, _l in sentence]
     return any(
-        plans_at(forms, i) and form not in ("싶", "겠") for i, (form, _tag_) in enumerate(forms)
+        plans_at(forms, i) and form not in ("싶", "겠") for i, (form, _t) in enumerate(forms)
     )
