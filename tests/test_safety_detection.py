@@ -66,6 +66,21 @@ def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
     assert allowed.keys() - fired == set()  # no longer fires: take it off the list
 
 
+def test_no_remark_of_the_small_talk_sets_is_a_crisis_remark(detector):
+    """The everyday remarks of the small-talk evaluation sets (plugins/smalltalk/eval_prompts*)
+    never get the crisis reply: a scorer retrained in session 9 gave it to 4 of them ("어 이랑아
+    나 학교 끝났어") and was not shipped (README)."""
+    folder = SETS.parent / "smalltalk"
+    remarks = [
+        line.split("\t")[2]
+        for path in sorted(folder.glob("eval_prompts*.tsv"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith(("#", "id\t"))
+    ]
+    assert len(remarks) > 2000
+    assert [text for text in remarks if detector.find(text) is not None] == []
+
+
 def test_every_dev_remark_routes_to_the_crisis_intent(make_assistant):
     assistant = make_assistant()
     missed = [t for label, _, t in rows("dev") if label == "crisis"]
