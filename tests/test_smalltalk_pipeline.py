@@ -129,6 +129,9 @@ def test_a_match_about_other_people_may_not_answer() -> None:
         ("여자 친구랑 100일", {"girlfriend"}),
         ("친구랑 팀장님 욕했어", {"friend", "boss"}),
         ("오늘 하루 길었다", set()),
+        ("사과 세 개 샀어", set()),  # a counter, not a dog
+        ("엄마가 3개 사 오셨어", {"mother"}),
+        ("우리 개가 아파", {"dog"}),
     ],
 )
 def test_people_a_remark_is_about(text: str, expected: set[str]) -> None:

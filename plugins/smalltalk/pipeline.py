@@ -352,13 +352,16 @@ _PERSON_OF = {word: group for group, words in PEOPLE.items() for word in words}
 
 def people(tokens: Sequence[str]) -> set[str]:
     """The groups of :data:`PEOPLE` that ``tokens`` (``morphemes.tokens``) name; "남자 친구"
-    and "여자 친구" (two morphemes) are a boyfriend and a girlfriend, not a friend."""
+    and "여자 친구" (two morphemes) are a boyfriend and a girlfriend, not a friend, and 개
+    after a number ("사과 세 개", "3개") is a counter, not a dog."""
     found: set[str] = set()
-    stems = [t.split("/", 1)[0] for t in tokens if t.endswith("/N")]
-    for i, stem in enumerate(stems):
-        before = stems[i - 1] if i else ""
-        if stem == "친구" and before in ("남자", "여자"):
-            found.add("boyfriend" if before == "남자" else "girlfriend")
+    for i, token in enumerate(tokens):
+        stem, _, kind = token.partition("/")
+        before = tokens[i - 1] if i else ""
+        if kind != "N" or (stem == "개" and before.endswith(("/M", "/D"))):
+            continue
+        if stem == "친구" and before in ("남자/N", "여자/N"):
+            found.add("boyfriend" if before == "남자/N" else "girlfriend")
         elif stem in _PERSON_OF:
             found.add(_PERSON_OF[stem])
     return found

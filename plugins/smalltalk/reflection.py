@@ -52,6 +52,10 @@ FOLLOW_UP = {
 GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
 
 
+#: Kiwi joins 거 + 이 + ㄴ데 as "거인데"; people say "건데" ("자를 거인데" was a bug)
+_CONTRACTED = re.compile(r"(\s)거인(?=데|지)")
+
+
 def replies() -> list[str]:
     """Every canned second sentence (their words count as known in the made-up-word rate)."""
     moods = [r for rs in MOOD.values() for r in rs]
@@ -133,7 +137,7 @@ def reflect(
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
     for morph in morphs:
         if not sentences[-1] and (
-            _tag(morph[1]).startswith(_DROP_TAGS) or (morph[0] == "요" and morph[1] == "JX")
+            _tag(morph[1]).startswith(_DROP_TAGS) or (morph[0] == "요" and _tag(morph[1]) == "JX")
         ):
             continue  # "가보려고요.": Kiwi ends the sentence at 려고, 요 is no new one
         sentences[-1].append(morph)
@@ -156,10 +160,6 @@ def reflect(
     else:
         follow = FOLLOW_UP[aspect]
     return f"{said}. {follow}"
-
-
-#: Kiwi joins 거 + 이 + ㄴ데 as "거인데"; people say "건데" ("자를 거인데" was a bug)
-_CONTRACTED = re.compile(r"(\s)거인(?=데|지)")
 
 
 def _trimmed(sentence: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
