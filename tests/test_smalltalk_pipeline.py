@@ -18,6 +18,8 @@ from assistant_plugins.smalltalk.pipeline import (
     load_persona,
     negation_clash,
     people,
+    topic_clash,
+    topic_words,
 )
 from smalltalk_helpers import build_tiny_model, write_config
 
@@ -136,6 +138,64 @@ def test_a_match_about_other_people_may_not_answer() -> None:
 )
 def test_people_a_remark_is_about(text: str, expected: set[str]) -> None:
     assert people(tokens(text)) == expected
+
+
+def test_a_match_sharing_only_frame_words_may_not_answer() -> None:
+    pairs = [
+        MemoryPair(
+            "e:1", "아빠 선물 3만원대로 뭐 사", "3만 원대면 카드지갑이 무난해요.", 0, "everyday"
+        ),
+        MemoryPair("e:2", "중고로 자전거 팔았어", "필요한 분한테 잘 갔겠네요.", 0, "everyday"),
+        MemoryPair("e:3", "운동 안 한 지 한 달 됐어", "10분 걷기부터 다시 해 봐요.", 0, "everyday"),
+        MemoryPair("e:4", "이따 저녁에 또 올게", "네, 저녁에 또 만나요!", 0, "everyday"),
+        MemoryPair("e:5", "남자친구랑 100일이에요", "100일 축하드려요!", 2, "everyday"),
+        MemoryPair("e:6", "너 하루종일 뭐해?", "여기서 기다리다가 대답해요.", 0, "everyday"),
+    ]
+    memory = ReplyMemory.build(pairs)
+
+    def why(pipeline: ReplyPipeline, text: str) -> dict[str, str | None]:
+        return {c.text: c.excluded for c in pipeline.candidates(text)}
+
+    pipeline = ReplyPipeline(memory)
+    sold = why(pipeline, "오늘 당근으로 자전거 팔았다 3만원 받음")
+    assert sold["3만 원대면 카드지갑이 무난해요."] == "topic"  # only the number is shared
+    assert sold["필요한 분한테 잘 갔겠네요."] != "topic"
+    dad = why(pipeline, "아빠랑 말 안 한 지 한 달 됐어")
+    assert dad["10분 걷기부터 다시 해 봐요."] == "topic"  # only "안 한 지 한 달 됐어"
+    later = why(pipeline, "이따 저녁에 엄마랑 김장하기로 했어")
+    assert later["네, 저녁에 또 만나요!"] == "topic"  # only the time
+    assert pipeline.choose("이따 저녁에 엄마랑 김장하기로 했어").text != "네, 저녁에 또 만나요!"
+    # the same kind of person is a topic; a match about nothing in particular may answer
+    assert why(pipeline, "여친이랑 100일이야")["100일 축하드려요!"] is None
+    assert why(pipeline, "넌 하루종일 뭐하고 지내")["여기서 기다리다가 대답해요."] != "topic"
+    off = ReplyPipeline(memory, weights=Weights(topic_clash=0.0))
+    assert why(off, "아빠랑 말 안 한 지 한 달 됐어")["10분 걷기부터 다시 해 봐요."] != "topic"
+
+
+@pytest.mark.parametrize(
+    ("remark", "matched", "clash"),
+    [
+        ("주말 내내 비 와서 아무것도 못 했어", "주말 내내 아무랑도 말 안 했어", True),
+        ("오늘 너무 행복했어!! 하루종일 웃었음", "오늘 하루종일 집에 있었어", True),
+        ("오늘 하루 행복했어 ㅎㅎ", "오늘 하루 좋았어", False),  # the same good feeling
+        ("남자친구가 하루 종일 답장이 없어", "남친한테 하루종일 연락이 없어", False),
+        ("엄마가 병원 다녀오셨어", "부모님이 병원 다녀오셨어", False),
+        ("다들 잘 나가는데 나만 제자리인 것 같아", "남들은 다 잘 사는 것 같아", False),
+        ("괜히 불안하고 마음이 싱숭생숭해", "괜히 기분이 싱숭생숭해", False),  # a mimetic word
+        ("오랜만이야 이랑아 한 달 만인가", "한 달 만에 왔네", False),  # nothing in particular
+        ("ㅋㅋㅋㅋㅋ", "ㅋㅋㅋㅋㅋ 웃겨", False),
+    ],
+)
+def test_topic_clash(remark: str, matched: str, clash: bool) -> None:
+    """Only frame words shared (time, numbers, adverbs, light verbs) is a clash; the same
+    person, feeling or mimetic word is a shared topic; a match about nothing never clashes."""
+    assert topic_clash(remark, matched, "이랑") is clash
+
+
+def test_topic_words_leave_out_the_frame() -> None:
+    assert topic_words("오늘 당근으로 자전거 팔았다 3만원 받음") == {"당근", "자전거", "팔", "받"}
+    assert topic_words("여친이랑 100일이야") == {"@girlfriend", "@partner"}
+    assert topic_words("이랑아 안녕", "이랑") == set()  # her name is no topic
 
 
 def test_user_pairs_win_over_shipped_ones_at_equal_fit(memory: ReplyMemory) -> None:

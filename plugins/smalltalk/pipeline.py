@@ -128,6 +128,12 @@ class Weights:
     #: remark's may not answer (:func:`person_clash`: dad turned into mom on the blind set O);
     #: a pair of another person whose reply names no one still may ("시원섭섭하시겠어요")
     person_clash: float = 1.0
+    #: 1 = a retrieved pair (everyday or dialogue data) that shares with the remark only
+    #: frame words (numbers, counters, time words, adverbs, pronouns, light verbs) while
+    #: both are about something may not answer
+    #: (:func:`topic_clash`, ``excluded: "topic"``: "오늘 당근으로 자전거 팔았다 3만원 받음"
+    #: had drawn "아빠 선물 3만원대로 뭐 사")
+    topic_clash: float = 1.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -172,6 +178,8 @@ class Candidate:
     fluent: bool = True
     #: the remark asks for information, the matched utterance is a plain statement
     asks_clash: bool = False
+    #: the remark and the matched utterance share only frame words (:func:`topic_clash`)
+    topic_clash: bool = False
     excluded: str | None = None  # why it may not win (emotion, fit, fluency, question, …)
     score: float = 0.0
 
@@ -379,6 +387,90 @@ def person_clash(query: Sequence[str], candidate: Sequence[str]) -> bool:
     return not any(frozenset({a, b}) in _SAME_PEOPLE for a in mine for b in theirs)
 
 
+#: nouns that tell when, not what: a match sharing only these is about another event
+TIME_WORDS = frozenset(
+    {"오늘", "어제", "내일", "모레", "요즘", "요새", "이번", "다음", "지난", "주말", "평일",
+     "하루", "종일", "하루종일", "주", "달", "년", "해", "올해", "내년", "작년", "방금",
+     "아까", "지금", "이따", "오전", "오후", "매일", "맨날", "담주", "다음주", "새벽", "밤",
+     "아침", "저녁", "점심", "낮", "때", "날", "시간", "번", "며칠", "이제", "처음", "요번",
+     "동안", "전", "후", "뒤", "앞", "오랜만", "그동안", "평소", "항상"}
+)  # fmt: skip
+#: predicates that carry no event of their own (be, become, have, do, seem, see/try, ...)
+LIGHT_VERBS = frozenset(
+    {"하", "되", "있", "없", "같", "이렇", "그렇", "저렇", "어떻", "아니", "않", "이러",
+     "그러", "보", "주", "말"}
+)  # fmt: skip
+#: Kiwi tags that never tell what a remark is about: bound nouns and counters (개, 번, 원),
+#: numbers, pronouns, determiners (한, 세, 몇), adverbs, interjections, auxiliaries
+_FRAME_TAGS = ("NNB", "NR", "NP", "MM", "MAG", "MAJ", "IC", "VX")
+_SKIPPED_TAGS = (
+    "J", "E", "XS", "XP", "VCP", "Z", "UN", "SF", "SP", "SS", "SE", "SO", "SW", "SN", "W"
+)  # fmt: skip
+#: a group that covers others: 부모님 may be 엄마 or 아빠, 애 딸 or 아들; a partner of any
+#: kind is one topic ("여친이랑 100일이야" / "남자친구랑 100일이에요")
+_COVERS = {
+    "parents": ("mother", "father"),
+    "child": ("daughter", "son"),
+    "boyfriend": ("partner",),
+    "girlfriend": ("partner",),
+    "husband": ("partner",),
+    "wife": ("partner",),
+}
+
+
+def topic_words(text: str, name: str = "") -> set[str]:
+    """What ``text`` is about: its content morphemes without the frame words (numbers,
+    counters, time words, pronouns, adverbs, light verbs); a person named counts as who they
+    are ("남친" = "남자친구"; "다들" = "남들"), a clearly good or bad feeling as that feeling ("행복했어" and
+    "좋았어" share the good one). The one spoken to is not a topic: a noun before the
+    vocative particle, or the assistant's ``name`` ("이랑아", "이랑 씨")."""
+    from assistant_plugins.smalltalk.morphemes import analyse, tokens
+
+    found: set[str] = set()
+    morphs = analyse(text)
+    for i, (form, tag) in enumerate(morphs):
+        after = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
+        before = morphs[i - 1] if i else ("", "")
+        if (
+            (form == "남" and tag == "NNG")
+            or (form == "다" and after == ("들", "XSN"))
+            or (form == "사람" and before == ("다른", "MM"))
+        ):
+            found.add("@others")  # 남들, 다들, 다른 사람: the others one compares oneself with
+            continue
+        if tag.startswith(_SKIPPED_TAGS):
+            continue
+        if tag.startswith(_FRAME_TAGS) and not (tag == "MAG" and len(form) >= 4):
+            continue  # a long adverb is a mimetic word that tells a mood: 싱숭생숭, 몽글몽글
+        if after[1] == "JKV" or (name and form.startswith(name)):
+            continue
+        if tag.startswith("NN") and form in TIME_WORDS:
+            continue
+        if tag in ("VV", "VA", "VCN") and form in LIGHT_VERBS:
+            continue
+        found.add(form)
+    marks = tokens(text)
+    who = people(marks)
+    found -= {word for word in found if word in _PERSON_OF}
+    for group in who:
+        found |= {f"@{each}" for each in (group, *_COVERS.get(group, ()))}
+    mood = polarity(marks)
+    if mood:
+        found.add("@good" if mood > 0 else "@bad")
+    return found
+
+
+def topic_clash(query: str, matched: str, name: str = "") -> bool:
+    """True when the remark and the matched utterance are each about something but share
+    only frame words: numbers and counters ("자전거 팔았다 3만원 받음" / "아빠 선물 3만원대로
+    뭐 사"), time words ("이따 저녁에 엄마랑 김장하기로 했어" / "이따 저녁에 또 올게"),
+    adverbs, pronouns and light verbs ("아빠랑 말 안 한 지 한 달 됐어" / "운동 안 한 지 한
+    달 됐어"); the pair's reply answers another event. A match about nothing in particular
+    ("너 하루종일 뭐해?", "ㅋㅋㅋ") never clashes."""
+    mine, theirs = topic_words(query, name), topic_words(matched, name)
+    return bool(mine) and bool(theirs) and not mine & theirs
+
+
 def aspect_clash(query: str, matched: str) -> bool:
     """True when one text is a plan and the other a thing done ("샤워하고 나왔어" / "샤워하고
     올게", "주말에 푹 쉴래" / "주말에 푹 쉬었어"): the matched pair's reply would answer the
@@ -548,6 +640,9 @@ class ReplyPipeline:
                 mood=pair_mood(hit.pair),
                 pair=hit.pair,
                 asks_clash=question_clash(typed or text, hit.pair.utterance),
+                topic_clash=bool(w.topic_clash)
+                and source in ("everyday", "memory")
+                and topic_clash(text, hit.pair.utterance, name),
             )
 
         for memory, source in ((self.user, "user"), (self.persona, "persona")):
@@ -606,6 +701,8 @@ class ReplyPipeline:
                 c.excluded = "selector"
             elif c.source != "generated" and w.question_clash and c.asks_clash:
                 c.excluded = "question"
+            elif c.topic_clash:
+                c.excluded = "topic"
             elif c.source != "generated" and c.fit < self.fit_floor(c.source):
                 c.excluded = "fit"
             elif c.source != "generated" and (c.cover < w.min_cover or (w.need_key and not c.key)):
