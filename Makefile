@@ -24,8 +24,10 @@ $(STAMP): pyproject.toml setup.py
 run: $(STAMP)
 	$(VENV)/bin/assistant
 
+# one pytest worker per core (at most 4); a test file stays on one worker, so its
+# module fixtures (tiny models, servers) are built once
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
