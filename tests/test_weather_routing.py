@@ -47,6 +47,10 @@ MORE_WEATHER = [
     ("영종도 날씨 어때", {"place": "영종도"}),
     ("내일모레 광주 날씨 어때요", {"place": "광주", "day": "day_after_tomorrow"}),
     ("요즘 너무 덥던데 내일 날씨 어때", {"day": "tomorrow"}),
+    # a clause before a short form is not a place (blind small-talk set R: "'빨래 널어놨는데'의
+    # 위치를 찾는 중에 문제가 생겼어요")
+    ("빨래 널어놨는데 오후에 비 온대", {"part": "afternoon", "ask": "rain"}),
+    ("우산 없는데 비 와?", {"ask": "rain"}),
     ("내일 우산 가져가야 할까", {"day": "tomorrow", "ask": "umbrella"}),
 ]
 

@@ -335,12 +335,13 @@ def _slots(
     slots: dict[str, Any] = {}
     place: list[str] = []
     context = False
-    if lenient:
-        # Drop clause material before the question: "요즘 덥던데 내일 날씨 어때".
-        for i in range(len(words) - 1, -1, -1):
-            if _CLAUSE_END.search(words[i]) and not is_known(words[i]):
-                words = words[i + 1 :]
-                break
+    # Drop clause material before the question: "요즘 덥던데 내일 날씨 어때", "빨래 널어놨는데
+    # 오후에 비 온대" (a clause is never a place: blind small-talk set R got "'빨래
+    # 널어놨는데'의 위치를 찾는 중에 문제가 생겼어요").
+    for i in range(len(words) - 1, -1, -1):
+        if _CLAUSE_END.search(words[i]) and not is_known(words[i]):
+            words = words[i + 1 :]
+            break
     if any(w in MODIFIERS for w in words):
         return None
     for raw in words:
