@@ -3,6 +3,7 @@ feeling-word lexicon of ``assistant.yaml``), at a sweep of ``tone_min_score``, p
 set's macro-F1 with the lexicon. Never reads a test set.
 
 .venv/bin/python bench/emotion_dev_lexicon_openers.py [MODEL ...]   (default: shipped)
+.venv/bin/python bench/emotion_dev_lexicon_openers.py shipped --sets conversations_dev_openers.tsv
 
 At 0.94 the shipped model gives 388 / 393 (guarded 381 / 385): the figure the model card
 quotes as "openers ≥ 0.94 on the four dev sets". ``bench/emotion_dev_sweep.py`` gives the
@@ -37,10 +38,17 @@ SWEEP = [0.85, 0.87, 0.89, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("models", nargs="*", default=["shipped"])
+    parser.add_argument(
+        "--sets", nargs="+", default=DEV, help="dev files in plugins/emotion (default: the four)"
+    )
     args = parser.parse_args()
     settings = dict(plugin_config("emotion"))
     threshold = float(settings["threshold"])
-    sets = {name: read_examples(PLUGIN / name) for name in DEV}
+    if any(name.startswith("conversations_test") for name in args.sets):
+        raise SystemExit(
+            "테스트 세트는 여기서 읽지 않아요: assistant eval emotion 으로 한 번만 보세요."
+        )
+    sets = {name: read_examples(PLUGIN / name) for name in args.sets}
     out: dict = {"threshold": threshold, "models": {}}
     for source in args.models:
         classifier = EmotionClassifier.load(

@@ -41,10 +41,13 @@ TRAIN_G = PLUGIN / "conversations_train_g.tsv"
 DEV = PLUGIN / "conversations_dev.tsv"
 #: a second dev set, written blind by another author (feelings named), for choosing runs
 DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
+#: a third, written blind in session 10 (implied and named feelings, hard cases), for the
+#: openers' threshold
+DEV_OPENERS = PLUGIN / "conversations_dev_openers.tsv"
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
 OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT, TRAIN_MORE, TRAIN_C, TRAIN_D, TRAIN_E, TRAIN_F, TRAIN_G)
-EVALUATION = (DEV, DEV_EXPLICIT, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
+EVALUATION = (DEV, DEV_EXPLICIT, DEV_OPENERS, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
 TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
 REPO = PLUGIN.parent.parent
 
