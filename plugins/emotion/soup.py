@@ -59,10 +59,10 @@ def interpolate_dirs(
     ``tuned_dir``), refit the temperature on ``calibration_rows`` when given, and return
     the ``interpolation`` record also stored in ``metadata.json``."""
     from safetensors.torch import load_file
-    from transformers import AutoModelForSequenceClassification
 
+    from .classifier import EmotionClassifier
     from .commands import _calibrate
-    from .tokenization import find_sp_model, load_tokenizer
+    from .tokenization import find_sp_model
 
     base_dir, tuned_dir, output = Path(base_dir), Path(tuned_dir), Path(output)
     for folder in (base_dir, tuned_dir):
@@ -81,7 +81,9 @@ def interpolate_dirs(
         for item in tuned_dir.iterdir():
             if item.is_file() and item.name != WEIGHTS and not item.name.endswith(_NOT_COPIED):
                 shutil.copy2(item, output / item.name)
-    model = AutoModelForSequenceClassification.from_pretrained(str(tuned_dir), use_safetensors=True)
+    # the project's loader (Korean errors on corrupt files); its model takes the mixed weights
+    loaded = EmotionClassifier.load(tuned_dir, max_length=max_length, threads=1)
+    model, tokenizer = loaded.model, loaded.tokenizer
     model.load_state_dict(mixed)
     model.eval()
     model.save_pretrained(output, safe_serialization=True)
@@ -96,6 +98,5 @@ def interpolate_dirs(
         json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
     if calibration_rows:
-        tokenizer = load_tokenizer(output, max_length=max_length)
         _calibrate(output, model, tokenizer, calibration_rows, max_length)
     return record
