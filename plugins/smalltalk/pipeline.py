@@ -51,6 +51,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -418,7 +419,8 @@ _COVERS = {
 }
 
 
-def topic_words(text: str, name: str = "") -> set[str]:
+@lru_cache(maxsize=4096)  # the remark is compared with every retrieved pair of its turn
+def topic_words(text: str, name: str = "") -> frozenset[str]:
     """What ``text`` is about: its content morphemes without the frame words (numbers,
     counters, time words, pronouns, adverbs, light verbs); a person named counts as who they
     are ("남친" = "남자친구"; "다들" = "남들"), a clearly good or bad feeling as that feeling ("행복했어" and
@@ -457,7 +459,7 @@ def topic_words(text: str, name: str = "") -> set[str]:
     mood = polarity(marks)
     if mood:
         found.add("@good" if mood > 0 else "@bad")
-    return found
+    return frozenset(found)
 
 
 def topic_clash(query: str, matched: str, name: str = "") -> bool:
