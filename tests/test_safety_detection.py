@@ -66,12 +66,14 @@ def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
     assert allowed.keys() - fired == set()  # no longer fires: take it off the list
 
 
-#: Remarks of the small-talk sets the shipped scorer answers with the crisis reply: both of
-#: blind set R (session 10), found when the set arrived; two retrained scorers (with a set of
+#: Remarks of the small-talk sets the shipped scorer answers with the crisis reply: two of
+#: blind set R (session 10) and one of blind set S (session 11), found when the sets arrived; two retrained scorers (with a set of
 #: harmless chat, train_u) fired on 7 and 10 of the sets' remarks and were not shipped (README).
 SMALL_TALK_FIRES = {
     "올해 안에 운전면허 딸 거야 진짜로",  # scorer p 0.41
     "애기 재우고 나서 자는 얼굴 한참 들여다봤어요",  # scorer p 0.46
+    # a soldier on leave about his haircut ("어차피 복귀하면 또 깎는데" alone: p 0.77)
+    "휴가 때 머리 기르는 게 나아 그냥 짧게 두는 게 나아? 어차피 복귀하면 또 깎는데",  # p 0.37
 }
 
 
