@@ -93,8 +93,8 @@ AUTHORS = {
 PENDING: list[str] = ["test_n", "test_o"]
 #: sets no training may use: the lead's held-out set (README; test_i, test_j, test_k, test_l
 #: and then test_m and test_n were the held-out set until the next one arrived, then joined the
-#: tuning sets)
-HELD_OUT: set[str] = {"test_p"}
+#: tuning sets; test_q, written blind in session 11, is the headline after test_p)
+HELD_OUT: set[str] = {"test_p", "test_q"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
