@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from assistant.training.options import plugin_config
-from assistant_plugins.emotion.classifier import EmotionClassifier
+from assistant_plugins.emotion.classifier import EmotionClassifier, class_bias_from_settings
 from assistant_plugins.emotion.commands import _calibration_figures
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.lexicon import boost_from_settings, from_settings
@@ -57,6 +57,7 @@ def main() -> None:
             threads=1,
             lexicon=from_settings(settings),
             lexicon_boost=boost_from_settings(settings),
+            class_bias=class_bias_from_settings(settings),
         )
         rows, predictions, f1 = [], [], {}
         for name, part in sets.items():

@@ -22,7 +22,7 @@ from pathlib import Path
 from assistant.config import load_config
 from assistant.training.batching import split_eval
 from assistant_plugins.emotion.calibration import expected_calibration_error, opener_figures
-from assistant_plugins.emotion.classifier import EmotionClassifier
+from assistant_plugins.emotion.classifier import EmotionClassifier, class_bias_from_settings
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.labels import LABELS, NEUTRAL
 from assistant_plugins.emotion.metrics import report
@@ -79,7 +79,9 @@ def main() -> None:
         **opener_figures(gold, keywords, [1.0] * len(rows), 0.0, NEUTRAL),
     }
     for source in args.model or ["shipped"]:
-        classifier = EmotionClassifier.load(source, threads=1)
+        classifier = EmotionClassifier.load(
+            source, threads=1, class_bias=class_bias_from_settings(settings)
+        )
         figures: dict = {"sets": {}}
         for name in DEV:
             predictions = classifier.predict_many([r.text for r in sets[name]], threshold)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,9 @@ class EmotionClassifier:
         #: Named-feeling words combined with the model's probabilities (None: model alone).
         self.lexicon: FeelingLexicon | None = None
         self.lexicon_boost = 1.0
+        #: Added to the model's logits per class before the softmax (:meth:`use_class_bias`):
+        #: a prior correction for chat, all zeros = the model as trained.
+        self.class_bias = [0.0] * len(self.labels)
 
     def use_fast_runtime(self, runtime: Any, cache_root: Path, quantization: Any = "auto") -> None:
         """Score on CTranslate2 when ``runtime`` (auto | torch | ctranslate2) allows it and
@@ -147,11 +151,21 @@ class EmotionClassifier:
         threads: int = 0,
         lexicon: FeelingLexicon | None = None,
         lexicon_boost: float = 1.0,
+        class_bias: Mapping[str, float] | None = None,
     ) -> EmotionClassifier:
         with heavy_imports():
             classifier = cls._load(source, max_length, trust_remote_code, threads)
         classifier.use_lexicon(lexicon, lexicon_boost)
+        classifier.use_class_bias(class_bias)
         return classifier
+
+    def use_class_bias(self, bias: Mapping[str, float] | None) -> None:
+        """Add ``bias[label]`` to that class's logit before the softmax (a shift of the
+        class prior: p(label) is multiplied by ``exp(bias)`` and the distribution
+        renormalised). A label the model lacks is ignored (a model with other labels).
+        ``plugins.emotion.class_bias``: see :func:`class_bias_from_settings`."""
+        bias = bias or {}
+        self.class_bias = [float(bias.get(label, 0.0)) for label in self.labels]
 
     def use_lexicon(self, lexicon: FeelingLexicon | None, boost: float) -> None:
         """Combine predictions with ``lexicon`` (see :func:`.lexicon.combine`); ignored when
@@ -217,7 +231,10 @@ class EmotionClassifier:
     def probabilities(self, texts: list[str]) -> list[list[float]]:
         from .calibration import softmax
 
-        return [softmax(row) for row in self.logits(texts)]
+        rows = self.logits(texts)
+        if any(self.class_bias):
+            rows = [[v + b for v, b in zip(row, self.class_bias, strict=True)] for row in rows]
+        return [softmax(row) for row in rows]
 
     def predict(self, text: str, threshold: float = 0.0) -> Prediction:
         return self.predict_many([text], threshold)[0]
@@ -258,6 +275,26 @@ class EmotionClassifier:
                     score = 1.0 - probs[best]
                 results.append(Prediction(label, score, dict(zip(self.labels, probs, strict=True))))
         return results
+
+
+def class_bias_from_settings(settings: Mapping[str, Any]) -> dict[str, float]:
+    """``plugins.emotion.class_bias``: a mapping ``label: number`` added to the label's logit
+    (negative = read less often); empty or missing = none. A value that is not a number is
+    refused with a Korean message naming the setting."""
+    value = settings.get("class_bias") or {}
+    if not isinstance(value, Mapping):
+        raise ModelError(
+            "plugins.emotion.class_bias 는 '감정: 숫자' 목록이어야 해요 (예: {분노: -1.0})."
+        )
+    bias = {}
+    for label, number in value.items():
+        try:
+            bias[str(label)] = float(number)
+        except (TypeError, ValueError) as exc:
+            raise ModelError(
+                f"plugins.emotion.class_bias 의 '{label}' 값이 숫자가 아니에요: {number!r}"
+            ) from exc
+    return bias
 
 
 def _forward_names(model: Any) -> set[str]:

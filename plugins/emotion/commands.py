@@ -508,6 +508,11 @@ def _write_eval_report(
     help="감정 단어 목록(feeling_words.tsv)을 쓰지 않고 모델만 평가 (비교용)",
 )
 @click.option(
+    "--no-class-bias",
+    is_flag=True,
+    help="설정의 plugins.emotion.class_bias(감정별 로짓 보정)를 쓰지 않고 평가 (비교용)",
+)
+@click.option(
     "--png", type=click.Path(dir_okay=False, path_type=Path), help="혼동 행렬을 PNG로 저장"
 )
 def eval_command(
@@ -518,6 +523,7 @@ def eval_command(
     threshold: float | None,
     tone_min_score: float | None,
     no_lexicon: bool,
+    no_class_bias: bool,
     as_json: bool,
     png: Path | None,
 ) -> None:
@@ -526,7 +532,7 @@ def eval_command(
     from assistant.training.export import portable
     from assistant.training.tables import SkipLog
 
-    from .classifier import EmotionClassifier
+    from .classifier import EmotionClassifier, class_bias_from_settings
     from .data import read_examples
     from .lexicon import boost_from_settings, from_settings
     from .metrics import confusion_png, report
@@ -534,6 +540,8 @@ def eval_command(
     settings = dict(plugin_config("emotion"))
     if no_lexicon:
         settings["lexicon"] = False
+    if no_class_bias:
+        settings["class_bias"] = {}
     skip_log = SkipLog()
     rows = []
     for path in data:
@@ -546,6 +554,7 @@ def eval_command(
         threads=int(settings.get("threads", 1)),
         lexicon=from_settings(settings),
         lexicon_boost=boost_from_settings(settings),
+        class_bias=class_bias_from_settings(settings),
     )
     usable = []
     for row in rows:
@@ -561,6 +570,9 @@ def eval_command(
     result["model"] = portable(str(classifier.directory))
     result["threshold"] = limit
     result["lexicon_boost"] = classifier.lexicon_boost if classifier.lexicon else None
+    result["class_bias"] = {
+        label: bias for label, bias in zip(classifier.labels, classifier.class_bias) if bias
+    }
     result.update(
         _calibration_figures(usable, predictions, classifier.labels, settings, tone_min_score)
     )

@@ -47,7 +47,7 @@ class EmotionState:
         )
 
     def _load(self) -> EmotionClassifier | None:
-        from .classifier import EmotionClassifier, model_source
+        from .classifier import EmotionClassifier, class_bias_from_settings, model_source
         from .lexicon import boost_from_settings, from_settings
 
         source = model_source(self.settings.get("model", "shipped"))
@@ -60,6 +60,7 @@ class EmotionState:
             threads=int(self.settings.get("threads", 1)),
             lexicon=from_settings(self.settings),
             lexicon_boost=boost_from_settings(self.settings),
+            class_bias=class_bias_from_settings(self.settings),
         )
         if self.data_dir is not None:  # CTranslate2 when installed (assistant.fast_runtime)
             classifier.use_fast_runtime(
