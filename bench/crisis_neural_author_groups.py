@@ -138,7 +138,9 @@ def fires(variant: str, row: list, t: float, t_scorer: float) -> bool:
         return detector or q >= t
     if variant == "rules or mean":  # the mean of both scores in the scorer's place
         mean = (p + q) / 2
-        return hit or (not veto and mean >= (max(t, SHORT_MIN_SCORE) if n_syllables < SHORT_SYLLABLES else t))
+        return hit or (
+            not veto and mean >= (max(t, SHORT_MIN_SCORE) if n_syllables < SHORT_SYLLABLES else t)
+        )
     if variant == "rules or scorer and neural":  # the network vetoes the scorer below 0.5
         return hit or (detector and q >= 0.5) or (not veto and q >= t)
     if variant.startswith("scorer at "):

@@ -18,7 +18,9 @@ configured ``class_bias``. Per model:
   read as a negative class (분노, 슬픔, 불안, 우울) at any score, and at ≥ 0.5;
 - ``anger_overall``: share of all remarks read 분노 (any score);
 - ``complaint_feeling``: how many complaint / feeling remarks are read negative (they may
-  rightly be; reported, not optimised); ``other``: the same for news / relation;
+  rightly be; reported, not optimised); ``complaint``: the complaints alone, whose 기쁨
+  readings (``joy``, ``joy_at_0_5``) are almost always wrong (the polarity flip a cheerful
+  reply would make worse); ``other``: the same for news / relation;
 - ``--changes N``: up to N remarks whose label differs from the baseline's, for reading by hand
   (a fixed-seed sample).
 
@@ -85,6 +87,8 @@ def shares(rows: list[dict[str, str]], predictions: list) -> dict:
             "negative_at_0_5": len(sure),
             "negative_at_0_5_share": round(len(sure) / count, 4),
             "anger": sum(p.label == "분노" for p in chosen),
+            "joy": sum(p.label == "기쁨" for p in chosen),
+            "joy_at_0_5": sum(p.label == "기쁨" and p.score >= 0.5 for p in chosen),
         }
 
     anger = sum(p.label == "분노" for p in predictions)
@@ -92,6 +96,7 @@ def shares(rows: list[dict[str, str]], predictions: list) -> dict:
         "plain": figures(PLAIN_KINDS),
         "plain_per_kind": {kind: figures((kind,)) for kind in PLAIN_KINDS},
         "complaint_feeling": figures(FEELING_KINDS),
+        "complaint": figures(("complaint",)),
         "other": figures(tuple({r["kind"] for r in rows} - set(PLAIN_KINDS) - set(FEELING_KINDS))),
         "anger_overall": anger,
         "anger_overall_share": round(anger / (len(rows) or 1), 4),
@@ -150,7 +155,9 @@ def main() -> None:
             f" ({plain['negative_share']:.3f}), ≥ 0.5 {plain['negative_at_0_5']}"
             f" ({plain['negative_at_0_5_share']:.3f}), 분노 {plain['anger']} · 분노 overall"
             f" {figures['anger_overall']}/{figures['remarks']} · complaint/feeling negative"
-            f" {feel['negative']}/{feel['remarks']} (≥ 0.5 {feel['negative_at_0_5']})"
+            f" {feel['negative']}/{feel['remarks']} (≥ 0.5 {feel['negative_at_0_5']}) ·"
+            f" complaints read 기쁨 {figures['complaint']['joy']}/{figures['complaint']['remarks']}"
+            f" (≥ 0.5 {figures['complaint']['joy_at_0_5']})"
             + (f" · changed vs baseline {figures['changed']}" if "changed" in figures else "")
         )
         for item in figures.get("changed_sample", []):

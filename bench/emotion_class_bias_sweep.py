@@ -73,9 +73,11 @@ def main() -> None:
     out: dict = {"threshold": threshold, "least": least, "grid": grid, "models": {}}
     for source in args.model or ["shipped"]:
         classifier = EmotionClassifier.load(source, threads=1)
-        logits = [row for i in range(0, len(texts), 64) for row in classifier.logits(texts[i : i + 64])]
+        logits = [
+            row for i in range(0, len(texts), 64) for row in classifier.logits(texts[i : i + 64])
+        ]
         cache = dict(zip(texts, logits, strict=True))
-        classifier.logits = lambda batch: [cache[t] for t in batch]  # type: ignore[method-assign]
+        classifier.logits = lambda batch, cache=cache: [cache[t] for t in batch]  # type: ignore[method-assign]
         rows_out = []
         labels = list(grid)
         for values in itertools.product(*(grid[label] for label in labels)):
@@ -87,11 +89,16 @@ def main() -> None:
             for name, part in sets.items():
                 predicted = classifier.predict_many([r.text for r in part], threshold)
                 gold = [r.label for r in part]
-                row["macro_f1"][name] = report(gold, [p.label for p in predicted], classifier.labels)[
-                    "macro_f1"
-                ]
+                row["macro_f1"][name] = report(
+                    gold, [p.label for p in predicted], classifier.labels
+                )["macro_f1"]
                 if name == OPENERS:
-                    figures = _calibration_figures(part, predicted, classifier.labels, settings, least)
+                    row["joy_p_openers_set"] = report(
+                        gold, [p.label for p in predicted], classifier.labels
+                    )["per_class"]["기쁨"]["precision"]
+                    figures = _calibration_figures(
+                        part, predicted, classifier.labels, settings, least
+                    )
                     row["openers_set"] = (figures["openers_right"], figures["openers"])
                 else:
                     dev_rows += part
@@ -118,7 +125,8 @@ def main() -> None:
                 f" · plain neg {c['plain']['negative']}/{c['plain']['remarks']}"
                 f" (≥0.5 {c['plain']['negative_at_0_5']}) 분노 {c['anger_overall']}"
                 f" · compl/feel neg {c['complaint_feeling']['negative']}/"
-                f"{c['complaint_feeling']['remarks']}",
+                f"{c['complaint_feeling']['remarks']} · complaints 기쁨 {c['complaint']['joy_at_0_5']}"
+                f" · 기쁨 P openers set {row['joy_p_openers_set']:.2f}",
                 flush=True,
             )
         out["models"][source] = rows_out

@@ -65,9 +65,7 @@ def main() -> None:
             if key in seen or key in own:
                 continue
             mine_bigrams = bigrams(key)
-            if any(
-                len(mine_bigrams & r) >= 0.5 * len(mine_bigrams | r) for r in reference_bigrams
-            ):
+            if any(len(mine_bigrams & r) >= 0.5 * len(mine_bigrams | r) for r in reference_bigrams):
                 continue
             seen.add(key)
             kept[cells[2]].append(text)

@@ -16,7 +16,6 @@ from assistant_plugins.emotion.classifier import (
     class_bias_from_settings,
 )
 from assistant_plugins.emotion.lexicon import shipped as shipped_lexicon
-
 from emotion_helpers import CORPUS, GOLD, make_kobert_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +131,4 @@ def test_chat_bench_shares() -> None:
     assert figures["plain"]["remarks"] == 2 and figures["plain"]["negative"] == 2
     assert figures["plain"]["negative_at_0_5"] == 1 and figures["anger_overall"] == 2
     assert figures["complaint_feeling"]["negative"] == 1
+    assert figures["complaint_feeling"]["joy"] == 0 and figures["plain"]["joy_at_0_5"] == 0

@@ -38,6 +38,10 @@ TRAIN_D = PLUGIN / "conversations_train_d.tsv"
 TRAIN_E = PLUGIN / "conversations_train_e.tsv"
 TRAIN_F = PLUGIN / "conversations_train_f.tsv"
 TRAIN_G = PLUGIN / "conversations_train_g.tsv"
+#: session 11: everyday statements (label 0 of the smalltalk everyday exchanges) as 일상, and
+#: their label-2 remarks as weak 기쁨 (run P2, tried and not shipped: model card)
+TRAIN_H = PLUGIN / "conversations_train_h.tsv"
+TRAIN_I = PLUGIN / "conversations_train_i.tsv"
 DEV = PLUGIN / "conversations_dev.tsv"
 #: a second dev set, written blind by another author (feelings named), for choosing runs
 DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
@@ -46,7 +50,18 @@ DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
 DEV_OPENERS = PLUGIN / "conversations_dev_openers.tsv"
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
-OWN_TRAINING = (TRAIN, TRAIN_IMPLICIT, TRAIN_MORE, TRAIN_C, TRAIN_D, TRAIN_E, TRAIN_F, TRAIN_G)
+OWN_TRAINING = (
+    TRAIN,
+    TRAIN_IMPLICIT,
+    TRAIN_MORE,
+    TRAIN_C,
+    TRAIN_D,
+    TRAIN_E,
+    TRAIN_F,
+    TRAIN_G,
+    TRAIN_H,
+    TRAIN_I,
+)
 EVALUATION = (DEV, DEV_EXPLICIT, DEV_OPENERS, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
 TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
 REPO = PLUGIN.parent.parent

@@ -571,7 +571,9 @@ def eval_command(
     result["threshold"] = limit
     result["lexicon_boost"] = classifier.lexicon_boost if classifier.lexicon else None
     result["class_bias"] = {
-        label: bias for label, bias in zip(classifier.labels, classifier.class_bias) if bias
+        label: bias
+        for label, bias in zip(classifier.labels, classifier.class_bias, strict=True)
+        if bias
     }
     result.update(
         _calibration_figures(usable, predictions, classifier.labels, settings, tone_min_score)
