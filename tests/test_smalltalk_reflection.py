@@ -61,6 +61,10 @@ def test_news_is_said_back_in_polite_korean(text: str, emotion: str | None, expe
         "겨울만 되면 손이 트는데 어떻해요",  # a question, misspelt ("어떡해요")
         "검진 결과 다 정상이래요",  # hearsay
         "떨려",  # one word is too little to say back
+        # the analyser read other letters than those written: 타 as 하 + 다, 현타 as 현하다
+        "사실 나 아직 자전거 못 타ㅋㅋ 비밀이야",
+        "카드 명세서 보고 현타 왔다",
+        "오늘은 '고맙다'를 배웠어요.",  # a quoted word is no sentence ("를 배웠군요" had been said)
         "안녕하세요",
         "",
     ],

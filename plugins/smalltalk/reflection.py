@@ -134,6 +134,8 @@ def reflect(
 
         analyser = analyzer()
     morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
+    if any(_tag(tag).startswith(("SSO", "SSC")) for _f, tag, _s, _l in morphs):
+        return None  # quoted words ("오늘은 '설레다'를 배웠어요") are not sentences of their own
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
     for morph in morphs:
         if not sentences[-1] and (
@@ -146,7 +148,7 @@ def reflect(
     sentences = [kept for kept in map(_trimmed, sentences) if kept]
     if not sentences or not _tag(sentences[-1][-1][1]).startswith("EF"):
         return None  # the remark does not end in a statement
-    said_back = [(s, _say_back(s, analyser, known)) for s in sentences]
+    said_back = [(s, _say_back(s, analyser, known, text)) for s in sentences]
     found = [(s, said) for s, said in said_back if said is not None]
     if not found:
         return None
@@ -172,10 +174,16 @@ def _say_back(
     morphs: list[tuple[str, str, int, int]],
     analyser: Any,
     known: Callable[[str], bool] | None,
+    text: str = "",
 ) -> tuple[str, str, str] | None:
-    """(the sentence said back with -군요, its aspect, its predicate's tag), or None."""
+    """(the sentence said back with -군요, its aspect, its predicate's tag), or None.
+    ``text``: the remark the morphemes were read from (their offsets point into it)."""
     if len(morphs) < 3 or not _tag(morphs[-1][1]).startswith("EF"):
         return None
+    if text and any(
+        _misread(form, tag, text[start : start + length]) for form, tag, start, length in morphs
+    ):
+        return None  # "못 타ㅋㅋ" read as 못 하다: saying it back would change the words
     final = morphs[-1][0]
     if final not in _STATEMENT:
         return None
@@ -261,6 +269,8 @@ def _say_back(
             out.append(("시", "EP", False))
             continue
         out.append((form, raw, space))
+    if not out or _tag(out[0][1]).startswith("J"):
+        return None  # a fragment that starts with a particle ("를 배웠군요")
     if sum(1 for _f, _t, sp in out if sp) < 1:
         return None  # one word said back ("떨리시는군요") is too little
     if past:
@@ -285,6 +295,20 @@ def _say_back(
     if aspect == "plan" and verbs & GOING:
         aspect = "outing"
     return said, aspect, stem_tag
+
+
+def _misread(form: str, tag: str, surface: str) -> bool:
+    """Whether a predicate stem was read from other letters than those written: its first
+    syllable's initial consonant differs from the surface's ("못 타" read as 못 하/XSV 다).
+    Contractions keep the consonant (했 = 하 + 었, 와 = 오 + 아) or are known (만만치 = 만만하
+    + 지); the copula (이) contracts onto anything (뭔가, 건지) and is not checked."""
+    if _tag(tag) not in _PREDICATE_TAGS or _tag(tag) in ("VCP", "VCN") or not form:
+        return False
+    a, b = form[0], surface[:1]
+    if not ("가" <= a <= "힣" and "가" <= b <= "힣"):
+        return False
+    initial = (ord(a) - 0xAC00) // 588, (ord(b) - 0xAC00) // 588
+    return initial[0] != initial[1] and not (a == "하" and b[0] in "치지")
 
 
 def _is_plan(sentence: list[tuple[str, str, int, int]]) -> bool:
