@@ -31,15 +31,8 @@ from assistant_plugins.emotion.metrics import report
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from emotion_chat_readings import SETS as CHAT_SETS  # noqa: E402
 from emotion_chat_readings import read_remarks, shares  # noqa: E402
+from emotion_dev_sweep import DEV, PLUGIN, ROOT  # noqa: E402  (the same dev sets)
 
-ROOT = Path(__file__).resolve().parent.parent
-PLUGIN = ROOT / "plugins" / "emotion"
-DEV = [
-    "conversations_dev.tsv",
-    "conversations_eval_b.tsv",
-    "conversations_heldout.tsv",
-    "conversations_dev_explicit.tsv",
-]
 OPENERS = "conversations_dev_openers.tsv"
 KOTE = ROOT.parent / "shared" / "data" / "kote" / "val.tsv"
 
