@@ -9,15 +9,20 @@ import unicodedata
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufffd]"
 )
+#: a terminal escape sequence (colours, cursor moves: "\x1b[31m"), dropped whole
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _SPACE = re.compile(r"\s+")
 _TRAILING_PUNCT = re.compile(r"[\s?!.~…,;:]+$")
 _VOCATIVE_ENDINGS = r"(?:아|야|이야|이|\s?씨|\s?님)?"
 
 
 def clean(text: str) -> str:
-    """NFC-normalise, drop control/zero-width/replacement characters, collapse whitespace."""
+    """NFC-normalise, drop terminal escape sequences and control/zero-width/replacement
+    characters (a stray one inside a word joins it: "안\x07녕" is 안녕; the separators among
+    them, such as U+2028, count as spaces), collapse whitespace."""
     text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub(" ", text)
+    text = _ANSI.sub("", text)
+    text = _CONTROL.sub(lambda m: " " if m.group().isspace() else "", text)
     return _SPACE.sub(" ", text).strip()
 
 

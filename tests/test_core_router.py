@@ -113,7 +113,9 @@ def test_vocative_and_punctuation(raw, expected):
 
 
 def test_control_characters_and_zero_width_are_removed():
-    assert clean("5분\x00 타이머\u200b\x1b[31m") == "5분 타이머 [31m"
+    assert clean("5분\x00 타이머\u200b\x1b[31m") == "5분 타이머"  # the escape sequence whole
+    assert clean("안\x07녕\u200b하세요") == "안녕하세요"  # a stray control joins the word
+    assert clean("줄 하나\u2028줄 둘\x1c끝") == "줄 하나 줄 둘 끝"  # separators are spaces
     assert clean("\t\n  ") == ""
 
 
