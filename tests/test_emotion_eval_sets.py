@@ -50,6 +50,12 @@ DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
 DEV_OPENERS = PLUGIN / "conversations_dev_openers.tsv"
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
+#: a second test set, written blind in session 12 (420 remarks, 70 per class), split by the
+#: shipped feeling-word list into remarks that name a feeling (explicit) and the rest
+#: (implicit); 38 rows that (nearly) duplicate a training, dev or older row were dropped
+#: before any look, 382 remain (plugins/emotion/README.md)
+TEST_B_IMPLICIT = PLUGIN / "conversations_test_b_implicit.tsv"
+TEST_B_EXPLICIT = PLUGIN / "conversations_test_b_explicit.tsv"
 OWN_TRAINING = (
     TRAIN,
     TRAIN_IMPLICIT,
@@ -62,8 +68,8 @@ OWN_TRAINING = (
     TRAIN_H,
     TRAIN_I,
 )
-EVALUATION = (DEV, DEV_EXPLICIT, DEV_OPENERS, TEST_IMPLICIT, TEST_EXPLICIT, EVAL_B, HELDOUT)
-TESTS = (TEST_IMPLICIT, TEST_EXPLICIT)
+TESTS = (TEST_IMPLICIT, TEST_EXPLICIT, TEST_B_IMPLICIT, TEST_B_EXPLICIT)
+EVALUATION = (DEV, DEV_EXPLICIT, DEV_OPENERS, *TESTS, EVAL_B, HELDOUT)
 REPO = PLUGIN.parent.parent
 
 #: The remarks of issue 14 and what they mean (all in the dev set, never trained on).
@@ -141,7 +147,13 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
 
 @pytest.mark.parametrize(
     ("path", "least_rows", "least_per_class"),
-    [(TEST_IMPLICIT, 300, 50), (TEST_EXPLICIT, 120, 20), (DEV, 120, 20), (DEV_EXPLICIT, 250, 40)],
+    [
+        (TEST_IMPLICIT, 300, 50),
+        (TEST_EXPLICIT, 120, 20),
+        (TEST_B_IMPLICIT, 290, 45),  # after near-duplicates of training rows were dropped
+        (DEV, 120, 20),
+        (DEV_EXPLICIT, 250, 40),
+    ],
 )
 def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
     examples = read_examples(path)
