@@ -139,18 +139,38 @@ QUESTION_ACKNOWLEDGEMENTS = (
     "그건 저도 궁금하네요. 혹시 생각해 두신 게 있으세요?",
 )
 
+#: ... and for a statement without a sure feeling that tells plain news (``news.news_cue``)
+NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
+    "good": ("와, 정말 잘됐네요! 축하드려요.", "좋은 소식이네요! 듣는 저까지 기분이 좋아요."),
+    "bad": ("저런, 속상하셨겠어요.", "아이고, 그런 일이 있으셨군요. 속상하셨겠어요."),
+    "missed": ("아이고, 아쉬우셨겠어요.", "그랬군요. 많이 아쉬우셨겠어요."),
+    "tired": ("오늘 정말 고생 많으셨어요. 푹 쉬세요.", "많이 지치셨겠어요. 오늘은 푹 쉬세요."),
+    "duty": ("신경 쓰실 게 많으시겠어요. 하나씩 해 나가시면 돼요.",),
+    "laugh": ("ㅎㅎ 기분 좋아 보이셔서 저도 좋네요.", "ㅎㅎ 즐거워 보이셔서 저도 좋아요."),
+    "wry": ("그래도 웃으시니 다행이에요.", "웃프네요 ㅎㅎ 그래도 힘내세요."),
+}
 #: every canned reply (their words count as known words in the made-up-word rate)
 CANNED_REPLIES = (
     *NEUTRAL_REPLIES,
     *QUESTION_ACKNOWLEDGEMENTS,
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
+    *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
 )
 
 
-def acknowledgement(text: str, emotion: str | None = None, rng: random.Random | None = None) -> str:
-    """A generic reply that still fits the remark's feeling (or its being a question):
-    the last resort when no memory pair fits and no generated reply may win."""
+def acknowledgement(
+    text: str,
+    emotion: str | None = None,
+    rng: random.Random | None = None,
+    news: str | None = None,
+) -> str:
+    """A generic reply that still fits the remark's feeling (or its being a question, or the
+    plain news it tells: ``news``, a ``news.news_cue``): the last resort when no memory pair
+    fits and no generated reply may win."""
     options = ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
-        options = QUESTION_ACKNOWLEDGEMENTS if is_question(text) else NEUTRAL_REPLIES
+        if is_question(text):
+            options = QUESTION_ACKNOWLEDGEMENTS
+        else:
+            options = NEWS_ACKNOWLEDGEMENTS.get(news or "", NEUTRAL_REPLIES)
     return (rng or random).choice(options)

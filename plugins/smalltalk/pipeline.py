@@ -737,19 +737,29 @@ class ReplyPipeline:
         allowed = [c for c in candidates if c.excluded is None]
         best = max(allowed, key=lambda c: c.score) if allowed else None
         felt = emotion if name_feeling else None
+        news = None
+        if felt is None:
+            from assistant_plugins.smalltalk.morphemes import analyse
+            from assistant_plugins.smalltalk.news import news_cue
+
+            news = news_cue(analyse(text))
         if reflect and neutral is None and (best is None or self.gives_way(best)):
             mood = 0
             if felt is None:
                 mood = self.neighbour_mood(neighbors)
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
-            said = reflect_remark(typed, felt, self.knows, mood=mood)
+            said = reflect_remark(typed, felt, self.knows, mood=mood, news=news)
             if said is not None:
                 return Choice(said, "reflection", None, candidates)
         if best is not None:
             return Choice(best.text, best.source, best, candidates)
         from assistant_plugins.smalltalk.cleaning import acknowledgement
 
-        reply = neutral() if neutral is not None else acknowledgement(typed, felt)
+        if news not in (None, "good", "laugh"):
+            from assistant_plugins.smalltalk.morphemes import aspect
+
+            news = None if aspect(text) == "plan" else news  # no sympathy for a plan
+        reply = neutral() if neutral is not None else acknowledgement(typed, felt, news=news)
         return Choice(reply, "neutral", None, candidates)
 
 

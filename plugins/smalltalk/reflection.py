@@ -7,7 +7,8 @@ the subject is plainly the user (나/저: "나 붙었어" -> "붙으셨군요") 
 (엄마, 선생님, …님), never a bare noun that may be a thing; the tense is kept, the sentence
 ends in ``-군요``, and ``Kiwi.join`` conjugates it. The second sentence follows the detected
 feeling when the reading is sure, else the feeling the memory's nearest pairs agree on
-(``mood``), else the remark's aspect (a plan gets a wish, a plan to go somewhere "잘
+(``mood``), else the plain news the remark tells (``news.py``: "한 군데도 없군요. 속상하셨겠어요.",
+"국이 됐군요. 그래도 웃으시니 다행이에요."), else the remark's aspect (a plan gets a wish, a plan to go somewhere "잘
 다녀오세요!", a wish "꼭 그렇게 되면 좋겠어요.", anything else "조금 더 이야기해 주세요.").
 
 No reflection (``None``) for questions, requests, remarks about 이랑 herself ("너", "이랑"),
@@ -48,6 +49,17 @@ FOLLOW_UP = {
     "outing": "잘 다녀오세요!",  # a plan to go somewhere ("동물원 갈 거예요")
     "wish": "꼭 그렇게 되면 좋겠어요.",  # "자격증 하나는 따고 싶어"
 }
+#: ... with neither, when the remark tells plain news (``news.news_cue``): (news told, a
+#: state now, a plan)
+NEWS: dict[str, tuple[str, str, str]] = {
+    "good": EMPATHY["기쁨"],
+    "bad": MOOD[-1],
+    "missed": ("아쉬우셨겠어요.", "아쉬우시겠어요.", "아쉬우시겠어요."),
+    "tired": ("고생 많으셨어요.", "많이 피곤하시겠어요.", "무리하지는 마세요."),
+    "duty": ("신경 쓰실 게 많으셨겠어요.", "신경 쓰실 게 많으시겠어요.", "신경 쓰실 게 많으시겠어요."),
+    "laugh": ("기분 좋아 보이셔서 저도 좋네요.", "기분 좋아 보이셔서 저도 좋네요.", "벌써 신나 보이시네요!"),
+    "wry": ("그래도 웃으시니 다행이에요.", "그래도 웃으시니 다행이에요.", "그래도 웃으시니 다행이에요."),
+}  # fmt: skip
 #: verbs of going: their plans get "잘 다녀오세요!"
 GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
 
@@ -59,7 +71,8 @@ _CONTRACTED = re.compile(r"(\s)거인(?=데|지)")
 def replies() -> list[str]:
     """Every canned second sentence (their words count as known in the made-up-word rate)."""
     moods = [r for rs in MOOD.values() for r in rs]
-    return [r for rs in EMPATHY.values() for r in rs] + moods + list(FOLLOW_UP.values())
+    news = [r for rs in NEWS.values() for r in rs]
+    return [r for rs in EMPATHY.values() for r in rs] + moods + news + list(FOLLOW_UP.values())
 
 
 #: greetings and sighs at the start are not said back
@@ -117,10 +130,12 @@ def reflect(
     known: Callable[[str], bool] | None = None,
     analyser: Any = None,
     mood: int = 0,
+    news: str | None = None,
 ) -> str | None:
     """The reflective reply to ``text``, or None when it can't be said safely.
     ``emotion``: the user's feeling when the reading is sure (else None); ``mood``: +1 / -1
-    when the memory's nearest pairs agree on a feeling (used without ``emotion``);
+    when the memory's nearest pairs agree on a feeling (used without ``emotion``); ``news``:
+    the remark's ``news.news_cue`` (used without either);
     ``known(token)``: whether a content morpheme (``form/T``, ``morphemes.tokens``) may be
     said back (the memories' vocabulary): typos and names never are.
 
@@ -156,7 +171,7 @@ def reflect(
     sentence, (said, aspect, _stem_tag) = (telling or found)[-1]
     if sentence is not sentences[-1] and sentences[-1][-1][0] not in _STATEMENT:
         return None
-    second = EMPATHY.get(emotion or "") or MOOD.get(mood)
+    second = EMPATHY.get(emotion or "") or MOOD.get(mood) or NEWS.get(news or "")
     if second is not None:
         follow = second[{"past": 0, "present": 1, "wish": 1}.get(aspect, 2)]
     else:

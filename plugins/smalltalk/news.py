@@ -1,0 +1,134 @@
+"""What a remark tells when no feeling is read: good or bad news, a miss, tiredness, a duty,
+or a laugh.
+
+The reflection's second sentence and the last-resort acknowledgement answer the user's
+feeling when the emotion reading is sure, else the feeling the memory's nearest pairs agree
+on. Without either they had only "조금 더 이야기해 주세요", which the blind raters called
+generic even where the remark plainly told good or bad news ("서류 20군데 넣었는데 연락 온
+데가 한 군데도 없어요", "합격 문자 몇 번을 다시 읽었는지 모르겠어ㅋㅋㅋ"). :func:`news_cue`
+reads such plain cues from Kiwi's morphemes (issue 13)::
+
+    good   an outcome people congratulate: 합격, 통과, 당첨, 승진, 붙다, 해내다, …
+    bad    a mishap or a quarrel: 실수, 고장, 싸우다, 혼나다, 잃어버리다, "하나도 … 없다", …
+    missed something one could not do: 못 + a verb ("첫눈 못 봤어", "잠을 못 잤어")
+    tired  worn out: 후들거리다, 녹초, 피곤하다, 지치다, …
+    duty   a thing one has to do: -어야 되다 / -어야 하다
+    laugh  ㅋㅋ / ㅎㅎ after a told sentence, with none of the above
+    wry    a laugh over bad news or a miss ("물조절 실패해서 국이 됐어ㅋㅋ"): laughing it off
+
+Good and bad news together is mixed news: no cue. Questions are not read (their cue words are asked about, not told).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+#: stems (Kiwi form, coarse tag N or V) of outcomes people congratulate
+GOOD = frozenset(
+    {("합격", "N"), ("통과", "N"), ("성공", "N"), ("당첨", "N"), ("우승", "N"), ("입상", "N"),
+     ("수상", "N"), ("승진", "N"), ("포상", "N"), ("칭찬", "N"), ("만점", "N"), ("장학금", "N"),
+     ("보너스", "N"), ("달성", "N"), ("완주", "N"), ("득템", "N"), ("신기록", "N"),
+     ("붙", "V"), ("뽑히", "V"), ("해내", "V"), ("친해지", "V"), ("이기", "V"), ("성공하", "V"),
+     ("행복", "N"), ("행복하", "V"), ("최고", "N"), ("기쁘", "V"), ("설레", "V"), ("신나", "V"),
+     ("뿌듯하", "V"), ("즐겁", "V"), ("다행", "N")}
+)  # fmt: skip
+#: ... of mishaps, quarrels and losses
+BAD = frozenset(
+    {("실수", "N"), ("실패", "N"), ("고장", "N"), ("사고", "N"), ("지각", "N"), ("탈락", "N"),
+     ("취소", "N"), ("연패", "N"), ("너프", "N"), ("최악", "N"), ("실망", "N"), ("짜증", "N"),
+     ("싸우", "V"), ("다투", "V"), ("혼나", "V"), ("떨어지", "V"), ("망하", "V"), ("깨지", "V"),
+     ("다치", "V"), ("넘어지", "V"), ("놓치", "V"), ("잃어버리", "V"), ("잃", "V"), ("끊기", "V"),
+     ("밀리", "V"), ("잘리", "V"), ("속상하", "V"), ("슬프", "V"), ("서럽", "V"), ("서운하", "V"),
+     ("외롭", "V"), ("아쉽", "V"), ("화나", "V"), ("싫", "V"), ("힘들", "V"), ("괴롭", "V"),
+     ("아프", "V"), ("늦", "V")}
+)  # fmt: skip
+#: ... of being worn out
+TIRED = frozenset(
+    {("후들거리", "V"), ("녹초", "N"), ("피곤", "N"), ("피곤하", "V"), ("지치", "V"),
+     ("뻗", "V"), ("야근", "N"), ("밤새", "V"), ("밤샘", "N")}
+)  # fmt: skip
+#: "하나도 / 아무도 / 한 군데도 … 없다": nothing came of it
+_NOTHING = {"하나", "아무", "한"}
+_COARSE = {"NNG": "N", "NNP": "N", "NNB": "N", "XR": "N", "VV": "V", "VA": "V", "VX": "V"}
+#: verbs whose 못 is an idiom, not a miss ("못 참겠다", "못 말려")
+_NOT_A_MISS = {"참", "말리", "살"}
+
+
+def _told(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether ``morphs[at]`` is a verb that ends its sentence (only pre-final endings
+    between it and the final one)."""
+    if at >= len(morphs) or morphs[at][1] != "VV":
+        return False
+    rest = [tag for _form, tag in morphs[at + 1 :]]
+    while rest and rest[0] == "EP":
+        rest = rest[1:]
+    return bool(rest) and rest[0] == "EF"
+
+
+def _nothing(before: Sequence[tuple[str, str]]) -> bool:
+    """Whether the words before 없다 say "none at all" (하나도, 아무도, 한 군데도)."""
+    return any(form in _NOTHING for form, _tag in before) and ("도", "JX") in before
+
+
+CUES = ("good", "bad", "missed", "tired", "duty", "laugh", "wry")
+
+
+def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
+    """The cue of a remark from its Kiwi morphemes ``(form, tag)`` (``morphemes.analyse``),
+    one of :data:`CUES`, or None. Negation turns a good word bad and a bad one neutral
+    ("안 좋았어", "안 늦었어")."""
+    found: set[str] = set()
+    negated_next = False
+    for i, (form, tag) in enumerate(morphs):
+        coarse = _COARSE.get(tag)
+        after = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
+        negated_after = after[0] in ("않", "못하") or (
+            after[1] == "EC" and i + 2 < len(morphs) and morphs[i + 2][0] in ("않", "못하")
+        )
+        if coarse == "N":  # "합격 못 했어", "합격하지 못했어"
+            window = []
+            for f, t in morphs[i + 1 : i + 4]:
+                if t in ("SF", "EF", "SW"):
+                    break  # "드디어 합격!! 안 믿겨": another sentence
+                window.append((f, t))
+            negated_after = any(
+                (f in ("안", "못") and t == "MAG") or (f in ("않", "못하") and t == "VX")
+                for f, t in window
+            )
+        negated = negated_next or negated_after
+        if tag == "MAG" and form in ("안", "못"):
+            negated_next = True
+            if form == "못" and after[0] == "자" and after[1] == "VV":
+                found.add("tired")  # "잠을 못 잤어"
+            elif form == "못" and _told(morphs, i + 1) and after[0] not in _NOT_A_MISS:
+                found.add("missed")  # "첫눈 못 봤어", not "못 먹던 치킨 다 먹음"
+            continue
+        if coarse is None:
+            if (
+                tag == "SW"
+                and len(form) >= 2
+                and form[0] in "ㅋㅎ"
+                and i
+                and morphs[i - 1][1] == "EF"
+            ):
+                found.add("laugh")  # a laugh after a told sentence, not after "하이ㅋㅋ"
+            elif tag == "EC" and form in ("어야", "아야", "여야") and after[0] in ("되", "하"):
+                found.add("duty")
+            continue
+        negated_next = False
+        key = (form, coarse)
+        if key in GOOD:
+            found.add("bad" if negated else "good")
+        elif key == ("좋", "V") and negated:
+            found.add("bad")  # "결과가 안 좋았어" (좋다 alone tells nothing: "날씨 좋다")
+        elif key in BAD and not negated:
+            found.add("bad")
+        elif key in TIRED and not negated:
+            found.add("tired")
+        elif form == "없" and _nothing(morphs[max(0, i - 5) : i]):
+            found.add("bad")
+    if "good" in found and "bad" in found:
+        return None  # mixed news: say nothing about it
+    if "laugh" in found and found & {"bad", "missed"}:
+        return "wry"  # "물조절 실패해서 국이 됐어ㅋㅋ": laughing it off
+    return next((cue for cue in CUES if cue in found), None)

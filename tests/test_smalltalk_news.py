@@ -1,0 +1,70 @@
+"""Plain news cues (plugins/smalltalk/news.py) and the replies they choose, with the real Kiwi."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant_plugins.smalltalk.cleaning import NEWS_ACKNOWLEDGEMENTS, acknowledgement
+from assistant_plugins.smalltalk.morphemes import analyse
+from assistant_plugins.smalltalk.news import CUES, news_cue
+from assistant_plugins.smalltalk.reflection import NEWS, reflect, replies
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("논문 초록 교수님한테 처음으로 한 번에 통과 받음", "good"),
+        ("합격했어", "good"),
+        ("드디어 합격!! 안 믿겨", "good"),  # the negation belongs to another sentence
+        ("합격 못 했어", "bad"),
+        ("합격하지 못했어", "bad"),
+        ("결과가 안 좋았어", "bad"),
+        ("서류 20군데 넣었는데 연락 온 데가 한 군데도 없어요", "bad"),
+        ("엄마랑 김장을 올해도 할지 말지로 살짝 싸웠어요", "bad"),
+        ("오늘 첫눈 왔다던데 나는 하루종일 사무실에 있어서 못 봤어", "missed"),
+        ("잠을 못 잤어", "tired"),
+        ("오늘 배달 47건 뛰었다 다리 후들거림", "tired"),
+        ("복직 전에 애기 어린이집 적응시켜야 돼요", "duty"),
+        ("방 청소하다가 초등학교 때 일기장 나왔어ㅋㅋㅋ", "laugh"),
+        ("방금 라면 끓였는데 물조절 실패해서 국이 됐어ㅋㅋ", "wry"),
+        # no cue: plain chat, a greeting's laugh, a miss that is not the news, mixed news
+        ("날씨 좋다", None),
+        ("오늘 안 늦었어", None),
+        ("하이ㅋㅋ 오랜만이지", None),
+        ("승진했는데 안 기뻐", None),
+        ("애기 재우고 다 식은 커피 마시면서 창밖 보고 있어요", None),
+    ],
+)
+def test_news_cues(text: str, cue: str | None) -> None:
+    assert news_cue(analyse(text)) == cue
+
+
+def test_a_miss_inside_a_clause_is_not_the_news() -> None:
+    # "못 먹던 치킨": what the soldier could not eat before, not a miss today
+    assert news_cue(analyse("부대에서 못 먹던 치킨 시켜서 한 마리 혼자 다 먹음ㅋㅋ")) == "laugh"
+
+
+def test_every_cue_has_a_second_sentence_and_an_acknowledgement() -> None:
+    assert set(NEWS) == set(CUES) == set(NEWS_ACKNOWLEDGEMENTS)
+    assert all(sentence in replies() for sentences in NEWS.values() for sentence in sentences)
+
+
+def test_the_cue_answers_only_when_nothing_surer_does() -> None:
+    text = "서류 20군데 넣었는데 연락 온 데가 한 군데도 없어요"
+    cue = news_cue(analyse(text))
+    assert reflect(text, news=cue) == (
+        "서류 20군데 넣었는데 연락 온 데가 한 군데도 없군요. 힘드시겠어요."
+    )
+    # a sure reading of the feeling comes first
+    assert reflect(text, "불안", news=cue).endswith("걱정이 많이 되시겠어요.")
+
+
+def test_acknowledgements_follow_the_news_but_never_answer_a_question_with_it() -> None:
+    assert (
+        acknowledgement("부대에서 포상휴가 받았어요ㅎㅎ", news="good")
+        in NEWS_ACKNOWLEDGEMENTS["good"]
+    )
+    question = acknowledgement("합격하려면 뭐부터 해야 돼?", news="good")
+    assert question not in NEWS_ACKNOWLEDGEMENTS["good"]
+    # a sure emotion reading still decides
+    assert acknowledgement("합격했어", "슬픔", news="good") not in NEWS_ACKNOWLEDGEMENTS["good"]
