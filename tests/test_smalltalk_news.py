@@ -33,6 +33,12 @@ from assistant_plugins.smalltalk.reflection import NEWS, reflect, replies
         ("하이ㅋㅋ 오랜만이지", None),
         ("승진했는데 안 기뻐", None),
         ("애기 재우고 다 식은 커피 마시면서 창밖 보고 있어요", None),
+        # found on blind set T: a surcharge "attached", a hope, a question, a laugh mid-remark
+        ("택배가 또 섬이라고 추가 배송비 붙었어요. 3천원이나", None),
+        ("금요일 팬싸 응모하려고 앨범 10장 샀다 ㅋㅋㅋ 제발 당첨", "laugh"),
+        ("한국어 '괜찮아요'는 좋다는 뜻이에요 싫다는 뜻이에요? 헷갈려요", None),
+        ("지금 스트레칭 하는 중 ㅋㅋ 다리 찢기 실패", "wry"),
+        ("안녕ㅎㅎ", None),
     ],
 )
 def test_news_cues(text: str, cue: str | None) -> None:

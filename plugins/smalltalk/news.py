@@ -8,15 +8,17 @@ generic even where the remark plainly told good or bad news ("서류 20군데 �
 데가 한 군데도 없어요", "합격 문자 몇 번을 다시 읽었는지 모르겠어ㅋㅋㅋ"). :func:`news_cue`
 reads such plain cues from Kiwi's morphemes (issue 13)::
 
-    good   an outcome people congratulate: 합격, 통과, 당첨, 승진, 붙다, 해내다, …
+    good   an outcome people congratulate: 합격, 통과, 당첨, 승진, 해내다, 득템, …
     bad    a mishap or a quarrel: 실수, 고장, 싸우다, 혼나다, 잃어버리다, "하나도 … 없다", …
-    missed something one could not do: 못 + a verb ("첫눈 못 봤어", "잠을 못 잤어")
+    missed something one could not do: 못 + the final verb ("첫눈 못 봤어"; "잠을 못 잤어" is tired)
     tired  worn out: 후들거리다, 녹초, 피곤하다, 지치다, …
     duty   a thing one has to do: -어야 되다 / -어야 하다
-    laugh  ㅋㅋ / ㅎㅎ after a told sentence, with none of the above
+    laugh  ㅋㅋ / ㅎㅎ right after a told sentence, with none of the above
     wry    a laugh over bad news or a miss ("물조절 실패해서 국이 됐어ㅋㅋ"): laughing it off
 
-Good and bad news together is mixed news: no cue. Questions are not read (their cue words are asked about, not told).
+Good and bad news together is mixed news: no cue. Good news hoped for ("제발 당첨") is no
+news, and a remark with a question mark anywhere gets no cue (its words are asked about,
+not told). 붙다 is left out: "배송비 붙었어요" is no pass (blind set T).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ GOOD = frozenset(
     {("합격", "N"), ("통과", "N"), ("성공", "N"), ("당첨", "N"), ("우승", "N"), ("입상", "N"),
      ("수상", "N"), ("승진", "N"), ("포상", "N"), ("칭찬", "N"), ("만점", "N"), ("장학금", "N"),
      ("보너스", "N"), ("달성", "N"), ("완주", "N"), ("득템", "N"), ("신기록", "N"),
-     ("붙", "V"), ("뽑히", "V"), ("해내", "V"), ("친해지", "V"), ("이기", "V"), ("성공하", "V"),
+     ("뽑히", "V"), ("해내", "V"), ("친해지", "V"), ("이기", "V"), ("성공하", "V"),
      ("행복", "N"), ("행복하", "V"), ("최고", "N"), ("기쁘", "V"), ("설레", "V"), ("신나", "V"),
      ("뿌듯하", "V"), ("즐겁", "V"), ("다행", "N")}
 )  # fmt: skip
@@ -77,6 +79,8 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
     """The cue of a remark from its Kiwi morphemes ``(form, tag)`` (``morphemes.analyse``),
     one of :data:`CUES`, or None. Negation turns a good word bad and a bad one neutral
     ("안 좋았어", "안 늦었어")."""
+    if any(tag == "SF" and "?" in form for form, tag in morphs):
+        return None  # a question anywhere: its words are asked about, not told
     found: set[str] = set()
     negated_next = False
     for i, (form, tag) in enumerate(morphs):
@@ -104,14 +108,10 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
                 found.add("missed")  # "첫눈 못 봤어", not "못 먹던 치킨 다 먹음"
             continue
         if coarse is None:
-            if (
-                tag == "SW"
-                and len(form) >= 2
-                and form[0] in "ㅋㅎ"
-                and i
-                and morphs[i - 1][1] == "EF"
-            ):
-                found.add("laugh")  # a laugh after a told sentence, not after "하이ㅋㅋ"
+            if tag == "SW" and len(form) >= 2 and form[0] in "ㅋㅎ" and i >= 2:
+                # a laugh after a told sentence; anywhere past a greeting's first word it
+                # only tells that bad news is laughed off ("하는 중 ㅋㅋ 다리 찢기 실패")
+                found.add("laugh" if morphs[i - 1][1] == "EF" else "chuckle")
             elif tag == "EC" and form in ("어야", "아야", "여야") and after[0] in ("되", "하"):
                 found.add("duty")
             continue
@@ -127,8 +127,10 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("tired")
         elif form == "없" and _nothing(morphs[max(0, i - 5) : i]):
             found.add("bad")
+    if ("제발", "MAG") in morphs:
+        found.discard("good")  # "제발 당첨": hoped for, not news
     if "good" in found and "bad" in found:
         return None  # mixed news: say nothing about it
-    if "laugh" in found and found & {"bad", "missed"}:
+    if found & {"laugh", "chuckle"} and found & {"bad", "missed"}:
         return "wry"  # "물조절 실패해서 국이 됐어ㅋㅋ": laughing it off
     return next((cue for cue in CUES if cue in found), None)

@@ -742,7 +742,7 @@ class ReplyPipeline:
             from assistant_plugins.smalltalk.morphemes import analyse
             from assistant_plugins.smalltalk.news import news_cue
 
-            news = news_cue(analyse(text))
+            news = news_cue(analyse(typed))
         if reflect and neutral is None and (best is None or self.gives_way(best)):
             mood = 0
             if felt is None:
