@@ -2,8 +2,10 @@
 offsets, each scored on the four dev sets and the openers' dev set (macro-F1 with the
 lexicon, openers at ``tone_min_score`` as given and guarded), the KOTE rows the trainer holds
 out (model alone, as the card reports them) and the seen small-talk remarks
-(``bench/emotion_chat_readings.py``: plain remarks read negative). Never reads a test set
-nor ``eval_prompts_s.tsv``.
+(``bench/emotion_chat_readings.py``: plain remarks read negative), and 기쁨 precision on every
+dev set and pooled over the five (``joy_precision``: right / read 기쁨, with the lexicon; a
+bad-news remark read as 기쁨 is the costly mistake). Never reads a test set nor
+``eval_prompts_s.tsv``.
 
 .venv/bin/python bench/emotion_class_bias_sweep.py [--model shipped] [--grid 분노=0,-0.5,-1 --grid 일상=0,0.5]
 
@@ -35,6 +37,18 @@ from emotion_dev_sweep import DEV, PLUGIN, ROOT  # noqa: E402  (the same dev set
 
 OPENERS = "conversations_dev_openers.tsv"
 KOTE = ROOT.parent / "shared" / "data" / "kote" / "val.tsv"
+
+
+def class_precision(gold: list[str], predicted: list[str], label: str = "기쁨") -> dict:
+    """How many remarks were read as ``label`` and how many of them are ``label``: the counts
+    (so the sets can be pooled) and the precision (``None`` when nothing was read so)."""
+    said = [g for g, p in zip(gold, predicted, strict=True) if p == label]
+    right = sum(g == label for g in said)
+    return {
+        "right": right,
+        "predicted": len(said),
+        "precision": round(right / len(said), 4) if said else None,
+    }
 
 
 def parse_grid(values: list[str]) -> dict[str, list[float]]:
@@ -79,9 +93,14 @@ def main() -> None:
             row: dict = {"class_bias": bias, "macro_f1": {}}
             classifier.use_lexicon(shipped(), boost_from_settings(settings))
             dev_rows, dev_predictions = [], []
+            row["joy_precision"] = {}
+            pooled_gold, pooled_labels = [], []
             for name, part in sets.items():
                 predicted = classifier.predict_many([r.text for r in part], threshold)
                 gold = [r.label for r in part]
+                row["joy_precision"][name] = class_precision(gold, [p.label for p in predicted])
+                pooled_gold += gold
+                pooled_labels += [p.label for p in predicted]
                 row["macro_f1"][name] = report(
                     gold, [p.label for p in predicted], classifier.labels
                 )["macro_f1"]
@@ -96,6 +115,7 @@ def main() -> None:
                 else:
                     dev_rows += part
                     dev_predictions += predicted
+            row["joy_precision"]["pooled"] = class_precision(pooled_gold, pooled_labels)
             figures = _calibration_figures(
                 dev_rows, dev_predictions, classifier.labels, settings, least
             )
@@ -111,6 +131,7 @@ def main() -> None:
             rows_out.append(row)
             f1 = " ".join(f"{v:.3f}" for v in row["macro_f1"].values())
             c = row["chat"]
+            joy = " ".join(f"{v['right']}/{v['predicted']}" for v in row["joy_precision"].values())
             print(
                 f"{json.dumps(bias, ensure_ascii=False):32s} F1 {f1} · KOTE"
                 f" {row.get('kote_model_alone', 0):.3f} · openers set {row['openers_set'][0]}/"
@@ -119,7 +140,8 @@ def main() -> None:
                 f" (≥0.5 {c['plain']['negative_at_0_5']}) 분노 {c['anger_overall']}"
                 f" · compl/feel neg {c['complaint_feeling']['negative']}/"
                 f"{c['complaint_feeling']['remarks']} · complaints 기쁨 {c['complaint']['joy_at_0_5']}"
-                f" · 기쁨 P openers set {row['joy_p_openers_set']:.2f}",
+                f" · 기쁨 P openers set {row['joy_p_openers_set']:.2f}"
+                f" · 기쁨 right/read (sets, pooled) {joy}",
                 flush=True,
             )
         out["models"][source] = rows_out

@@ -132,3 +132,20 @@ def test_chat_bench_shares() -> None:
     assert figures["plain"]["negative_at_0_5"] == 1 and figures["anger_overall"] == 2
     assert figures["complaint_feeling"]["negative"] == 1
     assert figures["complaint_feeling"]["joy"] == 0 and figures["plain"]["joy_at_0_5"] == 0
+
+
+def test_sweep_counts_joy_precision_so_sets_can_be_pooled() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "emotion_class_bias_sweep", ROOT / "bench" / "emotion_class_bias_sweep.py"
+    )
+    sweep = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sweep)
+    gold = ["기쁨", "분노", "기쁨", "일상", "슬픔"]
+    said = ["기쁨", "기쁨", "일상", "기쁨", "슬픔"]
+    assert sweep.class_precision(gold, said) == {"right": 1, "predicted": 3, "precision": 0.3333}
+    assert sweep.class_precision(gold, said, "슬픔") == {
+        "right": 1,
+        "predicted": 1,
+        "precision": 1.0,
+    }
+    assert sweep.class_precision(["기쁨"], ["일상"])["precision"] is None
