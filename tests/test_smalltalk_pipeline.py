@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,26 @@ def test_a_persona_row_addressed_to_her_answers_only_a_remark_that_may_be_to_her
     assert pipeline.choose("영어도 할 줄 알아요?").source == "persona"
     no_gate = ReplyPipeline(None, load_persona("이랑"), weights=Weights(address_clash=0.0))
     assert asked in no_gate.choose("친구랑 싸운 게 자꾸 생각나서 잠이 안 와").text
+
+
+def test_a_remark_not_spoken_to_her_needs_a_close_persona_match() -> None:
+    """Blind set U: general questions and statements that share a word with a question to
+    이랑 had drawn her answers about herself (with the shipped memory's IDF: fit 0.34, 0.31)."""
+    shipped = Path(__file__).resolve().parent.parent / "models" / "smalltalk-mini" / "memory"
+    memory, persona = ReplyMemory.load(shipped), load_persona("이랑")
+    pipeline = ReplyPipeline(memory, persona, weights=Weights.load(shipped))
+    loose = ReplyPipeline(
+        memory, persona, weights=replace(Weights.load(shipped), persona_min_fit_unaddressed=0)
+    )
+    for text in (
+        "한국 사람들은 생일에 왜 미역국 먹어요?",
+        "지금 초소에서 CCTV 보면서 도시락 먹고 있습니다",
+    ):
+        assert "persona" not in {c.source for c in pipeline.candidates(text)}, text
+        assert "persona" in {c.source for c in loose.candidates(text)}, text  # as it had been
+    # spoken to her, or a close match
+    assert pipeline.choose("이랑 씨는 한국에 있어요?").source == "persona"
+    assert pipeline.choose("영어도 할 줄 알아요?").source == "persona"
 
 
 def test_a_match_of_the_opposite_outcome_or_feeling_may_not_answer() -> None:

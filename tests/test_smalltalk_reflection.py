@@ -65,6 +65,9 @@ def test_news_is_said_back_in_polite_korean(text: str, emotion: str | None, expe
         "사실 나 아직 자전거 못 타ㅋㅋ 비밀이야",
         "카드 명세서 보고 현타 왔다",
         "오늘은 '고맙다'를 배웠어요.",  # a quoted word is no sentence ("를 배웠군요" had been said)
+        # blind set U: a clause ended by a noun ending, a question before a statement
+        "독서실 옆자리 사람이 계속 다리 떨어서 책상까지 흔들림 진짜 미치겠다",
+        "손목 아플 때 하는 스트레칭 같은 거 있어? 마우스 하루 12시간 잡고 있음",
         "안녕하세요",
         "",
     ],

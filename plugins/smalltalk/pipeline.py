@@ -122,6 +122,14 @@ class Weights:
     #: by the dev grid (its pairs hold no persona rows); on the seen sets B-L it changed 4 of
     #: 1,801 replies, each for the better by the lead's eye (README)
     address_clash: float = 1.0
+    #: the least ``fit`` a persona row needs when the remark does not speak to her (no
+    #: second-person word, not her name): a general question or a statement that shares a
+    #: word with a question to 이랑 is not one ("한국 사람들은 생일에 왜 미역국 먹어요?" had
+    #: drawn "너 한국에 있어?"'s answer, fit 0.34; "지금 초소에서 … 도시락 먹고 있습니다"
+    #: "먹어 보고 싶은 음식 있어?"'s, 0.31). Set by hand on the rated persona replies of
+    #: blind sets S-U (nine of fourteen such replies under 0.42 were off-topic, all
+    #: unaddressed; README); the dev grid holds no persona rows
+    persona_min_fit_unaddressed: float = 0.42
     #: 1 = a retrieved pair whose utterance tells of the opposite outcome or feeling may not
     #: answer (:func:`polarity_clash`: "오늘 하루 행복했어" had drawn "정말 힘든 하루였군요")
     polarity_clash: float = 1.0
@@ -618,6 +626,12 @@ class ReplyPipeline:
                 and source in ("everyday", "memory")
                 and person_clash(query, hit.tokens)
                 and person_clash(query, tokens(hit.pair.reply))
+            ):
+                return
+            if (
+                source == "persona"
+                and hit.fit < w.persona_min_fit_unaddressed
+                and not addressed(query, typed or text, name)
             ):
                 return
             if (

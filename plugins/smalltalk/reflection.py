@@ -11,8 +11,10 @@ feeling when the reading is sure, else the feeling the memory's nearest pairs ag
 "국이 됐군요. 그래도 웃으시니 다행이에요."), else the remark's aspect (a plan gets a wish, a plan to go somewhere "잘
 다녀오세요!", a wish "꼭 그렇게 되면 좋겠어요.", anything else "조금 더 이야기해 주세요.").
 
-No reflection (``None``) for questions, requests, remarks about 이랑 herself ("너", "이랑"),
-very long remarks, remarks without a final predicate, or when a word of the remark is
+No reflection (``None``) for questions (a "?" after any of its sentences), requests,
+remarks about 이랑 herself ("너", "이랑"),
+very long remarks, remarks without a final predicate, a clause ended by a noun ending
+("책상까지 흔들림 진짜 미치겠다" would be said back broken), or when a word of the remark is
 unknown to ``known`` (typos and names are never said back).
 """
 
@@ -152,7 +154,10 @@ def reflect(
     if any(_tag(tag).startswith(("SSO", "SSC")) for _f, tag, _s, _l in morphs):
         return None  # quoted words ("오늘은 '설레다'를 배웠어요") are not sentences of their own
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
+    asked: set[int] = set()  # sentences a "?" closes
     for morph in morphs:
+        if not sentences[-1] and len(sentences) > 1 and "?" in morph[0]:
+            asked.add(len(sentences) - 2)  # "스트레칭 같은 거 있어? 마우스 12시간 잡고 있음"
         if not sentences[-1] and (
             _tag(morph[1]).startswith(_DROP_TAGS) or (morph[0] == "요" and _tag(morph[1]) == "JX")
         ):
@@ -160,6 +165,8 @@ def reflect(
         sentences[-1].append(morph)
         if _tag(morph[1]).startswith("EF"):
             sentences.append([])
+    if asked:
+        return None  # the remark asks something; saying its context back would ignore it
     sentences = [kept for kept in map(_trimmed, sentences) if kept]
     if not sentences or not _tag(sentences[-1][-1][1]).startswith("EF"):
         return None  # the remark does not end in a statement
@@ -202,6 +209,11 @@ def _say_back(
     final = morphs[-1][0]
     if final not in _STATEMENT:
         return None
+    if any(
+        _tag(tag) == "ETN" and form in _NOMINAL and not _tag(nxt).startswith(("J", "VCP"))
+        for (form, tag, _s, _l), (_f, nxt, _s2, _l2) in zip(morphs, morphs[1:], strict=False)
+    ):
+        return None  # a clause ended by a noun ending: "책상까지 흔들림 진짜 미치겠다"
     sentence = morphs[:-1]
     # the final predicate: the last predicate stem, followed only by pre-final endings
     stem_at = None
