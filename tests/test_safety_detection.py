@@ -67,8 +67,8 @@ def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
 
 
 #: Remarks of the small-talk sets the shipped scorer answers with the crisis reply: two of
-#: blind set R (session 10), one of blind set S (session 11), two of blind set T and one of
-#: blind set U (session 12), found when the sets arrived; two retrained scorers (with a set of
+#: blind set R (session 10), one of blind set S (session 11), two of blind set T and one
+#: each of blind sets U and V (session 12), found when the sets arrived; two retrained scorers (with a set of
 #: harmless chat, train_u) fired on 7 and 10 of the sets' remarks and were not shipped (README).
 SMALL_TALK_FIRES = {
     "올해 안에 운전면허 딸 거야 진짜로",  # scorer p 0.41
@@ -80,6 +80,8 @@ SMALL_TALK_FIRES = {
     "클라이언트가 단가를 또 깎자고 하네요... 지금도 단어당 50원도 안 되는데",  # p 0.34
     # one of blind set U (session 12): a pharmacist's boyfriend asking for free medicine (p 0.90)
     "남친이 감기 걸릴 때마다 약 공짜로 달라고 해요ㅋㅋ 약사 여친 둔 게 무슨 벼슬인 줄",
+    # one of blind set V (session 12): a Filipino worker asking whether she speaks Tagalog (p 0.36)
+    "이랑 한국어 말고 따갈로그어도 할 수 있어요?",
 }
 
 
