@@ -67,6 +67,7 @@ Questions (rules of thumb over the plain text; laughter, crying and emoji at the
 ignored: "팁 있어?ㅋㅋ")::
 
     is_question(text) -> bool        # a question mark, a question word or a question ending
+    ends_as_question(text) -> bool   # ... but a question word only in a last sentence that asks
                                      # ("뭐 먹지", "갈까")
     asks_for_information(text) -> bool    # a question mark or a plain asking ending
                                      # ("방법 있나요") and a word that asks for information
@@ -394,6 +395,20 @@ _QUESTION = re.compile(
 )
 _TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
 #: endings that ask even without a question mark ("방법 있나요", "뭐가 좋을까요")
+#: for :func:`ends_as_question`: question words, asking endings (not a statement's -야지 /
+#: -었지), and question words that ask nothing: idioms and embedded questions
+_QUESTION_WORD = re.compile(r"뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느|어떡|어떻하|어떻해")
+_ASKING_ENDING = re.compile(
+    r"(?:[을를]?까|니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요|가요|죠"
+    r"|(?<!야)(?<![었았였겠])(?<!그렇)지)\s*[.!~ㅋㅎ]*$"
+)
+_NOT_ASKING = re.compile(
+    r"(?:뭐|무엇|어디|언제|왜|어떻게|(?:무슨|어느|몇)\s*\S*?)(?:이?라고|인지|는지|던지|든지|든가)"
+    r"|(?:뭐|뭘|어디|언제|왜|어떻게|무슨|어느|몇)\S*(?=(?:\s+\S+){0,3}?(?:는지|인지|은지|을지)(?:\s|$))"
+    r"|\S+(?:는지|인지|은지|을지)(?=\s|$)|몇\s*번(?:을|이나)?\s*\S*도"
+    r"|(?:뭘|뭐를?|어딜|어디를?|누굴|언제)\s+\S*[어아여해]도(?=\s|$)"
+    r"|(?:어디|언제|뭐|무엇)(?:에|에서)?(?:도|든)|(?:^|\s)뭐\s+(?=원래|그냥|어쩌)"
+)
 _ASKING_END = re.compile(r"(?:나요|까요|니|냐)$")
 #: ... and, in chat, also these ("뭐가 나아", "뭐부터 해야 돼", "뭐 먹을래", "추천해 줘")
 _CHAT_ASKING_END = re.compile(r"(?:[?？]|나요|까요|까|니|냐|래|줘|줄래|돼|되나|나아)$")
@@ -411,6 +426,21 @@ def is_question(text: str) -> bool:
     """A question by its mark, a question word or a question ending ("뭐 먹지", "갈까");
     laughter, crying and emoji after it do not hide it ("팁 있어?ㅋㅋ")."""
     return bool(_QUESTION.search(_plain(text)))
+
+
+def ends_as_question(text: str) -> bool:
+    """Whether ``text`` ends as a question: its last sentence has a question mark, a
+    question word or a question ending ("뭐 먹지", "갈까", "너 몇 살이야"), or the text is a
+    request for information ("추천해 줘"). Unlike :func:`is_question`, an earlier sentence's
+    question word, a question word inside an idiom or an embedded question ("이게 뭐라고
+    자꾸 웃음이 나", "무슨 말인지 하나도 안 들려요", "몇 번을 봐도 안 질려") and a statement's
+    -지 ("연습해야지", "나비였지") do not count (blind small-talk sets U and V)."""
+    plain = _plain(text)
+    last = re.split(r"[.!?？…]+\s+|\n", plain)[-1]
+    if last.endswith(("?", "？")) or requests_information(text):
+        return True
+    last = _NOT_ASKING.sub(" ", last)
+    return bool(_QUESTION_WORD.search(last)) or bool(_ASKING_ENDING.search(last))
 
 
 def asks_for_information(text: str) -> bool:

@@ -10,6 +10,7 @@ from assistant.korean import (
     compose,
     compose_jamo,
     decompose,
+    ends_as_question,
     final_consonant,
     hangul_to_jamo,
     has_final,
@@ -123,3 +124,27 @@ def test_questions(text: str, question: bool, asks: bool, requests: bool) -> Non
     assert is_question(text) is question
     assert asks_for_information(text) is asks
     assert requests_information(text) is requests
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("점심 뭐 먹지", True),
+        ("너 몇 살이야", True),
+        ("펭귄도 무릎 있어?", True),
+        ("맥북이랑 그램 중에 뭐가 나아", True),
+        ("비 오는 날 들을 노래 추천해줘", True),
+        ("무슨 영화 볼까", True),
+        # blind small-talk sets U and V: statements with a question word, a statement's -지
+        ("밭에서 처음 캔 고구마 쪄서 둘이 나눠먹는데 이게 뭐라고 자꾸 웃음이 나ㅎㅎ", False),
+        ("스피커가 고장나서 무슨 말인지 하나도 안 들려요. 세 번째 방송인데도요.", False),
+        ("구름 위에서 보는 해돋이는 몇 번을 봐도 안 질려. 이건 이 직업 보너스임", False),
+        ("길 가는 사람 뒤통수만 봐도 어디서 잘랐는지 대충 보임ㅋㅋ", False),
+        ("내년 봄엔 직접 10km 뛰어보려구요 ㅎㅎ 지금부터 연습해야지", False),
+        ("집에 오는 내내 그 손이 생각나요", False),
+        ("뭘 해도 재미가 없어", False),  # "whatever I do"
+        ("어딜 가도 사람이 많네", False),
+    ],
+)
+def test_ends_as_question(text: str, ends: bool) -> None:
+    assert ends_as_question(text) is ends

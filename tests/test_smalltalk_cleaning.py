@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from assistant.korean import ends_as_question
 from assistant_plugins.smalltalk.chat import GenerationSettings, resolve_source
 from assistant_plugins.smalltalk.cleaning import (
     ACKNOWLEDGEMENTS,
@@ -16,7 +17,6 @@ from assistant_plugins.smalltalk.cleaning import (
     cut_generation,
     is_degenerate,
     is_echo,
-    is_question,
     neutral_reply,
     strip_special,
     tidy,
@@ -96,13 +96,13 @@ def test_neutral_reply_is_korean_and_seedable() -> None:
     ],
 )
 def test_questions_are_recognised(text: str) -> None:
-    assert is_question(text)
+    assert ends_as_question(text)
     assert acknowledgement(text) in QUESTION_ACKNOWLEDGEMENTS
 
 
 @pytest.mark.parametrize("text", ["오늘 회사 다녀왔어", "아 배고파", "방 청소 끝냈다"])
 def test_statements_are_not_questions(text: str) -> None:
-    assert not is_question(text)
+    assert not ends_as_question(text)
     assert acknowledgement(text) in NEUTRAL_REPLIES
 
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from assistant.korean import is_question
+from assistant.korean import ends_as_question
 
 #: Short neutral replies used when generation fails twice (empty or degenerate).
 NEUTRAL_REPLIES = (
@@ -169,7 +169,7 @@ def acknowledgement(
     fits and no generated reply may win."""
     options = ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
-        if is_question(text):
+        if ends_as_question(text):
             options = QUESTION_ACKNOWLEDGEMENTS
         else:
             options = NEWS_ACKNOWLEDGEMENTS.get(news or "", NEUTRAL_REPLIES)

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from assistant.korean import is_question
+from assistant.korean import ends_as_question
 
 #: the second sentence, by the user's detected emotion: (news told, a state now, a plan)
 EMPATHY: dict[str, tuple[str, str, str]] = {
@@ -144,7 +144,7 @@ def reflect(
     Of several sentences, the last one that tells of something (its predicate is not 이다:
     "오늘 정년퇴직했습니다. 삼십오 년 다닌 회사였어요" says back the retirement)."""
     text = unicodedata.normalize("NFC", text or "").strip()
-    if not text or len(text) > 80 or is_question(text) or _ADDRESSEE.search(text):
+    if not text or len(text) > 80 or ends_as_question(text) or _ADDRESSEE.search(text):
         return None
     if analyser is None:
         from assistant_plugins.smalltalk.morphemes import analyzer
