@@ -389,15 +389,14 @@ def say_elapsed(seconds: float) -> str:
 
 # -- questions --------------------------------------------------------------------------------
 
+_QUESTION_WORDS = r"뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느|어떡해|어떻해|어떡하|어떻하"
 _QUESTION = re.compile(
-    r"[?？]\s*$|(?:뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느|어떡해|어떻해|어떡하|어떻하)"
-    r"|(?:[을를]?까|니|냐|나요|가요|죠|지)\s*[.!~ㅋㅎ]*$"
+    rf"[?？]\s*$|(?:{_QUESTION_WORDS})|(?:[을를]?까|니|냐|나요|가요|죠|지)\s*[.!~ㅋㅎ]*$"
 )
 _TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
-#: endings that ask even without a question mark ("방법 있나요", "뭐가 좋을까요")
 #: for :func:`ends_as_question`: question words, asking endings (not a statement's -야지 /
-#: -었지), and question words that ask nothing: idioms and embedded questions
-_QUESTION_WORD = re.compile(r"뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느|어떡|어떻하|어떻해")
+#: -었지, nor 생각나요), and question words that ask nothing: idioms and embedded questions
+_QUESTION_WORD = re.compile(_QUESTION_WORDS)
 _ASKING_ENDING = re.compile(
     r"(?:[을를]?까|니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요|가요|죠"
     r"|(?<!야)(?<![었았였겠])(?<!그렇)지)\s*[.!~ㅋㅎ]*$"
@@ -409,6 +408,7 @@ _NOT_ASKING = re.compile(
     r"|(?:뭘|뭐를?|어딜|어디를?|누굴|언제)\s+\S*[어아여해]도(?=\s|$)"
     r"|(?:어디|언제|뭐|무엇)(?:에|에서)?(?:도|든)|(?:^|\s)뭐\s+(?=원래|그냥|어쩌)"
 )
+#: endings that ask even without a question mark ("방법 있나요", "뭐가 좋을까요")
 _ASKING_END = re.compile(r"(?:나요|까요|니|냐)$")
 #: ... and, in chat, also these ("뭐가 나아", "뭐부터 해야 돼", "뭐 먹을래", "추천해 줘")
 _CHAT_ASKING_END = re.compile(r"(?:[?？]|나요|까요|까|니|냐|래|줘|줄래|돼|되나|나아)$")

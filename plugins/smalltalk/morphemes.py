@@ -79,6 +79,14 @@ def _tag(raw: str) -> str:
     return raw.split("-", 1)[0]  # VV-R / VA-I (irregular conjugations) -> VV / VA
 
 
+def coarse_tag(tag: str) -> str:
+    """The coarse tag of a Kiwi tag, as in search tokens (``N``, ``V``, ``M``, ``S``, …)."""
+    coarse = _COARSE.get(tag)
+    if coarse is None:
+        coarse = "W" if tag.startswith("W") else tag[:1]
+    return coarse
+
+
 def analyse(text: str) -> list[tuple[str, str]]:
     """(form, Kiwi tag) of every morpheme of ``text`` (a turn's remark is analysed once:
     the search, the aspect and the clash checks all ask for it)."""
@@ -104,9 +112,7 @@ def tokens(text: str) -> list[str]:
     for i, (form, tag) in enumerate(morphs):
         if tag.startswith(_DROPPED):
             continue
-        coarse = _COARSE.get(tag)
-        if coarse is None:
-            coarse = "W" if tag.startswith("W") else tag[:1]
+        coarse = coarse_tag(tag)
         out.append(f"{form}/{coarse}")
         if tag == "MAG" and form in _NEG_BEFORE:
             pending_negation = True

@@ -25,33 +25,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-#: stems (Kiwi form, coarse tag N or V) of outcomes people congratulate
-GOOD = frozenset(
-    {("합격", "N"), ("통과", "N"), ("성공", "N"), ("당첨", "N"), ("우승", "N"), ("입상", "N"),
-     ("수상", "N"), ("승진", "N"), ("포상", "N"), ("칭찬", "N"), ("만점", "N"), ("장학금", "N"),
-     ("보너스", "N"), ("달성", "N"), ("완주", "N"), ("득템", "N"), ("신기록", "N"),
-     ("뽑히", "V"), ("해내", "V"), ("친해지", "V"), ("이기", "V"), ("성공하", "V"),
-     ("행복", "N"), ("행복하", "V"), ("최고", "N"), ("기쁘", "V"), ("설레", "V"), ("신나", "V"),
-     ("뿌듯하", "V"), ("즐겁", "V"), ("다행", "N")}
+from assistant_plugins.smalltalk.morphemes import coarse_tag
+
+#: clearly good / bad feelings and outcomes, as search tokens (``morphemes.tokens``); a
+#: retrieved match whose feeling is the opposite of the remark's answers another story
+#: (``pipeline.polarity``)
+GOOD_WORDS = frozenset(
+    {"행복/N", "행복하/V", "좋/V", "최고/N", "기쁘/V", "설레/V", "신나/V", "뿌듯하/V", "재밌/V",
+     "재미있/V", "즐겁/V", "다행/N", "붙/V"}
 )  # fmt: skip
-#: ... of mishaps, quarrels and losses
-BAD = frozenset(
-    {("실수", "N"), ("실패", "N"), ("고장", "N"), ("사고", "N"), ("지각", "N"), ("탈락", "N"),
-     ("취소", "N"), ("연패", "N"), ("너프", "N"), ("최악", "N"), ("실망", "N"), ("짜증", "N"),
-     ("싸우", "V"), ("다투", "V"), ("혼나", "V"), ("떨어지", "V"), ("망하", "V"), ("깨지", "V"),
-     ("다치", "V"), ("넘어지", "V"), ("놓치", "V"), ("잃어버리", "V"), ("잃", "V"), ("끊기", "V"),
-     ("밀리", "V"), ("잘리", "V"), ("속상하", "V"), ("슬프", "V"), ("서럽", "V"), ("서운하", "V"),
-     ("외롭", "V"), ("아쉽", "V"), ("화나", "V"), ("싫", "V"), ("힘들", "V"), ("괴롭", "V"),
-     ("아프", "V"), ("늦", "V")}
+BAD_WORDS = frozenset(
+    {"최악/N", "힘들/V", "슬프/V", "우울/N", "우울하/V", "짜증/N", "속상하/V", "떨어지/V",
+     "망하/V", "싫/V", "외롭/V", "서럽/V", "괴롭/V", "지치/V", "재미없/V", "아쉽/V", "화나/V",
+     "실망/N"}
+)  # fmt: skip
+#: good news: those words but 좋다 alone ("날씨 좋다"), 붙다 ("배송비 붙었어요", blind set T)
+#: and 재밌다 (a film, not news), plus outcomes people congratulate
+GOOD = (GOOD_WORDS - {"좋/V", "붙/V", "재밌/V", "재미있/V"}) | frozenset(
+    {"합격/N", "통과/N", "성공/N", "당첨/N", "우승/N", "입상/N", "수상/N", "승진/N", "포상/N",
+     "칭찬/N", "만점/N", "장학금/N", "보너스/N", "달성/N", "완주/N", "득템/N", "신기록/N",
+     "뽑히/V", "해내/V", "친해지/V", "이기/V", "성공하/V"}
+)  # fmt: skip
+#: bad news: those words but a lasting mood (우울, 재미없다) and 지치다 (tiredness, below),
+#: plus mishaps, quarrels and losses
+BAD = (BAD_WORDS - {"우울/N", "우울하/V", "재미없/V", "지치/V"}) | frozenset(
+    {"실수/N", "실패/N", "고장/N", "사고/N", "지각/N", "탈락/N", "취소/N", "연패/N", "너프/N",
+     "싸우/V", "다투/V", "혼나/V", "깨지/V", "다치/V", "넘어지/V", "놓치/V", "잃어버리/V", "잃/V",
+     "끊기/V", "밀리/V", "잘리/V", "서운하/V", "아프/V", "늦/V"}
 )  # fmt: skip
 #: ... of being worn out
 TIRED = frozenset(
-    {("후들거리", "V"), ("녹초", "N"), ("피곤", "N"), ("피곤하", "V"), ("지치", "V"),
-     ("뻗", "V"), ("야근", "N"), ("밤새", "V"), ("밤샘", "N")}
+    {"후들거리/V", "녹초/N", "피곤/N", "피곤하/V", "지치/V", "뻗/V", "야근/N", "밤새/V", "밤샘/N"}
 )  # fmt: skip
 #: "하나도 / 아무도 / 한 군데도 … 없다": nothing came of it
 _NOTHING = {"하나", "아무", "한"}
-_COARSE = {"NNG": "N", "NNP": "N", "NNB": "N", "XR": "N", "VV": "V", "VA": "V", "VX": "V"}
 #: verbs whose 못 is an idiom, not a miss ("못 참겠다", "못 말려")
 _NOT_A_MISS = {"참", "말리", "살"}
 
@@ -84,7 +91,7 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
     found: set[str] = set()
     negated_next = False
     for i, (form, tag) in enumerate(morphs):
-        coarse = _COARSE.get(tag)
+        coarse = {"N": "N", "V": "V"}.get(coarse_tag(tag))  # a noun or a predicate, else None
         after = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
         negated_after = after[0] in ("않", "못하") or (
             after[1] == "EC" and i + 2 < len(morphs) and morphs[i + 2][0] in ("않", "못하")
@@ -116,10 +123,10 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
                 found.add("duty")
             continue
         negated_next = False
-        key = (form, coarse)
+        key = f"{form}/{coarse}"
         if key in GOOD:
             found.add("bad" if negated else "good")
-        elif key == ("좋", "V") and negated:
+        elif key == "좋/V" and negated:
             found.add("bad")  # "결과가 안 좋았어" (좋다 alone tells nothing: "날씨 좋다")
         elif key in BAD and not negated:
             found.add("bad")

@@ -58,6 +58,7 @@ from typing import Any
 from assistant.korean import josa
 from assistant_plugins.smalltalk.everyday import is_everyday
 from assistant_plugins.smalltalk.memory import MemoryHit, MemoryPair, ReplyMemory
+from assistant_plugins.smalltalk.news import BAD_WORDS, GOOD_WORDS
 
 HERE = Path(__file__).resolve().parent
 PERSONA_FILE = HERE / "persona.tsv"
@@ -302,25 +303,13 @@ def negation_clash(query: Sequence[str], matched: Sequence[str]) -> bool:
     )
 
 
-#: clearly good / bad feelings and outcomes (morpheme tokens; a negated one counts for the
-#: other side): a match whose feeling is the opposite of the remark's answers another story
-GOOD = frozenset(
-    {"행복/N", "행복하/V", "좋/V", "최고/N", "기쁘/V", "설레/V", "신나/V", "뿌듯하/V", "재밌/V",
-     "재미있/V", "즐겁/V", "다행/N", "붙/V"}
-)  # fmt: skip
-BAD = frozenset(
-    {"최악/N", "힘들/V", "슬프/V", "우울/N", "우울하/V", "짜증/N", "속상하/V", "떨어지/V",
-     "망하/V", "싫/V", "외롭/V", "서럽/V", "괴롭/V", "지치/V", "재미없/V", "아쉽/V", "화나/V",
-     "실망/N"}
-)  # fmt: skip
-
-
 def polarity(tokens: Sequence[str]) -> int:
-    """+1 when ``tokens`` tell of something good and nothing bad, -1 the reverse, else 0; a
-    negated word counts for the other side ("안 좋았어" holds 좋/V and ~좋/V: bad)."""
+    """+1 when ``tokens`` tell of something good and nothing bad, -1 the reverse, else 0, by
+    the clearly good / bad words (``news.GOOD_WORDS``, ``news.BAD_WORDS``); a negated word
+    counts for the other side ("안 좋았어" holds 좋/V and ~좋/V: bad)."""
     negated = {t[1:] for t in tokens if t.startswith("~")}
-    good = any(t in GOOD and t not in negated for t in tokens) or bool(negated & BAD)
-    bad = any(t in BAD and t not in negated for t in tokens) or bool(negated & GOOD)
+    good = any(t in GOOD_WORDS and t not in negated for t in tokens) or bool(negated & BAD_WORDS)
+    bad = any(t in BAD_WORDS and t not in negated for t in tokens) or bool(negated & GOOD_WORDS)
     return int(good) - int(bad)
 
 
@@ -751,13 +740,14 @@ class ReplyPipeline:
         allowed = [c for c in candidates if c.excluded is None]
         best = max(allowed, key=lambda c: c.score) if allowed else None
         felt = emotion if name_feeling else None
-        news = None
-        if felt is None:
+        reflecting = reflect and neutral is None and (best is None or self.gives_way(best))
+        news = None  # the plain news the remark tells, for the reflection or the last resort
+        if felt is None and (reflecting or best is None):
             from assistant_plugins.smalltalk.morphemes import analyse
             from assistant_plugins.smalltalk.news import news_cue
 
             news = news_cue(analyse(typed))
-        if reflect and neutral is None and (best is None or self.gives_way(best)):
+        if reflecting:
             mood = 0
             if felt is None:
                 mood = self.neighbour_mood(neighbors)

@@ -154,10 +154,10 @@ def reflect(
     if any(_tag(tag).startswith(("SSO", "SSC")) for _f, tag, _s, _l in morphs):
         return None  # quoted words ("오늘은 '설레다'를 배웠어요") are not sentences of their own
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
-    asked: set[int] = set()  # sentences a "?" closes
+    asked = False  # a "?" closes one of its sentences
     for morph in morphs:
         if not sentences[-1] and len(sentences) > 1 and "?" in morph[0]:
-            asked.add(len(sentences) - 2)  # "스트레칭 같은 거 있어? 마우스 12시간 잡고 있음"
+            asked = True  # "스트레칭 같은 거 있어? 마우스 12시간 잡고 있음"
         if not sentences[-1] and (
             _tag(morph[1]).startswith(_DROP_TAGS) or (morph[0] == "요" and _tag(morph[1]) == "JX")
         ):
