@@ -31,7 +31,12 @@ from assistant_plugins.emotion.metrics import report
 
 PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 SETS = {
-    "test": ["conversations_test_implicit.tsv", "conversations_test_explicit.tsv"],
+    "test": [
+        "conversations_test_implicit.tsv",
+        "conversations_test_explicit.tsv",
+        "conversations_test_b_implicit.tsv",  # test set B (session 12), a second author
+        "conversations_test_b_explicit.tsv",
+    ],
     "dev": ["conversations_dev.tsv", "conversations_eval_b.tsv", "conversations_heldout.tsv"],
 }
 
