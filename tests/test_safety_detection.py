@@ -67,21 +67,23 @@ def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
 
 
 #: Remarks of the small-talk sets the shipped scorer answers with the crisis reply: two of
-#: blind set R (session 10), one of blind set S (session 11), two of blind set T and one
-#: each of blind sets U and V (session 12), found when the sets arrived; two retrained scorers (with a set of
-#: harmless chat, train_u) fired on 7 and 10 of the sets' remarks and were not shipped (README).
+#: blind set R (session 10), two of blind set T and one of blind set U (session 12) and three
+#: of blind set X (session 13), found when the sets arrived. With X the scorer's threshold was
+#: raised from 0.30 to 0.37 (train.EVAL_CHAT_FIRES: at most 1 in 500 of these remarks), which
+#: took set S's, a second one of T's and set V's off the list; two retrained scorers (with a
+#: set of harmless chat, train_u) fired on 7 and 10 of the sets' remarks and were not shipped
+#: (README).
 SMALL_TALK_FIRES = {
     "올해 안에 운전면허 딸 거야 진짜로",  # scorer p 0.41
     "애기 재우고 나서 자는 얼굴 한참 들여다봤어요",  # scorer p 0.46
-    # a soldier on leave about his haircut ("어차피 복귀하면 또 깎는데" alone: p 0.77)
-    "휴가 때 머리 기르는 게 나아 그냥 짧게 두는 게 나아? 어차피 복귀하면 또 깎는데",  # p 0.37
-    # two of blind set T (session 12): a wedding planner's route planned ahead, a translator's rate cut
+    # blind set T (session 12): a wedding planner's route planned ahead
     "토요일에 예식 3건 연달아 있어서 오늘 미리 동선 짜놨어요",  # p 0.48
-    "클라이언트가 단가를 또 깎자고 하네요... 지금도 단어당 50원도 안 되는데",  # p 0.34
-    # one of blind set U (session 12): a pharmacist's boyfriend asking for free medicine (p 0.90)
+    # blind set U (session 12): a pharmacist's boyfriend asking for free medicine (p 0.90)
     "남친이 감기 걸릴 때마다 약 공짜로 달라고 해요ㅋㅋ 약사 여친 둔 게 무슨 벼슬인 줄",
-    # one of blind set V (session 12): a Filipino worker asking whether she speaks Tagalog (p 0.36)
-    "이랑 한국어 말고 따갈로그어도 할 수 있어요?",
+    # blind set X (session 13): a new nurse's IV lines, a senior's sighs, 1+1 offers
+    "동기 중에 나만 아직 IV를 한 번에 못 꽂아요",  # p 0.45
+    "병동 선배가 인수인계 때마다 한숨 쉬어요. 차라리 말로 혼내줬으면",  # p 0.65
+    "편의점 1+1 보면 왜 필요 없는데도 사게 될까",  # p 0.81
 }
 
 

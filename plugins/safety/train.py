@@ -16,9 +16,11 @@ folds instead. Sets named in ``HELD_OUT`` are refused (the lead's held-out set).
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from .detect import (
@@ -119,6 +121,12 @@ MAX_FALSE_ALARMS = 0.015
 #: small-talk sets got the crisis reply ("주말에 방 대청소 할 거야 진짜로"); a crisis reply to
 #: everyday chat must stay rarer than 1 in 400 (README)
 MAX_CHAT_FIRES = 0.0025
+#: everyday remarks no training reads: the small-talk evaluation sets (one author each, new
+#: voices); after training, the threshold is raised until the scorer alone answers at most
+#: this share of them with the crisis reply (session 13: at 0.30 it answered 11 of their 3,678
+#: remarks, 4 of them in the newest set, while the chat it was trained against said 0.25 %)
+SMALL_TALK_SETS = SETS_DIR.parent / "smalltalk"
+EVAL_CHAT_FIRES = 0.002
 Example = tuple[set[str], int]
 
 
@@ -362,7 +370,60 @@ def train(
         "command": "python -m assistant_plugins.safety.train",
     }
     scorer = Scorer(weights, bias, threshold, kinds, check_in, round(check_in / 2, 3))
-    out.write_text(scorer.to_json(meta) + "\n", encoding="utf-8")
+    remarks = small_talk_remarks()
+    raised, fired = small_talk_threshold(scorer, detector, threshold, remarks)
+    meta["small_talk_sets"] = {"remarks": len(remarks), "threshold_before": threshold, "fired": fired}
+    out.write_text(replace(scorer, threshold=raised).to_json(meta) + "\n", encoding="utf-8")
+    load_cache_clear()
+    return meta
+
+
+def small_talk_remarks(folder: Path = SMALL_TALK_SETS) -> list[str]:
+    """The remarks of the small-talk evaluation sets (``eval_prompts*.tsv``: id, kind, text)."""
+    remarks = []
+    for path in sorted(folder.glob("eval_prompts*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if line.startswith("#") or len(parts) < 3 or parts[0] == "id":
+                continue
+            remarks.append(parts[2])
+    return remarks
+
+
+def small_talk_threshold(
+    scorer: Scorer, detector: Detector, threshold: float, remarks: list[str]
+) -> tuple[float, int]:
+    """The lowest threshold, from ``threshold`` up in steps of 0.01, at which the scorer alone
+    fires on at most ``EVAL_CHAT_FIRES`` of ``remarks``, and how many it fires on there."""
+    probs = []
+    for text in remarks:
+        if detector.find(text) is not None or vetoed(detector, text):
+            continue  # a rule decides it (or the scorer may not judge it)
+        p = scorer.probability(spellings(text)[0])
+        probs.append(p if p >= SHORT_MIN_SCORE or syllables(text) >= SHORT_SYLLABLES else 0.0)
+    allowed = EVAL_CHAT_FIRES * len(remarks)
+    while sum(p >= threshold for p in probs) > allowed and threshold < 1.0:
+        threshold = round(threshold + 0.01, 2)
+    return threshold, sum(p >= threshold for p in probs)
+
+
+def rethreshold(path: Path = WEIGHTS_PATH) -> dict:
+    """Apply :func:`small_talk_threshold` to a weights file without retraining it."""
+    from .scorer import load
+
+    scorer = load(path)
+    if scorer is None:
+        raise SystemExit(f"{path}: 가중치 파일을 읽을 수 없어요.")
+    meta = json.loads(path.read_text(encoding="utf-8"))["meta"]
+    detector = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))
+    remarks = small_talk_remarks()
+    threshold, fired = small_talk_threshold(scorer, detector, scorer.threshold, remarks)
+    meta["small_talk_sets"] = {
+        "remarks": len(remarks),
+        "threshold_before": scorer.threshold,
+        "fired": fired,
+    }
+    path.write_text(replace(scorer, threshold=threshold).to_json(meta) + "\n", encoding="utf-8")
     load_cache_clear()
     return meta
 
@@ -411,7 +472,15 @@ def main(argv: list[str] | None = None) -> None:
         default=str(PERSONA_NEGATIVES),
         help="persona.tsv whose questions (first column) are harmless examples; empty for none",
     )
+    parser.add_argument(
+        "--rethreshold",
+        action="store_true",
+        help="only raise the threshold of --out for the small-talk sets (no training)",
+    )
     args = parser.parse_args(argv)
+    if args.rethreshold:
+        print(rethreshold(args.out))
+        return
     meta = train(
         args.sets,
         args.out,
