@@ -372,7 +372,11 @@ def train(
     scorer = Scorer(weights, bias, threshold, kinds, check_in, round(check_in / 2, 3))
     remarks = small_talk_remarks()
     raised, fired = small_talk_threshold(scorer, detector, threshold, remarks)
-    meta["small_talk_sets"] = {"remarks": len(remarks), "threshold_before": threshold, "fired": fired}
+    meta["small_talk_sets"] = {
+        "remarks": len(remarks),
+        "threshold_before": threshold,
+        "fired": fired,
+    }
     out.write_text(replace(scorer, threshold=raised).to_json(meta) + "\n", encoding="utf-8")
     load_cache_clear()
     return meta
