@@ -32,7 +32,6 @@ from assistant_plugins.smalltalk.reflection import NEWS, reflect, replies
         ("오늘 안 늦었어", None),
         ("하이ㅋㅋ 오랜만이지", None),
         ("승진했는데 안 기뻐", None),
-        ("애기 재우고 다 식은 커피 마시면서 창밖 보고 있어요", None),
         # found on blind set T: a surcharge "attached", a hope, a question, a laugh mid-remark
         ("택배가 또 섬이라고 추가 배송비 붙었어요. 3천원이나", None),
         ("금요일 팬싸 응모하려고 앨범 10장 샀다 ㅋㅋㅋ 제발 당첨", "laugh"),
@@ -43,6 +42,49 @@ from assistant_plugins.smalltalk.reflection import NEWS, reflect, replies
 )
 def test_news_cues(text: str, cue: str | None) -> None:
     assert news_cue(analyse(text)) == cue
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # everyday moments the raters of sets T-W called generic with "조금 더 이야기해 주세요"
+        ("엄마가 보내준 반찬 먹다가 갑자기 눈물 났어요", "moved"),
+        ("새벽에 작업하면서 라디오 켜놨는데 사연이 딱 내 얘기 같아서 좀 찡했다", "moved"),
+        ("오늘 그물 손질하느라 하루가 다 갔어요", "effort"),
+        ("새벽 세시 반에 일어나는 거 10년째인데 아직도 적응 안돼", "effort"),
+        ("남편 출장 가서 집이 너무 조용해요", "quiet"),
+        ("고향 바다가 그립다", "longing"),
+        ("아버지가 처음으로 내 방송 들었다고 문자 보내셨어", "first"),
+        ("오늘도 기사식당에서 제육볶음 먹었어요", "meal"),
+        ("맛있는 거 먹고 있어", "meal"),
+        ("설거지 다 하고 커피 한 잔 내렸어", "rest"),
+        ("애기 재우고 다 식은 커피 마시면서 창밖 보고 있어요", "rest"),
+        ("도서관에서 한국어 숙제 하고 있어요", "chores"),
+        ("오늘 비번이라 빨래 두 번 돌렸어요", "chores"),
+        # not those: medicine is no meal, a laugh first, a chore word naming something else,
+        # a quiet place one likes, a day of smiling, a nap not taken, a hoarse voice
+        ("약 먹었어", None),
+        ("너무 매워서 물 세 컵 마셨어요ㅋㅋ", "laugh"),
+        ("청소 반장님이 오늘 저한테 김치 한 통 싸주셨어요. 꼭 딸 같다고", None),
+        ("오늘도 한국어 연습하러 왔어요", None),
+        ("도서관 조용해서 좋아", None),
+        ("하루 종일 입꼬리가 안 내려감ㅎㅎ", "laugh"),
+        ("애기가 낮잠을 30분 이상을 안 자요", None),
+        ("목이 다 쉬었어요", None),
+        ("커피 쏟았어", "bad"),
+    ],
+)
+def test_moment_cues(text: str, cue: str | None) -> None:
+    assert news_cue(analyse(text)) == cue
+
+
+def test_a_moment_gets_its_second_sentence() -> None:
+    assert reflect("오늘 그물 손질하느라 하루가 다 갔어요", news="effort") == (
+        "오늘 그물 손질하느라 하루가 다 갔군요. 정말 고생 많으셨어요."
+    )
+    assert reflect("도서관에서 한국어 숙제 하고 있어요", news="chores") == (
+        "도서관에서 한국어 숙제 하고 있는군요. 수고 많으세요."
+    )
 
 
 def test_a_miss_inside_a_clause_is_not_the_news() -> None:

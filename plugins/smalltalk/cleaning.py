@@ -148,6 +148,14 @@ NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
     "duty": ("신경 쓰실 게 많으시겠어요. 하나씩 해 나가시면 돼요.",),
     "laugh": ("ㅎㅎ 기분 좋아 보이셔서 저도 좋네요.", "ㅎㅎ 즐거워 보이셔서 저도 좋아요."),
     "wry": ("그래도 웃으시니 다행이에요.", "웃프네요 ㅎㅎ 그래도 힘내세요."),
+    "moved": ("마음이 뭉클해지는 이야기네요.",),
+    "effort": ("정말 고생 많으셨어요.", "오랫동안 애쓰셨네요. 정말 고생 많으셨어요."),
+    "quiet": ("많이 허전하시겠어요.",),
+    "longing": ("많이 그리우시겠어요.",),
+    "first": ("뜻깊은 일이네요!",),
+    "meal": ("맛있는 식사 되셨길 바라요.",),
+    "rest": ("잠깐이라도 편히 쉬세요.",),
+    "chores": ("수고 많으세요.",),
 }
 #: every canned reply (their words count as known words in the made-up-word rate)
 CANNED_REPLIES = (

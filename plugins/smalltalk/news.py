@@ -16,6 +16,19 @@ reads such plain cues from Kiwi's morphemes (issue 13)::
     laugh  ㅋㅋ / ㅎㅎ right after a told sentence, with none of the above
     wry    a laugh over bad news or a miss ("물조절 실패해서 국이 됐어ㅋㅋ"): laughing it off
 
+Everyday moments without news got "조금 더 이야기해 주세요" too, which the raters of blind
+sets T–W called generic in 78 of the reflections they rated (an echo and "tell me more").
+Plainer cues answer those (session 13)::
+
+    moved    tears or being touched: 눈물, 감동, 뭉클, 울컥, 찡, 감격
+    effort   a long effort: -느라, "10년째" (not 하루 종일: "하루 종일 입꼬리가 안 내려감ㅎㅎ")
+    quiet    a quiet, empty home: 허전, 쓸쓸, 적적, 빈자리, 조용하다 (not with 좋다)
+    longing  missing someone: 그립다
+    first    a first time: 처음으로
+    meal     a meal eaten or being eaten: the final verb 먹다 / 마시다 (not 약, 욕, 마음, 겁, 나이)
+    rest     a break: 커피, 휴식, 산책
+    chores   work or chores done or under way: 숙제, 공부, 청소, 빨래, 설거지, 정리, 준비, …
+
 Good and bad news together is mixed news: no cue. Good news hoped for ("제발 당첨") is no
 news, and a remark with a question mark anywhere gets no cue (its words are asked about,
 not told). 붙다 is left out: "배송비 붙었어요" is no pass (blind set T).
@@ -51,12 +64,25 @@ GOOD = (GOOD_WORDS - {"좋/V", "붙/V", "재밌/V", "재미있/V"}) | frozenset(
 BAD = (BAD_WORDS - {"우울/N", "우울하/V", "재미없/V", "지치/V"}) | frozenset(
     {"실수/N", "실패/N", "고장/N", "사고/N", "지각/N", "탈락/N", "취소/N", "연패/N", "너프/N",
      "싸우/V", "다투/V", "혼나/V", "깨지/V", "다치/V", "넘어지/V", "놓치/V", "잃어버리/V", "잃/V",
-     "끊기/V", "밀리/V", "잘리/V", "서운하/V", "아프/V", "늦/V"}
+     "끊기/V", "밀리/V", "잘리/V", "서운하/V", "아프/V", "늦/V", "쏟/V", "엎/V", "욕먹/V"}
 )  # fmt: skip
 #: ... of being worn out
 TIRED = frozenset(
     {"후들거리/V", "녹초/N", "피곤/N", "피곤하/V", "지치/V", "뻗/V", "야근/N", "밤새/V", "밤샘/N"}
 )  # fmt: skip
+#: words of being touched, of a quiet home, of a break, of chores (see the module docstring)
+MOVED = frozenset({"눈물", "감동", "뭉클", "울컥", "찡", "감격"})
+QUIET = frozenset({"허전", "쓸쓸", "적적", "빈자리"})
+#: (not 낮잠: "애기가 낮잠을 안 자요"; not 쉬다: "목이 다 쉬었어요", blind set V)
+REST = frozenset({"커피", "휴식", "산책"})
+CHORES = frozenset(
+    {"숙제", "공부", "과제", "청소", "빨래", "설거지", "정리", "준비", "연습", "작업", "마감",
+     "보고서", "업무", "근무", "알바", "장보기", "살림", "손질", "이사", "대청소"}
+)  # fmt: skip
+#: what one eats that is no meal ("약 먹었어", "욕 먹었어", "마음 먹었어", "겁 먹었어")
+_NO_MEAL = {"약", "영양제", "욕", "마음", "겁", "나이", "한약", "감기약", "진통제"}
+#: counters after which 째 tells how long ("10년째", "3일째")
+_SPANS = {"년", "일", "달", "개월", "주", "시간", "주째"}
 #: "하나도 / 아무도 / 한 군데도 … 없다": nothing came of it
 _NOTHING = {"하나", "아무", "한"}
 #: verbs whose 못 is an idiom, not a miss ("못 참겠다", "못 말려")
@@ -79,7 +105,63 @@ def _nothing(before: Sequence[tuple[str, str]]) -> bool:
     return any(form in _NOTHING for form, _tag in before) and ("도", "JX") in before
 
 
-CUES = ("good", "bad", "missed", "tired", "duty", "laugh", "wry")
+CUES = (
+    "good", "bad", "missed", "tired", "moved", "effort", "quiet", "longing", "first", "duty",
+    "laugh", "meal", "rest", "chores", "wry",
+)  # fmt: skip
+#: final verbs of a chore done or under way ("숙제 하고 있어요", "빨래 다 했어"); a chore word
+#: elsewhere names something else ("청소 반장님이 김치 싸주셨어요", blind set U)
+_CHORE_VERBS = {"하", "끝내", "마치", "끝나", "치우", "개", "돌리", "널", "쓰"}
+
+
+def _final_verb(morphs: Sequence[tuple[str, str]]) -> tuple[str, bool] | None:
+    """The last sentence's final verb and whether it is under way ("먹고 있어"), when the
+    remark ends with it: (stem, progressive), else None."""
+    end = len(morphs)
+    while end and morphs[end - 1][1] in ("SF", "SW", "SE", "SS", "SO"):
+        end -= 1
+    body = list(morphs[:end])
+    if not body or body[-1][1] != "EF":
+        return None
+    at = len(body) - 2
+    while at >= 0 and body[at][1] == "EP":
+        at -= 1
+    progressive = at >= 2 and body[at] == ("있", "VX") and body[at - 1] == ("고", "EC")
+    if progressive:
+        at -= 2
+    if at < 0 or body[at][1] != "VV":
+        return None
+    return body[at][0], progressive
+
+
+def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
+    """The plainer cues of an everyday moment (module docstring)."""
+    found: set[str] = set()
+    forms = {form for form, _tag in morphs}
+    for i, (form, tag) in enumerate(morphs):
+        before = morphs[i - 1] if i else ("", "")
+        if form in MOVED:
+            found.add("moved")
+        elif (tag == "EC" and form in ("느라", "느라고")) or (
+            form == "째" and tag == "XSN" and (before[1] == "SN" or before[0] in _SPANS)
+        ):
+            found.add("effort")
+        elif form in QUIET or (form == "조용" and "좋" not in forms):
+            found.add("quiet")
+        elif form == "그립" or form == "그리워하":
+            found.add("longing")
+        elif form == "처음" and i + 1 < len(morphs) and morphs[i + 1] == ("으로", "JKB"):
+            found.add("first")
+        elif form in REST:
+            found.add("rest")
+        elif form in CHORES:
+            found.add("chores")
+    final = _final_verb(morphs)
+    if final is not None and final[0] in ("먹", "마시") and not forms & _NO_MEAL:
+        found.add("meal")
+    if "chores" in found and (final is None or final[0] not in _CHORE_VERBS):
+        found.discard("chores")
+    return found
 
 
 def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
@@ -138,6 +220,8 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
         found.discard("good")  # "제발 당첨": hoped for, not news
     if "good" in found and "bad" in found:
         return None  # mixed news: say nothing about it
+    if not found & {"good", "bad", "missed", "tired"}:
+        found |= _moments(morphs)
     if found & {"laugh", "chuckle"} and found & {"bad", "missed"}:
         return "wry"  # "물조절 실패해서 국이 됐어ㅋㅋ": laughing it off
     return next((cue for cue in CUES if cue in found), None)
