@@ -72,6 +72,8 @@ def test_news_cues(text: str, cue: str | None) -> None:
         ("애기가 낮잠을 30분 이상을 안 자요", None),
         ("목이 다 쉬었어요", None),
         ("커피 쏟았어", "bad"),
+        ("아직 점심 안 먹었어", None),
+        ("숙제 안 했어", None),
     ],
 )
 def test_moment_cues(text: str, cue: str | None) -> None:

@@ -114,24 +114,19 @@ CUES = (
 _CHORE_VERBS = {"하", "끝내", "마치", "끝나", "치우", "개", "돌리", "널", "쓰"}
 
 
-def _final_verb(morphs: Sequence[tuple[str, str]]) -> tuple[str, bool] | None:
-    """The last sentence's final verb and whether it is under way ("먹고 있어"), when the
-    remark ends with it: (stem, progressive), else None."""
-    end = len(morphs)
-    while end and morphs[end - 1][1] in ("SF", "SW", "SE", "SS", "SO"):
-        end -= 1
-    body = list(morphs[:end])
+def _final_verb(morphs: Sequence[tuple[str, str]]) -> str | None:
+    """The stem of the verb that ends the remark ("먹었어요", "하고 있어"), else None."""
+    body = list(morphs)
+    while body and body[-1][1] in ("SF", "SW", "SE", "SS", "SO"):
+        body.pop()
     if not body or body[-1][1] != "EF":
         return None
     at = len(body) - 2
     while at >= 0 and body[at][1] == "EP":
         at -= 1
-    progressive = at >= 2 and body[at] == ("있", "VX") and body[at - 1] == ("고", "EC")
-    if progressive:
-        at -= 2
-    if at < 0 or body[at][1] != "VV":
-        return None
-    return body[at][0], progressive
+    if at >= 2 and body[at] == ("있", "VX") and body[at - 1] == ("고", "EC"):
+        at -= 2  # under way: "숙제 하고 있어요"
+    return body[at][0] if at >= 0 and body[at][1] == "VV" else None
 
 
 def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
@@ -157,10 +152,11 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
         elif form in CHORES:
             found.add("chores")
     final = _final_verb(morphs)
-    if final is not None and final[0] in ("먹", "마시") and not forms & _NO_MEAL:
-        found.add("meal")
-    if "chores" in found and (final is None or final[0] not in _CHORE_VERBS):
-        found.discard("chores")
+    negated = any(m in morphs for m in (("안", "MAG"), ("못", "MAG"), ("않", "VX")))
+    if final in ("먹", "마시") and not forms & _NO_MEAL and not negated:
+        found.add("meal")  # not "아직 점심 안 먹었어"
+    if "chores" in found and (final not in _CHORE_VERBS or negated):
+        found.discard("chores")  # not "숙제 안 했어"
     return found
 
 
