@@ -82,6 +82,51 @@ def test_unknown_words_are_never_said_back() -> None:
     assert reflect(text, known=lambda token: token != "햄찌/N") is None
 
 
+def test_dictionary_nouns_may_be_said_back_but_not_coinages_or_names() -> None:
+    """The pipeline's ``knows``: the memories' words, or a common noun of Kiwi's dictionary
+    ("작약" is one; "불멍", a coinage, and "조아", a typo read as a name, are not)."""
+    pipeline = _pipeline()
+    assert pipeline.knows("작약/N") and not pipeline.memory.has_token("작약/N")
+    assert not pipeline.knows("불멍/N") and not pipeline.knows("조아/N")
+
+    # (the test memory is tiny: its other words are taken as known here)
+    def known(token: str) -> bool:
+        return pipeline.knows(token) or token == "오늘/N" or not token.endswith("/N")
+
+    said = reflect("오늘 꽃시장 갔는데 작약이 벌써 나왔더라고요!", known=known)
+    assert said is not None and said.startswith("오늘 꽃시장 갔는데 작약이 벌써 나왔군요.")
+    assert reflect("텐트 다 치고 불멍하고 있어", known=known) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # "-더라" recalls: said back in the past
+        ("퇴근길 버스 창밖으로 노을 보는데 그냥 내리기가 싫더라", "퇴근길 버스 창밖으로 노을 보는데 그냥 내리기가 싫었군요."),
+        # a remark ending "… 중" is a statement of the moment
+        ("PT 수업 사이에 40분 비어서 닭가슴살 먹는 중", "PT 수업 사이에 40분 비어서 닭가슴살 먹는 중이군요."),
+        ("영상 편집하는데 컷 하나 가지고 한 시간째 씨름 중 ㅋㅋ", "영상 편집하는데 컷 하나 가지고 한 시간째 씨름 중이군요."),
+    ],
+)  # fmt: skip
+def test_chat_endings_are_statements(text: str, said: str) -> None:
+    reply = reflect(text)
+    assert reply is not None and reply.startswith(said)
+    assert reflect("공부에 집중") is None  # 집중 is no "… 중"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "요가원에 새 회원님이 8명이나 등록하셨어요 전단지 붙인 효과가 있나봐요",
+        "열여섯 명이라 답장 쓰는 건 제 몫이에요",
+    ],
+)
+def test_guesses_and_my_share_are_not_said_back(text: str) -> None:
+    """Broken on seen set U/V once dictionary nouns could be said back: "효과가 있나보는군요",
+    "답장 쓰는 건 몫이군요"."""
+    assert reflect(text) is None
+
+
 def test_every_feeling_has_a_reply_for_news_a_state_and_a_plan() -> None:
     for feeling, replies in EMPATHY.items():
         assert len(replies) == 3 and all(r.endswith((".", "!")) for r in replies), feeling

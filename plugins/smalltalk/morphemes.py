@@ -103,6 +103,26 @@ def _analysed(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.form, _tag(t.tag)) for t in found)
 
 
+@lru_cache(maxsize=8192)
+def in_dictionary(token: str) -> bool:
+    """Whether a noun token (``form/N``) is a common noun of Kiwi's own dictionary: a real
+    word ("작약", "가슴살"), not one its unknown-word model guessed (a typo, a coinage or a
+    name it has never seen: "불멍", "펭수") nor a proper noun (a typo such as "조아" reads
+    as one)."""
+    form, _, coarse = token.rpartition("/")
+    if coarse != "N" or not form:
+        return False
+    kiwi = analyzer()
+    with _LOCK:
+        found = kiwi.tokenize(form)
+        return (
+            len(found) == 1
+            and found[0].form == form
+            and found[0].tag == "NNG"
+            and kiwi.morpheme(found[0].id).form == form
+        )
+
+
 def tokens(text: str) -> list[str]:
     """Search tokens of ``text``: content morphemes as ``form/T`` with negation kept."""
     morphs = analyse(text)

@@ -129,6 +129,19 @@ def _final_verb(morphs: Sequence[tuple[str, str]]) -> str | None:
     return body[at][0] if at >= 0 and body[at][1] == "VV" else None
 
 
+def _negated_next(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether the first predicate after ``morphs[at]`` is negated: "1년째 연락 안 하는데"
+    tells of a silence, not of an effort ("10년째인데" does)."""
+    for j in range(at + 1, len(morphs)):
+        form, tag = morphs[j]
+        if tag == "MAG" and form in ("안", "못"):
+            return True
+        if tag in ("VV", "VA", "VCP", "XSV", "XSA"):
+            after = morphs[j + 1 : j + 3]
+            return any(f in ("않", "못하") and t == "VX" for f, t in after)
+    return False
+
+
 def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
     """The plainer cues of an everyday moment (module docstring)."""
     found: set[str] = set()
@@ -138,7 +151,10 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
         if form in MOVED:
             found.add("moved")
         elif (tag == "EC" and form in ("느라", "느라고")) or (
-            form == "째" and tag == "XSN" and (before[1] == "SN" or before[0] in _SPANS)
+            form == "째"
+            and tag == "XSN"
+            and (before[1] == "SN" or before[0] in _SPANS)
+            and not _negated_next(morphs, i)
         ):
             found.add("effort")
         elif form in QUIET or (form == "조용" and "좋" not in forms):

@@ -533,12 +533,14 @@ class ReplyPipeline:
         return all(w in known for w in found)
 
     def knows(self, token: str) -> bool:
-        """Whether a morpheme token occurs in any of the memories (reflections say back only
-        known words)."""
+        """Whether a morpheme token occurs in any of the memories, or is a common noun of
+        Kiwi's dictionary (reflections say back only known words: never a typo or a name)."""
+        from assistant_plugins.smalltalk.morphemes import in_dictionary
+
         return any(
             memory is not None and memory.has_token(token)
             for memory in (self.memory, self.persona, self.user)
-        )
+        ) or in_dictionary(token)
 
     def gives_way(self, best: Candidate) -> bool:
         """Whether a winning retrieved pair is weak enough for the remark said back to come

@@ -116,9 +116,13 @@ _ADJECTIVE_TAGS = ("VA", "XSA", "VCP", "VCN")
 _STATEMENT = {
     "어", "아", "여", "어요", "아요", "여요", "다", "ᆫ다", "는다", "네", "네요", "지", "지요",
     "죠", "야", "이야", "에요", "예요", "이에요", "ᆸ니다", "습니다", "ᆷ", "음", "거든",
-    "거든요", "더라고", "더라고요", "더라구요", "군", "구나", "는구나", "네용", "어용", "당",
+    "거든요", "더라고", "더라고요", "더라구요", "더라", "군", "구나", "는구나", "네용", "어용",
+    "당",
 }  # fmt: skip
-_RECALLED = {"더라고", "더라고요", "더라구요"}
+_RECALLED = {"더라고", "더라고요", "더라구요", "더라"}
+#: a remark that ends "… 먹는 중" (ㅋㅋ, punctuation or an emoji after it may follow) is said
+#: back as "… 먹는 중이군요"
+_UNDER_WAY = re.compile(r"(?<=[가-힣] 중)(?=[\sㅋㅎㅠㅜ.~!…^]*$)")
 _NOMINAL = {"ᆷ", "음"}  # "밥 먹고 옴", "출석함": done
 _DROP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "W_", "Z", "UN", "IC")
 _PAST = {"었", "았", "였", "었었", "았었"}
@@ -154,6 +158,7 @@ def reflect(
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text or len(text) > 80 or ends_as_question(text) or _ADDRESSEE.search(text):
         return None
+    text = _UNDER_WAY.sub("이야", text, count=1)
     if analyser is None:
         from assistant_plugins.smalltalk.morphemes import analyzer
 
@@ -241,6 +246,15 @@ def _say_back(
         return None  # 시 already there, or an ending this rule does not know
     if stem_tag == "VX" and stem == "주" and not endings:
         return None  # a request: "알려줘"
+    if stem_tag == "VX" and stem == "보" and sentence[stem_at - 1][0] in ("나", "ᆫ가", "는가"):
+        return None  # a guess: "효과가 있나봐요" ("있나보는군요" was broken)
+    if (
+        stem_tag == "VCP"
+        and stem_at >= 3
+        and sentence[stem_at - 2][0] == "의"
+        and sentence[stem_at - 3][0] in _SELF
+    ):
+        return None  # "제 몫이에요": 제 is never said back, and "몫이군요" alone is broken
     past = any(e in _PAST for e in endings) or final in _RECALLED
     # "밥 먹고 옴" is done, "첫 데이트 있음" / "갈 거임" are not, nor "미치겠음" (겠: a
     # conjecture, said back as "미치겠군요", never "미쳤겠군요")
