@@ -497,10 +497,11 @@ def test_a_question_never_wins_with_a_statement_s_reply() -> None:
 
 
 def test_an_unsure_feeling_is_not_named_in_the_acknowledgement() -> None:
-    from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS
+    from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS, NEWS_ACKNOWLEDGEMENTS
 
     pipeline = ReplyPipeline(ReplyMemory.build([MemoryPair("m:0", "배고파", "밥 드세요.", 0, "m")]))
     sure = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="슬픔")
     unsure = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="슬픔", name_feeling=False)
     assert sure.text in ACKNOWLEDGEMENTS["슬픔"]
-    assert unsure.source == "neutral" and unsure.text in NEUTRAL_REPLIES
+    # without the feeling, the plain moment it tells: a first time (news.py)
+    assert unsure.source == "neutral" and unsure.text in NEWS_ACKNOWLEDGEMENTS["first"]
