@@ -4,6 +4,7 @@ set's macro-F1 with the lexicon. Never reads a test set.
 
 .venv/bin/python bench/emotion_dev_lexicon_openers.py [MODEL ...]   (default: shipped)
 .venv/bin/python bench/emotion_dev_lexicon_openers.py shipped --sets conversations_dev_openers.tsv
+.venv/bin/python bench/emotion_dev_lexicon_openers.py shipped RUN --least 0.94 --least 0.97
 
 At 0.94 the shipped model gives 388 / 393 (guarded 381 / 385): the figure the model card
 quotes as "openers ≥ 0.94 on the four dev sets". ``bench/emotion_dev_sweep.py`` gives the
@@ -41,6 +42,13 @@ def main() -> None:
     parser.add_argument(
         "--sets", nargs="+", default=DEV, help="dev files in plugins/emotion (default: the four)"
     )
+    parser.add_argument(
+        "--least",
+        type=float,
+        action="append",
+        default=None,
+        help="a tone_min_score to sweep (repeatable; default: 0.85 … 0.96)",
+    )
     args = parser.parse_args()
     settings = dict(plugin_config("emotion"))
     threshold = float(settings["threshold"])
@@ -67,7 +75,7 @@ def main() -> None:
             rows += part
             predictions += predicted
         sweep = []
-        for least in SWEEP:
+        for least in args.least or SWEEP:
             figures = _calibration_figures(rows, predictions, classifier.labels, settings, least)
             guarded_right = round(
                 (figures["opener_precision_guarded"] or 0) * figures["openers_guarded"]

