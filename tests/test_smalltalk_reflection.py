@@ -119,11 +119,16 @@ def test_chat_endings_are_statements(text: str, said: str) -> None:
     [
         "요가원에 새 회원님이 8명이나 등록하셨어요 전단지 붙인 효과가 있나봐요",
         "열여섯 명이라 답장 쓰는 건 제 몫이에요",
+        # Kiwi readings not to say back (broken on set Y): 저 as "that", an ellipsis between
+        # two sentences, a verb stem followed by a noun (하악질 as 하 + 악질)
+        "오디션 결과 나왔는데 저 솔리스트 됐어요!!!!",
+        "겨울방학 동안 논문 초고 끝내는 게 목표… 일단 목표는 그래",
+        "우리 고양이가 새로 태어난 조카한테 하악질해요 ㅠㅠ",
     ],
 )
 def test_guesses_and_my_share_are_not_said_back(text: str) -> None:
-    """Broken on seen set U/V once dictionary nouns could be said back: "효과가 있나보는군요",
-    "답장 쓰는 건 몫이군요"."""
+    """Broken on seen sets U, V and Y once dictionary nouns could be said back: "효과가
+    있나보는군요", "답장 쓰는 건 몫이군요", "저 솔리스트 됐군요", "하악질하군요"."""
     assert reflect(text) is None
 
 

@@ -222,6 +222,14 @@ def _say_back(
     final = morphs[-1][0]
     if final not in _STATEMENT:
         return None
+    pairs = list(zip(morphs, morphs[1:], strict=False))
+    if any(
+        (form == "저" and _tag(tag) == "MM")  # "저 솔리스트 됐어요": 저 is "I" here, not "that"
+        or _tag(tag) == "SE"  # "초고 끝내는 게 목표… 일단 목표는 그래": two sentences
+        or (_tag(tag) in ("VV", "VA") and _tag(nxt).startswith("NN"))  # "하악질" as 하 + 악질
+        for (form, tag, _s, _l), (_f, nxt, _s2, _l2) in pairs
+    ):
+        return None  # Kiwi's reading is not one to say back (all three broken on set Y)
     if any(
         _tag(tag) == "ETN" and form in _NOMINAL and not _tag(nxt).startswith(("J", "VCP"))
         for (form, tag, _s, _l), (_f, nxt, _s2, _l2) in zip(morphs, morphs[1:], strict=False)
