@@ -36,6 +36,8 @@ SETS = {
         "conversations_test_explicit.tsv",
         "conversations_test_b_implicit.tsv",  # test set B (session 12), a second author
         "conversations_test_b_explicit.tsv",
+        "conversations_test_c_implicit.tsv",  # test set C (session 13), a third author
+        "conversations_test_c_explicit.tsv",
     ],
     "dev": ["conversations_dev.tsv", "conversations_eval_b.tsv", "conversations_heldout.tsv"],
 }
