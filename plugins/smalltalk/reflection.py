@@ -222,19 +222,18 @@ def _say_back(
     final = morphs[-1][0]
     if final not in _STATEMENT:
         return None
-    pairs = list(zip(morphs, morphs[1:], strict=False))
     if any(
-        (form == "저" and _tag(tag) == "MM")  # "저 솔리스트 됐어요": 저 is "I" here, not "that"
-        or _tag(tag) == "SE"  # "초고 끝내는 게 목표… 일단 목표는 그래": two sentences
-        or (_tag(tag) in ("VV", "VA") and _tag(nxt).startswith("NN"))  # "하악질" as 하 + 악질
-        for (form, tag, _s, _l), (_f, nxt, _s2, _l2) in pairs
-    ):
-        return None  # Kiwi's reading is not one to say back (all three broken on set Y)
-    if any(
-        _tag(tag) == "ETN" and form in _NOMINAL and not _tag(nxt).startswith(("J", "VCP"))
+        # a clause ended by a noun ending: "책상까지 흔들림 진짜 미치겠다"
+        (_tag(tag) == "ETN" and form in _NOMINAL and not _tag(nxt).startswith(("J", "VCP")))
+        # Kiwi readings not to say back (all three broken on blind set Y): 저 read as "that"
+        # ("저 솔리스트 됐어요"), an ellipsis between two sentences ("… 목표… 일단 목표는
+        # 그래"), a verb stem followed by a noun ("하악질" read as 하 + 악질)
+        or (form == "저" and _tag(tag) == "MM")
+        or _tag(tag) == "SE"
+        or (_tag(tag) in ("VV", "VA") and _tag(nxt).startswith("NN"))
         for (form, tag, _s, _l), (_f, nxt, _s2, _l2) in zip(morphs, morphs[1:], strict=False)
     ):
-        return None  # a clause ended by a noun ending: "책상까지 흔들림 진짜 미치겠다"
+        return None
     sentence = morphs[:-1]
     # the final predicate: the last predicate stem, followed only by pre-final endings
     stem_at = None
