@@ -118,12 +118,18 @@ def bigram_jaccard(a: str, b: str) -> float:
 
 
 def near_duplicates(texts: list[str], references: list[str]) -> list[tuple[str, str]]:
-    """Pairs sharing >= half their character bigrams (Jaccard), cores compared."""
+    """Pairs sharing >= half their character bigrams (Jaccard), cores compared. Only the
+    references sharing a bigram with a text are compared (an inverted index)."""
     refs = [(reference, bigrams(core(reference))) for reference in references]
+    index: dict[str, list[int]] = {}
+    for i, (_reference, theirs) in enumerate(refs):
+        for gram in theirs:
+            index.setdefault(gram, []).append(i)
     close = []
     for text in texts:
         mine = bigrams(core(text))
-        for reference, theirs in refs:
+        for i in sorted({i for gram in mine for i in index.get(gram, ())}):
+            reference, theirs = refs[i]
             if len(mine & theirs) >= 0.5 * len(mine | theirs):
                 close.append((text, reference))
     return close
