@@ -114,6 +114,24 @@ def test_chat_endings_are_statements(text: str, said: str) -> None:
     assert reflect("공부에 집중") is None  # 집중 is no "… 중"
 
 
+def test_a_contracted_quotation_is_said_back_spaced() -> None:
+    """Kiwi spells "하자더니" out as 하 + 자고 + 하 + 더니; joined back it read "하자고하더니"
+    (set Y); and 죽다 as hyperbole takes no 시 ("아까워 죽으시겠군요" was broken)."""
+    said = reflect("오빠가 엄마 요양원 비용 반반 하자더니 두 달째 입금이 없어")
+    assert said is not None and "하자고 하더니" in said
+    said = reflect("사장님이 남은 빵 못 가져가게 하고 그냥 버리래 아까워 죽겠어")
+    assert said is not None and "버리라고 해" in said and "죽겠군요" in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["오늘 시험 잘 봤다고 엄마한테 말했어"],
+)
+def test_a_quotation_as_written_keeps_its_spacing(text: str) -> None:
+    said = reflect(text)
+    assert said is not None and said.startswith("오늘 시험 잘 봤다고 엄마한테 말했군요.")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -124,6 +142,8 @@ def test_chat_endings_are_statements(text: str, said: str) -> None:
         "오디션 결과 나왔는데 저 솔리스트 됐어요!!!!",
         "겨울방학 동안 논문 초고 끝내는 게 목표… 일단 목표는 그래",
         "우리 고양이가 새로 태어난 조카한테 하악질해요 ㅠㅠ",
+        # a laugh inside one sentence
+        "식빵 성형하는 중인데 손에 반죽 묻어서 코로 치는 중 ㅋㅋ 농담임",
     ],
 )
 def test_guesses_and_my_share_are_not_said_back(text: str) -> None:

@@ -101,7 +101,7 @@ HONORIFIC_STEMS = {
     ("있", "VX"): "계시",
 }
 #: predicates that never take the user's 시 here ("늙으신 것 같군요")
-NO_HONORIFIC = {"같"}
+NO_HONORIFIC = {"같", "죽"}  # "아까워 죽겠군요", not "죽으시겠군요"
 #: politeness formulas and requests are not news to say back
 NOT_NEWS = {"부탁하", "고맙", "감사하", "미안하", "죄송하", "반갑", "수고하"}
 _SELF = {"나", "저"}
@@ -120,6 +120,8 @@ _STATEMENT = {
     "당",
 }  # fmt: skip
 _RECALLED = {"더라고", "더라고요", "더라구요", "더라"}
+#: the endings of a quotation ("버리라고 해", "하자고 하더니")
+_QUOTATIVE = {"라고", "자고", "다고", "냐고", "으라고", "ᆫ다고", "는다고"}
 #: a remark that ends "… 먹는 중" (ㅋㅋ, punctuation or an emoji after it may follow) is said
 #: back as "… 먹는 중이군요"
 _UNDER_WAY = re.compile(r"(?<=[가-힣] 중)(?=[\sㅋㅎㅠㅜ.~!…^]*$)")
@@ -231,7 +233,11 @@ def _say_back(
         or (form == "저" and _tag(tag) == "MM")
         or _tag(tag) == "SE"
         or (_tag(tag) in ("VV", "VA") and _tag(nxt).startswith("NN"))
-        for (form, tag, _s, _l), (_f, nxt, _s2, _l2) in zip(morphs, morphs[1:], strict=False)
+        # a laugh inside the sentence ("…치는 중 ㅋㅋ 농담임" was read as one sentence)
+        or (i > 0 and _tag(tag) == "SW" and form[:1] in "ㅋㅎㅠㅜ")
+        for i, ((form, tag, _s, _l), (_f, nxt, _s2, _l2)) in enumerate(
+            zip(morphs, morphs[1:], strict=False)
+        )
     ):
         return None
     sentence = morphs[:-1]
@@ -302,6 +308,8 @@ def _say_back(
     for i, (form, raw, begin, length) in enumerate(sentence[: stem_at + 1]):
         tag = _tag(raw)
         space = prev_end is not None and begin > prev_end
+        if out and out[-1][0] in _QUOTATIVE and (form, tag) == ("하", "VV"):
+            space = True  # a contracted quotation spelled out: "하자더니" -> "하자고 하더니"
         prev_end = begin + length
         if drop_particle:
             drop_particle = False
