@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from assistant_plugins.safety.detect import Detector, compile_rule, forms
-from assistant_plugins.safety.train import MAX_CHAT_FIRES, PENDING, TUNING_SETS
+from assistant_plugins.safety.train import (
+    MAX_CHAT_FIRES,
+    PENDING,
+    TUNING_SETS,
+    small_talk_remarks,
+)
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 #: Sets the rules were fitted on (in-sample, see plugins/safety/README.md); the scorer was
@@ -92,13 +97,7 @@ def test_no_remark_of_the_small_talk_sets_is_a_crisis_remark(detector):
     get the crisis reply rarer than 1 in 400 (train.MAX_CHAT_FIRES), and only those listed: a
     scorer retrained in session 9 gave it to 4 of the seen sets ("어 이랑아 나 학교 끝났어")
     and was not shipped (README)."""
-    folder = SETS.parent / "smalltalk"
-    remarks = [
-        line.split("\t")[2]
-        for path in sorted(folder.glob("eval_prompts*.tsv"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith(("#", "id\t"))
-    ]
+    remarks = small_talk_remarks()
     assert len(remarks) > 2000
     fired = {text for text in remarks if detector.find(text) is not None}
     assert fired == SMALL_TALK_FIRES  # a new fire: fix it; one fixed: take it off the list

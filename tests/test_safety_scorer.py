@@ -241,12 +241,14 @@ def test_a_short_text_needs_a_surer_score_and_gets_no_check_in():
 def test_the_threshold_spares_the_small_talk_sets(tmp_path):
     """The shipped threshold keeps the scorer's crisis replies to the small-talk sets' everyday
     remarks within train.EVAL_CHAT_FIRES: ``--rethreshold`` raises a lower one to exactly it,
-    without touching the weights."""
+    without touching the weights, and running it again changes nothing."""
+    shipped_text = scorer_module.WEIGHTS_PATH.read_text(encoding="utf-8")
     shipped = load(scorer_module.WEIGHTS_PATH)
     rules = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))
     assert train_module.small_talk_threshold(shipped, rules, 0.2, []) == (0.2, 0)
-    low = json.loads(scorer_module.WEIGHTS_PATH.read_text(encoding="utf-8"))
+    low = json.loads(shipped_text)
     low["threshold"] = 0.2
+    del low["meta"]["small_talk_sets"]  # as training leaves it before the raise
     path = tmp_path / "weights.json"
     path.write_text(json.dumps(low, ensure_ascii=False), encoding="utf-8")
     train_main(["--rethreshold", "--out", str(path)])
@@ -256,3 +258,7 @@ def test_the_threshold_spares_the_small_talk_sets(tmp_path):
     assert found["threshold_before"] == 0.2 and found["remarks"] > 3000
     assert found["fired"] <= train_module.EVAL_CHAT_FIRES * found["remarks"]
     assert again["weights_e4"] == low["weights_e4"] and again["features"] == low["features"]
+    # once more, from the threshold it records: the same file
+    before = path.read_text(encoding="utf-8")
+    train_main(["--rethreshold", "--out", str(path)])
+    assert path.read_text(encoding="utf-8") == before

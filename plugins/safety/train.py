@@ -370,15 +370,7 @@ def train(
         "command": "python -m assistant_plugins.safety.train",
     }
     scorer = Scorer(weights, bias, threshold, kinds, check_in, round(check_in / 2, 3))
-    remarks = small_talk_remarks()
-    raised, fired = small_talk_threshold(scorer, detector, threshold, remarks)
-    meta["small_talk_sets"] = {
-        "remarks": len(remarks),
-        "threshold_before": threshold,
-        "fired": fired,
-    }
-    out.write_text(replace(scorer, threshold=raised).to_json(meta) + "\n", encoding="utf-8")
-    load_cache_clear()
+    _write_sparing_small_talk(scorer, detector, meta, out)
     return meta
 
 
@@ -411,24 +403,32 @@ def small_talk_threshold(
     return threshold, sum(p >= threshold for p in probs)
 
 
+def _write_sparing_small_talk(scorer: Scorer, detector: Detector, meta: dict, out: Path) -> None:
+    """Write ``scorer`` to ``out`` with its threshold (the one chosen across authors) raised
+    by :func:`small_talk_threshold`, recorded in ``meta["small_talk_sets"]``."""
+    remarks = small_talk_remarks()
+    raised, fired = small_talk_threshold(scorer, detector, scorer.threshold, remarks)
+    meta["small_talk_sets"] = {
+        "remarks": len(remarks),
+        "threshold_before": scorer.threshold,
+        "fired": fired,
+    }
+    out.write_text(replace(scorer, threshold=raised).to_json(meta) + "\n", encoding="utf-8")
+    load_cache_clear()
+
+
 def rethreshold(path: Path = WEIGHTS_PATH) -> dict:
-    """Apply :func:`small_talk_threshold` to a weights file without retraining it."""
+    """Raise a weights file's threshold for the small-talk sets without retraining it, from
+    the threshold chosen across authors (recorded by an earlier raise, else the file's)."""
     from .scorer import load
 
     scorer = load(path)
     if scorer is None:
         raise SystemExit(f"{path}: 가중치 파일을 읽을 수 없어요.")
     meta = json.loads(path.read_text(encoding="utf-8"))["meta"]
+    chosen = meta.get("small_talk_sets", {}).get("threshold_before", scorer.threshold)
     detector = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))
-    remarks = small_talk_remarks()
-    threshold, fired = small_talk_threshold(scorer, detector, scorer.threshold, remarks)
-    meta["small_talk_sets"] = {
-        "remarks": len(remarks),
-        "threshold_before": scorer.threshold,
-        "fired": fired,
-    }
-    path.write_text(replace(scorer, threshold=threshold).to_json(meta) + "\n", encoding="utf-8")
-    load_cache_clear()
+    _write_sparing_small_talk(replace(scorer, threshold=chosen), detector, meta, path)
     return meta
 
 

@@ -82,7 +82,7 @@ CHORES = frozenset(
 #: what one eats that is no meal ("약 먹었어", "욕 먹었어", "마음 먹었어", "겁 먹었어")
 _NO_MEAL = {"약", "영양제", "욕", "마음", "겁", "나이", "한약", "감기약", "진통제"}
 #: counters after which 째 tells how long ("10년째", "3일째")
-_SPANS = {"년", "일", "달", "개월", "주", "시간", "주째"}
+_SPANS = {"년", "일", "달", "개월", "주", "시간"}
 #: "하나도 / 아무도 / 한 군데도 … 없다": nothing came of it
 _NOTHING = {"하나", "아무", "한"}
 #: verbs whose 못 is an idiom, not a miss ("못 참겠다", "못 말려")
