@@ -119,3 +119,57 @@ def test_acknowledgements_follow_the_news_but_never_answer_a_question_with_it() 
     assert question not in NEWS_ACKNOWLEDGEMENTS["good"]
     # a sure emotion reading still decides
     assert acknowledgement("합격했어", "슬픔", news="good") not in NEWS_ACKNOWLEDGEMENTS["good"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # remarks of the seen sets that got "조금 더 이야기해 주세요" or "이야기해 주셔서 고마워요"
+        # (session 14)
+        ("신부님이 전화하셔서 심장 멎는 줄.. 다행히 백업 있었어요", "relief"),
+        ("감기 걸려서 목이 아파", "sick"),
+        ("다음 달에 마라톤 나가볼까 해요. 처음이라 좀 겁나네요", "nervous"),
+        ("면접 결과 때문에 걱정돼", "worried"),
+        ("너무 신기해서 사진 엄청 찍었다", "amazed"),
+        ("택시 합승했는데 옆자리가 고등학교 동창이었음 ㅋㅋ 세상 좁다", "amazed"),
+        ("드디어 금요일이다", "finally"),
+        ("요즘 너무 바빠", "busy"),
+        ("친구들 내일 다 같이 놀이공원 가는데 나한테는 아무도 안 물어봄", "left_out"),
+        ("애기 예방접종 갔는데 와이프보다 제가 더 많이 울었어요..", "cried"),
+        ("떡볶이 땡긴다", "craving"),
+        ("오늘 첫 월급 들어왔다", "first"),
+        ("졸려서 눈이 감겨", "tired"),
+        ("방금 은행에서 전세대출 승인 문자 왔어!!! 우리 이사 갈 수 있다", "good"),
+        # not those: sorrow is no illness, a child's crying, a slow day, no busyness
+        ("마음이 너무 아파", "bad"),
+        ("애기가 밤새 울었어요", None),
+        ("오늘 첫 손님이 오후 세 시에 왔어요", None),
+        ("요즘은 안 바빠", None),
+        ("드디어 방학 끝남ㅠㅠ", None),
+    ],
+)
+def test_more_plain_cues(text: str, cue: str | None) -> None:
+    assert news_cue(analyse(text)) == cue
+
+
+def test_a_plan_told_with_려고요_is_said_back_and_wished_well() -> None:
+    assert reflect("크리스마스에 가게에서 보드게임 토너먼트 열어보려구요") == (
+        "크리스마스에 가게에서 보드게임 토너먼트 열어보려고 하시는군요. 잘되길 바랄게요."
+    )
+    assert (
+        reflect("내년엔 세탁소 간판 바꿀라고요")
+        == "내년엔 세탁소 간판 바꾸려고 하시는군요. 잘되길 바랄게요."
+    )
+    # someone else's plan keeps its subject and gets no 시
+    assert reflect("남편이 이직하려고요") == "남편이 이직하려고 하는군요. 잘되길 바랄게요."
+    # the plan of an earlier sentence decides the second sentence
+    assert reflect("토요일에 제자들 작은 발표회 열 거예요. 동네 카페 하나 빌렸어요") == (
+        "동네 카페 하나 빌렸군요. 잘되길 바랄게요."
+    )
+
+
+def test_a_plan_no_reflection_says_back_gets_a_wish() -> None:
+    from assistant_plugins.smalltalk.cleaning import PLAN_ACKNOWLEDGEMENTS
+
+    assert acknowledgement("겨울방학 동안 논문 초고 끝낼 거야", plan=True) in PLAN_ACKNOWLEDGEMENTS
+    assert acknowledgement("뭐 할까?", plan=True) not in PLAN_ACKNOWLEDGEMENTS  # a question

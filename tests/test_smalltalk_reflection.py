@@ -33,7 +33,7 @@ from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, ref
         ("룸메가 설거지를 안 해 진짜 미치겠음", None, "진짜 미치겠군요. 조금 더 이야기해 주세요."),
         ("시험 망하겠음", None, "시험 망하겠군요. 조금 더 이야기해 주세요."),
         # 려고 + 요: Kiwi ends a sentence at 려고, so "요" started the one said back (a bug)
-        ("다음 달에 혼자 오사카 여행 가보려고요. 혼자는 처음이라 좀 떨려요", None, "혼자는 처음이라 좀 떨리는군요. 조금 더 이야기해 주세요."),
+        ("다음 달에 혼자 오사카 여행 가보려고요. 혼자는 처음이라 좀 떨려요", None, "혼자는 처음이라 좀 떨리는군요. 잘 다녀오세요!"),
         # 거 + 이 + ㄴ데 is said "건데", never "거인데"
         ("내일 미용실 가서 단발로 자를 건데 후회할까봐 벌써 무섭다", None, "내일 미용실 가서 단발로 자를 건데 후회할까봐 벌써 무섭군요. 잘 다녀오세요!"),
         # a purpose (-러) inside a thing done is no plan ("… 갔다 왔군요. 잘 다녀오세요!" was a bug)

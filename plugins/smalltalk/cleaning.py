@@ -161,13 +161,27 @@ NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
     "meal": ("맛있는 식사 되셨길 바라요.",),
     "rest": ("잠깐이라도 편히 쉬세요.",),
     "chores": ("수고 많으세요.",),
+    "relief": ("휴, 정말 다행이에요!", "큰일 날 뻔했네요. 정말 다행이에요."),
+    "sick": ("아이고, 많이 힘드시겠어요. 얼른 나으시길 바랄게요.", "몸 잘 챙기세요. 푹 쉬시고요."),
+    "nervous": ("많이 떨리시겠어요. 잘하실 거예요!",),
+    "worried": ("걱정이 많이 되시겠어요. 잘 풀리길 바랄게요.",),
+    "amazed": ("와, 정말 신기하네요!",),
+    "finally": ("드디어네요! 기다리던 때가 왔네요.",),
+    "busy": ("많이 바쁘시겠어요. 틈틈이 쉬세요.",),
+    "left_out": ("그러면 서운하죠. 마음이 많이 쓰이셨겠어요.",),
+    "cried": ("마음이 많이 짠하셨겠어요.",),
+    "craving": ("생각만 해도 군침 도네요! 맛있게 드세요.",),
 }
+#: ... and for a plan without any of those (``morphemes.aspect``): "크리스마스에 토너먼트
+#: 열어보려구요" had "네, 듣고 있어요. 더 말씀해 주세요." (session 14)
+PLAN_ACKNOWLEDGEMENTS = ("계획하신 대로 잘되면 좋겠어요.", "잘되길 바랄게요. 응원할게요!")
 #: every canned reply (their words count as known words in the made-up-word rate)
 CANNED_REPLIES = (
     *NEUTRAL_REPLIES,
     *QUESTION_ACKNOWLEDGEMENTS,
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
+    *PLAN_ACKNOWLEDGEMENTS,
 )
 
 
@@ -176,14 +190,19 @@ def acknowledgement(
     emotion: str | None = None,
     rng: random.Random | None = None,
     news: str | None = None,
+    plan: bool = False,
 ) -> str:
     """A generic reply that still fits the remark's feeling (or its being a question, or the
-    plain news it tells: ``news``, a ``news.news_cue``): the last resort when no memory pair
-    fits and no generated reply may win."""
+    plain news it tells: ``news``, a ``news.news_cue``, or its being a plan: ``plan``): the
+    last resort when no memory pair fits and no generated reply may win."""
     options = ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
         if ends_as_question(text):
             options = QUESTION_ACKNOWLEDGEMENTS
+        elif news is not None:
+            options = NEWS_ACKNOWLEDGEMENTS.get(news, NEUTRAL_REPLIES)
+        elif plan:
+            options = PLAN_ACKNOWLEDGEMENTS
         else:
-            options = NEWS_ACKNOWLEDGEMENTS.get(news or "", NEUTRAL_REPLIES)
+            options = NEUTRAL_REPLIES
     return (rng or random).choice(options)

@@ -29,6 +29,22 @@ Plainer cues answer those (session 13)::
     rest     a break: 커피, 휴식, 산책
     chores   work or chores done or under way: 숙제, 공부, 청소, 빨래, 설거지, 정리, 준비, …
 
+Blind sets X and Y still got an echo and "tell me more" for 169 remarks, all rated generic,
+and the acknowledgement's "그랬군요. 이야기해 주셔서 고마워요." for most remarks no reflection
+could say back. More plain cues answer those (session 14)::
+
+    relief   다행, 다행히 (a mishap averted wins over the mishap: "심장 멎는 줄.. 다행히 백업 있었어요")
+    sick     a cold, a fever, pain of the body: 감기, 몸살, 아프다 (not 마음/가슴이 아프다)
+    nervous  nerves before something: 겁나다, 떨리다, 긴장, 무섭다, 두렵다
+    worried  worry: 걱정, 불안, 초조
+    amazed   something curious: 신기하다, "세상 좁다"
+    finally  a long wait over: 드디어 (not with ㅠ)
+    busy     바쁘다
+    left_out nobody asked or called: "아무도 안 물어봄", "나만 빼고"
+    cried    the user cried: 울다 (not a child's or a pet's crying)
+    craving  a food one craves: 땡기다
+    first    also 첫 + a noun told in the past ("첫 월급 들어왔다"; not 첫 손님, 첫날)
+
 Good and bad news together is mixed news: no cue. Good news hoped for ("제발 당첨") is no
 news, and a remark with a question mark anywhere gets no cue (its words are asked about,
 not told). 붙다 is left out: "배송비 붙었어요" is no pass (blind set T).
@@ -52,10 +68,10 @@ BAD_WORDS = frozenset(
      "망하/V", "싫/V", "외롭/V", "서럽/V", "괴롭/V", "지치/V", "재미없/V", "아쉽/V", "화나/V",
      "실망/N"}
 )  # fmt: skip
-#: good news: those words but 좋다 alone ("날씨 좋다"), 붙다 ("배송비 붙었어요", blind set T)
-#: and 재밌다 (a film, not news), plus outcomes people congratulate
-GOOD = (GOOD_WORDS - {"좋/V", "붙/V", "재밌/V", "재미있/V"}) | frozenset(
-    {"합격/N", "통과/N", "성공/N", "당첨/N", "우승/N", "입상/N", "수상/N", "승진/N", "포상/N",
+#: good news: those words but 좋다 alone ("날씨 좋다"), 붙다 ("배송비 붙었어요", blind set T),
+#: 재밌다 (a film, not news) and 다행 (relief, below), plus outcomes people congratulate
+GOOD = (GOOD_WORDS - {"좋/V", "붙/V", "재밌/V", "재미있/V", "다행/N"}) | frozenset(
+    {"승인/N", "끝내주/V", "합격/N", "통과/N", "성공/N", "당첨/N", "우승/N", "입상/N", "수상/N", "승진/N", "포상/N",
      "칭찬/N", "만점/N", "장학금/N", "보너스/N", "달성/N", "완주/N", "득템/N", "신기록/N",
      "뽑히/V", "해내/V", "친해지/V", "이기/V", "성공하/V"}
 )  # fmt: skip
@@ -64,12 +80,24 @@ GOOD = (GOOD_WORDS - {"좋/V", "붙/V", "재밌/V", "재미있/V"}) | frozenset(
 BAD = (BAD_WORDS - {"우울/N", "우울하/V", "재미없/V", "지치/V"}) | frozenset(
     {"실수/N", "실패/N", "고장/N", "사고/N", "지각/N", "탈락/N", "취소/N", "연패/N", "너프/N",
      "싸우/V", "다투/V", "혼나/V", "깨지/V", "다치/V", "넘어지/V", "놓치/V", "잃어버리/V", "잃/V",
-     "끊기/V", "밀리/V", "잘리/V", "서운하/V", "아프/V", "늦/V", "쏟/V", "엎/V", "욕먹/V"}
+     "끊기/V", "밀리/V", "잘리/V", "서운하/V", "아프/V", "늦/V", "쏟/V", "엎/V", "욕먹/V",
+     "씁쓸/N", "억울/N", "답답/N", "태우/V"}
 )  # fmt: skip
 #: ... of being worn out
 TIRED = frozenset(
-    {"후들거리/V", "녹초/N", "피곤/N", "피곤하/V", "지치/V", "뻗/V", "야근/N", "밤새/V", "밤샘/N"}
+    {"후들거리/V", "녹초/N", "피곤/N", "피곤하/V", "지치/V", "뻗/V", "야근/N", "밤새/V", "밤샘/N",
+     "졸리/V"}
 )  # fmt: skip
+#: ... of an illness of the body (아프다 only without 마음 / 가슴: "마음이 아파" is sorrow)
+SICK = frozenset(
+    {"감기/N", "몸살/N", "독감/N", "기침/N", "두통/N", "장염/N", "콧물/N", "열나/V", "아프/V"}
+)  # fmt: skip
+_HEART = {"마음", "가슴", "맘"}
+#: ... of nerves before something, and of worry
+NERVOUS = frozenset({"겁나/V", "떨리/V", "긴장/N", "긴장되/V", "무섭/V", "두렵/V"})
+WORRIED = frozenset({"걱정/N", "걱정되/V", "불안/N", "불안하/V", "초조/N", "초조하/V"})
+#: ... of something curious
+AMAZED = frozenset({"신기/N", "신기하/V"})
 #: words of being touched, of a quiet home, of a break, of chores (see the module docstring)
 MOVED = frozenset({"눈물", "감동", "뭉클", "울컥", "찡", "감격"})
 QUIET = frozenset({"허전", "쓸쓸", "적적", "빈자리"})
@@ -106,9 +134,17 @@ def _nothing(before: Sequence[tuple[str, str]]) -> bool:
 
 
 CUES = (
-    "good", "bad", "missed", "tired", "moved", "effort", "quiet", "longing", "first", "duty",
-    "laugh", "meal", "rest", "chores", "wry",
+    "relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "moved", "cried",
+    "effort", "quiet", "longing", "left_out", "first", "finally", "amazed", "busy", "duty",
+    "laugh", "meal", "craving", "rest", "chores", "wry",
 )  # fmt: skip
+#: the news cues proper: with one of them the plainer moments are not looked for
+_NEWS = {"relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "amazed"}
+#: whose crying is no cue of the user's ("애기가 밤새 울어요")
+_CRIERS = {"아기", "애기", "애", "아이", "아들", "딸", "조카", "손주", "동생", "강아지", "고양이",
+           "냥이", "댕댕이", "쌍둥이"}  # fmt: skip
+#: nouns after 첫 that tell no milestone ("첫 손님이 오후 세 시에 왔어요": a slow day)
+_NOT_FIRSTS = {"손님", "날", "주", "차", "번째", "끼"}
 #: final verbs of a chore done or under way ("숙제 하고 있어요", "빨래 다 했어"); a chore word
 #: elsewhere names something else ("청소 반장님이 김치 싸주셨어요", blind set U)
 _CHORE_VERBS = {"하", "끝내", "마치", "끝나", "치우", "개", "돌리", "널", "쓰"}
@@ -142,6 +178,50 @@ def _negated_next(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     return False
 
 
+def _negated_at(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether the predicate at ``at`` is negated: 안 / 못 before it, 않다 / 못하다 after it."""
+    return (at > 0 and morphs[at - 1] in (("안", "MAG"), ("못", "MAG"))) or any(
+        f in ("않", "못하") and t == "VX" for f, t in morphs[at + 1 : at + 3]
+    )
+
+
+def _cried_oneself(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether the crying at ``at`` is not a child's or a pet's: the nearest subject before
+    it ("애기가 밤새 울었어요") is none of :data:`_CRIERS` ("애기 접종 갔는데 제가 더 울었어요"
+    is the user's)."""
+    for j in range(at - 1, 0, -1):
+        if morphs[j][1] in ("JKS", "JX") and morphs[j - 1][1] in ("NNG", "NNP", "NP"):
+            return morphs[j - 1][0] not in _CRIERS
+    return True
+
+
+def _first_told(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether 첫 at ``at`` names a milestone told as done: a noun follows (not one of
+    :data:`_NOT_FIRSTS`), the remark's final verb is in the past and nothing is negated."""
+    if at + 1 >= len(morphs) or not morphs[at + 1][1].startswith("NN"):
+        return False
+    if morphs[at + 1][0] in _NOT_FIRSTS:
+        return False
+    if any(m in morphs for m in (("안", "MAG"), ("못", "MAG"), ("않", "VX"))):
+        return False
+    ends = [i for i, (_f, tag) in enumerate(morphs) if tag == "EF"]
+    return bool(ends) and any(
+        (form, tag) in (("었", "EP"), ("았", "EP"), ("였", "EP"))
+        for form, tag in morphs[at : ends[-1]]
+    )
+
+
+def _left_out(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """ "아무도 안 물어봄", "아무도 연락 안 해" (nobody, then a negated verb) or "나만 빼고"."""
+    form = morphs[at][0]
+    nxt = morphs[at + 1] if at + 1 < len(morphs) else ("", "")
+    if form == "아무" and nxt == ("도", "JX"):
+        return any(m in morphs[at + 2 : at + 7] for m in (("안", "MAG"), ("않", "VX")))
+    if form in ("나", "저") and nxt == ("만", "JX"):
+        return any(f == "빼" for f, _t in morphs[at + 2 : at + 4])
+    return False
+
+
 def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
     """The plainer cues of an everyday moment (module docstring)."""
     found: set[str] = set()
@@ -163,6 +243,20 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
             found.add("longing")
         elif form == "처음" and i + 1 < len(morphs) and morphs[i + 1] == ("으로", "JKB"):
             found.add("first")
+        elif (form, tag) == ("첫", "MM") and _first_told(morphs, i):
+            found.add("first")  # "오늘 첫 월급 들어왔다"
+        elif (form, tag) == ("드디어", "MAG") and not forms & {"ㅠ", "ㅜ", "ㅠㅠ", "ㅜㅜ"}:
+            found.add("finally")
+        elif form == "바쁘" and not _negated_at(morphs, i):
+            found.add("busy")
+        elif (
+            (form, tag) == ("울", "VV") and _cried_oneself(morphs, i) and not _negated_at(morphs, i)
+        ):
+            found.add("cried")
+        elif form in ("땡기", "땅기"):
+            found.add("craving")
+        elif _left_out(morphs, i):
+            found.add("left_out")
         elif form in REST:
             found.add("rest")
         elif form in CHORES:
@@ -183,6 +277,9 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
     if any(tag == "SF" and "?" in form for form, tag in morphs):
         return None  # a question anywhere: its words are asked about, not told
     found: set[str] = set()
+    forms = {form for form, _tag in morphs}
+    if {"세상", "좁"} <= forms:
+        found.add("amazed")  # "옆자리가 고등학교 동창이었음 ㅋㅋ 세상 좁다"
     negated_next = False
     for i, (form, tag) in enumerate(morphs):
         coarse = {"N": "N", "V": "V"}.get(coarse_tag(tag))  # a noun or a predicate, else None
@@ -209,7 +306,9 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
                 found.add("missed")  # "첫눈 못 봤어", not "못 먹던 치킨 다 먹음"
             continue
         if coarse is None:
-            if tag == "SW" and len(form) >= 2 and form[0] in "ㅋㅎ" and i >= 2:
+            if (form, tag) == ("다행히", "MAG"):
+                found.add("relief")
+            elif tag == "SW" and len(form) >= 2 and form[0] in "ㅋㅎ" and i >= 2:
                 # a laugh after a told sentence; anywhere past a greeting's first word it
                 # only tells that bad news is laughed off ("하는 중 ㅋㅋ 다리 찢기 실패")
                 found.add("laugh" if morphs[i - 1][1] == "EF" else "chuckle")
@@ -218,7 +317,17 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             continue
         negated_next = False
         key = f"{form}/{coarse}"
-        if key in GOOD:
+        if key == "다행/N" and not negated:
+            found.add("relief")
+        elif key in SICK and not negated and not (key == "아프/V" and forms & _HEART):
+            found.add("sick")
+        elif key in NERVOUS and not negated:
+            found.add("nervous")
+        elif key in WORRIED and not negated:
+            found.add("worried")
+        elif key in AMAZED and not negated:
+            found.add("amazed")
+        elif key in GOOD:
             found.add("bad" if negated else "good")
         elif key == "좋/V" and negated:
             found.add("bad")  # "결과가 안 좋았어" (좋다 alone tells nothing: "날씨 좋다")
@@ -230,9 +339,13 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("bad")
     if ("제발", "MAG") in morphs:
         found.discard("good")  # "제발 당첨": hoped for, not news
+    if any(tag == "SW" and form[:1] in "ㅠㅜ" for form, tag in morphs):
+        found -= {"first", "finally", "amazed", "laugh", "craving"}  # "처음으로 … 다 태웠어요ㅠ"
+    if "relief" in found:
+        return "relief"  # a mishap averted: "심장 멎는 줄.. 다행히 백업 있었어요"
     if "good" in found and "bad" in found:
         return None  # mixed news: say nothing about it
-    if not found & {"good", "bad", "missed", "tired"}:
+    if not found & _NEWS:
         found |= _moments(morphs)
     if found & {"laugh", "chuckle"} and found & {"bad", "missed"}:
         return "wry"  # "물조절 실패해서 국이 됐어ㅋㅋ": laughing it off

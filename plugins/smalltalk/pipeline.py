@@ -760,12 +760,14 @@ class ReplyPipeline:
         if best is not None:
             return Choice(best.text, best.source, best, candidates)
         from assistant_plugins.smalltalk.cleaning import acknowledgement
+        from assistant_plugins.smalltalk.morphemes import aspect
 
-        if news not in (None, "good", "laugh"):
-            from assistant_plugins.smalltalk.morphemes import aspect
-
-            news = None if aspect(text) == "plan" else news  # no sympathy for a plan
-        reply = neutral() if neutral is not None else acknowledgement(typed, felt, news=news)
+        plan = felt is None and aspect(text) == "plan"
+        if plan and news not in (None, "good", "laugh", "nervous", "worried", "busy"):
+            news = None  # no sympathy for a plan
+        reply = (
+            neutral() if neutral is not None else acknowledgement(typed, felt, news=news, plan=plan)
+        )
         return Choice(reply, "neutral", None, candidates)
 
 

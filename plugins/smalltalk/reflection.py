@@ -69,6 +69,16 @@ NEWS: dict[str, tuple[str, str, str]] = {
     "meal": ("맛있게 드셨길 바라요.", "맛있게 드세요!", "맛있게 드세요!"),
     "rest": ("한숨 돌리셨겠어요.", "여유로운 시간 보내세요.", "푹 쉬세요."),
     "chores": ("수고 많으셨어요.", "수고 많으세요.", "수고 많으세요."),
+    "relief": ("정말 다행이에요!", "정말 다행이에요!", "잘 풀리면 좋겠어요."),
+    "sick": ("많이 아프셨겠어요. 몸조심하세요.", "많이 힘드시겠어요. 얼른 나으시길 바랄게요.", "몸조심하세요."),
+    "nervous": ("많이 긴장되셨겠어요.", "많이 떨리시겠어요. 잘하실 거예요!", "떨리시겠지만 잘하실 거예요!"),
+    "worried": ("걱정이 많으셨겠어요.", "걱정이 많이 되시겠어요. 잘 풀릴 거예요.", "걱정되시겠지만 잘 풀릴 거예요."),
+    "amazed": ("정말 신기하셨겠어요!", "정말 신기하네요!", "재미있겠어요!"),
+    "finally": ("오래 기다리셨겠어요. 정말 잘됐네요!", "기다리던 때가 왔네요!", "드디어네요! 기대되시겠어요."),
+    "busy": ("많이 바쁘셨겠어요.", "많이 바쁘시겠어요. 틈틈이 쉬세요.", "바쁘시겠지만 무리하지는 마세요."),
+    "left_out": ("많이 서운하셨겠어요.", "많이 서운하시겠어요.", "많이 서운하시겠어요."),
+    "cried": ("마음이 많이 짠하셨겠어요.", "마음이 많이 짠하시겠어요.", "마음이 많이 짠하시겠어요."),
+    "craving": ("맛있게 드셨길 바라요.", "생각만 해도 군침 도네요!", "맛있게 드세요!"),
 }  # fmt: skip
 #: verbs of going: their plans get "잘 다녀오세요!"
 GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
@@ -120,6 +130,12 @@ _STATEMENT = {
     "당",
 }  # fmt: skip
 _RECALLED = {"더라고", "더라고요", "더라구요", "더라"}
+#: final endings of a plan ("다녀오려고요", "열어보려구요", "바꿀라고요"): said back as
+#: "-려고 하시는군요"
+_INTENT = {
+    "려고요", "려구요", "려고", "려구", "으려고요", "으려구요", "으려고", "ᆯ라고", "ᆯ라구",
+    "을라고", "을라구", "ᆯ려고", "ᆯ려구", "을려고",
+}  # fmt: skip
 #: the endings of a quotation ("버리라고 해", "하자고 하더니")
 _QUOTATIVE = {"라고", "자고", "다고", "냐고", "으라고", "ᆫ다고", "는다고"}
 #: a remark that ends "… 먹는 중" (ㅋㅋ, punctuation or an emoji after it may follow) is said
@@ -166,6 +182,7 @@ def reflect(
 
         analyser = analyzer()
     morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
+    morphs = _intent_ends(morphs)
     if any(_tag(tag).startswith(("SSO", "SSC")) for _f, tag, _s, _l in morphs):
         return None  # quoted words ("오늘은 '설레다'를 배웠어요") are not sentences of their own
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
@@ -197,8 +214,25 @@ def reflect(
     if second is not None:
         follow = second[{"past": 0, "present": 1, "wish": 1}.get(aspect, 2)]
     else:
+        planned = [a for _s, (_said, a, _t) in found if a in ("plan", "outing")]
+        if aspect in ("past", "present") and planned:
+            aspect = planned[-1]  # "발표회 열 거예요. 카페 하나 빌렸어요": wish the plan well
         follow = FOLLOW_UP[aspect]
     return f"{said}. {follow}"
+
+
+def _intent_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """A remark that ends in -려고(요) read as a connective ("이직하려고요": 려고/EC 요/JX) ends
+    its sentence there: the connective is retagged as the final ending."""
+    rest = len(morphs)
+    while rest and (
+        _tag(morphs[rest - 1][1]).startswith(_DROP_TAGS) or morphs[rest - 1][:2] == ("요", "JX")
+    ):
+        rest -= 1
+    if rest and _tag(morphs[rest - 1][1]) == "EC" and morphs[rest - 1][0] in _INTENT:
+        form, _tag_, start, length = morphs[rest - 1]
+        return [*morphs[: rest - 1], (form, "EF", start, length), *morphs[rest:]]
+    return morphs
 
 
 def _trimmed(sentence: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
@@ -222,7 +256,8 @@ def _say_back(
     ):
         return None  # "못 타ㅋㅋ" read as 못 하다: saying it back would change the words
     final = morphs[-1][0]
-    if final not in _STATEMENT:
+    intent = final in _INTENT  # "다녀오려고요" -> "다녀오려고 하시는군요"
+    if final not in _STATEMENT and not intent:
         return None
     if any(
         # a clause ended by a noun ending: "책상까지 흔들림 진짜 미치겠다"
@@ -257,7 +292,7 @@ def _say_back(
     endings = [form for form, _t, _s, _l in sentence[stem_at + 1 :]]
     if any(e not in _PAST and e != "겠" for e in endings) or lemma in NOT_NEWS:
         return None  # 시 already there, or an ending this rule does not know
-    if stem_tag == "VX" and stem == "주" and not endings:
+    if stem_tag == "VX" and stem == "주" and not endings and not intent:
         return None  # a request: "알려줘"
     if stem_tag == "VX" and stem == "보" and sentence[stem_at - 1][0] in ("나", "ᆫ가", "는가"):
         return None  # a guess: "효과가 있나봐요" ("있나보는군요" was broken)
@@ -302,6 +337,9 @@ def _say_back(
     honour = subject in _SELF or (subject is not None and _honoured(subject))
     if sentence[honour_at][0] in NO_HONORIFIC:
         honour = False
+    # a plan told without a subject is the user's own ("부산 한 번 다녀오려고요"): 시 on 하다
+    intent_honour = intent and (subject is None or honour)
+    honour = honour and not intent
     out: list[tuple[str, str, bool]] = []
     prev_end: int | None = None
     drop_particle = False
@@ -337,12 +375,21 @@ def _say_back(
         return None  # a fragment that starts with a particle ("를 배웠군요")
     if sum(1 for _f, _t, sp in out if sp) < 1:
         return None  # one word said back ("떨리시는군요") is too little
-    if past:
-        out.append(("었", "EP", False))
-    if conjecture:
-        out.append(("겠", "EP", False))
-    adjective = stem_tag in _ADJECTIVE_TAGS or (stem_tag == "VX" and stem == "싶")
-    out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
+    if intent:
+        if stem_tag not in ("VV", "XSV", "VX"):
+            return None  # "-려고요" after an adjective or 이다: not a plan said back this way
+        out.append(("려고", "EC", False))
+        out.append(("하", "VV", True))
+        if intent_honour:
+            out.append(("시", "EP", False))
+        out.append(("는군요", "EF", False))
+    else:
+        if past:
+            out.append(("었", "EP", False))
+        if conjecture:
+            out.append(("겠", "EP", False))
+        adjective = stem_tag in _ADJECTIVE_TAGS or (stem_tag == "VX" and stem == "싶")
+        out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
     said = _CONTRACTED.sub(r"\1건", analyser.join(out).strip())
     if not said or len(said) > MAX_CHARS:
         return None
@@ -352,7 +399,7 @@ def _say_back(
         content = [t for t in tokens(said) if t.endswith(("/N", "/V", "/M")) and t[0] != "~"]
         if not all(known(t) for t in content):
             return None
-    aspect = "plan" if _is_plan(sentence) else "past" if past else "present"
+    aspect = "plan" if intent or _is_plan(sentence) else "past" if past else "present"
     if aspect == "present" and stem_tag == "VX" and stem == "싶":
         aspect = "wish"
     verbs = {form for form, raw, _b, _l in sentence if _tag(raw) == "VV"}
