@@ -484,7 +484,8 @@ def test_a_question_never_wins_with_a_statement_s_reply() -> None:
         MemoryPair("m:1", "빨래 잘 마르는 방법 있어?", "제습기를 같이 틀어 보세요.", 0, "m.csv"),
     ]
     memory = ReplyMemory.build(pairs)
-    on = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, question_clash=1.0))
+    loose = {"min_fit": 0.0, "min_fit_data": 0.0, "question_min_fit": 0.0}
+    on = ReplyPipeline(memory, weights=Weights(**loose, question_clash=1.0))
     # the core's normalizer takes the final "?" off; choose() gets it back as punctuation
     flags = {
         c.text: c.excluded for c in on.candidates("겨울에 빨래 방법", typed="겨울에 빨래 방법?")
@@ -492,8 +493,27 @@ def test_a_question_never_wins_with_a_statement_s_reply() -> None:
     assert flags == {"부지런하시네요.": "question", "제습기를 같이 틀어 보세요.": None}
     assert on.choose("빨래 했어", punctuation="").text == "부지런하시네요."
     assert on.choose("빨래 했어", punctuation="?").text == "부지런하시네요."  # no information asked
-    off = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0))
+    off = ReplyPipeline(memory, weights=Weights(**loose))
     assert {c.excluded for c in off.candidates("빨래 방법", typed="빨래 방법?")} == {None}
+
+
+def test_a_question_is_answered_only_by_a_close_match() -> None:
+    """Seen blind sets R-Y: a partial match answered another question with confident facts
+    (a dog's forbidden foods for a pregnancy question); the question acknowledgement says
+    she is not sure instead (``question_min_fit``)."""
+    shipped = Path(__file__).resolve().parent.parent / "models" / "smalltalk-mini" / "memory"
+    memory = ReplyMemory.load(shipped)
+    pipeline = ReplyPipeline(memory, weights=Weights.load(shipped))
+    loose = ReplyPipeline(memory, weights=replace(Weights.load(shipped), question_min_fit=0.0))
+    asked = "임산부가 먹으면 안 되는 음식 뭐뭐 있는지 간단히 알려줄래?"
+    assert loose.choose(asked).source == "everyday"  # as it had been: a dog's foods
+    choice = pipeline.choose(asked)
+    assert choice.source == "neutral" and "모르겠어요" in choice.text
+    # a statement with the same words is not held to it
+    told = "임산부가 먹으면 안 되는 음식이 생각보다 많더라"
+    assert {c.excluded for c in pipeline.candidates(told)} == {
+        c.excluded for c in loose.candidates(told)
+    }
 
 
 def test_an_unsure_feeling_is_not_named_in_the_acknowledgement() -> None:
