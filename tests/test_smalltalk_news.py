@@ -173,3 +173,39 @@ def test_a_plan_no_reflection_says_back_gets_a_wish() -> None:
 
     assert acknowledgement("겨울방학 동안 논문 초고 끝낼 거야", plan=True) in PLAN_ACKNOWLEDGEMENTS
     assert acknowledgement("뭐 할까?", plan=True) not in PLAN_ACKNOWLEDGEMENTS  # a question
+
+
+def test_only_a_plainly_told_plan_gets_the_plan_acknowledgement() -> None:
+    from assistant_plugins.smalltalk.morphemes import tells_plan
+
+    for told in (
+        "내일부터 운동하려고",
+        "11월에 와이프랑 온천 여행 가기로 했어",
+        "겨울방학 동안 논문 초고 끝낼 거야",
+        "주말에 엔딩 볼 계획ㅋㅋ",
+    ):
+        assert tells_plan(told), told
+    # a plan inside a complaint, a greeting, a deliberation, a request, a promise
+    for other in (
+        "인강 사이트 또 서버 터짐ㅡㅡ 하필 제일 중요한 수학 강의 들으려는데",
+        "새벽 네시에 반죽 치대다가 인사하러 왔어 안뇽",
+        "저녁에 고등어 구울까 삼치 구울까? 애들은 둘 다 잘 먹어",
+        "꿀 선물세트 라벨에 넣을 짧은 문구 뭐가 좋을까? 너무 촌스럽지 않게",
+        "나 이제 잘게",
+        "어제 갈 거였는데",
+    ):
+        assert not tells_plan(other), other
+
+
+def test_illness_praise_and_plans_read_right() -> None:
+    assert news_cue(analyse("배가 아파서 조퇴했어")) == "sick"
+    # others' pain is no illness of the user's
+    assert (
+        news_cue(analyse("스케일링 받고 잇몸 아프다는 분들 치실은 절대 안 쓰심 ㅋㅋ 하")) != "sick"
+    )
+    # praise outweighs the nerves before it
+    assert news_cue(analyse("많이 떨렸는데 교수님이 잘했다고 했어요!")) == "good"
+    # the nearest pairs' feeling is no guess about a plan
+    assert reflect("첫 손님 태우기 전에 인사나 하려고요", mood=-1) == (
+        "첫 손님 태우기 전에 인사나 하려고 하시는군요. 잘되길 바랄게요."
+    )

@@ -214,6 +214,53 @@ def _deliberates(morphs: list[tuple[str, str]]) -> bool:
     return morphs[ends[-1] - 1][1] == "VV" and any(form in _WH for form, _t in morphs)
 
 
+#: (not -ᆯ게 / -ᆯ래: "나 이제 잘게", "이따 연락할게" are goodbyes and promises, no plans to wish
+#: well)
+_TOLD_PLAN_ENDINGS = {
+    "려고",
+    "으려고",
+    "려구",
+    "으려구",
+    "려고요",
+    "으려고요",
+    "려구요",
+    "으려구요",
+}
+_TOLD_PLAN_ENDINGS |= {"ᆯ라고", "을라고", "ᆯ라구", "ᆯ려고"}
+
+
+def tells_plan(text: str) -> bool:
+    """Whether the remark's last sentence tells a plan of one's own, plainly: it ends in
+    -려고(요), -ᆯ 거(야), -기로 했다, or 계획/예정 ("주말에 엔딩 볼 계획ㅋㅋ"), with
+    no question anywhere. Narrower than :func:`aspect`, whose plan is anywhere in the remark
+    ("들으려는데 서버 터짐", "인사하러 왔어", "고등어 구울까 삼치 구울까?"): the last-resort
+    acknowledgement wishes a plan well only when the remark tells one (session 14)."""
+    morphs = analyse(text)
+    if any(tag == "SF" and "?" in form for form, tag in morphs):
+        return False
+    body = [m for m in morphs if not m[1].startswith(("SF", "SW", "SE", "SS", "SO"))]
+    while body and body[-1] == ("요", "JX"):
+        body.pop()
+    if not body:
+        return False
+    form, tag = body[-1]
+    if tag.startswith("NN"):
+        return form in ("계획", "예정")
+    if not (tag.startswith("EF") or (tag.startswith("EC") and form in _PLAN_CONNECTIVES)):
+        return False
+    if form in _TOLD_PLAN_ENDINGS or (tag.startswith("EC") and form in _PLAN_CONNECTIVES):
+        return form not in ("러", "으러")
+    start = max((i + 1 for i, (_f, t) in enumerate(body[:-1]) if t.startswith("EF")), default=0)
+    last = body[start:]
+    for i, (f, t) in enumerate(last[:-1]):
+        nxt = last[i + 1][0]
+        if t == "ETM" and f in ("ᆯ", "을") and nxt in ("거", "것", "계획", "예정"):
+            return not any(p in _PAST for p, _t in last[i + 1 :])
+        if t == "ETN" and f == "기" and nxt == "로":
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def aspect(text: str) -> str | None:
     """``"plan"`` (going to, wants to, about to: "갈 거야", "올게", "쉴래", "해야겠다",

@@ -185,6 +185,18 @@ def _negated_at(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     )
 
 
+def _ill(morphs: Sequence[tuple[str, str]], at: int, forms: set[str]) -> bool:
+    """Whether the illness word at ``at`` is told of the speaker: 아프다 only as a told
+    predicate or a cause ("목이 아파", "아파서"), never of the heart ("마음이 아파") or of
+    others ("잇몸 아프다는 분들")."""
+    if morphs[at][0] != "아프":
+        return True
+    if forms & _HEART:
+        return False
+    rest = [(f, t) for f, t in morphs[at + 1 : at + 3] if t != "EP"]
+    return bool(rest) and (rest[0][1] == "EF" or rest[0][0] in ("어서", "아서", "서", "어"))
+
+
 def _cried_oneself(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     """Whether the crying at ``at`` is not a child's or a pet's: the nearest subject before
     it ("애기가 밤새 울었어요") is none of :data:`_CRIERS` ("애기 접종 갔는데 제가 더 울었어요"
@@ -308,6 +320,11 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
         if coarse is None:
             if (form, tag) == ("다행히", "MAG"):
                 found.add("relief")
+            elif (form, tag) == ("잘", "MAG") and morphs[i + 1 : i + 3] in (
+                [("하", "VV"), ("었", "EP")],
+                [("하", "XSV"), ("었", "EP")],
+            ):
+                found.add("good")  # "교수님이 잘했다고 했어요!"
             elif tag == "SW" and len(form) >= 2 and form[0] in "ㅋㅎ" and i >= 2:
                 # a laugh after a told sentence; anywhere past a greeting's first word it
                 # only tells that bad news is laughed off ("하는 중 ㅋㅋ 다리 찢기 실패")
@@ -319,7 +336,7 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
         key = f"{form}/{coarse}"
         if key == "다행/N" and not negated:
             found.add("relief")
-        elif key in SICK and not negated and not (key == "아프/V" and forms & _HEART):
+        elif key in SICK and not negated and _ill(morphs, i, forms):
             found.add("sick")
         elif key in NERVOUS and not negated:
             found.add("nervous")

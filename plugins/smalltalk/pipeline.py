@@ -771,11 +771,11 @@ class ReplyPipeline:
         if best is not None:
             return Choice(best.text, best.source, best, candidates)
         from assistant_plugins.smalltalk.cleaning import acknowledgement
-        from assistant_plugins.smalltalk.morphemes import aspect
+        from assistant_plugins.smalltalk.morphemes import aspect, tells_plan
 
-        plan = felt is None and aspect(text) == "plan"
-        if plan and news not in (None, "good", "laugh", "nervous", "worried", "busy"):
-            news = None  # no sympathy for a plan
+        if news not in (None, "good", "laugh", "nervous", "worried", "busy"):
+            news = None if aspect(text) == "plan" else news  # no sympathy for a plan
+        plan = felt is None and news is None and tells_plan(typed)
         reply = (
             neutral() if neutral is not None else acknowledgement(typed, felt, news=news, plan=plan)
         )

@@ -210,7 +210,10 @@ def reflect(
     sentence, (said, aspect, _stem_tag) = (telling or found)[-1]
     if sentence is not sentences[-1] and sentences[-1][-1][0] not in _STATEMENT:
         return None
-    second = EMPATHY.get(emotion or "") or MOOD.get(mood) or NEWS.get(news or "")
+    # the nearest pairs' feeling is no guess about a plan ("첫 손님 태우기 전에 인사나 하려고요"
+    # had drawn "걱정되시겠어요" from them)
+    guessed = MOOD.get(mood) if aspect not in ("plan", "outing") else None
+    second = EMPATHY.get(emotion or "") or guessed or NEWS.get(news or "")
     if second is not None:
         follow = second[{"past": 0, "present": 1, "wish": 1}.get(aspect, 2)]
     else:
