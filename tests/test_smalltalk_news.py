@@ -209,3 +209,20 @@ def test_illness_praise_and_plans_read_right() -> None:
     assert reflect("첫 손님 태우기 전에 인사나 하려고요", mood=-1) == (
         "첫 손님 태우기 전에 인사나 하려고 하시는군요. 잘되길 바랄게요."
     )
+
+
+def test_cues_read_whose_tears_and_which_trembling() -> None:
+    # the nearest subject decides whose crying it is
+    assert (
+        news_cue(analyse("애 둘이 동시에 울면 진짜 답이 없어요… 한 명 안으면 다른 한 명이 더 울어"))
+        is None
+    )
+    assert news_cue(analyse("영화 보다가 펑펑 울었어")) == "cried"
+    # tired arms are no nerves; nobody talking after a loss is no exclusion
+    assert news_cue(analyse("피아노를 5층까지 올렸어요. 아직도 팔이 덜덜 떨림 ㅋㅋ")) == "laugh"
+    assert news_cue(analyse("경기 지고 숙소 들어왔는데 아무도 말을 안 함")) != "left_out"
+    # a guess ("것 같다") is no plan to wish well
+    assert reflect("허리 끊어질 것 같다 오늘 지하 보일러실만 세 군데 기어들어갔어") is not None
+    assert not reflect("허리 끊어질 것 같다 오늘 지하 보일러실만 세 군데 기어들어갔어").endswith(
+        "잘되길 바랄게요."
+    )

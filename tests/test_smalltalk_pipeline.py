@@ -15,6 +15,7 @@ from assistant_plugins.smalltalk.morphemes import tokens
 from assistant_plugins.smalltalk.pipeline import (
     ReplyPipeline,
     Weights,
+    addressed,
     fill_name,
     load_persona,
     negation_clash,
@@ -87,7 +88,9 @@ def test_a_remark_not_spoken_to_her_needs_a_close_persona_match() -> None:
     memory, persona = ReplyMemory.load(shipped), load_persona("이랑")
     pipeline = ReplyPipeline(memory, persona, weights=Weights.load(shipped))
     loose = ReplyPipeline(
-        memory, persona, weights=replace(Weights.load(shipped), persona_min_fit_unaddressed=0)
+        memory,
+        persona,
+        weights=replace(Weights.load(shipped), persona_min_fit_unaddressed=0, question_min_fit=0),
     )
     for text in (
         "한국 사람들은 생일에 왜 미역국 먹어요?",
@@ -525,3 +528,12 @@ def test_an_unsure_feeling_is_not_named_in_the_acknowledgement() -> None:
     assert sure.text in ACKNOWLEDGEMENTS["슬픔"]
     # without the feeling, the plain moment it tells: a first time (news.py)
     assert unsure.source == "neutral" and unsure.text in NEWS_ACKNOWLEDGEMENTS["first"]
+
+
+def test_her_name_inside_a_word_does_not_address_her() -> None:
+    """이랑 is also the particle -이랑 ("and"): "치실이랑 치간칫솔 중에 뭐가 더 나아?" is no
+    question to her (it had drawn the persona's "부족해서 미안해요")."""
+    assert not addressed([], "치실이랑 치간칫솔 중에 뭐가 더 나아?", "이랑")
+    assert addressed([], "이랑아 안녕", "이랑")
+    assert addressed([], "안녕 이랑", "이랑")
+    assert addressed([], "오늘도 고마워, 이랑!", "이랑")

@@ -250,15 +250,16 @@ def tells_plan(text: str) -> bool:
         return False
     if form in _TOLD_PLAN_ENDINGS or (tag.startswith("EC") and form in _PLAN_CONNECTIVES):
         return form not in ("러", "으러")
-    start = max((i + 1 for i, (_f, t) in enumerate(body[:-1]) if t.startswith("EF")), default=0)
-    last = body[start:]
-    for i, (f, t) in enumerate(last[:-1]):
-        nxt = last[i + 1][0]
-        if t == "ETM" and f in ("ᆯ", "을") and nxt in ("거", "것", "계획", "예정"):
-            return not any(p in _PAST for p, _t in last[i + 1 :])
-        if t == "ETN" and f == "기" and nxt == "로":
-            return True
-    return False
+    # the final predicate only: "-ᆯ 거(예요)" / "-기로 했어" right before the final ending
+    # ("가기로 했는데 숙소 때문에 의견이 갈림" tells a quarrel, not the plan)
+    tail = [f for f, _t in body[-5:-1]]
+    forms = [f for f, _t in body[-6:]]
+    for i in range(len(forms) - 1):
+        if forms[i] in ("ᆯ", "을") and forms[i + 1] in ("거", "것", "계획", "예정"):
+            if forms[i + 2 : i + 3] == ["같"]:
+                return False  # "허리 끊어질 것 같다": a guess, not a plan
+            return not any(p in _PAST for p in forms[i + 1 :])
+    return tail[-3:] == ["기", "로", "하"] or tail[-4:-1] == ["기", "로", "하"]
 
 
 @lru_cache(maxsize=4096)

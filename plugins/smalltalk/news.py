@@ -143,6 +143,10 @@ _NEWS = {"relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried
 #: whose crying is no cue of the user's ("애기가 밤새 울어요")
 _CRIERS = {"아기", "애기", "애", "아이", "아들", "딸", "조카", "손주", "동생", "강아지", "고양이",
            "냥이", "댕댕이", "쌍둥이"}  # fmt: skip
+_BODY = {"팔", "다리", "손", "몸", "손가락", "무릎", "허벅지", "종아리", "턱"}
+#: verbs of being asked along, called or told: nobody did it ("아무도 안 물어봄")
+_INCLUDING = {"물어보", "묻", "연락", "연락하", "챙기", "부르", "초대", "초대하", "알리", "알려주",
+              "끼우", "끼워주", "축하", "축하하", "놀아주"}  # fmt: skip
 #: nouns after 첫 that tell no milestone ("첫 손님이 오후 세 시에 왔어요": a slow day)
 _NOT_FIRSTS = {"손님", "날", "주", "차", "번째", "끼"}
 #: final verbs of a chore done or under way ("숙제 하고 있어요", "빨래 다 했어"); a chore word
@@ -198,13 +202,20 @@ def _ill(morphs: Sequence[tuple[str, str]], at: int, forms: set[str]) -> bool:
 
 
 def _cried_oneself(morphs: Sequence[tuple[str, str]], at: int) -> bool:
-    """Whether the crying at ``at`` is not a child's or a pet's: the nearest subject before
-    it ("애기가 밤새 울었어요") is none of :data:`_CRIERS` ("애기 접종 갔는데 제가 더 울었어요"
-    is the user's)."""
+    """Whether the crying at ``at`` is the user's: the nearest subject before it is 나/저
+    ("애기 접종 갔는데 제가 더 울었어요"), or there is none and no child or pet is named
+    ("영화 보다가 펑펑 울었어"; not "애기가 밤새 울었어요", "한 명 안으면 다른 한 명이 더 울어")."""
     for j in range(at - 1, 0, -1):
-        if morphs[j][1] in ("JKS", "JX") and morphs[j - 1][1] in ("NNG", "NNP", "NP"):
-            return morphs[j - 1][0] not in _CRIERS
-    return True
+        if morphs[j][1] == "JKS":
+            return morphs[j - 1][0] in ("나", "저", "내", "제")
+    return not {form for form, _tag in morphs} & _CRIERS
+
+
+def _body_shakes(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether 떨리다 at ``at`` tells of a body part shaking ("팔이 덜덜 떨림": tired arms)."""
+    return morphs[at][0] == "떨리" and any(
+        form in _BODY for form, _tag in morphs[max(0, at - 4) : at]
+    )
 
 
 def _first_told(morphs: Sequence[tuple[str, str]], at: int) -> bool:
@@ -228,7 +239,9 @@ def _left_out(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     form = morphs[at][0]
     nxt = morphs[at + 1] if at + 1 < len(morphs) else ("", "")
     if form == "아무" and nxt == ("도", "JX"):
-        return any(m in morphs[at + 2 : at + 7] for m in (("안", "MAG"), ("않", "VX")))
+        window = morphs[at + 2 : at + 8]
+        negated = any(m in window for m in (("안", "MAG"), ("않", "VX")))
+        return negated and any(f in _INCLUDING for f, _t in window)
     if form in ("나", "저") and nxt == ("만", "JX"):
         return any(f == "빼" for f, _t in morphs[at + 2 : at + 4])
     return False
@@ -338,7 +351,7 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("relief")
         elif key in SICK and not negated and _ill(morphs, i, forms):
             found.add("sick")
-        elif key in NERVOUS and not negated:
+        elif key in NERVOUS and not negated and not _body_shakes(morphs, i):
             found.add("nervous")
         elif key in WORRIED and not negated:
             found.add("worried")

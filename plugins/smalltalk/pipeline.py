@@ -285,8 +285,12 @@ FIRST_PERSON = frozenset({"나/N", "저/N"})
 
 
 def addressed(tokens: Sequence[str], text: str, name: str = "") -> bool:
-    """Whether a text speaks to the assistant: a second-person word or her name."""
-    return bool(SECOND_PERSON.intersection(tokens)) or bool(name and name in text)
+    """Whether a text speaks to the assistant: a second-person word or her name at the start
+    of a word (not the particle of "치실이랑 치간칫솔 중에 뭐가 더 나아?": 이랑 is also -이랑,
+    "and", session 14)."""
+    if SECOND_PERSON.intersection(tokens):
+        return True
+    return bool(name) and re.search(rf"(?<![가-힣]){re.escape(name)}", text) is not None
 
 
 def may_be_to_her(tokens: Sequence[str], typed: str, name: str = "") -> bool:
@@ -630,10 +634,10 @@ class ReplyPipeline:
                 return
             if (
                 source == "persona"
-                and hit.fit < w.persona_min_fit_unaddressed
+                and hit.fit < max(w.persona_min_fit_unaddressed, w.question_min_fit * asking)
                 and not addressed(query, typed or text, name)
             ):
-                return
+                return  # (a question to no one: as close a match as the memory's answers)
             if (
                 source == "persona"
                 and w.address_clash

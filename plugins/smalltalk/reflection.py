@@ -70,7 +70,7 @@ NEWS: dict[str, tuple[str, str, str]] = {
     "rest": ("한숨 돌리셨겠어요.", "여유로운 시간 보내세요.", "푹 쉬세요."),
     "chores": ("수고 많으셨어요.", "수고 많으세요.", "수고 많으세요."),
     "relief": ("정말 다행이에요!", "정말 다행이에요!", "잘 풀리면 좋겠어요."),
-    "sick": ("많이 아프셨겠어요. 몸조심하세요.", "많이 힘드시겠어요. 얼른 나으시길 바랄게요.", "몸조심하세요."),
+    "sick": ("많이 아프셨겠어요. 몸조심하세요.", "많이 힘드시겠어요. 푹 쉬세요.", "몸조심하세요."),
     "nervous": ("많이 긴장되셨겠어요.", "많이 떨리시겠어요. 잘하실 거예요!", "떨리시겠지만 잘하실 거예요!"),
     "worried": ("걱정이 많으셨겠어요.", "걱정이 많이 되시겠어요. 잘 풀릴 거예요.", "걱정되시겠지만 잘 풀릴 거예요."),
     "amazed": ("정말 신기하셨겠어요!", "정말 신기하네요!", "재미있겠어요!"),
@@ -217,7 +217,13 @@ def reflect(
     if second is not None:
         follow = second[{"past": 0, "present": 1, "wish": 1}.get(aspect, 2)]
     else:
-        planned = [a for _s, (_said, a, _t) in found if a in ("plan", "outing")]
+        from assistant_plugins.smalltalk.morphemes import tells_plan
+
+        planned = [
+            a
+            for s, (_said, a, _t) in found
+            if a in ("plan", "outing") and tells_plan(text[s[0][2] : s[-1][2] + s[-1][3]])
+        ]
         if aspect in ("past", "present") and planned:
             aspect = planned[-1]  # "발표회 열 거예요. 카페 하나 빌렸어요": wish the plan well
         follow = FOLLOW_UP[aspect]
