@@ -226,3 +226,28 @@ def test_cues_read_whose_tears_and_which_trembling() -> None:
     assert not reflect("허리 끊어질 것 같다 오늘 지하 보일러실만 세 군데 기어들어갔어").endswith(
         "잘되길 바랄게요."
     )
+
+
+def test_an_opening_greeting_is_said_back() -> None:
+    from assistant_plugins.smalltalk.cleaning import greeting_back
+
+    assert greeting_back("좋은 아침이에요! 새벽 5시에 남편 배웅하고 왔어요") == "좋은 아침이에요!"
+    assert (
+        greeting_back("이랑아 안녕~ 방금 첫 손님 커트 끝내고 한숨 돌리는 중ㅎㅎ", "이랑")
+        == "안녕하세요!"
+    )
+    assert greeting_back("새벽 네시에 반죽 치대다가 인사하러 왔어 안뇽") == "안녕하세요!"
+    assert (
+        greeting_back("좋은 저녁이에요. 퇴직하고 나니 저녁 인사 건넬 사람이 반갑네요")
+        == "좋은 저녁이에요!"
+    )
+    # goodbyes, and remarks without a greeting, get none
+    assert greeting_back("안녕 나 이제 잘게") is None
+    assert greeting_back("안녕히 주무세요") is None
+    assert greeting_back("오늘 안녕하지 못한 하루였어") is None
+
+
+def test_a_greeting_sentence_is_never_said_back() -> None:
+    assert reflect("좋은 저녁이에요. 퇴직하고 나니 저녁 인사 건넬 사람이 반갑네요") is None
+    assert news_cue(analyse("굿모닝 새벽 수업 두 타임 끝내고 왔어요")) == "chores"
+    assert news_cue(analyse("방금 첫 손님 커트 끝내고 한숨 돌리는 중")) == "rest"

@@ -175,6 +175,41 @@ NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
 #: ... and for a plan without any of those (``morphemes.aspect``): "크리스마스에 토너먼트
 #: 열어보려구요" had "네, 듣고 있어요. 더 말씀해 주세요." (session 14)
 PLAN_ACKNOWLEDGEMENTS = ("계획하신 대로 잘되면 좋겠어요.", "잘되길 바랄게요. 응원할게요!")
+#: an opening greeting at the start of a remark (after her name, if called), and the greeting
+#: said back before a reflection or an acknowledgement: "좋은 아침이에요! 새벽 5시에 남편 배
+#: 나가는 거 배웅하고 왔어요" had drawn only "…배웅하고 왔군요. 조금 더 이야기해 주세요."
+#: (blind set Y's rater: "no greeting back", session 14)
+GREETINGS_BACK: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:좋은\s*아침|굿\s*모닝|모닝)"), "좋은 아침이에요!"),
+    (re.compile(r"^좋은\s*(?:저녁|오후)"), "좋은 저녁이에요!"),
+    (
+        re.compile(r"^(?:안녕(?!히)|안뇽|하이|ㅎㅇ|하잉|헬로|hi\b|hello\b)", re.IGNORECASE),
+        "안녕하세요!",
+    ),
+    (re.compile(r"^오랜만"), "오랜만이에요! 반가워요."),
+)
+#: a hello at the end of a remark ("새벽 네시에 반죽 치대다가 인사하러 왔어 안뇽")
+_CLOSING_HELLO = re.compile(r"(?:^|\s)(?:안녕|안뇽|하이|ㅎㅇ|하잉)[\s~!.^ㅎㅋ]*$")
+#: a goodbye in the remark: no greeting back ("안녕 나 이제 잘게")
+_PARTING = re.compile(
+    r"잘게|갈게|간다|잘\s*자|굿\s*밤|굿\s*나잇|내일\s*봐|이따\s*봐|바이|또\s*올게|안녕히"
+)
+
+
+def greeting_back(text: str, name: str = "") -> str | None:
+    """The greeting said back to a remark that opens with one ("이랑아 안녕~ 방금 …" ->
+    "안녕하세요!"), or None (no opening greeting, or a goodbye)."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if name:
+        text = re.sub(rf"^{re.escape(name)}\S*\s*", "", text)
+    if _PARTING.search(text):
+        return None
+    found = next((back for pattern, back in GREETINGS_BACK if pattern.search(text)), None)
+    if found is None and _CLOSING_HELLO.search(text):
+        return "안녕하세요!"  # "…인사하러 왔어 안뇽"
+    return found
+
+
 #: every canned reply (their words count as known words in the made-up-word rate)
 CANNED_REPLIES = (
     *NEUTRAL_REPLIES,
@@ -182,6 +217,7 @@ CANNED_REPLIES = (
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
+    *(back for _pattern, back in GREETINGS_BACK),
 )
 
 

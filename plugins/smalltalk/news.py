@@ -286,12 +286,18 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
             found.add("rest")
         elif form in CHORES:
             found.add("chores")
+    if {"한숨", "돌리"} <= forms:
+        found.add("rest")  # "한숨 돌리는 중"
     final = _final_verb(morphs)
     negated = any(m in morphs for m in (("안", "MAG"), ("못", "MAG"), ("않", "VX")))
     if final in ("먹", "마시") and not forms & _NO_MEAL and not negated:
         found.add("meal")  # not "아직 점심 안 먹었어"
     if "chores" in found and (final not in _CHORE_VERBS or negated):
         found.discard("chores")  # not "숙제 안 했어"
+    if final in ("오", "들어오", "들르", "들리") and any(
+        (f, t) in (("끝내", "VV"), ("마치", "VV"), ("끝나", "VV")) for f, t in morphs
+    ):
+        found.add("chores")  # "새벽 수업 두 타임 끝내고 왔어요": work done, then here
     return found
 
 

@@ -771,19 +771,35 @@ class ReplyPipeline:
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
             said = reflect_remark(typed, felt, self.knows, mood=mood, news=news)
             if said is not None:
-                return Choice(said, "reflection", None, candidates)
+                return Choice(self._greeted(typed, said), "reflection", None, candidates)
         if best is not None:
             return Choice(best.text, best.source, best, candidates)
-        from assistant_plugins.smalltalk.cleaning import acknowledgement
+        from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES, acknowledgement
         from assistant_plugins.smalltalk.morphemes import aspect, tells_plan
 
         if news not in (None, "good", "laugh", "nervous", "worried", "busy"):
             news = None if aspect(text) == "plan" else news  # no sympathy for a plan
         plan = felt is None and news is None and tells_plan(typed)
-        reply = (
-            neutral() if neutral is not None else acknowledgement(typed, felt, news=news, plan=plan)
-        )
-        return Choice(reply, "neutral", None, candidates)
+        if neutral is not None:
+            return Choice(neutral(), "neutral", None, candidates)
+        reply = acknowledgement(typed, felt, news=news, plan=plan)
+        if reply in NEUTRAL_REPLIES and self._greeted(typed, "") != "":
+            reply = "와 주셔서 반가워요."  # a greeting needs no "더 말씀해 주세요"
+        return Choice(self._greeted(typed, reply), "neutral", None, candidates)
+
+    def _greeted(self, typed: str, reply: str) -> str:
+        """``reply`` after the greeting said back when the remark opens with one
+        (``cleaning.greeting_back``)."""
+        from assistant_plugins.smalltalk.cleaning import greeting_back
+        from assistant_plugins.smalltalk.reflection import FOLLOW_UP
+
+        name = str(self.persona.info.get("name", "")) if self.persona is not None else ""
+        back = greeting_back(typed, name)
+        if not back:
+            return reply
+        if reply.endswith(FOLLOW_UP["past"]):  # "…잠깐 들어왔군요. 와 주셔서 반가워요."
+            reply = reply[: -len(FOLLOW_UP["past"])] + "와 주셔서 반가워요."
+        return f"{back} {reply}".strip()
 
 
 def load_persona(name: str) -> ReplyMemory:

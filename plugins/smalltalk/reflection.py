@@ -206,6 +206,9 @@ def reflect(
     found = [(s, said) for s, said in said_back if said is not None]
     if not found:
         return None
+    found = [(s, said) for s, said in found if not _greeting(s)]
+    if not found:
+        return None
     telling = [(s, said) for s, said in found if said[2] != "VCP"]
     sentence, (said, aspect, _stem_tag) = (telling or found)[-1]
     if sentence is not sentences[-1] and sentences[-1][-1][0] not in _STATEMENT:
@@ -228,6 +231,16 @@ def reflect(
             aspect = planned[-1]  # "발표회 열 거예요. 카페 하나 빌렸어요": wish the plan well
         follow = FOLLOW_UP[aspect]
     return f"{said}. {follow}"
+
+
+#: the words of a greeting sentence ("좋은 아침이에요", "좋은 저녁입니다"): never said back
+_GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", "하루", "이", "에요", "예요",
+                   "ᆸ니다", "입니다", "요", "이에요"}  # fmt: skip
+
+
+def _greeting(sentence: list[tuple[str, str, int, int]]) -> bool:
+    forms = {form for form, tag, _s, _l in sentence if not _tag(tag).startswith(_DROP_TAGS)}
+    return bool(forms) and forms <= _GREETING_WORDS and "좋" in forms
 
 
 def _intent_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
