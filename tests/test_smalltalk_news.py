@@ -251,3 +251,17 @@ def test_a_greeting_sentence_is_never_said_back() -> None:
     assert reflect("좋은 저녁이에요. 퇴직하고 나니 저녁 인사 건넬 사람이 반갑네요") is None
     assert news_cue(analyse("굿모닝 새벽 수업 두 타임 끝내고 왔어요")) == "chores"
     assert news_cue(analyse("방금 첫 손님 커트 끝내고 한숨 돌리는 중")) == "rest"
+
+
+def test_a_greeting_frames_the_reply_once() -> None:
+    from assistant_plugins.smalltalk.cleaning import greeting_back
+
+    # "오랜만에" is an adverb, not a hello
+    assert greeting_back("오랜만에 본가 왔더니 내 방이 창고가 돼 있었어") is None
+    # an opening hello is not said back inside the reflection
+    assert (
+        reflect("좋은 아침! 빵 굽다가 잠깐 들렀어")
+        == "빵 굽다가 잠깐 들렀군요. 조금 더 이야기해 주세요."
+    )
+    # arriving to do something is no trip to wish well
+    assert not reflect("오늘도 한국어 연습하러 왔어요").endswith("잘 다녀오세요!")

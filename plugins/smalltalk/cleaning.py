@@ -186,7 +186,7 @@ GREETINGS_BACK: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"^(?:안녕(?!히)|안뇽|하이|ㅎㅇ|하잉|헬로|hi\b|hello\b)", re.IGNORECASE),
         "안녕하세요!",
     ),
-    (re.compile(r"^오랜만"), "오랜만이에요! 반가워요."),
+    (re.compile(r"^오랜만(?!에)"), "오랜만이에요! 반가워요."),  # not "오랜만에 본가 왔더니"
 )
 #: a hello at the end of a remark ("새벽 네시에 반죽 치대다가 인사하러 왔어 안뇽")
 _CLOSING_HELLO = re.compile(r"(?:^|\s)(?:안녕|안뇽|하이|ㅎㅇ|하잉)[\s~!.^ㅎㅋ]*$")

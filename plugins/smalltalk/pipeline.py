@@ -774,7 +774,11 @@ class ReplyPipeline:
                 return Choice(self._greeted(typed, said), "reflection", None, candidates)
         if best is not None:
             return Choice(best.text, best.source, best, candidates)
-        from assistant_plugins.smalltalk.cleaning import NEUTRAL_REPLIES, acknowledgement
+        from assistant_plugins.smalltalk.cleaning import (
+            NEUTRAL_REPLIES,
+            QUESTION_ACKNOWLEDGEMENTS,
+            acknowledgement,
+        )
         from assistant_plugins.smalltalk.morphemes import aspect, tells_plan
 
         if news not in (None, "good", "laugh", "nervous", "worried", "busy"):
@@ -783,8 +787,10 @@ class ReplyPipeline:
         if neutral is not None:
             return Choice(neutral(), "neutral", None, candidates)
         reply = acknowledgement(typed, felt, news=news, plan=plan)
-        if reply in NEUTRAL_REPLIES and self._greeted(typed, "") != "":
-            reply = "와 주셔서 반가워요."  # a greeting needs no "더 말씀해 주세요"
+        if reply in (*NEUTRAL_REPLIES, *QUESTION_ACKNOWLEDGEMENTS) and self._greeted(typed, ""):
+            # a greeting needs no "더 말씀해 주세요" nor "모르겠어요" ("안녕하세요 이랑씨. 저 여기
+            # 처음 와봐요. 말 걸어도 되나요?")
+            reply = "와 주셔서 반가워요."
         return Choice(self._greeted(typed, reply), "neutral", None, candidates)
 
     def _greeted(self, typed: str, reply: str) -> str:
@@ -799,6 +805,8 @@ class ReplyPipeline:
             return reply
         if reply.endswith(FOLLOW_UP["past"]):  # "…잠깐 들어왔군요. 와 주셔서 반가워요."
             reply = reply[: -len(FOLLOW_UP["past"])] + "와 주셔서 반가워요."
+        if back.endswith("반가워요.") and reply.endswith("와 주셔서 반가워요."):
+            reply = reply[: -len("와 주셔서 반가워요.")] + "다시 와 주셔서 좋아요."
         return f"{back} {reply}".strip()
 
 

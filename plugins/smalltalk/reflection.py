@@ -177,6 +177,7 @@ def reflect(
     if not text or len(text) > 80 or ends_as_question(text) or _ADDRESSEE.search(text):
         return None
     text = _UNDER_WAY.sub("이야", text, count=1)
+    text = _OPENING.sub("", text, count=1) or text  # "좋은 아침! 빵 굽다가 잠깐 들렀어"
     if analyser is None:
         from assistant_plugins.smalltalk.morphemes import analyzer
 
@@ -233,6 +234,11 @@ def reflect(
     return f"{said}. {follow}"
 
 
+#: a greeting that opens the remark without a sentence of its own ("좋은 아침! 빵 굽다가 …"):
+#: not said back (the pipeline greets back)
+_OPENING = re.compile(
+    r"^(?:좋은\s*(?:아침|저녁|오후)|굿\s*모닝|안녕하세요|안녕|하이|ㅎㅇ)[\s~!.,^ㅎㅋ🌞☀️]+(?=\S)"
+)
 #: the words of a greeting sentence ("좋은 아침이에요", "좋은 저녁입니다"): never said back
 _GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", "하루", "이", "에요", "예요",
                    "ᆸ니다", "입니다", "요", "이에요"}  # fmt: skip
@@ -427,6 +433,9 @@ def _say_back(
     verbs = {form for form, raw, _b, _l in sentence if _tag(raw) == "VV"}
     if aspect == "plan" and verbs & GOING:
         aspect = "outing"
+    purpose = any(form in ("러", "으러") and _tag(raw) == "EC" for form, raw, _b, _l in sentence)
+    if aspect == "outing" and past and purpose and not intent:
+        aspect = "past"  # "한국어 연습하러 왔어요": arrived, no trip to wish well
     return said, aspect, stem_tag
 
 
