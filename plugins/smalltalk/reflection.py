@@ -174,16 +174,18 @@ def reflect(
     Of several sentences, the last one that tells of something (its predicate is not 이다:
     "오늘 정년퇴직했습니다. 삼십오 년 다닌 회사였어요" says back the retirement)."""
     text = unicodedata.normalize("NFC", text or "").strip()
+    # a greeting or her name opening the remark is not said back ("좋은 아침! 빵 굽다가 …",
+    # "이랑아 나 오늘 합격했어")
+    text = _OPENING.sub("", text, count=1) or text
     if not text or len(text) > 80 or ends_as_question(text) or _ADDRESSEE.search(text):
         return None
     text = _UNDER_WAY.sub("이야", text, count=1)
-    text = _OPENING.sub("", text, count=1) or text  # "좋은 아침! 빵 굽다가 잠깐 들렀어"
     if analyser is None:
         from assistant_plugins.smalltalk.morphemes import analyzer
 
         analyser = analyzer()
     morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
-    morphs = _intent_ends(morphs)
+    morphs = _intent_ends(_sentence_ends(morphs))
     if any(_tag(tag).startswith(("SSO", "SSC")) for _f, tag, _s, _l in morphs):
         return None  # quoted words ("오늘은 '설레다'를 배웠어요") are not sentences of their own
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
@@ -237,7 +239,9 @@ def reflect(
 #: a greeting that opens the remark without a sentence of its own ("좋은 아침! 빵 굽다가 …"):
 #: not said back (the pipeline greets back)
 _OPENING = re.compile(
-    r"^(?:좋은\s*(?:아침|저녁|오후)|굿\s*모닝|안녕하세요|안녕|하이|ㅎㅇ)[\s~!.,^ㅎㅋ🌞☀️]+(?=\S)"
+    r"^(?:(?:좋은\s*(?:아침|저녁|오후)(?:이에요|입니다)?|굿\s*모닝|안녕하세요|안녕|하이|하이요|ㅎㅇ)"
+    r"[\s~!.,^ㅎㅋ🌞☀️]+)?"
+    r"(?:이랑(?:님|씨|아)?[\s~!.,^ㅎㅋ]+)?(?=\S)"
 )
 #: the words of a greeting sentence ("좋은 아침이에요", "좋은 저녁입니다"): never said back
 _GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", "하루", "이", "에요", "예요",
@@ -247,6 +251,28 @@ _GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", 
 def _greeting(sentence: list[tuple[str, str, int, int]]) -> bool:
     forms = {form for form, tag, _s, _l in sentence if not _tag(tag).startswith(_DROP_TAGS)}
     return bool(forms) and forms <= _GREETING_WORDS and "좋" in forms
+
+
+#: connectives that end a sentence when a mark follows ("잡았어요~ 2킬로 넘더라고요",
+#: "보려고요.. 벌써 두 번 떨어졌어요": Kiwi reads 어요 / 려고 + 요 as connectives there)
+_ENDS_BEFORE_MARK = {"어요", "아요", "여요", "려고", "으려고", "려구"}
+
+
+def _sentence_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """Connectives of :data:`_ENDS_BEFORE_MARK` (with a 요 after -려고) followed by a mark
+    (~, .., !) and more text end their sentence: retagged as final endings."""
+    out = list(morphs)
+    for i, (form, tag, start, length) in enumerate(morphs[:-1]):
+        if _tag(tag) != "EC" or form not in _ENDS_BEFORE_MARK:
+            continue
+        j = i + 1
+        if morphs[j][:2] == ("요", "JX"):
+            j += 1
+        if j < len(morphs) - 1 and _tag(morphs[j][1]) in ("SO", "SF"):
+            out[i] = (form, "EF", start, length)
+            if j == i + 2:  # "보려고요..": 요 belongs to the ending
+                out[i + 1] = ("요", "SF", *morphs[i + 1][2:])
+    return out
 
 
 def _intent_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
@@ -356,6 +382,10 @@ def _say_back(
                 subject = sentence[i - 2][0] + subject
         elif tag == "NP" and form in _SELF:
             after = _tag(sentence[i + 1][1]) if i + 1 < len(sentence) else ""
+            if after == "JKS" and any(
+                _tag(t) == "ETM" for _f, t, _s, _l in sentence[i + 2 : i + 4]
+            ):
+                return None  # "제가 만든 월남쌈": the user's deed inside another's sentence
             if after in ("JKS", "JX", "JKG") or not after.startswith("J"):
                 subject = subject if after == "JKG" else form
             else:
@@ -363,8 +393,8 @@ def _say_back(
     # 시 only for a subject known to be the user (나/저) or someone one honours: a bare
     # noun may be the subject ("물가 너무 올랐어", "하루 진짜 길었다") or not, so no 시 then
     honour = subject in _SELF or (subject is not None and _honoured(subject))
-    if sentence[honour_at][0] in NO_HONORIFIC:
-        honour = False
+    if sentence[honour_at][0] in NO_HONORIFIC or sentence[honour_at][0].endswith("시"):
+        honour = False  # (드시다, 주무시다, 계시다 carry it already: not "드시셨군요")
     # a plan told without a subject is the user's own ("부산 한 번 다녀오려고요"): 시 on 하다
     intent_honour = intent and (subject is None or honour)
     honour = honour and not intent
