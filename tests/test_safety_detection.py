@@ -8,6 +8,7 @@ import pytest
 
 from assistant_plugins.safety.detect import Detector, compile_rule, forms
 from assistant_plugins.safety.train import (
+    HELD_OUT,
     MAX_CHAT_FIRES,
     PENDING,
     TUNING_SETS,
@@ -18,9 +19,15 @@ SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 #: Sets the rules were fitted on (in-sample, see plugins/safety/README.md); the scorer was
 #: trained on all but the pending ones.
 TUNING = [*TUNING_SETS, *PENDING]
-#: The blind held-out set (README, "The held-out set test_s"): only its format is checked
-#: here; its figure is taken by bench/crisis_detection.py, and nothing is tuned on it.
-HELD_OUT: list[str] = ["test_s"]
+#: The blind held-out set (train.HELD_OUT, test_t since session 14; checked once the lead has
+#: committed it) and test_s (session 13's, looked at once, no rules round on it yet): only
+#: their format is checked here; the held-out figure is taken by bench/crisis_detection.py,
+#: and no rule is tuned on either.
+BLIND: list[str] = [
+    name
+    for name in ["test_s", *sorted(HELD_OUT)]
+    if name not in TUNING and (SETS / f"crisis_{name}.tsv").exists()
+]
 
 
 def rows(name: str) -> list[tuple[str, str, str]]:
@@ -36,7 +43,8 @@ def detector() -> Detector:
 
 
 def test_the_sets_have_the_sizes_the_issue_asks_for():
-    for name in [*TUNING, *HELD_OUT]:
+    assert "test_s" in BLIND or "test_s" in TUNING
+    for name in [*TUNING, *BLIND]:
         found = rows(name)
         crisis = [r for r in found if r[0] == "crisis"]
         assert {r[0] for r in found} == {"crisis", "safe"}
@@ -44,9 +52,9 @@ def test_the_sets_have_the_sizes_the_issue_asks_for():
         assert sum(r[1] == "indirect" for r in crisis) >= len(crisis) / 2 - 1, name
     texts = [r[2] for name in TUNING for r in rows(name)]
     assert len(texts) == len(set(texts))  # no utterance in two tuning sets
-    # the blind held-out set shares a few common sentences with them ("태어나지 말았어야
+    # the blind sets share a few common sentences with them ("태어나지 말았어야
     # 했어"); the bench reports its figure with and without them
-    shared = {r[2] for name in HELD_OUT for r in rows(name)} & set(texts)
+    shared = {r[2] for name in BLIND for r in rows(name)} & set(texts)
     assert len(shared) <= 15
 
 
