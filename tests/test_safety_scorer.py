@@ -241,8 +241,12 @@ def test_a_short_text_needs_a_surer_score_and_gets_no_check_in():
 
 def test_the_threshold_spares_the_small_talk_sets(tmp_path):
     """The shipped threshold keeps the scorer's crisis replies to the small-talk sets' everyday
-    remarks within train.EVAL_CHAT_FIRES: ``--rethreshold`` raises a lower one to exactly it,
-    without touching the weights, and running it again changes nothing."""
+    remarks within train.EVAL_CHAT_FIRES: ``--rethreshold`` raises a lower one to the lowest
+    threshold that does, without touching the weights, and running it again changes nothing.
+    The shipped threshold may stay above it: set Z (session 14, 180 remarks without a fire)
+    would let the rule lower 0.37 to 0.36, where a soldier's haircut question
+    ("휴가 때 머리 기르는 게 나아 …?") gets the crisis reply; the detector looked at on the
+    held-out test_t kept 0.37 (plugins/safety/README.md)."""
     shipped_text = scorer_module.WEIGHTS_PATH.read_text(encoding="utf-8")
     shipped = load(scorer_module.WEIGHTS_PATH)
     rules = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))
@@ -254,7 +258,7 @@ def test_the_threshold_spares_the_small_talk_sets(tmp_path):
     path.write_text(json.dumps(low, ensure_ascii=False), encoding="utf-8")
     train_main(["--rethreshold", "--out", str(path)])
     again = json.loads(path.read_text(encoding="utf-8"))
-    assert again["threshold"] == shipped.threshold > 0.3  # the lowest such threshold
+    assert 0.3 < again["threshold"] <= shipped.threshold  # the lowest such threshold
     found = again["meta"]["small_talk_sets"]
     assert found["threshold_before"] == 0.2 and found["remarks"] > 3000
     assert found["fired"] <= train_module.EVAL_CHAT_FIRES * found["remarks"]
