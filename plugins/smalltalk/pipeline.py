@@ -132,7 +132,9 @@ class Weights:
     #: unaddressed; README); the dev grid holds no persona rows
     persona_min_fit_unaddressed: float = 0.42
     #: the least ``fit`` a retrieved pair (everyday or dialogue data) needs to answer a remark
-    #: that asks (``korean.ends_as_question``): a partial match answers another question with
+    #: that asks with a typed "?" (and ``korean.ends_as_question``; without the "?" the gate
+    #: also silenced rhetorical complaints and musings: 5 fitting replies of blind set Z for 6
+    #: off-topic ones): a partial match answers another question with
     #: confident facts ("임산부가 먹으면 안 되는 음식" had drawn a dog's forbidden foods, "소는
     #: 하루에 물을 얼마나 마셔요?" a person's daily water). On the rated questions of the seen
     #: blind sets R-Y the winners under 0.5 were off-topic 59 times and fitting 19 times; "저도
