@@ -145,7 +145,7 @@ def test_acknowledgements_follow_the_news_but_never_answer_a_question_with_it() 
         ("애기가 밤새 울었어요", None),
         ("오늘 첫 손님이 오후 세 시에 왔어요", None),
         ("요즘은 안 바빠", None),
-        ("드디어 방학 끝남ㅠㅠ", None),
+        ("드디어 방학 끝남ㅠㅠ", "down"),  # a sad mark, nothing cheerful
     ],
 )
 def test_more_plain_cues(text: str, cue: str | None) -> None:
@@ -265,3 +265,39 @@ def test_a_greeting_frames_the_reply_once() -> None:
     )
     # arriving to do something is no trip to wish well
     assert not reflect("오늘도 한국어 연습하러 왔어요").endswith("잘 다녀오세요!")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # remarks of blind set Z (seen after its look, session 14) that got a generic reply
+        ("오늘 계약 하나 성사됐어요! 3주 동안 집 보여드린 보람이 있네요", "good"),
+        ("오늘 경로당 바둑 대회에서 3등 했어. 상품으로 쌀 10kg 받았지 허허", "good"),
+        ("손가락 살짝 찍혔어요 큰 건 아니고 멍만 들었네요", "relief"),
+        ("오늘 출동 나간 집 가족분들 다 무사하셨어요", "relief"),
+        ("단골 이발소가 이달 말에 문 닫는대요. 오늘 마지막으로 머리 깎고 왔네요", "last"),
+        ("고시원 살다가 오늘 창문 있는 원룸으로 이사 왔어요", "moved_home"),
+        ("저 이번 주에 이사했어요", "moved_home"),
+        ("손녀 대국을 옆에서 지켜보는데 내 손에 땀이 더 나더라", "nervous"),
+        ("점심 장사 끝나고 직원들이랑 볶음밥 해서 먹는 중이에요", "meal"),
+        ("설치 기사님이 오후 2시~6시 사이에 온대요 ㅡㅡ 하루 통째로 날림", "annoyed"),
+        ("옆방 코 고는 소리까지 다 들림 ㅠㅠ", "down"),
+        # someone else's move; tears of joy stay good news
+        ("옆방 사람이 오늘 이사 갔는데 문고리에 떡을 걸어두고 갔더라구요", None),
+        ("합격했어ㅠㅠ", "good"),
+    ],
+)
+def test_cues_found_on_set_z(text: str, cue: str | None) -> None:
+    assert news_cue(analyse(text)) == cue
+
+
+def test_a_funny_story_gets_a_laugh_back() -> None:
+    from assistant_plugins.smalltalk.cleaning import FUNNY_ACKNOWLEDGEMENTS
+
+    told = "남편이 쌍둥이 재우다가 본인이 먼저 잠들었어요 ㅋㅋㅋ 셋이 나란히 누워서"
+    assert acknowledgement(told, news="laugh") in FUNNY_ACKNOWLEDGEMENTS
+    # a smile (ㅎㅎ) keeps the pleased acknowledgement
+    assert (
+        acknowledgement("떡볶이 한 통 주고 가셨어요 ㅎㅎ", news="laugh")
+        in NEWS_ACKNOWLEDGEMENTS["laugh"]
+    )

@@ -171,7 +171,14 @@ NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
     "left_out": ("그러면 서운하죠. 마음이 많이 쓰이셨겠어요.",),
     "cried": ("마음이 많이 짠하셨겠어요.",),
     "craving": ("생각만 해도 군침 도네요! 맛있게 드세요.",),
+    "last": ("많이 아쉬우셨겠어요.",),
+    "moved_home": ("새집에서 좋은 일만 가득하길 바라요!",),
+    "annoyed": ("듣기만 해도 답답하네요.", "정말 답답하셨겠어요."),
+    "down": ("아이고, 많이 속상하셨겠어요.", "많이 힘드셨겠어요."),
 }
+#: ... for a laugh (ㅋㅋ) at something told, instead of the mood of "ㅎㅎ": the raters of blind
+#: set Z called "즐거워 보이셔서 저도 좋아요" generic after a joke or a funny story (session 14)
+FUNNY_ACKNOWLEDGEMENTS = ("ㅋㅋ 상상만 해도 웃기네요!", "ㅋㅋ 듣기만 해도 웃음이 나요.")
 #: ... and for a plan without any of those (``morphemes.aspect``): "크리스마스에 토너먼트
 #: 열어보려구요" had "네, 듣고 있어요. 더 말씀해 주세요." (session 14)
 PLAN_ACKNOWLEDGEMENTS = ("계획하신 대로 잘되면 좋겠어요.", "잘되길 바랄게요. 응원할게요!")
@@ -217,6 +224,7 @@ CANNED_REPLIES = (
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
+    *FUNNY_ACKNOWLEDGEMENTS,
     *(back for _pattern, back in GREETINGS_BACK),
 )
 
@@ -235,6 +243,8 @@ def acknowledgement(
     if options is None:
         if ends_as_question(text):
             options = QUESTION_ACKNOWLEDGEMENTS
+        elif news == "laugh" and "ㅋ" in text:
+            options = FUNNY_ACKNOWLEDGEMENTS
         elif news is not None:
             options = NEWS_ACKNOWLEDGEMENTS.get(news, NEUTRAL_REPLIES)
         elif plan:

@@ -71,7 +71,7 @@ BAD_WORDS = frozenset(
 #: good news: those words but 좋다 alone ("날씨 좋다"), 붙다 ("배송비 붙었어요", blind set T),
 #: 재밌다 (a film, not news) and 다행 (relief, below), plus outcomes people congratulate
 GOOD = (GOOD_WORDS - {"좋/V", "붙/V", "재밌/V", "재미있/V", "다행/N"}) | frozenset(
-    {"승인/N", "끝내주/V", "합격/N", "통과/N", "성공/N", "당첨/N", "우승/N", "입상/N", "수상/N", "승진/N", "포상/N",
+    {"승인/N", "끝내주/V", "성사/N", "보람/N", "합격/N", "통과/N", "성공/N", "당첨/N", "우승/N", "입상/N", "수상/N", "승진/N", "포상/N",
      "칭찬/N", "만점/N", "장학금/N", "보너스/N", "달성/N", "완주/N", "득템/N", "신기록/N",
      "뽑히/V", "해내/V", "친해지/V", "이기/V", "성공하/V"}
 )  # fmt: skip
@@ -135,8 +135,9 @@ def _nothing(before: Sequence[tuple[str, str]]) -> bool:
 
 CUES = (
     "relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "moved", "cried",
-    "effort", "quiet", "longing", "left_out", "first", "finally", "amazed", "busy", "duty",
-    "laugh", "meal", "craving", "rest", "chores", "wry",
+    "effort", "quiet", "longing", "left_out", "last", "moved_home", "first", "finally",
+    "amazed", "busy", "duty", "laugh", "meal", "craving", "rest", "chores", "wry", "annoyed",
+    "down",
 )  # fmt: skip
 #: the news cues proper: with one of them the plainer moments are not looked for
 _NEWS = {"relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "amazed"}
@@ -166,6 +167,13 @@ def _final_verb(morphs: Sequence[tuple[str, str]]) -> str | None:
         at -= 1
     if at >= 2 and body[at] == ("있", "VX") and body[at - 1] == ("고", "EC"):
         at -= 2  # under way: "숙제 하고 있어요"
+    if (
+        at >= 3
+        and body[at][1] == "VCP"
+        and body[at - 1] == ("중", "NNB")
+        and body[at - 2][1] == "ETM"
+    ):
+        at -= 3  # under way: "볶음밥 해서 먹는 중이에요"
     return body[at][0] if at >= 0 and body[at][1] == "VV" else None
 
 
@@ -180,6 +188,17 @@ def _negated_next(morphs: Sequence[tuple[str, str]], at: int) -> bool:
             after = morphs[j + 1 : j + 3]
             return any(f in ("않", "못하") and t == "VX" for f, t in after)
     return False
+
+
+def before_sn(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether a number comes right before ``morphs[at]`` ("3등")."""
+    return at > 0 and morphs[at - 1][1] in ("SN", "NR")
+
+
+def _no_big_deal(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """ "큰 건 아니고", "큰일은 아니에요": a mishap that turned out small."""
+    window = [f for f, _t in morphs[at + 2 : at + 6]]
+    return "아니" in window
 
 
 def _negated_at(morphs: Sequence[tuple[str, str]], at: int) -> bool:
@@ -205,10 +224,21 @@ def _cried_oneself(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     """Whether the crying at ``at`` is the user's: the nearest subject before it is 나/저
     ("애기 접종 갔는데 제가 더 울었어요"), or there is none and no child or pet is named
     ("영화 보다가 펑펑 울었어"; not "애기가 밤새 울었어요", "한 명 안으면 다른 한 명이 더 울어")."""
+    subject = _subject_before(morphs, at)
+    if subject is not None:
+        return subject in _ME
+    return not {form for form, _tag in morphs} & _CRIERS
+
+
+_ME = {"나", "저", "내", "제"}
+
+
+def _subject_before(morphs: Sequence[tuple[str, str]], at: int) -> str | None:
+    """The nearest noun marked as a subject (이/가) before ``morphs[at]``, or None."""
     for j in range(at - 1, 0, -1):
         if morphs[j][1] == "JKS":
-            return morphs[j - 1][0] in ("나", "저", "내", "제")
-    return not {form for form, _tag in morphs} & _CRIERS
+            return morphs[j - 1][0]
+    return None
 
 
 def _body_shakes(morphs: Sequence[tuple[str, str]], at: int) -> bool:
@@ -232,6 +262,19 @@ def _first_told(morphs: Sequence[tuple[str, str]], at: int) -> bool:
         (form, tag) in (("었", "EP"), ("았", "EP"), ("였", "EP"))
         for form, tag in morphs[at : ends[-1]]
     )
+
+
+def _moved_in(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """ "원룸으로 이사 왔어요", "이사 갔어": a move told as done (not a neighbour's: 이사 간
+    사람)."""
+    if _subject_before(morphs, at) not in (None, *_ME):
+        return False  # "옆방 사람이 오늘 이사 갔는데"
+    rest = morphs[at + 1 : at + 5]
+    verbs = [i for i, (f, t) in enumerate(rest) if t in ("VV", "XSV") and f in ("오", "가", "하")]
+    if not verbs:
+        return False
+    after = rest[verbs[0] + 1 :]
+    return bool(after) and after[0][1] == "EP" and not any(t == "ETM" for _f, t in after)
 
 
 def _left_out(morphs: Sequence[tuple[str, str]], at: int) -> bool:
@@ -282,6 +325,12 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
             found.add("craving")
         elif _left_out(morphs, i):
             found.add("left_out")
+        elif (form, tag) == ("마지막", "NNG") and morphs[i + 1 : i + 2] == [("으로", "JKB")]:
+            found.add("last")  # "오늘 마지막으로 머리 깎고 왔네요"
+        elif form == "이사" and _moved_in(morphs, i):
+            found.add("moved_home")
+        elif form == "땀" and "손" in forms:
+            found.add("nervous")  # "내 손에 땀이 더 나더라"
         elif form in REST:
             found.add("rest")
         elif form in CHORES:
@@ -353,8 +402,14 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             continue
         negated_next = False
         key = f"{form}/{coarse}"
-        if key == "다행/N" and not negated:
-            found.add("relief")
+        if key in ("다행/N", "무사/N", "무사하/V") and not negated:
+            found.add("relief")  # "가족분들 다 무사하셨어요"
+        elif (form == "크" and after[0] in ("ᆫ", "은") and _no_big_deal(morphs, i)) or (
+            form == "큰일" and "아니" in [f for f, _t in morphs[i + 1 : i + 4]]
+        ):
+            found.add("relief")  # "큰 건 아니고 멍만 들었네요"
+        elif tag == "NNB" and form == "등" and before_sn(morphs, i) and not negated:
+            found.add("good")  # "바둑 대회에서 3등 했어"
         elif key in SICK and not negated and _ill(morphs, i, forms):
             found.add("sick")
         elif key in NERVOUS and not negated and not _body_shakes(morphs, i):
@@ -375,8 +430,16 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("bad")
     if ("제발", "MAG") in morphs:
         found.discard("good")  # "제발 당첨": hoped for, not news
-    if any(tag == "SW" and form[:1] in "ㅠㅜ" for form, tag in morphs):
+    sad_mark = any(tag == "SW" and form[:1] in "ㅠㅜ" for form, tag in morphs)
+    if sad_mark:
         found -= {"first", "finally", "amazed", "laugh", "craving"}  # "처음으로 … 다 태웠어요ㅠ"
+    if not found:
+        if any(
+            form in ("ㅡㅡ", "ㅡㅡ;", "-_-", "ㅡ_ㅡ") for form, _tag in morphs
+        ) or "ㅡㅡ" in "".join(form for form, _tag in morphs):
+            found.add("annoyed")  # "하루 통째로 날림 ㅡㅡ"
+        elif sad_mark:
+            found.add("down")  # "옆방 코 고는 소리까지 다 들림 ㅠㅠ"
     if "relief" in found:
         return "relief"  # a mishap averted: "심장 멎는 줄.. 다행히 백업 있었어요"
     if "good" in found and "bad" in found:
