@@ -337,6 +337,8 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
             found.add("chores")
     if {"한숨", "돌리"} <= forms:
         found.add("rest")  # "한숨 돌리는 중"
+    if {"눈", "감기"} <= forms:
+        found.add("tired")  # "퇴근 버스 안이에요 ㅠㅠ 눈 감김"
     final = _final_verb(morphs)
     negated = any(m in morphs for m in (("안", "MAG"), ("못", "MAG"), ("않", "VX")))
     if final in ("먹", "마시") and not forms & _NO_MEAL and not negated:
