@@ -45,6 +45,17 @@ could say back. More plain cues answer those (session 14)::
     craving  a food one craves: 땡기다
     first    also 첫 + a noun told in the past ("첫 월급 들어왔다"; not 첫 손님, 첫날)
 
+And, found on blind set Z after its look: 성사, 보람 and "3등 했어" as good news, 무사 and
+"큰 건 아니고" as relief, plus::
+
+    last        a last time: "오늘 마지막으로 머리 깎고 왔네요"
+    moved_home  one's own move ("원룸으로 이사 왔어요"; not "옆방 사람이 이사 갔는데")
+    annoyed     ㅡㅡ when nothing else speaks ("하루 통째로 날림 ㅡㅡ")
+    down        ㅠ / ㅜ when nothing else speaks ("옆방 코 고는 소리까지 다 들림 ㅠㅠ")
+
+A laugh told with ㅋㅋ gets "ㅋㅋ 상상만 해도 웃기네요!" as the last-resort acknowledgement
+(``cleaning.FUNNY_ACKNOWLEDGEMENTS``), a smile (ㅎㅎ) the pleased one.
+
 Good and bad news together is mixed news: no cue. Good news hoped for ("제발 당첨") is no
 news, and a remark with a question mark anywhere gets no cue (its words are asked about,
 not told). 붙다 is left out: "배송비 붙었어요" is no pass (blind set T).
