@@ -247,3 +247,11 @@ def test_openings_marks_and_clauses_seen_on_blind_set_z() -> None:
     assert reflect("시어머니가 제가 만든 월남쌈 맛있다고 세 번이나 더 드셨어요") is None
     # 드시다 carries its 시 already
     assert reflect("엄마가 김치 드셨어요") == "엄마가 김치 드셨군요. 조금 더 이야기해 주세요."
+
+
+def test_her_name_and_a_hello_in_either_order_are_not_said_back() -> None:
+    # blind set Z2 (session 14, fixed after its look): "오랜만 2주 동안 …" had been said back
+    assert reflect("이랑아 오랜만~ 2주 동안 비행 스케줄 때문에 정신이 없었어") == (
+        "2주 동안 비행 스케줄 때문에 정신이 없었군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("오랜만에 본가 왔더니 내 방이 창고가 돼 있었어").startswith("오랜만에")

@@ -84,8 +84,10 @@ def everyday_report(
         found = words(reply)
         said_back = set(words(prompt["text"]))  # the user's own words are not made up
         if info.get("source") == "reflection":  # ... nor their verb, conjugated by Kiwi
-            # (two words for a plan said back: "사두려고 하시는군요")
-            said_back |= set(words(reply.split(". ", 1)[0])[-2:])
+            # (two words for a plan said back: "사두려고 하시는군요"; the sentence that ends in
+            # -군요, after a greeting said back if any)
+            told = next((s for s in reply.split(". ") if s.endswith("군요")), reply)
+            said_back |= set(words(told)[-2:])
         unknown = [w for w in found if w not in known and w not in said_back]
         checked_in = (data.get("safety") or {}).get("kind") == "check_in"
         if checked_in:  # the safety plugin's canned check-in, not a small-talk reply

@@ -243,9 +243,8 @@ def reflect(
 #: a greeting that opens the remark without a sentence of its own ("좋은 아침! 빵 굽다가 …"):
 #: not said back (the pipeline greets back)
 _OPENING = re.compile(
-    r"^(?:(?:좋은\s*(?:아침|저녁|오후)(?:이에요|입니다)?|굿\s*모닝|안녕하세요|안녕|하이|하이요|ㅎㅇ)"
-    r"[\s~!.,^ㅎㅋ🌞☀️]+)?"
-    r"(?:이랑(?:님|씨|아)?[\s~!.,^ㅎㅋ]+)?(?=\S)"
+    r"^(?:(?:좋은\s*(?:아침|저녁|오후)(?:이에요|입니다)?|굿\s*모닝|안녕하세요|안녕|하이요|하이|ㅎㅇ"
+    r"|오랜만(?!에)(?:이야|이에요|입니다)?|이랑(?:님|씨|아)?)[\s~!.,^ㅎㅋ🌞☀️]+){1,2}(?=\S)"
 )
 #: the words of a greeting sentence ("좋은 아침이에요", "좋은 저녁입니다"): never said back
 _GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", "하루", "이", "에요", "예요",
