@@ -255,3 +255,26 @@ def test_her_name_and_a_hello_in_either_order_are_not_said_back() -> None:
         "2주 동안 비행 스케줄 때문에 정신이 없었군요. 조금 더 이야기해 주세요."
     )
     assert reflect("오랜만에 본가 왔더니 내 방이 창고가 돼 있었어").startswith("오랜만에")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # broken reflections of blind set Z2 (session 14, fixed after its look)
+        "좋은 저녁이에요. 산에서 막 내려와서 막걸리 한 잔 하기 전에 인사드려요",  # humble 드리다
+        "경부고속도로에서 사고 나서 3시간 갇혀 있었어요 하차 시간 다 꼬임",  # 하차 read as 하 + 차
+        "제 담당 사자 바람이가 저만 보면 배 까고 누워요 ㅎㅎ",  # 저만
+        "만보기 앱에서 오늘 상위 1%래요 ㅋㅋ 산 타면 다 이럼",  # 이러다
+    ],
+)
+def test_readings_that_would_break_are_not_said_back(text: str) -> None:
+    assert reflect(text) is None
+
+
+def test_a_state_and_a_verbless_sentence_are_said_back_right() -> None:
+    assert reflect("등산로에 컵라면 버리고 가는 사람들 진짜 이해가 안 됨").startswith(
+        "등산로에 컵라면 버리고 가는 사람들 진짜 이해가 안 되는군요."
+    )
+    assert reflect("지금 비행 끝나고 호텔 도착. 룸서비스로 클럽샌드위치 시킴") == (
+        "룸서비스로 클럽샌드위치 시켰군요. 조금 더 이야기해 주세요."
+    )

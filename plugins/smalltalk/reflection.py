@@ -190,6 +190,11 @@ def reflect(
         analyser = analyzer()
     morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
     morphs = _intent_ends(_sentence_ends(morphs))
+    if any(
+        _tag(a[1]) == "IC" and a[2] + a[3] == b[2] and _tag(b[1]).startswith("NN")
+        for a, b in zip(morphs, morphs[1:], strict=False)
+    ):
+        return None  # an interjection glued to a noun is a misreading ("하차" as 하 + 차)
     if any(_tag(tag).startswith(("SSO", "SSC")) for _f, tag, _s, _l in morphs):
         return None  # quoted words ("오늘은 '설레다'를 배웠어요") are not sentences of their own
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
@@ -201,6 +206,9 @@ def reflect(
             _tag(morph[1]).startswith(_DROP_TAGS) or (morph[0] == "요" and _tag(morph[1]) == "JX")
         ):
             continue  # "가보려고요.": Kiwi ends the sentence at 려고, 요 is no new one
+        if _tag(morph[1]) == "SF" and sentences[-1] and _tag(sentences[-1][-1][1]).startswith("NN"):
+            sentences.append([])  # "호텔 도착. 룸서비스로 …": a sentence without a predicate
+            continue
         sentences[-1].append(morph)
         if _tag(morph[1]).startswith("EF"):
             sentences.append([])
@@ -325,8 +333,10 @@ def _say_back(
         or (form == "저" and _tag(tag) == "MM")
         or _tag(tag) == "SE"
         or (_tag(tag) in ("VV", "VA") and _tag(nxt).startswith("NN"))
-        # a laugh inside the sentence ("…치는 중 ㅋㅋ 농담임" was read as one sentence)
+        # a laugh inside the sentence ("…치는 중 ㅋㅋ 농담임" was read as one sentence), or an
+        # interjection inside it ("하차 시간" read as 하 + 차: blind set Z2)
         or (i > 0 and _tag(tag) == "SW" and form[:1] in "ㅋㅎㅠㅜ")
+        or (i > 0 and _tag(tag) == "IC")
         for i, ((form, tag, _s, _l), (_f, nxt, _s2, _l2)) in enumerate(
             zip(morphs, morphs[1:], strict=False)
         )
@@ -349,6 +359,8 @@ def _say_back(
     endings = [form for form, _t, _s, _l in sentence[stem_at + 1 :]]
     if any(e not in _PAST and e != "겠" for e in endings) or lemma in NOT_NEWS:
         return None  # 시 already there, or an ending this rule does not know
+    if stem in ("드리", "이러", "그러", "저러"):
+        return None  # humble "인사드려요" (not "인사드리는군요"), "다 이럼" ("이렀군요")
     if stem_tag == "VX" and stem == "주" and not endings and not intent:
         return None  # a request: "알려줘"
     if stem_tag == "VX" and stem == "보" and sentence[stem_at - 1][0] in ("나", "ᆫ가", "는가"):
@@ -363,7 +375,12 @@ def _say_back(
     past = any(e in _PAST for e in endings) or final in _RECALLED
     # "밥 먹고 옴" is done, "첫 데이트 있음" / "갈 거임" are not, nor "미치겠음" (겠: a
     # conjecture, said back as "미치겠군요", never "미쳤겠군요")
-    past = past or (final in _NOMINAL and stem_tag in ("VV", "XSV") and "겠" not in endings)
+    past = past or (
+        final in _NOMINAL
+        and stem_tag in ("VV", "XSV")
+        and "겠" not in endings
+        and not (stem == "되" and sentence[stem_at - 1][0] == "안")  # "이해가 안 됨": a state
+    )
     # "살 거야": 시 goes on the verb before ᆯ 거 (사실 거군요)
     honour_at = stem_at
     if (
@@ -389,7 +406,8 @@ def _say_back(
                 _tag(t) == "ETM" for _f, t, _s, _l in sentence[i + 2 : i + 4]
             ):
                 return None  # "제가 만든 월남쌈": the user's deed inside another's sentence
-            if after in ("JKS", "JX", "JKG") or not after.startswith("J"):
+            only = i + 1 < len(sentence) and sentence[i + 1][0] in ("만", "밖에")
+            if (after in ("JKS", "JX", "JKG") or not after.startswith("J")) and not only:
                 subject = subject if after == "JKG" else form
             else:
                 return None  # 나만, 나한테, 나를: can't be said back as "you"
