@@ -179,9 +179,11 @@ NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
 #: ... for a laugh (ㅋㅋ) at something told, instead of the mood of "ㅎㅎ": the raters of blind
 #: set Z called "즐거워 보이셔서 저도 좋아요" generic after a joke or a funny story (session 14)
 FUNNY_ACKNOWLEDGEMENTS = ("ㅋㅋ 상상만 해도 웃기네요!", "ㅋㅋ 듣기만 해도 웃음이 나요.")
-#: ... and for a plan without any of those (``morphemes.aspect``): "크리스마스에 토너먼트
-#: 열어보려구요" had "네, 듣고 있어요. 더 말씀해 주세요." (session 14)
+#: ... and for a plan told plainly without any of those (``morphemes.tells_plan``):
+#: "크리스마스에 토너먼트 열어보려구요" had "네, 듣고 있어요. 더 말씀해 주세요." (session 14)
 PLAN_ACKNOWLEDGEMENTS = ("계획하신 대로 잘되면 좋겠어요.", "잘되길 바랄게요. 응원할게요!")
+#: after a greeting said back, instead of "더 말씀해 주세요" or "모르겠어요"
+WELCOME = "와 주셔서 반가워요."
 #: an opening greeting at the start of a remark (after her name, if called), and the greeting
 #: said back before a reflection or an acknowledgement: "좋은 아침이에요! 새벽 5시에 남편 배
 #: 나가는 거 배웅하고 왔어요" had drawn only "…배웅하고 왔군요. 조금 더 이야기해 주세요."
@@ -225,6 +227,7 @@ CANNED_REPLIES = (
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
     *FUNNY_ACKNOWLEDGEMENTS,
+    WELCOME,
     *(back for _pattern, back in GREETINGS_BACK),
 )
 

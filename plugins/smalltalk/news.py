@@ -82,8 +82,8 @@ BAD_WORDS = frozenset(
 #: good news: those words but 좋다 alone ("날씨 좋다"), 붙다 ("배송비 붙었어요", blind set T),
 #: 재밌다 (a film, not news) and 다행 (relief, below), plus outcomes people congratulate
 GOOD = (GOOD_WORDS - {"좋/V", "붙/V", "재밌/V", "재미있/V", "다행/N"}) | frozenset(
-    {"승인/N", "끝내주/V", "성사/N", "보람/N", "합격/N", "통과/N", "성공/N", "당첨/N", "우승/N", "입상/N", "수상/N", "승진/N", "포상/N",
-     "칭찬/N", "만점/N", "장학금/N", "보너스/N", "달성/N", "완주/N", "득템/N", "신기록/N",
+    {"합격/N", "통과/N", "성공/N", "당첨/N", "우승/N", "입상/N", "수상/N", "승진/N", "포상/N",
+     "승인/N", "성사/N", "보람/N", "끝내주/V", "칭찬/N", "만점/N", "장학금/N", "보너스/N", "달성/N", "완주/N", "득템/N", "신기록/N",
      "뽑히/V", "해내/V", "친해지/V", "이기/V", "성공하/V"}
 )  # fmt: skip
 #: bad news: those words but a lasting mood (우울, 재미없다) and 지치다 (tiredness, below),
@@ -159,6 +159,10 @@ _BODY = {"팔", "다리", "손", "몸", "손가락", "무릎", "허벅지", "종
 #: verbs of being asked along, called or told: nobody did it ("아무도 안 물어봄")
 _INCLUDING = {"물어보", "묻", "연락", "연락하", "챙기", "부르", "초대", "초대하", "알리", "알려주",
               "끼우", "끼워주", "축하", "축하하", "놀아주"}  # fmt: skip
+#: the speaker as a subject (나는, 내가, 저는, 제가)
+_ME = {"나", "저", "내", "제"}
+#: negation: 안 / 못 before a predicate, 않다 after it
+_NEGATORS = (("안", "MAG"), ("못", "MAG"), ("않", "VX"))
 #: nouns after 첫 that tell no milestone ("첫 손님이 오후 세 시에 왔어요": a slow day)
 _NOT_FIRSTS = {"손님", "날", "주", "차", "번째", "끼"}
 #: final verbs of a chore done or under way ("숙제 하고 있어요", "빨래 다 했어"); a chore word
@@ -201,7 +205,7 @@ def _negated_next(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     return False
 
 
-def before_sn(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+def _after_number(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     """Whether a number comes right before ``morphs[at]`` ("3등")."""
     return at > 0 and morphs[at - 1][1] in ("SN", "NR")
 
@@ -241,9 +245,6 @@ def _cried_oneself(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     return not {form for form, _tag in morphs} & _CRIERS
 
 
-_ME = {"나", "저", "내", "제"}
-
-
 def _subject_before(morphs: Sequence[tuple[str, str]], at: int) -> str | None:
     """The nearest noun marked as a subject (이/가) before ``morphs[at]``, or None."""
     for j in range(at - 1, 0, -1):
@@ -266,7 +267,7 @@ def _first_told(morphs: Sequence[tuple[str, str]], at: int) -> bool:
         return False
     if morphs[at + 1][0] in _NOT_FIRSTS:
         return False
-    if any(m in morphs for m in (("안", "MAG"), ("못", "MAG"), ("않", "VX"))):
+    if any(m in morphs for m in _NEGATORS):
         return False
     ends = [i for i, (_f, tag) in enumerate(morphs) if tag == "EF"]
     return bool(ends) and any(
@@ -351,7 +352,7 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
     if {"눈", "감기"} <= forms:
         found.add("tired")  # "퇴근 버스 안이에요 ㅠㅠ 눈 감김"
     final = _final_verb(morphs)
-    negated = any(m in morphs for m in (("안", "MAG"), ("못", "MAG"), ("않", "VX")))
+    negated = any(m in morphs for m in _NEGATORS)
     if final in ("먹", "마시") and not forms & _NO_MEAL and not negated:
         found.add("meal")  # not "아직 점심 안 먹었어"
     if "chores" in found and (final not in _CHORE_VERBS or negated):
@@ -421,7 +422,7 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             form == "큰일" and "아니" in [f for f, _t in morphs[i + 1 : i + 4]]
         ):
             found.add("relief")  # "큰 건 아니고 멍만 들었네요"
-        elif tag == "NNB" and form == "등" and before_sn(morphs, i) and not negated:
+        elif tag == "NNB" and form == "등" and _after_number(morphs, i) and not negated:
             found.add("good")  # "바둑 대회에서 3등 했어"
         elif key in SICK and not negated and _ill(morphs, i, forms):
             found.add("sick")

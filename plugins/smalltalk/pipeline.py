@@ -618,7 +618,7 @@ class ReplyPipeline:
         if neighbors is None:
             neighbors = self.neighbors(text)
         found: dict[str, Candidate] = {}
-        name = str(self.persona.info.get("name", "")) if self.persona is not None else ""
+        name = self._name()
         to_her = may_be_to_her(query, typed or text, name)
         # an explicit question ("?" typed): rhetorical complaints and musings that end like
         # questions ("왜 나만 욕먹냐", "점심은 뭘 먹나") lost fitting replies on blind set Z
@@ -638,7 +638,8 @@ class ReplyPipeline:
                 return
             if (
                 source == "persona"
-                and hit.fit < max(w.persona_min_fit_unaddressed, w.question_min_fit * asking)
+                and hit.fit
+                < max(w.persona_min_fit_unaddressed, w.question_min_fit if asking else 0.0)
                 and not addressed(query, typed or text, name)
             ):
                 return  # (a question to no one: as close a match as the memory's answers)
@@ -775,43 +776,53 @@ class ReplyPipeline:
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
             said = reflect_remark(typed, felt, self.knows, mood=mood, news=news)
             if said is not None:
-                return Choice(self._greeted(typed, said), "reflection", None, candidates)
+                from assistant_plugins.smalltalk.cleaning import greeting_back
+
+                said = _greeted(greeting_back(typed, self._name()), said)
+                return Choice(said, "reflection", None, candidates)
         if best is not None:
             return Choice(best.text, best.source, best, candidates)
+        if neutral is not None:
+            return Choice(neutral(), "neutral", None, candidates)
         from assistant_plugins.smalltalk.cleaning import (
             NEUTRAL_REPLIES,
             QUESTION_ACKNOWLEDGEMENTS,
+            WELCOME,
             acknowledgement,
+            greeting_back,
         )
         from assistant_plugins.smalltalk.morphemes import aspect, tells_plan
 
         if news not in (None, "good", "laugh", "nervous", "worried", "busy"):
             news = None if aspect(text) == "plan" else news  # no sympathy for a plan
         plan = felt is None and news is None and tells_plan(typed)
-        if neutral is not None:
-            return Choice(neutral(), "neutral", None, candidates)
         reply = acknowledgement(typed, felt, news=news, plan=plan)
-        if reply in (*NEUTRAL_REPLIES, *QUESTION_ACKNOWLEDGEMENTS) and self._greeted(typed, ""):
+        back = greeting_back(typed, self._name())
+        if back and reply in (*NEUTRAL_REPLIES, *QUESTION_ACKNOWLEDGEMENTS):
             # a greeting needs no "더 말씀해 주세요" nor "모르겠어요" ("안녕하세요 이랑씨. 저 여기
             # 처음 와봐요. 말 걸어도 되나요?")
-            reply = "와 주셔서 반가워요."
-        return Choice(self._greeted(typed, reply), "neutral", None, candidates)
+            reply = WELCOME
+        return Choice(_greeted(back, reply), "neutral", None, candidates)
 
-    def _greeted(self, typed: str, reply: str) -> str:
-        """``reply`` after the greeting said back when the remark opens with one
-        (``cleaning.greeting_back``)."""
-        from assistant_plugins.smalltalk.cleaning import greeting_back
-        from assistant_plugins.smalltalk.reflection import FOLLOW_UP
+    def _name(self) -> str:
+        """Her configured name (the persona memory's), or ""."""
+        return str(self.persona.info.get("name", "")) if self.persona is not None else ""
 
-        name = str(self.persona.info.get("name", "")) if self.persona is not None else ""
-        back = greeting_back(typed, name)
-        if not back:
-            return reply
-        if reply.endswith(FOLLOW_UP["past"]):  # "…잠깐 들어왔군요. 와 주셔서 반가워요."
-            reply = reply[: -len(FOLLOW_UP["past"])] + "와 주셔서 반가워요."
-        if back.endswith("반가워요.") and reply.endswith("와 주셔서 반가워요."):
-            reply = reply[: -len("와 주셔서 반가워요.")] + "다시 와 주셔서 좋아요."
-        return f"{back} {reply}".strip()
+
+def _greeted(back: str | None, reply: str) -> str:
+    """``reply`` after ``back``, the greeting said back to a remark that opens with one
+    (``cleaning.greeting_back``): "…잠깐 들어왔군요. 와 주셔서 반가워요." instead of "조금 더
+    이야기해 주세요"."""
+    from assistant_plugins.smalltalk.cleaning import WELCOME
+    from assistant_plugins.smalltalk.reflection import FOLLOW_UP
+
+    if not back:
+        return reply
+    if reply.endswith(FOLLOW_UP["past"]):
+        reply = reply[: -len(FOLLOW_UP["past"])] + WELCOME
+    if back.endswith("반가워요.") and reply.endswith(WELCOME):
+        reply = reply[: -len(WELCOME)] + "다시 와 주셔서 좋아요."  # not "반가워요" twice
+    return f"{back} {reply}"
 
 
 def load_persona(name: str) -> ReplyMemory:

@@ -218,10 +218,7 @@ def reflect(
     if not sentences or not _tag(sentences[-1][-1][1]).startswith("EF"):
         return None  # the remark does not end in a statement
     said_back = [(s, _say_back(s, analyser, known, text)) for s in sentences]
-    found = [(s, said) for s, said in said_back if said is not None]
-    if not found:
-        return None
-    found = [(s, said) for s, said in found if not _greeting(s)]
+    found = [(s, said) for s, said in said_back if said is not None and not _greeting(s)]
     if not found:
         return None
     telling = [(s, said) for s, said in found if said[2] != "VCP"]
