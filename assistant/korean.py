@@ -397,14 +397,19 @@ _TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
 #: for :func:`ends_as_question`: question words, asking endings (not a statement's -야지 /
 #: -었지, nor 생각나요), and question words that ask nothing: idioms and embedded questions
 _QUESTION_WORD = re.compile(_QUESTION_WORDS)
+#: syllables with ㄴ as their final consonant: the -ㄴ가요 of a question ("맞는가요", "괜찮은가요"),
+#: not the verb 가다 ("평창으로 올라가요", blind set Z2)
+_N_FINAL = "[" + "".join(chr(0xAC00 + 28 * i + 4) for i in range(19 * 21)) + "]"
 _ASKING_ENDING = re.compile(
-    r"(?:[을를]?까|니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요|가요|죠"
+    r"(?:[을를]?까|니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요"
+    rf"|(?<={_N_FINAL})가요|죠"
     r"|(?<!야)(?<![었았였겠])(?<!그렇)지)\s*[.!~ㅋㅎ]*$"
 )
 _NOT_ASKING = re.compile(
     r"(?:뭐|무엇|어디|언제|왜|어떻게|(?:무슨|어느|몇)\s*\S*?)(?:이?라고|인지|는지|던지|든지|든가)"
     r"|(?:뭐|뭘|어디|언제|왜|어떻게|무슨|어느|몇)\S*(?=(?:\s+\S+){0,3}?(?:는지|인지|은지|을지)(?:\s|$))"
     r"|\S+(?:는지|인지|은지|을지)(?=\s|$)|몇\s*번(?:을|이나)?\s*\S*도"
+    r"|몇\s*\S*?이?나(?=\s)"  # "유니폼을 몇 번이나 다려보고 있어요": so many, not how many
     r"|(?:뭘|뭐를?|어딜|어디를?|누굴|언제)\s+\S*[어아여해]도(?=\s|$)"
     r"|(?:어디|언제|뭐|무엇)(?:에|에서)?(?:도|든)|(?:^|\s)뭐\s+(?=원래|그냥|어쩌)"
 )

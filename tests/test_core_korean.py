@@ -144,6 +144,12 @@ def test_questions(text: str, question: bool, asks: bool, requests: bool) -> Non
         ("집에 오는 내내 그 손이 생각나요", False),
         ("뭘 해도 재미가 없어", False),  # "whatever I do"
         ("어딜 가도 사람이 많네", False),
+        # blind set Z2 (session 15): the verb 가다 before 요, and "so many times"
+        ("내일 새벽 3시에 벌통 싣고 강원도 평창으로 올라가요", False),
+        ("마지막 비행 전날이라 괜히 유니폼을 몇 번이나 다려보고 있어요", False),
+        ("이게 맞는가요", True),
+        ("그거 진짜인가요", True),
+        ("몇 시에 가요", True),
     ],
 )
 def test_ends_as_question(text: str, ends: bool) -> None:
