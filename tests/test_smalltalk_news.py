@@ -66,7 +66,7 @@ def test_news_cues(text: str, cue: str | None) -> None:
         # a quiet place one likes, a day of smiling, a nap not taken, a hoarse voice
         ("약 먹었어", None),
         ("너무 매워서 물 세 컵 마셨어요ㅋㅋ", "laugh"),
-        ("청소 반장님이 오늘 저한테 김치 한 통 싸주셨어요. 꼭 딸 같다고", None),
+        ("청소 반장님이 오늘 저한테 김치 한 통 싸주셨어요. 꼭 딸 같다고", "kindness"),
         ("오늘도 한국어 연습하러 왔어요", None),
         ("도서관 조용해서 좋아", None),
         ("하루 종일 입꼬리가 안 내려감ㅎㅎ", "laugh"),
@@ -301,3 +301,28 @@ def test_a_funny_story_gets_a_laugh_back() -> None:
         acknowledgement("떡볶이 한 통 주고 가셨어요 ㅎㅎ", news="laugh")
         in NEWS_ACKNOWLEDGEMENTS["laugh"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # remarks of sets Z and Z2 (seen after their looks, session 15) answered generically
+        ("오늘 정전 복구하러 간 아파트에서 주민분이 식혜 한 병 주셨어요 ㅎㅎ", "kindness"),
+        ("작업반장님이 오늘 제 실수 대신 수습해주셨어요 담에 소주 한잔 사야겠어요", "kindness"),
+        (
+            "리허설에서 박자 완전 놓쳤는데 교수님이랑 눈 마주침... 아 땅 파고 들어가고 싶다",
+            "embarrassed",
+        ),
+        ("발표하다가 이름을 틀리게 불렀어요 너무 창피해", "embarrassed"),
+        ("오늘 커트만 11명 했어요 손목 나갈 듯 ㅋㅋ", "strain"),
+        ("택배 300개 날랐더니 허리 끊어질 것 같아", "strain"),
+        # no gift, no shame, no strain
+        ("선생님이 숙제 내주셨어", None),
+        ("엄마가 혼내 주셨어", None),
+        ("내가 친구한테 선물 줬어", None),
+        ("하나도 안 창피했어", None),
+        ("합격 소식 눈 빠지게 기다렸어", "good"),
+    ],
+)
+def test_cues_found_on_sets_z_and_z2(text: str, cue: str | None) -> None:
+    assert news_cue(analyse(text)) == cue

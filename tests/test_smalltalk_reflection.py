@@ -59,7 +59,6 @@ def test_news_is_said_back_in_polite_korean(text: str, emotion: str | None, expe
         "너 오늘 좀 다정하네",  # about 이랑 herself
         "너랑 얘기하면 마음이 편해져 고마워",  # ... with 랑
         "겨울만 되면 손이 트는데 어떻해요",  # a question, misspelt ("어떡해요")
-        "검진 결과 다 정상이래요",  # hearsay
         "떨려",  # one word is too little to say back
         # the analyser read other letters than those written: 타 as 하 + 다, 현타 as 현하다
         "사실 나 아직 자전거 못 타ㅋㅋ 비밀이야",
@@ -155,7 +154,7 @@ def test_guesses_and_my_share_are_not_said_back(text: str) -> None:
 def test_every_feeling_has_a_reply_for_news_a_state_and_a_plan() -> None:
     for feeling, replies in EMPATHY.items():
         assert len(replies) == 3 and all(r.endswith((".", "!")) for r in replies), feeling
-    assert set(FOLLOW_UP) == {"past", "present", "plan", "outing", "wish"}
+    assert set(FOLLOW_UP) == {"past", "present", "plan", "outing", "wish", "hearsay"}
     assert set(MOOD) == {1, -1} and all(len(replies) == 3 for replies in MOOD.values())
 
 
@@ -278,3 +277,57 @@ def test_a_state_and_a_verbless_sentence_are_said_back_right() -> None:
     assert reflect("지금 비행 끝나고 호텔 도착. 룸서비스로 클럽샌드위치 시킴") == (
         "룸서비스로 클럽샌드위치 시켰군요. 조금 더 이야기해 주세요."
     )
+
+
+def test_hearsay_is_asked_back_with_its_own_words() -> None:
+    # remarks like those of sets Z and Z2 (session 15): reported news had no reflection
+    assert reflect("여친이 내 전역 날에 부대 앞으로 온대 ㅎㅎㅎ") == (
+        "여친이 전역 날에 부대 앞으로 온다고요? 조금 더 이야기해 주세요."
+    )
+    assert reflect("방금 출판사에서 연락 왔는데 제가 번역한 책 2쇄 찍는대요", "기쁨") == (
+        "방금 출판사에서 연락 왔는데 번역한 책 2쇄 찍는다고요? 정말 잘됐네요!"
+    )
+    assert reflect("문어는 심장이 세 개래 ㅋㅋ", mood=-1).startswith("문어는 심장이 세 개라고요?")
+    assert not reflect("문어는 심장이 세 개래 ㅋㅋ", mood=-1).endswith("속상하셨겠어요.")
+    # another's words keep their own 시 or none: never the user's
+    assert reflect("회사 동기가 갑자기 퇴사한대").startswith("회사 동기가 갑자기 퇴사한다고요?")
+
+
+def test_a_short_afterthought_leaves_the_sentence_before_it_to_be_said_back() -> None:
+    assert reflect("연말에 원생들 데리고 작은 발표회 하려구요 동네 카페 빌려서") == (
+        "연말에 원생들 데리고 작은 발표회 하려고 하시는군요. 잘되길 바랄게요."
+    )
+    # an afterthought that denies or asks keeps the remark from being said back
+    assert reflect("오늘 시험 잘 봤어요 아님 말구") is None
+
+
+def test_a_final_noun_ending_and_a_guess_with_dus_are_read_as_statements() -> None:
+    assert reflect("방금 쌍둥이 목욕시키고 로션까지 발라줬어요 이제 한숨 돌림") == (
+        "이제 한숨 돌렸군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("택시 하다 보면 손님들 인생 얘기 다 들어요. 책 쓰면 10권은 나올듯") == (
+        "책 쓰면 10권은 나올 것 같군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("사료값 또 올랐어요. 작년보다 20%는 오른 듯 ㅠㅠ") == (
+        "사료값 또 올랐군요. 조금 더 이야기해 주세요."
+    )  # "20는 오른 것 같군요" would lose the sign
+
+
+def test_loose_readings_with_a_filler_leave_a_retrieved_reply_in_place() -> None:
+    for text, cue in (
+        ("오늘 커트만 11명 했어요 손목 나갈 듯", "strain"),
+        ("동기가 퇴사한대", "bad"),
+    ):
+        assert reflect(text, plain=False) is None
+        assert reflect(text, news="laugh", plain=False) is None  # a plain cue is no answer
+        assert reflect(text, news=cue, plain=False) is not None
+    # hearsay is answered by news about it, never by a laugh at it; one's own news comes first
+    assert reflect("관리자는 다음 주에 고친대요", news="laugh") == (
+        "관리자는 다음 주에 고친다고요? 조금 더 이야기해 주세요."
+    )
+    assert reflect("물류센터 히터 고장나서 손이 꽁꽁 얼었어요 관리자는 다음 주에 고친대요") == (
+        "물류센터 히터 고장나서 손이 꽁꽁 얼었군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("오늘 처음 알았는데 축구 골대 폭이 7.32m래요") is None
+    # the strict reading is unchanged
+    assert reflect("오늘 회사에서 실수해서 혼났어", plain=False) is not None

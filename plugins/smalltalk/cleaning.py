@@ -175,6 +175,9 @@ NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
     "moved_home": ("새집에서 좋은 일만 가득하길 바라요!",),
     "annoyed": ("듣기만 해도 답답하네요.", "정말 답답하셨겠어요."),
     "down": ("아이고, 많이 속상하셨겠어요.", "많이 힘드셨겠어요."),
+    "kindness": ("정말 고마우셨겠어요. 마음 씀씀이가 따뜻한 분이네요.",),
+    "embarrassed": ("아이고, 많이 민망하셨겠어요. 금방 다들 잊어버릴 거예요.",),
+    "strain": ("정말 고생 많으셨어요. 몸 좀 쉬게 해 주세요.",),
 }
 #: ... for a laugh (ㅋㅋ) at something told, instead of the mood of "ㅎㅎ": the raters of blind
 #: set Z called "즐거워 보이셔서 저도 좋아요" generic after a joke or a funny story (session 14)

@@ -53,6 +53,15 @@ And, found on blind set Z after its look: 성사, 보람 and "3등 했어" as go
     annoyed     ㅡㅡ when nothing else speaks ("하루 통째로 날림 ㅡㅡ")
     down        ㅠ / ㅜ when nothing else speaks ("옆방 코 고는 소리까지 다 들림 ㅠㅠ")
 
+And, after sets Z and Z2 had their looks (session 15), where an echo and "tell me more" or
+"그렇군요" was all a kind deed, an embarrassing moment or a strained wrist got::
+
+    kindness     someone else did the user a kindness: a named giver + 주다 done
+                 ("주민분이 식혜 한 병 주셨어요", "반장님이 제 실수 대신 수습해주셨어요")
+    embarrassed  민망, 창피, 쪽팔리다, 망신, "땅 파고 들어가고 싶다", 쥐구멍 (not negated)
+    strain       a body part worn out: "손목 나갈 듯", "허리 끊어질 것 같아", "눈 빠질 듯"
+                 (not "눈 빠지게 기다렸어")
+
 A laugh told with ㅋㅋ gets "ㅋㅋ 상상만 해도 웃기네요!" as the last-resort acknowledgement
 (``cleaning.FUNNY_ACKNOWLEDGEMENTS``), a smile (ㅎㅎ) the pleased one.
 
@@ -99,6 +108,11 @@ TIRED = frozenset(
     {"후들거리/V", "녹초/N", "피곤/N", "피곤하/V", "지치/V", "뻗/V", "야근/N", "밤새/V", "밤샘/N",
      "졸리/V"}
 )  # fmt: skip
+#: ... of embarrassment (news_cue also reads "땅 파고 들어가고" and 쥐구멍)
+EMBARRASSED = frozenset({"민망/N", "민망하/V", "창피/N", "창피하/V", "쪽팔리/V", "망신/N"})
+#: ... of a body part worn out: a part, then one of these within two words
+_STRAINED_PARTS = {"손목", "허리", "어깨", "목", "다리", "무릎", "눈", "팔", "발목", "손가락"}
+_STRAIN_VERBS = {"나가", "빠지", "끊어지", "부러지", "쑤시", "결리", "나갈", "뻐근하"}
 #: ... of an illness of the body (아프다 only without 마음 / 가슴: "마음이 아파" is sorrow)
 SICK = frozenset(
     {"감기/N", "몸살/N", "독감/N", "기침/N", "두통/N", "장염/N", "콧물/N", "열나/V", "아프/V"}
@@ -145,13 +159,14 @@ def _nothing(before: Sequence[tuple[str, str]]) -> bool:
 
 
 CUES = (
-    "relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "moved", "cried",
-    "effort", "quiet", "longing", "left_out", "last", "moved_home", "first", "finally",
-    "amazed", "busy", "duty", "laugh", "meal", "craving", "rest", "chores", "wry", "annoyed",
-    "down",
+    "relief", "embarrassed", "kindness", "good", "bad", "sick", "missed", "tired", "nervous",
+    "worried", "moved", "cried", "effort", "quiet", "longing", "left_out", "last", "moved_home",
+    "first", "finally", "amazed", "busy", "strain", "duty", "laugh", "meal", "craving", "rest",
+    "chores", "wry", "annoyed", "down",
 )  # fmt: skip
 #: the news cues proper: with one of them the plainer moments are not looked for
-_NEWS = {"relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "amazed"}
+_NEWS = {"relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "amazed",
+         "embarrassed"}  # fmt: skip
 #: whose crying is no cue of the user's ("애기가 밤새 울어요")
 _CRIERS = {"아기", "애기", "애", "아이", "아들", "딸", "조카", "손주", "동생", "강아지", "고양이",
            "냥이", "댕댕이", "쌍둥이"}  # fmt: skip
@@ -302,6 +317,55 @@ def _left_out(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     return False
 
 
+#: verbs before 주다 that make no gift ("숙제 내주셨어", "혼내 줬어", "봐주셨어")
+_NOT_GIFTS = {"내", "혼내", "겁", "빼", "보", "봐", "내주"}
+
+
+def _strained(morphs: Sequence[tuple[str, str]]) -> bool:
+    """A body part (:data:`_STRAINED_PARTS`) and, within two words, a verb of its wearing
+    out (:data:`_STRAIN_VERBS`)."""
+    return any(
+        form in _STRAINED_PARTS
+        and tag.startswith("NN")
+        and any(f in _STRAIN_VERBS for f, _t in morphs[i + 1 : i + 4])
+        for i, (form, tag) in enumerate(morphs)
+    )
+
+
+def _kindness(morphs: Sequence[tuple[str, str]]) -> bool:
+    """Someone named did the user a kindness: 주다 (a verb or "-어 주다"), done (었 or 시 +
+    었 follow), its subject a noun other than the user marked 이/가 or 께서 (a topic marked
+    은/는 is often what was given: "남은 빵은 푸드뱅크에 갖다줬어")."""
+    if any(t == "SF" and "?" in f for f, t in morphs):
+        return False
+    for i, (form, tag) in enumerate(morphs):
+        if form != "주" or tag not in ("VV", "VX"):
+            continue
+        after = [f for f, t in morphs[i + 1 : i + 5] if t in ("EP", "VX", "EC")]
+        if "었" not in after:
+            continue
+        if "달" in after or any(f in ("달", "라고", "래") for f, _t in morphs[i + 1 : i + 4]):
+            continue  # "주라고 했어": a request
+        if i + 1 < len(morphs) and morphs[i + 1][0] in ("러", "으러", "려고", "으려고"):
+            continue  # "길냥이 밥 주러 나왔는데": the user's own errand
+        stem = morphs[i - 2][0] if i > 1 and morphs[i - 1][1] == "EC" else morphs[i - 1][0]
+        if form == "주" and (morphs[i - 1][0] in _NOT_GIFTS or stem in _NOT_GIFTS):
+            continue  # "숙제 내주셨어", "혼내 줬어", "봐주셨어" are no gifts
+        start = max((j + 1 for j in range(i) if morphs[j][1] in ("EF", "SF")), default=0)
+        subjects = [  # in the same sentence ("문어는 심장이 세 개래요 ㅋㅋ 그림책 읽어주다 …")
+            morphs[j - 1]
+            for j in range(start + 1, i)
+            if morphs[j][1] == "JKS" and morphs[j][0] in ("이", "가", "께서")
+        ]
+        if (
+            subjects
+            and all(s[1].startswith("NN") or s[1] == "XSN" for s in subjects)
+            and not any(s[0] in ("나", "저", "내", "제", "우리", "저희") for s in subjects)
+        ):
+            return True
+    return False
+
+
 def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
     """The plainer cues of an everyday moment (module docstring)."""
     found: set[str] = set()
@@ -349,6 +413,8 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
             found.add("chores")
     if {"한숨", "돌리"} <= forms:
         found.add("rest")  # "한숨 돌리는 중"
+    if _strained(morphs) and "기다리" not in forms:
+        found.add("strain")  # "오늘 커트만 11명 했어요 손목 나갈 듯"
     if {"눈", "감기"} <= forms:
         found.add("tired")  # "퇴근 버스 안이에요 ㅠㅠ 눈 감김"
     final = _final_verb(morphs)
@@ -432,6 +498,8 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("worried")
         elif key in AMAZED and not negated:
             found.add("amazed")
+        elif key in EMBARRASSED and not negated:
+            found.add("embarrassed")
         elif key in GOOD:
             found.add("bad" if negated else "good")
         elif key == "좋/V" and negated:
@@ -442,6 +510,10 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("tired")
         elif form == "없" and _nothing(morphs[max(0, i - 5) : i]):
             found.add("bad")
+    if _kindness(morphs):
+        found.add("kindness")
+    if {"땅", "파"} <= forms and "들어가" in forms or "쥐구멍" in forms:
+        found.add("embarrassed")  # "아 땅 파고 들어가고 싶다"
     if ("제발", "MAG") in morphs:
         found.discard("good")  # "제발 당첨": hoped for, not news
     sad_mark = any(tag == "SW" and form[:1] in "ㅠㅜ" for form, tag in morphs)

@@ -774,7 +774,7 @@ class ReplyPipeline:
             if felt is None:
                 mood = self.neighbour_mood(neighbors)
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
-            said = reflect_remark(typed, felt, self.knows, mood=mood, news=news)
+            said = reflect_remark(typed, felt, self.knows, mood=mood, news=news, plain=best is None)
             if said is not None:
                 from assistant_plugins.smalltalk.cleaning import greeting_back
 

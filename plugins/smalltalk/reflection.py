@@ -11,6 +11,14 @@ feeling when the reading is sure, else the feeling the memory's nearest pairs ag
 "국이 됐군요. 그래도 웃으시니 다행이에요."), else the remark's aspect (a plan gets a wish, a plan to go somewhere "잘
 다녀오세요!", a wish "꼭 그렇게 되면 좋겠어요.", anything else "조금 더 이야기해 주세요.").
 
+Hearsay is asked back ("2쇄 찍는대요" -> "2쇄 찍는다고요? 정말 잘됐네요!"), one's own news
+before it. Looser readings (session 15, after sets Z and Z2): a short afterthought after the
+last sentence ("… 하려구요 동네 카페 빌려서") leaves the sentence before it to be said back, a
+final noun ending is a deed done ("이제 한숨 돌림"), "… 나갈 듯" a guess ("나갈 것 같군요");
+such a reading, and hearsay, is said back only with a feeling or a news cue when a retrieved
+reply could answer instead (``plain``), and a funny story read loosely is left to "ㅋㅋ 상상만
+해도 웃기네요!".
+
 No reflection (``None``) for questions (a "?" after any of its sentences), requests,
 remarks about 이랑 herself ("너", "이랑"),
 very long remarks, remarks without a final predicate, a clause ended by a noun ending
@@ -50,6 +58,7 @@ FOLLOW_UP = {
     "present": "조금 더 이야기해 주세요.",
     "outing": "잘 다녀오세요!",  # a plan to go somewhere ("동물원 갈 거예요")
     "wish": "꼭 그렇게 되면 좋겠어요.",  # "자격증 하나는 따고 싶어"
+    "hearsay": "조금 더 이야기해 주세요.",  # "2쇄 찍는다고요?"
 }
 #: ... with neither, when the remark tells plain news (``news.news_cue``): (news told, a
 #: state now, a plan)
@@ -67,7 +76,7 @@ NEWS: dict[str, tuple[str, str, str]] = {
     "longing": ("많이 그리우셨겠어요.", "많이 그리우시겠어요.", "많이 그리우시겠어요."),
     "first": ("뜻깊은 순간이었겠어요.", "뜻깊은 순간이네요.", "기대되시겠어요!"),
     "meal": ("맛있게 드셨길 바라요.", "맛있게 드세요!", "맛있게 드세요!"),
-    "rest": ("한숨 돌리셨겠어요.", "여유로운 시간 보내세요.", "푹 쉬세요."),
+    "rest": ("잠깐이라도 푹 쉬셨길 바라요.", "여유로운 시간 보내세요.", "푹 쉬세요."),
     "chores": ("수고 많으셨어요.", "수고 많으세요.", "수고 많으세요."),
     "relief": ("정말 다행이에요!", "정말 다행이에요!", "잘 풀리면 좋겠어요."),
     "sick": ("많이 아프셨겠어요. 몸조심하세요.", "많이 힘드시겠어요. 푹 쉬세요.", "몸조심하세요."),
@@ -83,6 +92,9 @@ NEWS: dict[str, tuple[str, str, str]] = {
     "moved_home": ("새집에서 좋은 일만 가득하길 바라요!", "새집에서 좋은 일만 가득하길 바라요!", "이사 잘 하시길 바라요!"),
     "annoyed": ("정말 답답하셨겠어요.", "정말 답답하시겠어요.", "답답하시겠어요."),
     "down": ("많이 속상하셨겠어요.", "많이 힘드시겠어요.", "걱정되시겠어요."),
+    "kindness": ("정말 고마우셨겠어요.", "정말 고마우시겠어요.", "정말 고마우시겠어요."),
+    "embarrassed": ("얼굴이 화끈하셨겠어요.", "얼굴이 화끈하시겠어요.", "조금 민망하시겠어요."),
+    "strain": ("정말 고생 많으셨어요. 몸 좀 쉬게 해 주세요.", "무리하지 마시고 몸 좀 쉬게 해 주세요.", "무리하지는 마세요."),
 }  # fmt: skip
 #: verbs of going: their plans get "잘 다녀오세요!"
 GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
@@ -125,8 +137,8 @@ _ADDRESSEE = re.compile(
 )
 _PREDICATE_TAGS = ("VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN")
 _ADJECTIVE_TAGS = ("VA", "XSA", "VCP", "VCN")
-#: final endings of statements this rule can turn into -군요 (hearsay, requests, promises,
-#: suggestions and questions are left out)
+#: final endings of statements this rule can turn into -군요 (requests, promises, suggestions
+#: and questions are left out; hearsay is asked back, :data:`_HEARSAY`)
 _STATEMENT = {
     "어", "아", "여", "어요", "아요", "여요", "다", "ᆫ다", "는다", "네", "네요", "지", "지요",
     "죠", "야", "이야", "에요", "예요", "이에요", "ᆸ니다", "습니다", "ᆷ", "음", "거든",
@@ -140,6 +152,17 @@ _INTENT = {
     "려고요", "려구요", "려고", "려구", "으려고요", "으려구요", "으려고", "ᆯ라고", "ᆯ라구",
     "을라고", "을라구", "ᆯ려고", "ᆯ려구", "을려고",
 }  # fmt: skip
+#: hearsay endings ("2쇄 찍는대요", "다 정상이래"): the news is asked back with -다고요? /
+#: -라고요? ("2쇄 찍는다고요?"), the way one answers reported news
+_HEARSAY = {
+    "대": "다고요", "대요": "다고요", "는대": "는다고요", "는대요": "는다고요",
+    "ᆫ대": "ᆫ다고요", "ᆫ대요": "ᆫ다고요", "래": "라고요", "래요": "라고요",
+}  # fmt: skip
+#: the news cues that may answer hearsay (a laugh or a meal would answer the user's own deed)
+_HEARSAY_NEWS = {"good", "bad", "relief", "sick", "amazed", "kindness", "worried", "nervous",
+                 "missed", "annoyed", "down", "left_out"}  # fmt: skip
+#: cues too plain to let a loosely read remark push a retrieved reply aside
+_WEAK_NEWS = {"laugh", "chuckle", "rest", "meal", "chores", "craving"}
 #: the endings of a quotation ("버리라고 해", "하자고 하더니")
 _QUOTATIVE = {"라고", "자고", "다고", "냐고", "으라고", "ᆫ다고", "는다고"}
 #: a remark that ends "… 먹는 중" (ㅋㅋ, punctuation or an emoji after it may follow) is said
@@ -167,11 +190,15 @@ def reflect(
     analyser: Any = None,
     mood: int = 0,
     news: str | None = None,
+    plain: bool = True,
 ) -> str | None:
     """The reflective reply to ``text``, or None when it can't be said safely.
     ``emotion``: the user's feeling when the reading is sure (else None); ``mood``: +1 / -1
     when the memory's nearest pairs agree on a feeling (used without ``emotion``); ``news``:
-    the remark's ``news.news_cue`` (used without either);
+    the remark's ``news.news_cue`` (used without either); ``plain`` False: a remark read
+    with the looser rules (a hearsay ending, a trailing afterthought, a final noun ending
+    or 듯) is said back only with a feeling or a news cue, never with "조금 더 이야기해
+    주세요" (the pipeline passes False when a retrieved reply is there to answer instead);
     ``known(token)``: whether a content morpheme (``form/T``, ``morphemes.tokens``) may be
     said back (the memories' vocabulary): typos and names never are.
 
@@ -189,7 +216,9 @@ def reflect(
 
         analyser = analyzer()
     morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
-    morphs = _intent_ends(_sentence_ends(morphs))
+    strict = _intent_ends(_sentence_ends(morphs))
+    morphs = _nominal_ends(strict)
+    loose = morphs != strict  # a final noun ending or 듯 read as a statement
     if any(
         _tag(a[1]) == "IC" and a[2] + a[3] == b[2] and _tag(b[1]).startswith("NN")
         for a, b in zip(morphs, morphs[1:], strict=False)
@@ -215,6 +244,9 @@ def reflect(
     if asked:
         return None  # the remark asks something; saying its context back would ignore it
     sentences = [kept for kept in map(_trimmed, sentences) if kept]
+    if len(sentences) > 1 and _afterthought(sentences[-1], text):
+        sentences = sentences[:-1]  # "발표회 하려구요 동네 카페 빌려서": the plan is the news
+        loose = True
     if not sentences or not _tag(sentences[-1][-1][1]).startswith("EF"):
         return None  # the remark does not end in a statement
     said_back = [(s, _say_back(s, analyser, known, text)) for s in sentences]
@@ -222,15 +254,28 @@ def reflect(
     if not found:
         return None
     telling = [(s, said) for s, said in found if said[2] != "VCP"]
-    sentence, (said, aspect, _stem_tag) = (telling or found)[-1]
-    if sentence is not sentences[-1] and sentences[-1][-1][0] not in _STATEMENT:
+    # one's own news before what someone said ("히터 고장나서 손이 꽁꽁 얼었어요 관리자는 다음
+    # 주에 고친대요": the frozen hands, not the promise)
+    own = [(s, said) for s, said in (telling or found) if said[1] != "hearsay"]
+    sentence, (said, aspect, _stem_tag) = (own or telling or found)[-1]
+    last_end = sentences[-1][-1][0]
+    if sentence is not sentences[-1] and last_end not in _STATEMENT and last_end not in _HEARSAY:
         return None
     # the nearest pairs' feeling is no guess about a plan ("첫 손님 태우기 전에 인사나 하려고요"
     # had drawn "걱정되시겠어요" from them)
-    guessed = MOOD.get(mood) if aspect not in ("plan", "outing") else None
+    # (nor about hearsay: "문어는 심장이 세 개래" had drawn "속상하셨겠어요")
+    guessed = MOOD.get(mood) if aspect not in ("plan", "outing", "hearsay") else None
+    if aspect == "hearsay" and news not in _HEARSAY_NEWS:
+        news = None  # "관리자는 다음 주에 고친다고요? 기분 좋아 보이셔서 저도 좋네요" was wrong
     second = EMPATHY.get(emotion or "") or guessed or NEWS.get(news or "")
+    plainly = not emotion and not guessed  # the second sentence is the news cue's, if any
+    weak = second is None or (plainly and news in _WEAK_NEWS)
+    if weak and not plain and (loose or aspect == "hearsay"):
+        return None  # an echo with a filler must not push a retrieved answer aside
+    if plainly and news in ("laugh", "chuckle") and loose:
+        return None  # a funny story read loosely: "ㅋㅋ 상상만 해도 웃기네요!" answers it better
     if second is not None:
-        follow = second[{"past": 0, "present": 1, "wish": 1}.get(aspect, 2)]
+        follow = second[{"past": 0, "hearsay": 0, "present": 1, "wish": 1}.get(aspect, 2)]
     else:
         from assistant_plugins.smalltalk.morphemes import tells_plan
 
@@ -242,7 +287,29 @@ def reflect(
         if aspect in ("past", "present") and planned:
             aspect = planned[-1]  # "발표회 열 거예요. 카페 하나 빌렸어요": wish the plan well
         follow = FOLLOW_UP[aspect]
-    return f"{said}. {follow}"
+    return f"{said}{'?' if aspect == 'hearsay' else '.'} {follow}"
+
+
+#: the last words of a remark that add a detail to the sentence before them, not news of
+#: their own ("… 하려구요 동네 카페 빌려서", "… 미루셨어요ㅠ 발표회 코앞인데", "… 중이에요 천만
+#: 원 넘게 나올 듯"): a noun, 듯, or one of these connectives ends them
+_AFTERTHOUGHT_ENDS = {"ᆫ데", "는데", "은데", "어서", "아서", "서", "니까", "으니까"}
+#: ... never when they ask, deny or joke the sentence away ("… 농담임", "… 아님 말구")
+_AFTERTHOUGHT_NOT = {"왜", "뭐", "어디", "언제", "누구", "어떻", "안", "못", "않", "아니", "농담",
+                     "거짓말", "장난"}  # fmt: skip
+
+
+def _afterthought(sentence: list[tuple[str, str, int, int]], text: str) -> bool:
+    """Whether ``sentence``, the remark's last, is a short afterthought without a final
+    ending (:data:`_AFTERTHOUGHT_ENDS`): the sentence before it is said back instead."""
+    last_form, last_tag = sentence[-1][0], _tag(sentence[-1][1])
+    if _tag(last_tag).startswith("EF"):
+        return False
+    if not (last_tag.startswith("NN") or (last_tag == "EC" and last_form in _AFTERTHOUGHT_ENDS)):
+        return False
+    surface = text[sentence[0][2] : sentence[-1][2] + sentence[-1][3]]
+    words = [form for form, tag, _s, _l in sentence if not _tag(tag).startswith(_DROP_TAGS)]
+    return len(surface) <= 20 and not set(words) & _AFTERTHOUGHT_NOT
 
 
 #: a greeting that opens the remark without a sentence of its own ("좋은 아침! 빵 굽다가 …"):
@@ -297,6 +364,30 @@ def _intent_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, str
     return morphs
 
 
+def _nominal_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """A remark that ends in a verb's noun ending ("이제 한숨 돌림", read as 돌리/VV ᆷ/ETN
+    in context) ends its sentence there (ᆷ retagged as the final ending, a deed done); one
+    that ends "… 나갈 듯" is read as "나갈 것 같다" ("손목 나갈 것 같군요")."""
+    rest = len(morphs)
+    while rest and _tag(morphs[rest - 1][1]).startswith(_DROP_TAGS):
+        rest -= 1
+    if rest < 2:
+        return morphs
+    form, tag, start, length = morphs[rest - 1]
+    before = _tag(morphs[rest - 2][1])
+    if _tag(tag) == "ETN" and form in _NOMINAL and before in ("VV", "XSV", "EP", "VX"):
+        return [*morphs[: rest - 1], (form, "EF", start, length), *morphs[rest:]]
+    if (form, _tag(tag)) == ("듯", "NNB") and before == "ETM":
+        # (offsets past 듯's own: a space before 것 even after "나올듯")
+        guess = [
+            ("것", "NNB", start + 1, 1),
+            ("같", "VA", start + 3, 1),
+            ("다", "EF", start + 4, 0),
+        ]
+        return [*morphs[: rest - 1], *guess, *morphs[rest:]]
+    return morphs
+
+
 def _trimmed(sentence: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
     while sentence and _tag(sentence[-1][1]).startswith(_DROP_TAGS):
         sentence = sentence[:-1]
@@ -319,7 +410,14 @@ def _say_back(
         return None  # "못 타ㅋㅋ" read as 못 하다: saying it back would change the words
     final = morphs[-1][0]
     intent = final in _INTENT  # "다녀오려고요" -> "다녀오려고 하시는군요"
-    if final not in _STATEMENT and not intent:
+    hearsay = _HEARSAY.get(final)  # "찍는대요" -> "찍는다고요?"
+    if (
+        hearsay is not None
+        and _tag(morphs[-2][1]) == "VCP"
+        and not _tag(morphs[-3][1]).startswith("N")
+    ):
+        return None  # "7.32m래요": Kiwi would write "7.32m이라고요"
+    if final not in _STATEMENT and not intent and hearsay is None:
         return None
     if any(
         # a clause ended by a noun ending: "책상까지 흔들림 진짜 미치겠다"
@@ -329,6 +427,8 @@ def _say_back(
         # 그래"), a verb stem followed by a noun ("하악질" read as 하 + 악질)
         or (form == "저" and _tag(tag) == "MM")
         or _tag(tag) == "SE"
+        # a sign that is part of the words ("20%는") would be lost when said back
+        or (_tag(tag) in ("SW", "SO") and any(ch in form for ch in "%℃°$₩"))
         or (_tag(tag) in ("VV", "VA") and _tag(nxt).startswith("NN"))
         # a laugh inside the sentence ("…치는 중 ㅋㅋ 농담임" was read as one sentence), or an
         # interjection inside it ("하차 시간" read as 하 + 차: blind set Z2)
@@ -415,7 +515,7 @@ def _say_back(
         honour = False  # (드시다, 주무시다, 계시다 carry it already: not "드시셨군요")
     # a plan told without a subject is the user's own ("부산 한 번 다녀오려고요"): 시 on 하다
     intent_honour = intent and (subject is None or honour)
-    honour = honour and not intent
+    honour = honour and not intent and hearsay is None  # another's words keep their own 시
     out: list[tuple[str, str, bool]] = []
     prev_end: int | None = None
     drop_particle = False
@@ -465,7 +565,10 @@ def _say_back(
         if conjecture:
             out.append(("겠", "EP", False))
         adjective = stem_tag in _ADJECTIVE_TAGS or (stem_tag == "VX" and stem == "싶")
-        out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
+        if hearsay is not None:
+            out.append((hearsay, "EF", False))
+        else:
+            out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
     said = _CONTRACTED.sub(r"\1건", analyser.join(out).strip())
     if not said or len(said) > MAX_CHARS:
         return None
@@ -476,6 +579,10 @@ def _say_back(
         if not all(known(t) for t in content):
             return None
     aspect = "plan" if intent or _is_plan(sentence) else "past" if past else "present"
+    if hearsay is not None:
+        return said, "hearsay", stem_tag
+    if stem == "같" and stem_tag == "VA":
+        aspect = "present"  # a guess ("나갈 것 같군요"), not a plan
     if aspect == "present" and stem_tag == "VX" and stem == "싶":
         aspect = "wish"
     verbs = {form for form, raw, _b, _l in sentence if _tag(raw) == "VV"}
