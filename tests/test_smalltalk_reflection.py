@@ -331,3 +331,10 @@ def test_loose_readings_with_a_filler_leave_a_retrieved_reply_in_place() -> None
     assert reflect("오늘 처음 알았는데 축구 골대 폭이 7.32m래요") is None
     # the strict reading is unchanged
     assert reflect("오늘 회사에서 실수해서 혼났어", plain=False) is not None
+
+
+def test_an_errand_before_the_news_is_no_plan() -> None:
+    assert reflect("길냥이 밥 주러 나왔는데 너무 추워서 손가락이 안 움직여") == (
+        "길냥이 밥 주러 나왔는데 너무 추워서 손가락이 안 움직이는군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("이번 주말에 부산 가려고 기차표 끊었어").endswith("잘 다녀오세요!")

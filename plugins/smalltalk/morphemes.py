@@ -183,8 +183,29 @@ def plans_at(morphs: list[tuple[str, str]], i: int) -> bool:
     if not plan_marker(form, tag, morphs[i + 1][0] if i + 1 < len(morphs) else ""):
         return False
     if tag.startswith("EC") and form in _PLAN_CONNECTIVES:
-        return not _round_trip_over(morphs[i + 1 :])
+        return not _round_trip_over(morphs[i + 1 :]) and not _in_background(morphs[i + 1 :])
     return True
+
+
+#: connectives after which another clause tells the news
+_BACKGROUND = {"는데", "ᆫ데", "은데", "어서", "아서", "서", "니까", "으니까"}
+
+
+def _in_background(morphs: list[tuple[str, str]]) -> bool:
+    """The purpose's verb is followed by a connective of :data:`_BACKGROUND` and another
+    predicate: the errand is the setting, not the plan ("길냥이 밥 주러 나왔는데 너무 추워서
+    손가락이 안 움직여" had drawn "잘되길 바랄게요", session 15)."""
+    verb = connective = False
+    for form, tag in morphs:
+        if tag.startswith(("VV", "VA", "VX", "XSV", "XSA")):
+            if connective:
+                return True
+            verb = True
+        elif tag.startswith("EC") and verb and form in _BACKGROUND:
+            connective = True
+        elif tag.startswith("EF"):
+            return False
+    return False
 
 
 def _round_trip_over(morphs: list[tuple[str, str]]) -> bool:
