@@ -88,6 +88,8 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "blind_q": (["test_q"], "68642c8"),
     "blind_r": (["test_r"], "c88a5bf"),
     "blind_s": (["test_s"], "77b413f"),
+    # the held-out set of session 14, with the rules of the commit that added it
+    "blind_t": (["test_t"], "76e17c6"),
 }
 
 

@@ -5,7 +5,7 @@ direct, indirect) and the false-alarm rate on the false friends for the shipped 
 (rules + learned scorer) and three in-run baselines: a plain keyword list (죽, 자살, 자해),
 a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리, 수면제,
 유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
-lead's held-out set test_t (``plugins/safety/crisis_test_t.tsv``) once it is there, never
+lead's held-out set test_u (``plugins/safety/crisis_test_u.tsv``) once it is there, never
 trained or tuned on; until then it is the last training set, in-sample like every other
 set here (the first looks, held out when taken, are in plugins/safety/README.md; check
 out their commits to re-measure them; ``bench/crisis_cross_author.py`` gives figures on
@@ -46,8 +46,9 @@ SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 
 #: the sets the rules were fitted on (the scorer: all but the pending ones)
 TUNED = [*TUNING_SETS, *PENDING]
-#: the lead's held-out set, measured once it is there (never trained or tuned on)
-HELD_OUT = "test_t"
+#: the lead's held-out set, measured once it is there (never trained or tuned on); test_t, the
+#: held-out set of session 14, is one of the rules' sets (train.PENDING) since session 15
+HELD_OUT = "test_u"
 HEADLINE = HELD_OUT if (SETS / f"crisis_{HELD_OUT}.tsv").exists() else TUNED[-1]
 KEYWORDS = ("죽", "자살", "자해")
 PHRASES = (

@@ -92,19 +92,24 @@ AUTHORS = {
     "test_p": "blind_p",
     "test_r": "blind_r",
     "test_s": "blind_s",
+    "test_t": "blind_t",
 }
 #: written and given their first look, their misses used for rules, not yet trained on by the
 #: scorer (train_i and train_j waited here in session 6, test_n from session 9: a scorer
-#: retrained with them fired on everyday remarks; README)
-PENDING: list[str] = ["test_n", "test_o", "test_q", "test_p", "test_r"]
+#: retrained with them fired on everyday remarks; README); test_t joined in session 15, after its
+#: one look in session 14, as the rules' development set (the shipped scorer was not retrained:
+#: its weights' meta lists TUNING_SETS, which test_t is not in)
+PENDING: list[str] = ["test_n", "test_o", "test_q", "test_p", "test_r", "test_t"]
 #: sets no training may use: the lead's held-out set (README; test_i, test_j, test_k, test_l
 #: and then test_m and test_n were the held-out set until the next one arrived, then joined the
 #: tuning sets; test_q, written blind in session 11, was looked at once and joined the rules'
 #: sets; test_p, looked at in sessions 10 and 11, joined them in session 12, when test_r,
 #: written blind then and looked at once, became the held-out set; test_r joined them in
 #: session 13, when test_s, written blind then, became the held-out set; test_s, looked at
-#: once, left it in session 14, when test_t, written blind then, became the held-out set)
-HELD_OUT: set[str] = {"test_t"}
+#: once, left it in session 14, when test_t, written blind then, became the held-out set; test_t,
+#: looked at once, joined PENDING in session 15, when test_u, written blind then and kept by the
+#: lead, became the held-out set: its file, plugins/safety/crisis_test_u.tsv, arrives later)
+HELD_OUT: set[str] = {"test_u"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
