@@ -164,6 +164,9 @@ CHAT = [
     "3분 재미있었어",
     "10분 세면 돼",
     "라면 얼마나 남았어?",
+    # a wish about a group chat's notifications (blind small-talk set Z3, session 15)
+    "단톡방 알림 좀 그만 울렸으면",
+    "알람 좀 그만 울렸으면 좋겠다",
 ]
 
 

@@ -97,8 +97,12 @@ TIMER_STATUS_EXAMPLES = [
 ]
 
 _CANCEL_VERB = r"(?:취소|꺼|끄기|끄자|끌래|삭제|지워|없애|그만|종료|중지|해제|리셋|초기화)(?: ?(?:해|하자|시켜|해 ?놔))?"
+# a wish about notifications is small talk, not a command ("단톡방 알림 좀 그만 울렸으면":
+# blind small-talk set Z3, session 15)
+_PAST_SYLLABLE = "[" + "".join(chr(0xAC00 + 28 * i + 20) for i in range(19 * 21)) + "]"  # final ㅆ
+_WISH = rf"(?!.*(?:{_PAST_SYLLABLE}으면|면 ?좋겠))"
 TIMER_CANCEL = [
-    rf"^(?!{ALL} ?{NOUN})(?:{{name}} )?{NOUN}(?:을|를|은|는|도)? (?:좀 )?{_CANCEL_VERB}",
+    rf"^(?!{ALL} ?{NOUN}){_WISH}(?:{{name}} )?{NOUN}(?:을|를|은|는|도)? (?:좀 )?{_CANCEL_VERB}",
 ]
 TIMER_CANCEL_KEYWORDS = ["타이머", "알람", "알림", "모닝콜"]
 TIMER_CANCEL_EXAMPLES = ["타이머 취소", "라면 타이머 취소", "모든 타이머 취소해", "알람 꺼줘"]
