@@ -264,6 +264,9 @@ def test_her_name_and_a_hello_in_either_order_are_not_said_back() -> None:
         "경부고속도로에서 사고 나서 3시간 갇혀 있었어요 하차 시간 다 꼬임",  # 하차 read as 하 + 차
         "제 담당 사자 바람이가 저만 보면 배 까고 누워요 ㅎㅎ",  # 저만
         "만보기 앱에서 오늘 상위 1%래요 ㅋㅋ 산 타면 다 이럼",  # 이러다
+        # set Z3 (session 15): 네일 read as 네 + 일, "읽었는지 몰라" (so often)
+        "안녕하세요~ 손님 없어서 네일 팁 정리하고 있어요",
+        "합격 문자 몇 번이나 다시 읽었는지 몰라ㅋㅋ",
     ],
 )
 def test_readings_that_would_break_are_not_said_back(text: str) -> None:

@@ -220,10 +220,12 @@ def reflect(
     morphs = _nominal_ends(strict)
     loose = morphs != strict  # a final noun ending or 듯 read as a statement
     if any(
-        _tag(a[1]) == "IC" and a[2] + a[3] == b[2] and _tag(b[1]).startswith("NN")
+        _tag(a[1]) == "IC" and a[2] + a[3] == b[2] and _tag(b[1]).startswith(("NN", "NR", "NP"))
         for a, b in zip(morphs, morphs[1:], strict=False)
     ):
-        return None  # an interjection glued to a noun is a misreading ("하차" as 하 + 차)
+        # an interjection glued to a word is a misreading ("하차" as 하 + 차, "네일" as 네 + 일:
+        # "일 팁 정리하고 있는군요" on set Z3)
+        return None
     if any(_tag(tag).startswith(("SSO", "SSC")) for _f, tag, _s, _l in morphs):
         return None  # quoted words ("오늘은 '설레다'를 배웠어요") are not sentences of their own
     sentences: list[list[tuple[str, str, int, int]]] = [[]]
@@ -458,6 +460,8 @@ def _say_back(
         return None  # 시 already there, or an ending this rule does not know
     if stem in ("드리", "이러", "그러", "저러"):
         return None  # humble "인사드려요" (not "인사드리는군요"), "다 이럼" ("이렀군요")
+    if stem == "모르" and sentence[stem_at - 1][0] in ("는지", "은지", "ᆫ지", "을지", "ᆯ지"):
+        return None  # "몇 번이나 읽었는지 몰라": so often, not "모르는군요" (set Z3)
     if stem_tag == "VX" and stem == "주" and not endings and not intent:
         return None  # a request: "알려줘"
     if stem_tag == "VX" and stem == "보" and sentence[stem_at - 1][0] in ("나", "ᆫ가", "는가"):
