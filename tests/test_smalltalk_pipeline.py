@@ -523,9 +523,12 @@ def test_an_unsure_feeling_is_not_named_in_the_acknowledgement() -> None:
     from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS, NEWS_ACKNOWLEDGEMENTS
 
     pipeline = ReplyPipeline(ReplyMemory.build([MemoryPair("m:0", "배고파", "밥 드세요.", 0, "m")]))
-    sure = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="슬픔")
+    sure = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="기쁨")
     unsure = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="슬픔", name_feeling=False)
-    assert sure.text in ACKNOWLEDGEMENTS["슬픔"]
+    assert sure.text in ACKNOWLEDGEMENTS["기쁨"]
+    # a sure reading the news contradicts is overruled by it (session 15)
+    overruled = pipeline.choose("오늘 수영 처음으로 25미터 갔어", emotion="슬픔")
+    assert overruled.text in NEWS_ACKNOWLEDGEMENTS["first"]
     # without the feeling, the plain moment it tells: a first time (news.py)
     assert unsure.source == "neutral" and unsure.text in NEWS_ACKNOWLEDGEMENTS["first"]
 

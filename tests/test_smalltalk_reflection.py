@@ -341,3 +341,15 @@ def test_an_errand_before_the_news_is_no_plan() -> None:
         "길냥이 밥 주러 나왔는데 너무 추워서 손가락이 안 움직이는군요. 조금 더 이야기해 주세요."
     )
     assert reflect("이번 주말에 부산 가려고 기차표 끊었어").endswith("잘 다녀오세요!")
+
+
+def test_a_news_cue_overrules_a_sure_reading_of_the_opposite_feeling() -> None:
+    # set Z3 (session 15): a miss read as 기쁨, tears of pride read as 슬픔
+    pipeline = _pipeline()
+    missed = pipeline.choose("오늘 첫눈 왔다던데 난 못 봤어ㅠ", emotion="기쁨")
+    assert missed.text.endswith("아쉬우셨겠어요."), missed
+    proud = pipeline.choose("딸이 정장 입고 첫 출근하는 거 보니까 눈물 나더라고요", emotion="슬픔")
+    assert "뭉클" in proud.text and "속상" not in proud.text, proud
+    # a reading the cue agrees with, or no cue at all, keeps the reading's line
+    sad = pipeline.choose("오늘 회사에서 실수해서 혼났어", emotion="슬픔")
+    assert sad.text.endswith(" 많이 속상하셨겠어요.")

@@ -183,7 +183,8 @@ def plans_at(morphs: list[tuple[str, str]], i: int) -> bool:
     if not plan_marker(form, tag, morphs[i + 1][0] if i + 1 < len(morphs) else ""):
         return False
     if tag.startswith("EC") and form in _PLAN_CONNECTIVES:
-        return not _round_trip_over(morphs[i + 1 :]) and not _in_background(morphs[i + 1 :])
+        background = form in ("러", "으러") and _in_background(morphs[i + 1 :])
+        return not _round_trip_over(morphs[i + 1 :]) and not background
     return True
 
 
@@ -192,7 +193,8 @@ _BACKGROUND = {"는데", "ᆫ데", "은데", "어서", "아서", "서", "니까"
 
 
 def _in_background(morphs: list[tuple[str, str]]) -> bool:
-    """The purpose's verb is followed by a connective of :data:`_BACKGROUND` and another
+    """The purpose's verb (after -러; "-려고 했는데" stays a plan) is followed by a connective
+    of :data:`_BACKGROUND` and another
     predicate: the errand is the setting, not the plan ("길냥이 밥 주러 나왔는데 너무 추워서
     손가락이 안 움직여" had drawn "잘되길 바랄게요", session 15)."""
     verb = connective = False

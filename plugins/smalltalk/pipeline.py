@@ -252,6 +252,27 @@ def pair_mood(pair: MemoryPair) -> int:
     return EMOTION_MOOD.get(pair.emotion or "", 0)
 
 
+#: news cues that tell a bad or a good turn (``news.news_cue``): a sure emotion reading of the
+#: opposite feeling is overruled by them in the reply's feeling line (the model read "오늘
+#: 첫눈 왔다던데 난 못 봤어ㅠ" as 기쁨 and tears of pride as 슬픔: blind set Z3, session 15)
+BAD_NEWS = frozenset(
+    {"bad", "missed", "down", "sick", "annoyed", "left_out", "tired", "embarrassed", "last",
+     "worried", "nervous", "strain", "wry"}
+)  # fmt: skip
+GOOD_NEWS = frozenset(
+    {"good", "relief", "kindness", "first", "finally", "laugh", "amazed", "moved"}
+)  # fmt: skip
+
+
+def contradicts(feeling: str, news: str | None) -> bool:
+    """Whether the remark's news cue tells the opposite of the detected ``feeling``."""
+    if news is None:
+        return False
+    if feeling == "기쁨":
+        return news in BAD_NEWS
+    return feeling in ("슬픔", "우울", "분노", "불안", "상처", "당황") and news in GOOD_NEWS
+
+
 def fill_name(text: str, name: str) -> str:
     """``{name}`` / ``{name:이에요/예요}`` placeholders with the configured name."""
     return _NAME.sub(lambda m: josa(name, m.group(1)) if m.group(1) else name, text)
@@ -764,14 +785,19 @@ class ReplyPipeline:
         felt = emotion if name_feeling else None
         reflecting = reflect and neutral is None and (best is None or self.gives_way(best))
         news = None  # the plain news the remark tells, for the reflection or the last resort
-        if felt is None and (reflecting or best is None):
+        overruled = False
+        if reflecting or (best is None and neutral is None):
             from assistant_plugins.smalltalk.morphemes import analyse
             from assistant_plugins.smalltalk.news import news_cue
 
             news = news_cue(analyse(typed))
+            if felt is not None and contradicts(felt, news):
+                felt, overruled = None, True  # "첫눈 왔다던데 난 못 봤어ㅠ" read as 기쁨
+            elif felt is not None:
+                news = None
         if reflecting:
             mood = 0
-            if felt is None:
+            if felt is None and not overruled:
                 mood = self.neighbour_mood(neighbors)
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
             said = reflect_remark(typed, felt, self.knows, mood=mood, news=news, plain=best is None)
