@@ -90,6 +90,8 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "blind_s": (["test_s"], "77b413f"),
     # the held-out set of session 14, with the rules of the commit that added it
     "blind_t": (["test_t"], "76e17c6"),
+    # the held-out set of session 15 (looked at once by the lead), likewise
+    "blind_u": (["test_u"], "cd5c0ae"),
 }
 
 

@@ -5,9 +5,10 @@ direct, indirect) and the false-alarm rate on the false friends for the shipped 
 (rules + learned scorer) and three in-run baselines: a plain keyword list (죽, 자살, 자해),
 a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리, 수면제,
 유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
-lead's held-out set test_u (``plugins/safety/crisis_test_u.tsv``) once it is there, never
-trained or tuned on; until then it is the last training set, in-sample like every other
-set here (the first looks, held out when taken, are in plugins/safety/README.md; check
+lead's held-out set (``train.HELD_OUT``) once its file is there, never trained or tuned on;
+when there is none (test_u, session 15's, joined the rules' sets after its one look and no
+new set has arrived yet) or its file is missing, it is the last of the rules' sets, in-sample
+like every other set here (the first looks, held out when taken, are in plugins/safety/README.md; check
 out their commits to re-measure them; ``bench/crisis_cross_author.py`` gives figures on
 authors a model never saw). ``--headline NAME`` measures any set, e.g. a fresh one. When the shared
 ChatbotData corpus is present it also prints each method's fire rate on its everyday
@@ -40,16 +41,20 @@ from assistant_plugins.safety.detect import (
     read_list,
 )
 from assistant_plugins.safety.scorer import WEIGHTS_PATH
+from assistant_plugins.safety.train import HELD_OUT as HELD_OUT_SETS
 from assistant_plugins.safety.train import PENDING, TUNING_SETS
 
 SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 
 #: the sets the rules were fitted on (the scorer: all but the pending ones)
 TUNED = [*TUNING_SETS, *PENDING]
-#: the lead's held-out set, measured once it is there (never trained or tuned on); test_t, the
-#: held-out set of session 14, is one of the rules' sets (train.PENDING) since session 15
-HELD_OUT = "test_u"
-HEADLINE = HELD_OUT if (SETS / f"crisis_{HELD_OUT}.tsv").exists() else TUNED[-1]
+#: the lead's held-out set, measured once it is there (never trained or tuned on); test_t and
+#: test_u, the held-out sets of sessions 14 and 15, are rules' sets (train.PENDING) since
+#: session 15, and train.HELD_OUT is empty until the next blind set arrives
+HELD_OUT: str | None = min(HELD_OUT_SETS, default=None)
+HEADLINE = (
+    HELD_OUT if HELD_OUT is not None and (SETS / f"crisis_{HELD_OUT}.tsv").exists() else TUNED[-1]
+)
 KEYWORDS = ("죽", "자살", "자해")
 PHRASES = (
     "죽고싶",

@@ -48,12 +48,14 @@ def test_training_command_rebuilds_weights_from_a_small_subset(tmp_path):
     assert worried > calm
 
 
-def test_training_refuses_a_held_out_set(tmp_path):
-    assert "test_u" in train_module.HELD_OUT  # the lead's set, whenever it appears
+def test_training_refuses_a_held_out_set(tmp_path, monkeypatch):
     assert "test_s" not in train_module.HELD_OUT  # session 13's, looked at: no longer held out
     assert "test_t" not in train_module.HELD_OUT  # session 14's: a rules' set since session 15
+    assert "test_u" not in train_module.HELD_OUT  # session 15's: a rules' set after its look
+    # none is held out until the lead's next blind set: the refusal is checked with one named
+    monkeypatch.setattr(train_module, "HELD_OUT", {"test_v"})
     with pytest.raises(SystemExit, match="보류 평가 세트"):
-        train_main(["--sets", "dev", "test_u", "--out", str(tmp_path / "w.json")])
+        train_main(["--sets", "dev", "test_v", "--out", str(tmp_path / "w.json")])
 
 
 def test_persona_questions_are_harmless_examples_with_the_name_filled_in(tmp_path):
