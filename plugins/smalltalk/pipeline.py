@@ -259,9 +259,9 @@ BAD_NEWS = frozenset(
     {"bad", "missed", "down", "sick", "annoyed", "left_out", "tired", "embarrassed", "last",
      "worried", "nervous", "strain", "wry"}
 )  # fmt: skip
-GOOD_NEWS = frozenset(
-    {"good", "relief", "kindness", "first", "finally", "laugh", "amazed", "moved"}
-)  # fmt: skip
+GOOD_NEWS = frozenset({"good", "relief", "first", "finally", "moved"})
+#: ... not across mixed feelings ("처음이라 설레면서도 무서워요")
+_MIXED = ("면서도", "지만", "는데도")
 
 
 def contradicts(feeling: str, news: str | None) -> bool:
@@ -791,7 +791,7 @@ class ReplyPipeline:
             from assistant_plugins.smalltalk.news import news_cue
 
             news = news_cue(analyse(typed))
-            if felt is not None and contradicts(felt, news):
+            if felt is not None and contradicts(felt, news) and not any(m in typed for m in _MIXED):
                 felt, overruled = None, True  # "첫눈 왔다던데 난 못 봤어ㅠ" read as 기쁨
             elif felt is not None:
                 news = None
