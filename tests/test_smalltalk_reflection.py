@@ -353,3 +353,18 @@ def test_a_news_cue_overrules_a_sure_reading_of_the_opposite_feeling() -> None:
     # a reading the cue agrees with, or no cue at all, keeps the reading's line
     sad = pipeline.choose("오늘 회사에서 실수해서 혼났어", emotion="슬픔")
     assert sad.text.endswith(" 많이 속상하셨겠어요.")
+
+
+def test_the_nearest_pairs_feeling_gives_way_to_news_that_says_otherwise() -> None:
+    happy = [
+        ("첫눈 왔어", "설레시겠어요!"),
+        ("오늘 첫눈 봤어", "예뻤겠어요!"),
+        ("첫눈 왔다던데", "좋으셨겠어요!"),
+        ("눈 왔어 오늘", "신나시겠어요!"),
+    ]
+    pairs = [MemoryPair(f"h:{i}", q, a, 2, "m.csv") for i, (q, a) in enumerate(happy)]
+    pipeline = ReplyPipeline(ReplyMemory.build(pairs))
+    text = "오늘 첫눈 왔다던데 난 못 봤어ㅠ"
+    assert pipeline.neighbour_mood(pipeline.neighbors(text)) == 1
+    choice = pipeline.choose(text, emotion="기쁨", name_feeling=False)
+    assert "아쉬우" in choice.text and "좋으셨" not in choice.text, choice

@@ -800,6 +800,8 @@ class ReplyPipeline:
             if felt is None and not overruled:
                 mood = self.neighbour_mood(neighbors)
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
+                if (mood > 0 and news in BAD_NEWS) or (mood < 0 and news in GOOD_NEWS):
+                    mood = 0  # nor when the news says otherwise ("첫눈 … 난 못 봤어ㅠ")
             said = reflect_remark(typed, felt, self.knows, mood=mood, news=news, plain=best is None)
             if said is not None:
                 from assistant_plugins.smalltalk.cleaning import greeting_back
