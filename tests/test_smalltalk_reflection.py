@@ -189,16 +189,17 @@ def test_a_weak_match_gives_way_to_the_remark_said_back() -> None:
     assert weak.text == "오늘 회사에서 실수해서 혼났군요. 많이 속상하셨겠어요."
 
 
+def _labelled(rows: list[tuple[str, str]], label: int, prefix: str) -> list[MemoryPair]:
+    """Memory pairs of one ChatbotData label (1 negative, 2 positive)."""
+    return [MemoryPair(f"{prefix}:{i}", q, a, label, "m.csv") for i, (q, a) in enumerate(rows)]
+
+
 def test_the_nearest_pairs_feeling_reaches_the_reflection() -> None:
     """Without a sure reading, the labels of the best matches decide the second sentence
     when they agree (ChatbotData label 1 = negative), and stay silent when they don't."""
-    sad = [
-        ("진상 때문에 힘들어", "고생 많으셨어요."),
-        ("손님이 왔다 갔어", "속상하셨겠어요."),
-        ("사람이 세 명이나 있어", "힘드시겠어요."),
-        ("오늘 너무 힘들어", "푹 쉬세요."),
-    ]
-    pairs = [MemoryPair(f"s:{i}", q, a, 1, "m.csv") for i, (q, a) in enumerate(sad)]
+    sad = [("진상 때문에 힘들어", "고생 많으셨어요."), ("손님이 왔다 갔어", "속상하셨겠어요.")]
+    sad += [("사람이 세 명이나 있어", "힘드시겠어요."), ("오늘 너무 힘들어", "푹 쉬세요.")]
+    pairs = _labelled(sad, 1, "s")
     mixed = pairs + [MemoryPair("h:0", "손님이 선물 줬어", "좋으셨겠어요!", 2, "m.csv")]
     text = "오늘 진상 손님만 세 명 왔다"
     agreed = ReplyPipeline(ReplyMemory.build(pairs))
@@ -356,14 +357,9 @@ def test_a_news_cue_overrules_a_sure_reading_of_the_opposite_feeling() -> None:
 
 
 def test_the_nearest_pairs_feeling_gives_way_to_news_that_says_otherwise() -> None:
-    happy = [
-        ("첫눈 왔어", "설레시겠어요!"),
-        ("오늘 첫눈 봤어", "예뻤겠어요!"),
-        ("첫눈 왔다던데", "좋으셨겠어요!"),
-        ("눈 왔어 오늘", "신나시겠어요!"),
-    ]
-    pairs = [MemoryPair(f"h:{i}", q, a, 2, "m.csv") for i, (q, a) in enumerate(happy)]
-    pipeline = ReplyPipeline(ReplyMemory.build(pairs))
+    happy = [("첫눈 왔어", "설레시겠어요!"), ("오늘 첫눈 봤어", "예뻤겠어요!")]
+    happy += [("첫눈 왔다던데", "좋으셨겠어요!"), ("눈 왔어 오늘", "신나시겠어요!")]
+    pipeline = ReplyPipeline(ReplyMemory.build(_labelled(happy, 2, "h")))
     text = "오늘 첫눈 왔다던데 난 못 봤어ㅠ"
     assert pipeline.neighbour_mood(pipeline.neighbors(text)) == 1
     choice = pipeline.choose(text, emotion="기쁨", name_feeling=False)
