@@ -351,6 +351,14 @@ def final_consonant(word: str) -> int | None:
     return None
 
 
+def syllables_ending_in(final: str) -> str:
+    """A regex character class of every syllable whose final consonant is ``final`` (a jamo
+    of ``FINALS``): ``syllables_ending_in("ㄴ")`` matches 는, 은, 인, … ("맞는가요")."""
+    index = FINALS.index(final)
+    count = _SYLLABLES // len(FINALS)
+    return "[" + "".join(chr(_FIRST_SYLLABLE + len(FINALS) * i + index) for i in range(count)) + "]"
+
+
 def has_final(word: str) -> bool:
     """Does ``word`` end in a consonant when read? (no readable end: False)"""
     return bool(final_consonant(word))
@@ -397,12 +405,11 @@ _TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
 #: for :func:`ends_as_question`: question words, asking endings (not a statement's -야지 /
 #: -었지, nor 생각나요), and question words that ask nothing: idioms and embedded questions
 _QUESTION_WORD = re.compile(_QUESTION_WORDS)
-#: syllables with ㄴ as their final consonant: the -ㄴ가요 of a question ("맞는가요", "괜찮은가요"),
-#: not the verb 가다 ("평창으로 올라가요", blind set Z2)
-_N_FINAL = "[" + "".join(chr(0xAC00 + 28 * i + 4) for i in range(19 * 21)) + "]"
+#: (-가요 only after a final ㄴ: the -ㄴ가요 of a question, "맞는가요", "괜찮은가요", not the
+#: verb 가다, "평창으로 올라가요", blind set Z2)
 _ASKING_ENDING = re.compile(
     r"(?:[을를]?까|니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요"
-    rf"|(?<={_N_FINAL})가요|죠"
+    rf"|(?<={syllables_ending_in('ㄴ')})가요|죠"
     r"|(?<!야)(?<![었았였겠])(?<!그렇)지)\s*[.!~ㅋㅎ]*$"
 )
 _NOT_ASKING = re.compile(

@@ -154,3 +154,14 @@ def test_questions(text: str, question: bool, asks: bool, requests: bool) -> Non
 )
 def test_ends_as_question(text: str, ends: bool) -> None:
     assert ends_as_question(text) is ends
+
+
+def test_syllables_ending_in_a_final_consonant() -> None:
+    import re
+
+    from assistant.korean import syllables_ending_in
+
+    n_final = re.compile(syllables_ending_in("ㄴ"))
+    assert all(n_final.fullmatch(ch) for ch in "는은인한간")
+    assert not any(n_final.fullmatch(ch) for ch in "가나라었a")
+    assert re.fullmatch(syllables_ending_in("ㅆ"), "렸")

@@ -188,13 +188,14 @@ def plans_at(morphs: list[tuple[str, str]], i: int) -> bool:
     return True
 
 
-#: connectives after which another clause tells the news
-_BACKGROUND = {"는데", "ᆫ데", "은데", "어서", "아서", "서", "니까", "으니까"}
+#: connectives after which another clause tells the news (also the ends of an afterthought:
+#: ``reflection._afterthought``)
+BACKGROUND_CONNECTIVES = frozenset({"는데", "ᆫ데", "은데", "어서", "아서", "서", "니까", "으니까"})
 
 
 def _in_background(morphs: list[tuple[str, str]]) -> bool:
     """The purpose's verb (after -러; "-려고 했는데" stays a plan) is followed by a connective
-    of :data:`_BACKGROUND` and another
+    of :data:`BACKGROUND_CONNECTIVES` and another
     predicate: the errand is the setting, not the plan ("길냥이 밥 주러 나왔는데 너무 추워서
     손가락이 안 움직여" had drawn "잘되길 바랄게요", session 15)."""
     verb = connective = False
@@ -203,7 +204,7 @@ def _in_background(morphs: list[tuple[str, str]]) -> bool:
             if connective:
                 return True
             verb = True
-        elif tag.startswith("EC") and verb and form in _BACKGROUND:
+        elif tag.startswith("EC") and verb and form in BACKGROUND_CONNECTIVES:
             connective = True
         elif tag.startswith("EF"):
             return False

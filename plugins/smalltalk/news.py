@@ -112,7 +112,7 @@ TIRED = frozenset(
 EMBARRASSED = frozenset({"민망/N", "민망하/V", "창피/N", "창피하/V", "쪽팔리/V", "망신/N"})
 #: ... of a body part worn out: a part, then one of these within two words
 _STRAINED_PARTS = {"손목", "허리", "어깨", "목", "다리", "무릎", "눈", "팔", "발목", "손가락"}
-_STRAIN_VERBS = {"나가", "빠지", "끊어지", "부러지", "쑤시", "결리", "나갈", "뻐근하"}
+_STRAIN_VERBS = {"나가", "빠지", "끊어지", "부러지", "쑤시", "결리", "뻐근하"}
 #: ... of an illness of the body (아프다 only without 마음 / 가슴: "마음이 아파" is sorrow)
 SICK = frozenset(
     {"감기/N", "몸살/N", "독감/N", "기침/N", "두통/N", "장염/N", "콧물/N", "열나/V", "아프/V"}
@@ -164,6 +164,14 @@ CUES = (
     "first", "finally", "amazed", "busy", "strain", "duty", "laugh", "meal", "craving", "rest",
     "chores", "wry", "annoyed", "down",
 )  # fmt: skip
+#: cues of a bad turn and of a good one: a sure emotion reading of the opposite feeling gives
+#: way to them in the reply's feeling line (``pipeline.contradicts``; the model read "오늘 첫눈
+#: 왔다던데 난 못 봤어ㅠ" as 기쁨 and tears of pride as 슬픔: blind set Z3, session 15)
+BAD_TURNS = frozenset(
+    {"bad", "missed", "down", "sick", "annoyed", "left_out", "tired", "embarrassed", "last",
+     "worried", "nervous", "strain", "wry"}
+)  # fmt: skip
+GOOD_TURNS = frozenset({"good", "relief", "first", "finally", "moved"})
 #: the news cues proper: with one of them the plainer moments are not looked for
 _NEWS = {"relief", "good", "bad", "sick", "missed", "tired", "nervous", "worried", "amazed",
          "embarrassed"}  # fmt: skip
@@ -342,14 +350,12 @@ def _kindness(morphs: Sequence[tuple[str, str]]) -> bool:
         if form != "주" or tag not in ("VV", "VX"):
             continue
         after = [f for f, t in morphs[i + 1 : i + 5] if t in ("EP", "VX", "EC")]
-        if "었" not in after:
-            continue
-        if "달" in after or any(f in ("달", "라고", "래") for f, _t in morphs[i + 1 : i + 4]):
-            continue  # "주라고 했어": a request
+        if "었" not in after or {"달", "라고", "래"} & {f for f, _t in morphs[i + 1 : i + 4]}:
+            continue  # not done, or a request ("주라고 했어", "해 달래")
         if i + 1 < len(morphs) and morphs[i + 1][0] in ("러", "으러", "려고", "으려고"):
             continue  # "길냥이 밥 주러 나왔는데": the user's own errand
         stem = morphs[i - 2][0] if i > 1 and morphs[i - 1][1] == "EC" else morphs[i - 1][0]
-        if form == "주" and (morphs[i - 1][0] in _NOT_GIFTS or stem in _NOT_GIFTS):
+        if stem in _NOT_GIFTS or morphs[i - 1][0] in _NOT_GIFTS:
             continue  # "숙제 내주셨어", "혼내 줬어", "봐주셨어" are no gifts
         start = max((j + 1 for j in range(i) if morphs[j][1] in ("EF", "SF")), default=0)
         subjects = [  # in the same sentence ("문어는 심장이 세 개래요 ㅋㅋ 그림책 읽어주다 …")

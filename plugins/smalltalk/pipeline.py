@@ -58,7 +58,7 @@ from typing import Any
 from assistant.korean import ends_as_question, josa
 from assistant_plugins.smalltalk.everyday import is_everyday
 from assistant_plugins.smalltalk.memory import MemoryHit, MemoryPair, ReplyMemory
-from assistant_plugins.smalltalk.news import BAD_WORDS, GOOD_WORDS
+from assistant_plugins.smalltalk.news import BAD_TURNS, BAD_WORDS, GOOD_TURNS, GOOD_WORDS
 
 HERE = Path(__file__).resolve().parent
 PERSONA_FILE = HERE / "persona.tsv"
@@ -252,15 +252,8 @@ def pair_mood(pair: MemoryPair) -> int:
     return EMOTION_MOOD.get(pair.emotion or "", 0)
 
 
-#: news cues that tell a bad or a good turn (``news.news_cue``): a sure emotion reading of the
-#: opposite feeling is overruled by them in the reply's feeling line (the model read "오늘
-#: 첫눈 왔다던데 난 못 봤어ㅠ" as 기쁨 and tears of pride as 슬픔: blind set Z3, session 15)
-BAD_NEWS = frozenset(
-    {"bad", "missed", "down", "sick", "annoyed", "left_out", "tired", "embarrassed", "last",
-     "worried", "nervous", "strain", "wry"}
-)  # fmt: skip
-GOOD_NEWS = frozenset({"good", "relief", "first", "finally", "moved"})
-#: ... not across mixed feelings ("처음이라 설레면서도 무서워요")
+#: a news cue overrules a sure reading (``contradicts``), but not across mixed feelings
+#: ("처음이라 설레면서도 무서워요")
 _MIXED = ("면서도", "지만", "는데도")
 
 
@@ -269,8 +262,8 @@ def contradicts(feeling: str, news: str | None) -> bool:
     if news is None:
         return False
     if feeling == "기쁨":
-        return news in BAD_NEWS
-    return feeling in ("슬픔", "우울", "분노", "불안", "상처", "당황") and news in GOOD_NEWS
+        return news in BAD_TURNS
+    return feeling in ("슬픔", "우울", "분노", "불안", "상처", "당황") and news in GOOD_TURNS
 
 
 def fill_name(text: str, name: str) -> str:
@@ -800,7 +793,7 @@ class ReplyPipeline:
             if felt is None and not overruled:
                 mood = self.neighbour_mood(neighbors)
                 mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
-                if (mood > 0 and news in BAD_NEWS) or (mood < 0 and news in GOOD_NEWS):
+                if (mood > 0 and news in BAD_TURNS) or (mood < 0 and news in GOOD_TURNS):
                     mood = 0  # nor when the news says otherwise ("첫눈 … 난 못 봤어ㅠ")
             said = reflect_remark(typed, felt, self.knows, mood=mood, news=news, plain=best is None)
             if said is not None:

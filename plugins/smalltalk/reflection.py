@@ -294,8 +294,8 @@ def reflect(
 
 #: the last words of a remark that add a detail to the sentence before them, not news of
 #: their own ("… 하려구요 동네 카페 빌려서", "… 미루셨어요ㅠ 발표회 코앞인데", "… 중이에요 천만
-#: 원 넘게 나올 듯"): a noun, 듯, or one of these connectives ends them
-_AFTERTHOUGHT_ENDS = {"ᆫ데", "는데", "은데", "어서", "아서", "서", "니까", "으니까"}
+#: 원 넘게 나올 듯"): a noun, 듯, or a connective of ``morphemes.BACKGROUND_CONNECTIVES`` ends
+#: them
 #: ... never when they ask, deny or joke the sentence away ("… 농담임", "… 아님 말구")
 _AFTERTHOUGHT_NOT = {"왜", "뭐", "어디", "언제", "누구", "어떻", "안", "못", "않", "아니", "농담",
                      "거짓말", "장난"}  # fmt: skip
@@ -303,11 +303,13 @@ _AFTERTHOUGHT_NOT = {"왜", "뭐", "어디", "언제", "누구", "어떻", "안"
 
 def _afterthought(sentence: list[tuple[str, str, int, int]], text: str) -> bool:
     """Whether ``sentence``, the remark's last, is a short afterthought without a final
-    ending (:data:`_AFTERTHOUGHT_ENDS`): the sentence before it is said back instead."""
+    ending (a noun or a background connective): the sentence before it is said back instead."""
+    from assistant_plugins.smalltalk.morphemes import BACKGROUND_CONNECTIVES
+
     last_form, last_tag = sentence[-1][0], _tag(sentence[-1][1])
-    if _tag(last_tag).startswith("EF"):
-        return False
-    if not (last_tag.startswith("NN") or (last_tag == "EC" and last_form in _AFTERTHOUGHT_ENDS)):
+    if not (
+        last_tag.startswith("NN") or (last_tag == "EC" and last_form in BACKGROUND_CONNECTIVES)
+    ):
         return False
     surface = text[sentence[0][2] : sentence[-1][2] + sentence[-1][3]]
     words = [form for form, tag, _s, _l in sentence if not _tag(tag).startswith(_DROP_TAGS)]

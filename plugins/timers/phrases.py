@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.korean import syllables_ending_in
 from assistant.slots import DURATION_RE
 
 # Verbs that may follow "5분 타이머" / "7시에 알람": "맞춰(줘)", "설정해", "켜 놔"...
@@ -99,8 +100,7 @@ TIMER_STATUS_EXAMPLES = [
 _CANCEL_VERB = r"(?:취소|꺼|끄기|끄자|끌래|삭제|지워|없애|그만|종료|중지|해제|리셋|초기화)(?: ?(?:해|하자|시켜|해 ?놔))?"
 # a wish about notifications is small talk, not a command ("단톡방 알림 좀 그만 울렸으면":
 # blind small-talk set Z3, session 15)
-_PAST_SYLLABLE = "[" + "".join(chr(0xAC00 + 28 * i + 20) for i in range(19 * 21)) + "]"  # final ㅆ
-_WISH = rf"(?!.*(?:{_PAST_SYLLABLE}으면|면 ?좋겠))"
+_WISH = rf"(?!.*(?:{syllables_ending_in('ㅆ')}으면|면 ?좋겠))"
 TIMER_CANCEL = [
     rf"^(?!{ALL} ?{NOUN}){_WISH}(?:{{name}} )?{NOUN}(?:을|를|은|는|도)? (?:좀 )?{_CANCEL_VERB}",
 ]
