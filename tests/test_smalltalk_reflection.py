@@ -364,3 +364,13 @@ def test_the_nearest_pairs_feeling_gives_way_to_news_that_says_otherwise() -> No
     assert pipeline.neighbour_mood(pipeline.neighbors(text)) == 1
     choice = pipeline.choose(text, emotion="기쁨", name_feeling=False)
     assert "아쉬우" in choice.text and "좋으셨" not in choice.text, choice
+
+
+def test_a_wish_in_the_words_of_a_crisis_is_never_wished_well() -> None:
+    # a harmless reading may be the wrong one: "떠나고 싶군요. 꼭 그렇게 되면 좋겠어요." must not
+    # be said to it (found in the new-user check of session 15)
+    for text in ("다 정리하고 떠나고 싶다", "이 프로젝트 빨리 끝내고 싶다", "그만 포기하고 싶어"):
+        assert reflect(text) is None, text
+    assert (
+        reflect("자격증 하나는 따고 싶어") == "자격증 하나는 따고 싶군요. 꼭 그렇게 되면 좋겠어요."
+    )

@@ -460,6 +460,8 @@ def _say_back(
     endings = [form for form, _t, _s, _l in sentence[stem_at + 1 :]]
     if any(e not in _PAST and e != "겠" for e in endings) or lemma in NOT_NEWS:
         return None  # 시 already there, or an ending this rule does not know
+    if stem == "싶" and _dark_wish(sentence[:stem_at]):
+        return None  # never "…떠나고 싶군요. 꼭 그렇게 되면 좋겠어요." to words a crisis uses
     if stem in ("드리", "이러", "그러", "저러"):
         return None  # humble "인사드려요" (not "인사드리는군요"), "다 이럼" ("이렀군요")
     if stem == "모르" and sentence[stem_at - 1][0] in ("는지", "은지", "ᆫ지", "을지", "ᆯ지"):
@@ -598,6 +600,19 @@ def _say_back(
     if aspect == "outing" and past and purpose and not intent:
         aspect = "past"  # "한국어 연습하러 왔어요": arrived, no trip to wish well
     return said, aspect, stem_tag
+
+
+#: wished-for acts that a crisis remark also uses ("다 정리하고 떠나고 싶다", "끝내고 싶어",
+#: "사라지고 싶다"): such a wish is never said back and wished well, even when the safety
+#: plugin found no crisis in it (a harmless reading can still be the wrong one)
+_DARK_WISHES = {"떠나", "끝내", "사라지", "없어지", "죽", "포기", "그만두", "놓", "잠들"}
+
+
+def _dark_wish(before: list[tuple[str, str, int, int]]) -> bool:
+    """Whether the verb wished for (the stem before -고 싶다) is one of :data:`_DARK_WISHES`."""
+    stems = [form for form, tag, _s, _l in before if _tag(tag) in ("VV", "NNG", "XSV")]
+    stems = [form for form in stems if form != "하"]
+    return bool(stems) and stems[-1] in _DARK_WISHES
 
 
 def _misread(form: str, tag: str, surface: str) -> bool:
