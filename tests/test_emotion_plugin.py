@@ -78,6 +78,21 @@ def test_opener_not_stacked_on_a_reply_that_already_expresses_it(make_assistant)
     assert assistant.respond("또 속상해").reply.text == "속상한 일이 있으셨군요."
 
 
+def test_no_opener_against_a_reply_that_already_reads_the_other_way(make_assistant):
+    # the reply's author read the remark as good news; a worried opener would contradict it
+    chat = FixedChat("첫 월급이라니 정말 잘됐네요! 어디에 쓰실 거예요?")
+    assistant = make_assistant(extra_plugins={"fixed": chat})
+    turn = assistant.respond("첫 월급 받는 날이라 떨려")
+    assert turn.emotion is not None and turn.emotion.label == "불안"
+    assert turn.reply.text == "첫 월급이라니 정말 잘됐네요! 어디에 쓰실 거예요?"
+    assert turn.reply.style is None and "tone" not in turn.reply.data
+    chat.reply = "많이 걱정되셨겠어요."  # and the other way round
+    turn = assistant.respond("합격 발표 기다리는 중")
+    assert turn.reply.text == "많이 걱정되셨겠어요."
+    chat.reply = "그랬군요."  # a reply that reads no feeling still gets the opener
+    assert _opener_of(assistant.respond("합격 발표 기다리는 중").reply.text, "기쁨")
+
+
 def test_other_emotions_and_neutral(make_assistant):
     assistant = make_assistant(extra_plugins={"fixed": FixedChat()})
     happy = assistant.respond("드디어 합격했어")

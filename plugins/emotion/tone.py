@@ -16,7 +16,9 @@ Configured under ``plugins.emotion`` in ``assistant.yaml``:
 
 Rules: an opener is never the same as the previous turn's opener (per process, in
 ``app.state``), and never added to a reply that already expresses the emotion (it contains
-one of the openers, one of the ``already`` words, or starts with the emoji).
+one of the openers, one of the ``already`` words, or starts with the emoji), nor to one that
+already expresses a feeling of the other side (:data:`.labels.VALENCE`): the reply's author
+may have read the remark otherwise ("😟 걱정이 많이 되시죠. … 정말 잘됐네요!").
 """
 
 from __future__ import annotations
@@ -54,6 +56,23 @@ def already_expressed(text: str, openers: list[str], markers: list[str], emoji: 
         if core and core in squashed:
             return True
     return bool(emoji) and text.lstrip().startswith(emoji)
+
+
+def opposite_expressed(text: str, label: str, settings: Mapping[str, Any]) -> bool:
+    """Does ``text`` already express a feeling of the other side than ``label`` (one of that
+    emotion's openers or ``already`` words)? Only the default taxonomy's valences count."""
+    from .labels import VALENCE
+
+    side = VALENCE.get(label, 0)
+    if side == 0:
+        return False
+    for other, config in (settings.get("emotions") or {}).items():
+        if VALENCE.get(str(other), 0) != -side or not isinstance(config, dict):
+            continue
+        words = [str(w) for w in [*(config.get("openers") or []), *(config.get("already") or [])]]
+        if already_expressed(text, words, [], ""):
+            return True
+    return False
 
 
 def contains_any(text: str, words: list[Any]) -> bool:
@@ -99,8 +118,10 @@ def adjust(reply: Reply, request: Request, state: EmotionState) -> Reply | None:
     style = str(config.get("style") or "") or None
     text = reply.text
     opener = None
-    if blocked_by_wording(request.text, emotion.label, settings):
-        openers = []  # the utterance contradicts this emotion: no opener, no style
+    if blocked_by_wording(request.text, emotion.label, settings) or opposite_expressed(
+        text, emotion.label, settings
+    ):
+        openers = []  # the utterance or the reply contradicts this emotion: no opener, no style
         style = None
     if openers and not already_expressed(text, openers, markers, emoji):
         opener = choose_opener(openers, state)
