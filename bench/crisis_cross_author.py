@@ -92,6 +92,8 @@ AUTHORS: dict[str, tuple[list[str], str | None]] = {
     "blind_t": (["test_t"], "76e17c6"),
     # the held-out set of session 15 (looked at once by the lead), likewise
     "blind_u": (["test_u"], "cd5c0ae"),
+    # the held-out set of session 16 (looked at once by the lead), likewise
+    "blind_v": (["test_v"], "4e884f4"),
 }
 
 

@@ -6,7 +6,7 @@ direct, indirect) and the false-alarm rate on the false friends for the shipped 
 a phrase list (죽고 싶, 자살, 자해, 살기 싫, 살고 싶지 않, 사라지고 싶, 뛰어내리, 수면제,
 유서) matched with spaces ignored, and the rules alone (no scorer). The headline is the
 lead's held-out set (``train.HELD_OUT``) once its file is there, never trained or tuned on;
-when there is none (test_u, session 15's, joined the rules' sets after its one look and no
+when there is none (test_v, session 16's, joined the rules' sets after its one look and no
 new set has arrived yet) or its file is missing, it is the last of the rules' sets, in-sample
 like every other set here (the first looks, held out when taken, are in plugins/safety/README.md; check
 out their commits to re-measure them; ``bench/crisis_cross_author.py`` gives figures on
@@ -48,8 +48,9 @@ SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 
 #: the sets the rules were fitted on (the scorer: all but the pending ones)
 TUNED = [*TUNING_SETS, *PENDING]
-#: the lead's held-out set, measured once it is there (never trained or tuned on): test_v since
-#: session 16; when train.HELD_OUT is empty, the last rules' set (in-sample, and said so)
+#: the lead's held-out set, measured once it is there (never trained or tuned on); test_t, test_u
+#: and test_v, the held-out sets of sessions 14-16, are rules' sets (train.PENDING) after their
+#: one look; when train.HELD_OUT is empty, the last rules' set (in-sample, and said so)
 HELD_OUT: str | None = min(HELD_OUT_SETS, default=None)
 HEADLINE = (
     HELD_OUT if HELD_OUT is not None and (SETS / f"crisis_{HELD_OUT}.tsv").exists() else TUNED[-1]
@@ -185,8 +186,9 @@ def main() -> None:
     }
     print(f"{args.headline}: check-in band {summary['check_in_band']} (turns only)")
     # common sentences ("태어나지 말았어야 했어") also occur in tuned sets: without them, the
-    # headline is about sentences the detector never saw
-    seen = {t for name in tuned for _, _, t in load(name)}
+    # headline is about sentences the detector never saw (another tuned set's: an in-sample
+    # headline, itself a tuned set, would otherwise count every one of its own rows)
+    seen = {t for name in tuned if name != args.headline for _, _, t in load(name)}
     unseen = [row for row in head_rows if row[2] not in seen]
     fresh = figures(unseen, methods["shipped"])
     summary["unseen_rows"] = {"crisis": fresh["crisis"], "false_friends": fresh["safe"]}

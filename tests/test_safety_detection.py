@@ -19,8 +19,8 @@ SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 #: Sets the rules were fitted on (in-sample, see plugins/safety/README.md); the scorer was
 #: trained on all but the pending ones.
 TUNING = [*TUNING_SETS, *PENDING]
-#: The blind held-out set (train.HELD_OUT: empty since test_u, session 15's, joined
-#: train.PENDING after its one look, like test_t, session 14's; checked once the lead has
+#: The blind held-out set (train.HELD_OUT: empty since test_v, session 16's, joined
+#: train.PENDING after its one look, like test_t's and test_u's; checked once the lead has
 #: committed the next one) and test_s
 #: (session 13's, looked at once, no rules round on it yet): only
 #: their format is checked here; the held-out figure is taken by bench/crisis_detection.py,

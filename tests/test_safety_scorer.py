@@ -52,10 +52,11 @@ def test_training_refuses_a_held_out_set(tmp_path, monkeypatch):
     assert "test_s" not in train_module.HELD_OUT  # session 13's, looked at: no longer held out
     assert "test_t" not in train_module.HELD_OUT  # session 14's: a rules' set since session 15
     assert "test_u" not in train_module.HELD_OUT  # session 15's: a rules' set after its look
+    assert "test_v" not in train_module.HELD_OUT  # session 16's: likewise
     # none is held out until the lead's next blind set: the refusal is checked with one named
-    monkeypatch.setattr(train_module, "HELD_OUT", {"test_v"})
+    monkeypatch.setattr(train_module, "HELD_OUT", {"test_w"})
     with pytest.raises(SystemExit, match="보류 평가 세트"):
-        train_main(["--sets", "dev", "test_v", "--out", str(tmp_path / "w.json")])
+        train_main(["--sets", "dev", "test_w", "--out", str(tmp_path / "w.json")])
 
 
 def test_persona_questions_are_harmless_examples_with_the_name_filled_in(tmp_path):
