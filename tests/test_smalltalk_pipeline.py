@@ -17,6 +17,7 @@ from assistant_plugins.smalltalk.pipeline import (
     Weights,
     addressed,
     fill_name,
+    key_nouns,
     load_persona,
     negation_clash,
     people,
@@ -220,6 +221,56 @@ def test_topic_words_leave_out_the_frame() -> None:
     assert topic_words("오늘 당근으로 자전거 팔았다 3만원 받음") == {"당근", "자전거", "팔", "받"}
     assert topic_words("여친이랑 100일이야") == {"@girlfriend", "@partner"}
     assert topic_words("이랑아 안녕", "이랑") == set()  # her name is no topic
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("와이파이가 내 방에서만 잘 안 터져요", {"와이파이"}),  # 방: one syllable
+        ("옆집 할머니가 호박죽 나눠주셨어요", {"옆집", "호박죽"}),  # a person is no key noun
+        ("룸메가 내 요거트 또 먹엇어", {"요거트"}),
+        ("이랑아 안녕 오늘 하루 어땠어", set()),  # her name, a greeting, time words
+        ("주말 잘 보냈어? 나 또 왔지롱", set()),  # Kiwi's broken "롱"
+        ("하이 오랜만이야", set()),
+    ],
+)
+def test_key_nouns(text: str, expected: set[str]) -> None:
+    assert key_nouns(text, "이랑") == expected
+
+
+def test_a_match_about_another_thing_loses_to_one_about_the_same() -> None:
+    """An everyday pair whose utterance has nouns but none of the remark's key nouns
+    ("계란말이 안 터지게 하는 법" for "와이파이가 … 안 터져요") loses ``noun_miss`` and needs
+    ``noun_min_fit``; a match about nothing in particular ("동생이 내 거 또 먹었어" has no
+    key noun of its own) is not held to either."""
+    from assistant_plugins.smalltalk.everyday import ID_PREFIX
+
+    rows = [
+        ("계란말이 안 터지게 하는 법", "약불에서 계란물을 나눠 부으세요."),
+        ("집 와이파이가 방에서만 안 잡혀", "공유기 위치를 옮겨 보세요."),
+        ("라면 먹었어 또", "라면은 언제 먹어도 맛있죠."),
+        ("동생이 내 거 또 먹었어", "속상하시겠어요. 이름 써 두세요."),
+        ("배고파", "밥 드세요."),
+    ]
+    pairs = [MemoryPair(f"{ID_PREFIX}t:{i}", q, a, 0, "t.tsv") for i, (q, a) in enumerate(rows)]
+    memory = ReplyMemory.build(pairs)
+    wifi, yogurt = "와이파이가 내 방에서만 잘 안 터져요", "룸메가 내 요거트 또 먹엇어"
+    base = {"min_fit": 0.0, "reflect_below_fit": 0.0, "noun_min_idf": 0.0}
+    plain = ReplyPipeline(memory, weights=Weights(**base, noun_min_fit=0.0, noun_miss=0.0))
+    scores = {c.text: c.score for c in plain.candidates(wifi)}
+    assert scores["약불에서 계란물을 나눠 부으세요."] == pytest.approx(
+        scores["공유기 위치를 옮겨 보세요."]
+    )
+    assert plain.choose(yogurt).text == "라면은 언제 먹어도 맛있죠."
+    keyed = ReplyPipeline(memory, weights=Weights(**base, noun_min_fit=0.45, noun_miss=0.1))
+    assert keyed.choose(wifi).text == "공유기 위치를 옮겨 보세요."
+    why = {c.pair.utterance: c for c in keyed.candidates(yogurt) if c.pair is not None}
+    assert why["라면 먹었어 또"].noun_miss and why["라면 먹었어 또"].excluded == "noun"
+    assert not why["동생이 내 거 또 먹었어"].noun_miss
+    assert keyed.choose(yogurt).text == "속상하시겠어요. 이름 써 두세요."
+    # a rare key noun only (a tiny memory's IDFs are all low): below noun_min_idf, no rule
+    rare = ReplyPipeline(memory, weights=Weights(**{**base, "noun_min_idf": 99.0}))
+    assert rare.choose(yogurt).text == "라면은 언제 먹어도 맛있죠."
 
 
 def test_user_pairs_win_over_shipped_ones_at_equal_fit(memory: ReplyMemory) -> None:
