@@ -48,9 +48,8 @@ SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 
 #: the sets the rules were fitted on (the scorer: all but the pending ones)
 TUNED = [*TUNING_SETS, *PENDING]
-#: the lead's held-out set, measured once it is there (never trained or tuned on); test_t and
-#: test_u, the held-out sets of sessions 14 and 15, are rules' sets (train.PENDING) since
-#: session 15, and train.HELD_OUT is empty until the next blind set arrives
+#: the lead's held-out set, measured once it is there (never trained or tuned on): test_v since
+#: session 16; when train.HELD_OUT is empty, the last rules' set (in-sample, and said so)
 HELD_OUT: str | None = min(HELD_OUT_SETS, default=None)
 HEADLINE = (
     HELD_OUT if HELD_OUT is not None and (SETS / f"crisis_{HELD_OUT}.tsv").exists() else TUNED[-1]
