@@ -33,7 +33,7 @@ from assistant_plugins.emotion.metrics import report
 PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 SETS = {
     # The first test set, B and C (conversations_test_*.tsv) were looked at and are training
-    # files since session 16; the next test set (D) joins this list when the lead commits it.
+    # files since session 16; test set D (conversations_test_d_*.tsv) is the lead's to add here.
     "test": [],
     "dev": ["conversations_dev.tsv", "conversations_eval_b.tsv", "conversations_heldout.tsv"],
 }

@@ -12,8 +12,8 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-The test set of the next look (D) is kept out of the repository until the lead's look: no
-file here is a test set, and nothing here opens one.
+Test set D (``conversations_test_d_*.tsv``, session 16) is for the lead's one look: this guard
+does not open it (it was checked against every emotion file when it was committed).
 """
 
 from __future__ import annotations
@@ -237,9 +237,8 @@ def test_the_retired_test_sets_are_training_files_not_evaluation_files():
 
 
 def test_the_shipped_model_was_given_no_test_set_but_the_retired_ones():
-    """A test set still to be looked at (e.g. D, kept out of the repository until the lead's
-    look) must never be trained on: only the retired six may appear among the shipped model's
-    data files (by name; no test file is opened here)."""
+    """A test set still to be looked at (D) must never be trained on: only the retired six may
+    appear among the shipped model's data files (by name; no test file is opened here)."""
     given = {Path(entry["path"]).name for entry in _metadata()["data_files"]}
     tests = {name for name in given if name.startswith("conversations_test")}
     assert tests <= {p.name for p in RETIRED_TESTS}, sorted(tests)
