@@ -261,9 +261,7 @@ def shipped():
 
 #: Remarks of the issue's table the shipped model still reads wrong. Strict: when a model
 #: gets one right, the test fails until the remark is taken off this list.
-STILL_WRONG = {
-    "이번 달 카드값이 월급보다 많아": "분노 0.53 (불안 0.26), below tone_min_score: no opener"
-}
+STILL_WRONG: dict[str, str] = {}  # K1 read "이번 달 카드값이 월급보다 많아" as 분노 0.53
 
 
 @pytest.mark.parametrize(
