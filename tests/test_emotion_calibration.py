@@ -72,7 +72,7 @@ def test_neutral_fallback_score_is_the_chance_of_not_that_emotion(tmp_path: Path
 
 def test_eval_json_reports_calibration_and_opener_precision(tmp_path: Path, run_cli):
     from assistant.config import load_config
-    from assistant_plugins.emotion.classifier import EmotionClassifier
+    from assistant_plugins.emotion.classifier import EmotionClassifier, class_bias_from_settings
     from assistant_plugins.emotion.lexicon import boost_from_settings, shipped
 
     model = make_kobert_dir(tmp_path / "model", seed=3)
@@ -85,9 +85,15 @@ def test_eval_json_reports_calibration_and_opener_precision(tmp_path: Path, run_
     done = run_cli(*args, "--tone-min-score", "0", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    boost = boost_from_settings(load_config(None).plugin("emotion"))  # as configured: on
+    settings = load_config(None).plugin("emotion")
+    boost = boost_from_settings(settings)  # as configured: on
     assert result["lexicon_boost"] == boost
-    classifier = EmotionClassifier.load(str(model), lexicon=shipped(), lexicon_boost=boost)
+    classifier = EmotionClassifier.load(  # the configured class_bias too, as eval applies it
+        str(model),
+        lexicon=shipped(),
+        lexicon_boost=boost,
+        class_bias=class_bias_from_settings(settings),
+    )
     predictions = classifier.predict_many(CORPUS)
     given = [(g, p.label) for g, p in zip(GOLD, predictions, strict=True) if p.label != "일상"]
     assert result["openers"] == len(given) and result["opener_threshold"] == 0.0

@@ -145,6 +145,9 @@ def test_a_plain_request_is_read_as_daily_whatever_the_model_says() -> None:
     text = "노트북 살 건데 맥북 에어랑 그램 중에 뭐가 나아"
     read = classifier.predict(text, 0.4)
     assert read.label == "일상"
-    best_emotion = max(p for label, p in read.probabilities.items() if label != "일상")
-    assert read.score == pytest.approx(1.0 - best_emotion)  # as for a score under threshold
+    best = max(read.probabilities, key=read.probabilities.__getitem__)
+    if best == "일상":  # the model reads it plain by itself (the session-16 model: 0.37)
+        assert read.score == pytest.approx(read.probabilities["일상"])
+    else:  # an emotion overruled: scored as for a score under threshold
+        assert read.score == pytest.approx(1.0 - read.probabilities[best])
     assert classifier.predict("왜 나만 맨날 이래?", 0.4).label != "일상"
