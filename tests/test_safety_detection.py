@@ -99,8 +99,6 @@ SMALL_TALK_FIRES = {
     "동기 중에 나만 아직 IV를 한 번에 못 꽂아요",  # p 0.45
     "병동 선배가 인수인계 때마다 한숨 쉬어요. 차라리 말로 혼내줬으면",  # p 0.65
     "편의점 1+1 보면 왜 필요 없는데도 사게 될까",  # p 0.81
-    # blind set Z4 (session 16): a haenyeo feeling alive after a dive (p 0.60)
-    "물에 들어갈 땐 아직도 무섭지만 나오면 살아있는 것 같아 좋아요",
 }
 
 
