@@ -53,10 +53,11 @@ def test_training_refuses_a_held_out_set(tmp_path, monkeypatch):
     assert "test_t" not in train_module.HELD_OUT  # session 14's: a rules' set since session 15
     assert "test_u" not in train_module.HELD_OUT  # session 15's: a rules' set after its look
     assert "test_v" not in train_module.HELD_OUT  # session 16's: likewise
-    # none is held out until the lead's next blind set: the refusal is checked with one named
-    monkeypatch.setattr(train_module, "HELD_OUT", {"test_w"})
+    # the lead's held-out set (test_w since session 16), or a named one when none is held out
+    held = min(train_module.HELD_OUT, default="test_zz")
+    monkeypatch.setattr(train_module, "HELD_OUT", {held})
     with pytest.raises(SystemExit, match="보류 평가 세트"):
-        train_main(["--sets", "dev", "test_w", "--out", str(tmp_path / "w.json")])
+        train_main(["--sets", "dev", held, "--out", str(tmp_path / "w.json")])
 
 
 def test_persona_questions_are_harmless_examples_with_the_name_filled_in(tmp_path):
