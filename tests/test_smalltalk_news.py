@@ -75,6 +75,10 @@ def test_news_cues(text: str, cue: str | None) -> None:
         ("커피 쏟았어", "bad"),
         ("아직 점심 안 먹었어", None),
         ("숙제 안 했어", None),
+        # someone else ate ("맛있게 드셨길 바라요" would answer the wrong person)
+        ("룸메이트가 또 내 음식 먹었어", None),
+        ("강아지가 간식 먹었어", None),
+        ("내가 라면 먹었어", "meal"),
     ],
 )
 def test_moment_cues(text: str, cue: str | None) -> None:

@@ -425,8 +425,13 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
         found.add("tired")  # "퇴근 버스 안이에요 ㅠㅠ 눈 감김"
     final = _final_verb(morphs)
     negated = any(m in morphs for m in _NEGATORS)
-    if final in ("먹", "마시") and not forms & _NO_MEAL and not negated:
-        found.add("meal")  # not "아직 점심 안 먹었어"
+    if (
+        final in ("먹", "마시")
+        and not forms & _NO_MEAL
+        and not negated
+        and not _other_eater(morphs)
+    ):
+        found.add("meal")  # not "아직 점심 안 먹었어", nor "룸메이트가 또 내 음식 먹었어"
     if "chores" in found and (final not in _CHORE_VERBS or negated):
         found.discard("chores")  # not "숙제 안 했어"
     if final in ("오", "들어오", "들르", "들리") and any(
@@ -434,6 +439,21 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
     ):
         found.add("chores")  # "새벽 수업 두 타임 끝내고 왔어요": work done, then here
     return found
+
+
+def _other_eater(morphs: Sequence[tuple[str, str]]) -> bool:
+    """Whether someone other than the speaker is the subject ("룸메이트가 또 내 음식 먹었어",
+    "강아지가 간식 먹었어"): a meal wish ("맛있게 드셨길 바라요") would answer the wrong person."""
+    return any(
+        tag == "JKS"
+        and i > 0
+        and morphs[i - 1][1].startswith("NN")
+        or tag == "JKS"
+        and i > 0
+        and morphs[i - 1][1] == "NP"
+        and morphs[i - 1][0] not in ("나", "저")
+        for i, (_form, tag) in enumerate(morphs)
+    )
 
 
 def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
