@@ -228,3 +228,14 @@ def test_rule_file_errors_are_korean(tmp_path: Path, run_cli) -> None:
             "--output", str(tmp_path / "model"), "--rule", str(path),
         )  # fmt: skip
         assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_the_evaluation_cuts_the_tone_opener_and_its_emoji():
+    from assistant_plugins.smalltalk.everyday_eval import _without_opener
+
+    tone = {"tone": {"emotion": "불안", "opener": "걱정이 많이 되시죠."}}
+    assert (
+        _without_opener("걱정이 많이 되시죠. 😟 온수매트가 나아요.", tone) == "온수매트가 나아요."
+    )
+    assert _without_opener("걱정이 많이 되시죠. 온수매트가 나아요.", tone) == "온수매트가 나아요."
+    assert _without_opener("ㅋㅋ 좋아요", {}) == "ㅋㅋ 좋아요"

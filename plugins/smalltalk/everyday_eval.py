@@ -57,9 +57,13 @@ def vocabulary(memory_dir: Path | None, name: str = "이랑") -> set[str]:
 
 
 def _without_opener(text: str, data: dict[str, Any]) -> str:
+    """``text`` without the emotion plugin's opener and the emoji it appends ("걱정이 많이
+    되시죠. 😟 …"; before session 16 the emoji was left on)."""
     opener = (data.get("tone") or {}).get("opener")
     if opener and text.startswith(opener):
-        return text[len(opener) :].strip()
+        rest = text[len(opener) :].strip()
+        first, _, after = rest.partition(" ")
+        return after.strip() if first and not any(c.isalnum() for c in first) else rest
     return text
 
 
