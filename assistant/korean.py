@@ -112,6 +112,11 @@ def is_syllable(ch: str) -> bool:
     return len(ch) == 1 and 0 <= ord(ch) - _FIRST_SYLLABLE < _SYLLABLES
 
 
+def has_hangul(text: str) -> bool:
+    """Whether ``text`` has a Hangul syllable or a compatibility jamo (ㅋ, ㅠ, ...)."""
+    return any(is_syllable(ch) or "\u3131" <= ch <= "\u318e" for ch in text)
+
+
 def is_vowel(jamo: str) -> bool:
     return jamo in MEDIALS
 

@@ -93,6 +93,13 @@ def test_no_opener_against_a_reply_that_already_reads_the_other_way(make_assista
     assert _opener_of(assistant.respond("합격 발표 기다리는 중").reply.text, "기쁨")
 
 
+def test_a_remark_without_korean_is_not_read(make_assistant, tiny_model):
+    assistant = make_assistant({"plugins": {"emotion": {"model": str(tiny_model)}}})
+    assert assistant.respond("ab").emotion is None  # the shipped model had read 우울 0.95
+    assert assistant.respond("오늘 좀 속상해").emotion is not None
+    assert assistant.respond("ㅠㅠ").emotion is not None  # jamo carry a feeling
+
+
 def test_other_emotions_and_neutral(make_assistant):
     assistant = make_assistant(extra_plugins={"fixed": FixedChat()})
     happy = assistant.respond("드디어 합격했어")

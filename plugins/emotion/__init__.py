@@ -40,6 +40,10 @@ def startup(app: App) -> None:
 
 @hookimpl
 def detect_emotion(text: str, app: App) -> Emotion | None:
+    from assistant.korean import has_hangul
+
+    if not has_hangul(text):
+        return None  # no Korean to read: "ab" had been read 우울 0.95 and consoled
     current = state(app)
     classifier = current.get()
     if classifier is None:
