@@ -446,13 +446,8 @@ def _other_eater(morphs: Sequence[tuple[str, str]]) -> bool:
     "강아지가 간식 먹었어"): a meal wish ("맛있게 드셨길 바라요") would answer the wrong person."""
     return any(
         tag == "JKS"
-        and i > 0
-        and morphs[i - 1][1].startswith("NN")
-        or tag == "JKS"
-        and i > 0
-        and morphs[i - 1][1] == "NP"
-        and morphs[i - 1][0] not in ("나", "저")
-        for i, (_form, tag) in enumerate(morphs)
+        and (before[1].startswith("NN") or before[1] == "NP" and before[0] not in ("나", "저"))
+        for before, (_form, tag) in zip(morphs, morphs[1:], strict=False)
     )
 
 
