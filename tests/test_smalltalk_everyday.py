@@ -151,10 +151,14 @@ def test_source_says_everyday_and_the_relevance_floor_drops_weak_matches() -> No
     choice = ReplyPipeline(memory, weights=Weights(min_fit=0.0)).choose("빨래 돌려 놨어")
     assert choice.source == "everyday" and choice.as_json()["id"] == "everyday:topics_a:9"
     assert choice.as_json()["candidates"][0]["cover"] == 1.0
-    loose = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, min_cover=0.0))
+    loose = ReplyPipeline(
+        memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, min_cover=0.0, weak_gives_way=0.0)
+    )
     weak = loose.choose("오늘 첫눈 왔대 엄청 많이")
     assert weak.source == "memory" and 0 < weak.best.cover < 0.7
-    strict = ReplyPipeline(memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, min_cover=0.7))
+    strict = ReplyPipeline(
+        memory, weights=Weights(min_fit=0.0, min_fit_data=0.0, min_cover=0.7, weak_gives_way=0.0)
+    )
     floored = strict.choose("오늘 첫눈 왔대 엄청 많이", neutral=lambda: "그렇군요.")
     assert floored.source == "neutral" and floored.text == "그렇군요."
     assert [c.excluded for c in floored.candidates] == ["relevance"]

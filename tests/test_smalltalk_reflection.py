@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS
+from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS, QUESTION_ACKNOWLEDGEMENTS
 from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
-from assistant_plugins.smalltalk.pipeline import ReplyPipeline
+from assistant_plugins.smalltalk.pipeline import ReplyPipeline, Weights
 from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, reflect
 
 
@@ -220,6 +220,20 @@ def test_reflection_can_be_turned_off_and_questions_are_acknowledged() -> None:
         assert off.text in ACKNOWLEDGEMENTS["슬픔"]
     asked = pipeline.choose("오늘 회사에서 실수해서 혼났어", punctuation="?")
     assert asked.source != "reflection"
+
+
+def test_a_weak_match_never_answers_a_remark_that_cannot_be_said_back() -> None:
+    """A question (or any remark the reflection refuses) with only a weak match gets the
+    acknowledgement, not the weak match (session 17: on the blind sets M-Z3 such winners
+    were off-topic 242 times for 143 fitting); ``weak_gives_way`` 0 keeps the old way."""
+    text = "오늘 회사에서 실수해서 혼났어"
+    asked = _pipeline().choose(text, punctuation="?")
+    assert asked.source == "neutral" and asked.best is None
+    assert asked.text in QUESTION_ACKNOWLEDGEMENTS
+    old = ReplyPipeline(_pipeline().memory, weights=Weights(weak_gives_way=0.0))
+    assert old.choose(text, punctuation="?").source == "memory"
+    strong = _pipeline().choose("영화 보고 왔어", punctuation="?")
+    assert strong.source == "memory" and strong.text == "재밌었나요?"
 
 
 def test_debug_line_names_the_reflection() -> None:
