@@ -152,6 +152,8 @@ def debug_summary(choice: Any) -> str:
     best = choice.best
     if choice.source == "reflection":
         return "잡담=reflection(잘 맞는 기억이 없어 말씀을 되짚음)"
+    if choice.source == "choice":
+        return "잡담=choice(둘 중 하나를 고르는 질문에 직접 고름)"
     if best is None:
         return "잡담=neutral(맞는 후보 없음)"
     where = f"{best.pair.id} '{best.pair.utterance}'" if best.pair is not None else "생성"

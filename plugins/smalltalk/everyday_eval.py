@@ -43,6 +43,7 @@ def read_prompts(path: Path = PROMPTS_FILE) -> list[dict[str, str]]:
 
 
 def vocabulary(memory_dir: Path | None, name: str = "이랑") -> set[str]:
+    from assistant_plugins.smalltalk.choice import replies as choice_replies
     from assistant_plugins.smalltalk.cleaning import CANNED_REPLIES
     from assistant_plugins.smalltalk.morphemes import words
     from assistant_plugins.smalltalk.pipeline import persona_pairs
@@ -50,7 +51,7 @@ def vocabulary(memory_dir: Path | None, name: str = "이랑") -> set[str]:
 
     known = {w for p in persona_pairs(name) for w in words(f"{p.utterance} {p.reply}")}
     known |= {w for reply in CANNED_REPLIES for w in words(reply)}
-    known |= {w for reply in reflection_replies() for w in words(reply)}
+    known |= {w for reply in (*reflection_replies(), *choice_replies()) for w in words(reply)}
     if memory_dir is not None and (memory_dir / "words.txt").is_file():
         known |= set((memory_dir / "words.txt").read_text("utf-8").split())
     return known
@@ -76,6 +77,7 @@ def everyday_report(
     assistant: Any, prompts: Sequence[dict[str, str]], known: set[str]
 ) -> dict[str, Any]:
     """Answer every prompt with ``assistant`` (an :class:`assistant.engine.Assistant`)."""
+    from assistant_plugins.smalltalk.choice import options
     from assistant_plugins.smalltalk.morphemes import words
 
     rows = []
@@ -92,6 +94,9 @@ def everyday_report(
             # -군요, after a greeting said back if any)
             told = next((s for s in reply.split(". ") if s.endswith("군요")), reply)
             said_back |= set(words(told)[-2:])
+        asked = options(prompt["text"]) if info.get("source") == "choice" else None
+        if asked:  # the two things asked about, with a particle ("짬뽕이", "소금빵파예요")
+            said_back |= {w for w in found if w.startswith((asked[0], asked[1]))}
         unknown = [w for w in found if w not in known and w not in said_back]
         checked_in = (data.get("safety") or {}).get("kind") == "check_in"
         if checked_in:  # the safety plugin's canned check-in, not a small-talk reply

@@ -253,7 +253,7 @@ class Candidate:
 @dataclass
 class Choice:
     text: str
-    source: str  # memory | everyday | persona | user | generated | reflection | neutral
+    source: str  # memory | everyday | persona | user | generated | reflection | choice | neutral
     best: Candidate | None
     candidates: list[Candidate] = field(default_factory=list)
 
@@ -880,6 +880,12 @@ class ReplyPipeline:
                 return Choice(said, "reflection", None, candidates)
             if best is not None and self.weights.weak_gives_way and self.gives_way(best):
                 best = None  # too weak to answer: the acknowledgement below does
+        if best is None and neutral is None:
+            from assistant_plugins.smalltalk.choice import choice_reply
+
+            picked = choice_reply(typed, self._name() or "이랑", self._persona_pairs())
+            if picked is not None:  # "너는 소금빵파야 크루아상파야?": she picks one
+                return Choice(picked, "choice", None, candidates)
         if best is not None:
             return Choice(best.text, best.source, best, candidates)
         if neutral is not None:
@@ -903,6 +909,12 @@ class ReplyPipeline:
             # 처음 와봐요. 말 걸어도 되나요?")
             reply = WELCOME
         return Choice(_greeted(back, reply), "neutral", None, candidates)
+
+    def _persona_pairs(self) -> list[tuple[str, str]]:
+        """(utterance, reply) of every persona row: her picks said there stay hers."""
+        if self.persona is None:
+            return []
+        return [(p.utterance, p.reply) for p in self.persona.pairs]
 
     def _name(self) -> str:
         """Her configured name (the persona memory's), or ""."""
