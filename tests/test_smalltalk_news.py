@@ -53,6 +53,8 @@ def test_news_cues(text: str, cue: str | None) -> None:
         ("오늘 그물 손질하느라 하루가 다 갔어요", "effort"),
         ("새벽 세시 반에 일어나는 거 10년째인데 아직도 적응 안돼", "effort"),
         ("언니랑 1년째 연락 안 하는데 조카 돌잔치 초대장이 왔어", None),  # a silence
+        ("단짝이랑 연락 안 한 지 벌써 석 달째", None),  # a silence (had drawn "고생 많으셨어요")
+        ("이 가게 한 지 20년째예요", "effort"),
         ("남편 출장 가서 집이 너무 조용해요", "quiet"),
         ("고향 바다가 그립다", "longing"),
         ("아버지가 처음으로 내 방송 들었다고 문자 보내셨어", "first"),

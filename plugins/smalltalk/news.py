@@ -228,6 +228,18 @@ def _negated_next(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     return False
 
 
+def _time_since(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether the span before ``morphs[at]`` counts the time since something was not done
+    (안/못 … -ᆫ 지): "연락 안 한 지 벌써 석 달째" tells of a silence, not of an effort ("가게
+    한 지 20년째" does)."""
+    span = morphs[max(0, at - 9) : at]
+    since = [i for i, (f, t) in enumerate(span) if f == "지" and t == "NNB"]
+    return bool(since) and any(
+        (t == "MAG" and f in ("안", "못")) or (t == "VX" and f in ("않", "못하"))
+        for f, t in span[: since[-1]]
+    )
+
+
 def _after_number(morphs: Sequence[tuple[str, str]], at: int) -> bool:
     """Whether a number comes right before ``morphs[at]`` ("3등")."""
     return at > 0 and morphs[at - 1][1] in ("SN", "NR")
@@ -385,6 +397,7 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
             and tag == "XSN"
             and (before[1] == "SN" or before[0] in _SPANS)
             and not _negated_next(morphs, i)
+            and not _time_since(morphs, i)
         ):
             found.add("effort")
         elif form in QUIET or (form == "조용" and "좋" not in forms):
