@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant_plugins.smalltalk.cleaning import ACKNOWLEDGEMENTS, QUESTION_ACKNOWLEDGEMENTS
+from assistant_plugins.smalltalk.cleaning import (
+    ACKNOWLEDGEMENTS,
+    MOOD_ACKNOWLEDGEMENTS,
+    NEUTRAL_REPLIES,
+    QUESTION_ACKNOWLEDGEMENTS,
+)
 from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
 from assistant_plugins.smalltalk.pipeline import ReplyPipeline, Weights
 from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, reflect
@@ -210,6 +215,20 @@ def test_the_nearest_pairs_feeling_reaches_the_reflection() -> None:
     assert unsure_happy.text.endswith(" 조금 더 이야기해 주세요.")
     split = ReplyPipeline(ReplyMemory.build(mixed))
     assert split.neighbour_mood(split.neighbors("손님")) == 0
+
+
+def test_the_nearest_pairs_feeling_reaches_the_acknowledgement_too() -> None:
+    """When nothing is said back (here: reflections off) and no pair may answer, the
+    acknowledgement follows the memory's agreed feeling, unless the reading disagrees."""
+    sad = [("진상 때문에 힘들어", "고생 많으셨어요."), ("손님이 왔다 갔어", "속상하셨겠어요.")]
+    sad += [("사람이 세 명이나 있어", "힘드시겠어요."), ("오늘 너무 힘들어", "푹 쉬세요.")]
+    strict = Weights(min_fit=0.99, min_fit_data=0.99)
+    pipeline = ReplyPipeline(ReplyMemory.build(_labelled(sad, 1, "s")), weights=strict)
+    text = "오늘 진상 손님만 세 명 왔다"
+    agreed = pipeline.choose(text, reflect=False)
+    assert agreed.source == "neutral" and agreed.text in MOOD_ACKNOWLEDGEMENTS[-1]
+    unsure_happy = pipeline.choose(text, emotion="기쁨", name_feeling=False, reflect=False)
+    assert unsure_happy.text in NEUTRAL_REPLIES
 
 
 def test_reflection_can_be_turned_off_and_questions_are_acknowledged() -> None:

@@ -185,6 +185,13 @@ FUNNY_ACKNOWLEDGEMENTS = ("ㅋㅋ 상상만 해도 웃기네요!", "ㅋㅋ 듣�
 #: ... and for a plan told plainly without any of those (``morphemes.tells_plan``):
 #: "크리스마스에 토너먼트 열어보려구요" had "네, 듣고 있어요. 더 말씀해 주세요." (session 14)
 PLAN_ACKNOWLEDGEMENTS = ("계획하신 대로 잘되면 좋겠어요.", "잘되길 바랄게요. 응원할게요!")
+#: ... and for a statement with none of those whose nearest memory pairs agree on a feeling
+#: (``ReplyPipeline.neighbour_mood``, as a reflection's second sentence does): "오늘 투자사
+#: 미팅 또 까였다.. 이번 달만 네 번째" had "그랬군요. 이야기해 주셔서 고마워요." (session 17)
+MOOD_ACKNOWLEDGEMENTS: dict[int, tuple[str, ...]] = {
+    1: ("좋은 일이네요! 듣는 저까지 기분이 좋아요.", "듣는 저까지 기분이 좋아지네요!"),
+    -1: ("저런, 많이 속상하셨겠어요.", "그런 일이 있으셨군요. 많이 힘드셨겠어요."),
+}
 #: after a greeting said back, instead of "더 말씀해 주세요" or "모르겠어요"
 WELCOME = "와 주셔서 반가워요."
 #: an opening greeting at the start of a remark (after her name, if called), and the greeting
@@ -229,6 +236,7 @@ CANNED_REPLIES = (
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
+    *(reply for replies in MOOD_ACKNOWLEDGEMENTS.values() for reply in replies),
     *FUNNY_ACKNOWLEDGEMENTS,
     WELCOME,
     *(back for _pattern, back in GREETINGS_BACK),
@@ -241,10 +249,12 @@ def acknowledgement(
     rng: random.Random | None = None,
     news: str | None = None,
     plan: bool = False,
+    mood: int = 0,
 ) -> str:
     """A generic reply that still fits the remark's feeling (or its being a question, or the
-    plain news it tells: ``news``, a ``news.news_cue``, or its being a plan: ``plan``): the
-    last resort when no memory pair fits and no generated reply may win."""
+    plain news it tells: ``news``, a ``news.news_cue``, or its being a plan: ``plan``, or
+    else the feeling the memory's nearest pairs agree on: ``mood`` +1 / -1): the last resort
+    when no memory pair fits and no generated reply may win."""
     options = ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
         if ends_as_question(text):
@@ -256,5 +266,5 @@ def acknowledgement(
         elif plan:
             options = PLAN_ACKNOWLEDGEMENTS
         else:
-            options = NEUTRAL_REPLIES
+            options = MOOD_ACKNOWLEDGEMENTS.get(mood, NEUTRAL_REPLIES)
     return (rng or random).choice(options)

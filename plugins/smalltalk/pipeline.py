@@ -902,7 +902,11 @@ class ReplyPipeline:
         if news not in (None, "good", "laugh", "nervous", "worried", "busy"):
             news = None if aspect(text) == "plan" else news  # no sympathy for a plan
         plan = felt is None and news is None and tells_plan(typed)
-        reply = acknowledgement(typed, felt, news=news, plan=plan)
+        mood = 0
+        if felt is None and news is None and not plan and not overruled:
+            mood = self.neighbour_mood(neighbors)  # as for the reflection's second sentence
+            mood = 0 if mood == -user_mood(emotion) else mood
+        reply = acknowledgement(typed, felt, news=news, plan=plan, mood=mood)
         back = greeting_back(typed, self._name())
         if back and reply in (*NEUTRAL_REPLIES, *QUESTION_ACKNOWLEDGEMENTS):
             # a greeting needs no "더 말씀해 주세요" nor "모르겠어요" ("안녕하세요 이랑씨. 저 여기
