@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from assistant.korean import josa
 
@@ -58,7 +58,8 @@ def _noun_phrase(text: str, word: int) -> str | None:
 
     parts = text.split()
     fallback = parts[word] if len(parts) > 1 else ""
-    if fallback and word == -1 and analyse(parts[-2])[-1:] and analyse(parts[-2])[-1][1] == "ETM":
+    before = analyse(parts[-2]) if fallback and word == -1 else []
+    if before and before[-1][1] == "ETM":
         fallback = ""  # "비 오는 날": "날" alone is not what was asked about
     for phrase in (text, fallback):
         morphs = analyse(phrase)
@@ -100,7 +101,7 @@ def pick(first: str, second: str) -> tuple[str, str]:
 
 
 def choice_reply(
-    text: str, name: str = "이랑", known: Sequence[tuple[str, str]] = ()
+    text: str, name: str = "이랑", known: Iterable[tuple[str, str]] = ()
 ) -> str | None:
     """Her pick (the one a persona row ``known`` gives for the same two things, if any),
     said plainly ("저는 소금빵파예요! 크루아상도 좋지만요. 어느 쪽이세요?",

@@ -189,8 +189,8 @@ PLAN_ACKNOWLEDGEMENTS = ("계획하신 대로 잘되면 좋겠어요.", "잘되�
 #: (``ReplyPipeline.neighbour_mood``, as a reflection's second sentence does): "오늘 투자사
 #: 미팅 또 까였다.. 이번 달만 네 번째" had "그랬군요. 이야기해 주셔서 고마워요." (session 17)
 MOOD_ACKNOWLEDGEMENTS: dict[int, tuple[str, ...]] = {
-    1: ("좋은 일이네요! 듣는 저까지 기분이 좋아요.", "듣는 저까지 기분이 좋아지네요!"),
-    -1: ("저런, 많이 속상하셨겠어요.", "그런 일이 있으셨군요. 많이 힘드셨겠어요."),
+    1: ACKNOWLEDGEMENTS["기쁨"],
+    -1: ACKNOWLEDGEMENTS["슬픔"],
 }
 #: after a greeting said back, instead of "더 말씀해 주세요" or "모르겠어요"
 WELCOME = "와 주셔서 반가워요."
@@ -236,7 +236,6 @@ CANNED_REPLIES = (
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
-    *(reply for replies in MOOD_ACKNOWLEDGEMENTS.values() for reply in replies),
     *FUNNY_ACKNOWLEDGEMENTS,
     WELCOME,
     *(back for _pattern, back in GREETINGS_BACK),

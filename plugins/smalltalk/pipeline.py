@@ -663,6 +663,19 @@ class ReplyPipeline:
                 return mood
         return 0
 
+    def agreed_mood(
+        self, hits: Sequence[MemoryHit], emotion: str | None, news: str | None = None
+    ) -> int:
+        """:meth:`neighbour_mood`, unless the emotion model's guess (``emotion``, not sure
+        enough to be named) or the plain ``news`` of the remark says otherwise ("첫눈 … 난 못
+        봤어ㅠ"): the feeling a reflection or the acknowledgement may answer without a reading."""
+        mood = self.neighbour_mood(hits)
+        if mood == -user_mood(emotion):
+            return 0
+        if (mood > 0 and news in BAD_TURNS) or (mood < 0 and news in GOOD_TURNS):
+            return 0
+        return mood
+
     def fit_floor(self, source: str) -> float:
         """The least ``fit`` a retrieved pair of ``source`` needs."""
         w = self.weights
@@ -866,12 +879,9 @@ class ReplyPipeline:
             elif felt is not None:
                 news = None
         if reflecting:
-            mood = 0
-            if felt is None and not overruled:
-                mood = self.neighbour_mood(neighbors)
-                mood = 0 if mood == -user_mood(emotion) else mood  # the model's guess disagrees
-                if (mood > 0 and news in BAD_TURNS) or (mood < 0 and news in GOOD_TURNS):
-                    mood = 0  # nor when the news says otherwise ("첫눈 … 난 못 봤어ㅠ")
+            mood = (
+                self.agreed_mood(neighbors, emotion, news) if felt is None and not overruled else 0
+            )
             said = reflect_remark(typed, felt, self.knows, mood=mood, news=news, plain=best is None)
             if said is not None:
                 from assistant_plugins.smalltalk.cleaning import greeting_back
@@ -883,7 +893,9 @@ class ReplyPipeline:
         if best is None and neutral is None:
             from assistant_plugins.smalltalk.choice import choice_reply
 
-            picked = choice_reply(typed, self._name() or "이랑", self._persona_pairs())
+            rows = self.persona.pairs if self.persona is not None else ()
+            known = ((p.utterance, p.reply) for p in rows)  # read only for a choice question
+            picked = choice_reply(typed, self._name() or "이랑", known)
             if picked is not None:  # "너는 소금빵파야 크루아상파야?": she picks one
                 return Choice(picked, "choice", None, candidates)
         if best is not None:
@@ -902,10 +914,8 @@ class ReplyPipeline:
         if news not in (None, "good", "laugh", "nervous", "worried", "busy"):
             news = None if aspect(text) == "plan" else news  # no sympathy for a plan
         plan = felt is None and news is None and tells_plan(typed)
-        mood = 0
-        if felt is None and news is None and not plan and not overruled:
-            mood = self.neighbour_mood(neighbors)  # as for the reflection's second sentence
-            mood = 0 if mood == -user_mood(emotion) else mood
+        quiet = felt is None and news is None and not plan and not overruled
+        mood = self.agreed_mood(neighbors, emotion) if quiet else 0  # as for the reflection
         reply = acknowledgement(typed, felt, news=news, plan=plan, mood=mood)
         back = greeting_back(typed, self._name())
         if back and reply in (*NEUTRAL_REPLIES, *QUESTION_ACKNOWLEDGEMENTS):
@@ -913,12 +923,6 @@ class ReplyPipeline:
             # 처음 와봐요. 말 걸어도 되나요?")
             reply = WELCOME
         return Choice(_greeted(back, reply), "neutral", None, candidates)
-
-    def _persona_pairs(self) -> list[tuple[str, str]]:
-        """(utterance, reply) of every persona row: her picks said there stay hers."""
-        if self.persona is None:
-            return []
-        return [(p.utterance, p.reply) for p in self.persona.pairs]
 
     def _name(self) -> str:
         """Her configured name (the persona memory's), or ""."""
