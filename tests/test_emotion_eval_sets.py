@@ -3,8 +3,8 @@
 Two roles here (see plugins/emotion/README.md):
 
 - train: ``conversations_train*.tsv`` (+ KOTE; ChatbotData only as unlabeled masked-LM text),
-  and since session 16 the six files of the three test sets that were looked at (the first
-  test set, test B, test C: ``conversations_test_*.tsv``, names kept), retired as tests;
+  and the files of the test sets that were looked at, retired as tests (names kept): the first
+  test set, test B and test C since session 16, test D since session 18;
 - dev: ``conversations_dev.tsv`` (runs, thresholds and the temperature are chosen on it),
   ``conversations_dev_explicit.tsv`` (remarks that name the feeling, by a blind author),
   ``conversations_dev_openers.tsv`` (hard cases, for the openers), ``conversations_dev_e.tsv``
@@ -12,8 +12,9 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-Test set D (``conversations_test_d_*.tsv``, session 16) is for the lead's one look: this guard
-does not open it (it was checked against every emotion file when it was committed).
+Test set E (``conversations_test_e_*.tsv``, session 18) is for the lead's one look per shipped
+model: this guard does not open it (it was checked against every emotion file when it was
+committed). Test set D (session 16) was looked at once and is a training file since session 18.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ TRAIN_I = PLUGIN / "conversations_train_i.tsv"
 #: session 13: 858 remarks aimed at test set B's weak spots (implied 슬픔/분노/불안/우울, neutral
 #: news as 일상, bad news with a laugh, small real joys)
 TRAIN_J = PLUGIN / "conversations_train_j.tsv"
+#: session 18: 1,184 remarks aimed at 기쁨 read where it is not (sarcasm with positive words, bad
+#: news told with ㅋㅋ, first-time nerves, plain news with happy words) and at implied real joys
+TRAIN_K = PLUGIN / "conversations_train_k.tsv"
 DEV = PLUGIN / "conversations_dev.tsv"
 #: a second dev set, written blind by another author (feelings named), for choosing runs
 DEV_EXPLICIT = PLUGIN / "conversations_dev_explicit.tsv"
@@ -58,8 +62,9 @@ DEV_OPENERS = PLUGIN / "conversations_dev_openers.tsv"
 #: session 16: a fourth dev set, 360 remarks by a new blind author (272 after 88 near-duplicates
 #: were dropped before any look), with extra care on positive-sounding remarks that are not joy
 DEV_E = PLUGIN / "conversations_dev_e.tsv"
-#: The three test sets that were looked at (sessions 5-13) are training files since session 16
-#: (retired as tests; 12 rows near a dev row dropped first). The first test set:
+#: The test sets that were looked at are training files: the first three (sessions 5-13) since
+#: session 16 (retired as tests; 12 rows near a dev row dropped first), test D (session 16,
+#: looked at once for R6) since session 18 (no row near a dev or test E row). The first test set:
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
 #: test set B (session 12, a second blind author) and C (session 13, a third)
@@ -67,6 +72,10 @@ TEST_B_IMPLICIT = PLUGIN / "conversations_test_b_implicit.tsv"
 TEST_B_EXPLICIT = PLUGIN / "conversations_test_b_explicit.tsv"
 TEST_C_IMPLICIT = PLUGIN / "conversations_test_c_implicit.tsv"
 TEST_C_EXPLICIT = PLUGIN / "conversations_test_c_explicit.tsv"
+#: test set D (session 16, a fourth blind author: 420 remarks, 98 (near-)duplicates of any emotion
+#: file, KOTE or dev E dropped before any look, split by the shipped feeling-word list)
+TEST_D_IMPLICIT = PLUGIN / "conversations_test_d_implicit.tsv"
+TEST_D_EXPLICIT = PLUGIN / "conversations_test_d_explicit.tsv"
 RETIRED_TESTS = (
     TEST_IMPLICIT,
     TEST_EXPLICIT,
@@ -74,6 +83,8 @@ RETIRED_TESTS = (
     TEST_B_EXPLICIT,
     TEST_C_IMPLICIT,
     TEST_C_EXPLICIT,
+    TEST_D_IMPLICIT,
+    TEST_D_EXPLICIT,
 )
 OWN_TRAINING = (
     TRAIN,
@@ -87,15 +98,17 @@ OWN_TRAINING = (
     TRAIN_H,
     TRAIN_I,
     TRAIN_J,
+    TRAIN_K,
     *RETIRED_TESTS,
 )
 DEV_SETS = (DEV, DEV_EXPLICIT, DEV_OPENERS, DEV_E, EVAL_B, HELDOUT)
-#: session 16: written blind (420 remarks, 70 per class), 98 (near-)duplicates of any emotion
-#: file, KOTE or dev E dropped before any look, split by the shipped feeling-word list; looked
-#: at once by the lead for run R6 (model card)
-TEST_D_IMPLICIT = PLUGIN / "conversations_test_d_implicit.tsv"
-TEST_D_EXPLICIT = PLUGIN / "conversations_test_d_explicit.tsv"
-TESTS = (TEST_D_IMPLICIT, TEST_D_EXPLICIT)
+#: session 18: test set E, written blind by a fifth author (420 remarks, 70 per class, 50 implied
+#: and 20 named each), 49 (near-)duplicates of any emotion file, the session's new training rows
+#: or KOTE dropped before any look, split by the shipped feeling-word list (289 + 82); for the
+#: lead's one look per shipped model (model card)
+TEST_E_IMPLICIT = PLUGIN / "conversations_test_e_implicit.tsv"
+TEST_E_EXPLICIT = PLUGIN / "conversations_test_e_explicit.tsv"
+TESTS = (TEST_E_IMPLICIT, TEST_E_EXPLICIT)
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -184,7 +197,7 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
         (DEV, 120, 20),
         (DEV_EXPLICIT, 250, 40),
         (DEV_E, 250, 40),  # 272 after near-duplicates were dropped before any look
-        (TEST_D_IMPLICIT, 240, 35),  # 248: the feeling-word list put the rest in explicit
+        (TEST_E_IMPLICIT, 280, 40),  # 289: the feeling-word list put the rest in explicit
     ],
 )
 def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
