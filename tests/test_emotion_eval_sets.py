@@ -4,7 +4,7 @@ Two roles here (see plugins/emotion/README.md):
 
 - train: ``conversations_train*.tsv`` (+ KOTE; ChatbotData only as unlabeled masked-LM text),
   and the files of the test sets that were looked at, retired as tests (names kept): the first
-  test set, test B and test C since session 16, test D since session 18;
+  test set, test B and test C since session 16, tests D and E since session 18;
 - dev: ``conversations_dev.tsv`` (runs, thresholds and the temperature are chosen on it),
   ``conversations_dev_explicit.tsv`` (remarks that name the feeling, by a blind author),
   ``conversations_dev_openers.tsv`` (hard cases, for the openers), ``conversations_dev_e.tsv``
@@ -12,9 +12,9 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-Test set E (``conversations_test_e_*.tsv``, session 18) is for the lead's one look per shipped
+Test set F (``conversations_test_f_*.tsv``, session 18) is for the lead's one look per shipped
 model: this guard does not open it (it was checked against every emotion file when it was
-committed). Test set D (session 16) was looked at once and is a training file since session 18.
+committed). Test sets D and E were looked at and are training files since session 18.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ DEV_OPENERS = PLUGIN / "conversations_dev_openers.tsv"
 DEV_E = PLUGIN / "conversations_dev_e.tsv"
 #: The test sets that were looked at are training files: the first three (sessions 5-13) since
 #: session 16 (retired as tests; 12 rows near a dev row dropped first), test D (session 16,
-#: looked at once for R6) since session 18 (no row near a dev or test E row). The first test set:
+#: looked at once for R6) and test E (session 18, looked at once) since session 18. The first test set:
 TEST_IMPLICIT = PLUGIN / "conversations_test_implicit.tsv"
 TEST_EXPLICIT = PLUGIN / "conversations_test_explicit.tsv"
 #: test set B (session 12, a second blind author) and C (session 13, a third)
@@ -76,6 +76,10 @@ TEST_C_EXPLICIT = PLUGIN / "conversations_test_c_explicit.tsv"
 #: file, KOTE or dev E dropped before any look, split by the shipped feeling-word list)
 TEST_D_IMPLICIT = PLUGIN / "conversations_test_d_implicit.tsv"
 TEST_D_EXPLICIT = PLUGIN / "conversations_test_d_explicit.tsv"
+#: test set E (session 18, a fifth blind author: 420 remarks, 49 (near-)duplicates dropped before
+#: any look, 289 + 82), looked at once for R6 and run S2 of round S, then a training file
+TEST_E_IMPLICIT = PLUGIN / "conversations_test_e_implicit.tsv"
+TEST_E_EXPLICIT = PLUGIN / "conversations_test_e_explicit.tsv"
 RETIRED_TESTS = (
     TEST_IMPLICIT,
     TEST_EXPLICIT,
@@ -85,6 +89,8 @@ RETIRED_TESTS = (
     TEST_C_EXPLICIT,
     TEST_D_IMPLICIT,
     TEST_D_EXPLICIT,
+    TEST_E_IMPLICIT,
+    TEST_E_EXPLICIT,
 )
 OWN_TRAINING = (
     TRAIN,
@@ -102,13 +108,13 @@ OWN_TRAINING = (
     *RETIRED_TESTS,
 )
 DEV_SETS = (DEV, DEV_EXPLICIT, DEV_OPENERS, DEV_E, EVAL_B, HELDOUT)
-#: session 18: test set E, written blind by a fifth author (420 remarks, 70 per class, 50 implied
-#: and 20 named each), 49 (near-)duplicates of any emotion file, the session's new training rows
-#: or KOTE dropped before any look, split by the shipped feeling-word list (289 + 82); for the
-#: lead's one look per shipped model (model card)
-TEST_E_IMPLICIT = PLUGIN / "conversations_test_e_implicit.tsv"
-TEST_E_EXPLICIT = PLUGIN / "conversations_test_e_explicit.tsv"
-TESTS = (TEST_E_IMPLICIT, TEST_E_EXPLICIT)
+#: session 18: test set F, written blind by a sixth author (420 remarks, 70 per class, 50 implied
+#: and 20 named each), 57 (near-)duplicates of any emotion file or KOTE dropped before any look,
+#: split by the shipped feeling-word list (271 + 92); for the lead's one look per shipped model
+#: (model card)
+TEST_F_IMPLICIT = PLUGIN / "conversations_test_f_implicit.tsv"
+TEST_F_EXPLICIT = PLUGIN / "conversations_test_f_explicit.tsv"
+TESTS = (TEST_F_IMPLICIT, TEST_F_EXPLICIT)
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -197,7 +203,7 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
         (DEV, 120, 20),
         (DEV_EXPLICIT, 250, 40),
         (DEV_E, 250, 40),  # 272 after near-duplicates were dropped before any look
-        (TEST_E_IMPLICIT, 280, 40),  # 289: the feeling-word list put the rest in explicit
+        (TEST_F_IMPLICIT, 260, 35),  # 271: the feeling-word list put the rest in explicit
     ],
 )
 def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
