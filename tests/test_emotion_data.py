@@ -9,7 +9,13 @@ import pytest
 
 from assistant.training.tables import DataError, SkipLog
 from assistant_plugins.emotion import labels as lab
-from assistant_plugins.emotion.data import detect_format, label_set, read_examples
+from assistant_plugins.emotion.data import (
+    Example,
+    detect_format,
+    label_set,
+    marked_copies,
+    read_examples,
+)
 from conftest import SHARED_DATA
 from emotion_helpers import kote_line, kote_names
 
@@ -190,3 +196,24 @@ def test_conversation_sets_are_disjoint_and_cover_every_class():
     for name in lab.LABELS:
         assert sum(e.label == name for e in held) >= 15
         assert sum(e.label == name for e in train) >= 20
+
+
+def test_marked_copies_keep_the_feeling_and_skip_marked_rows():
+    rows = [
+        Example("최종면접까지 갔는데 떨어졌다", "슬픔"),
+        Example("생일날 야근 시켜주시네요", "분노"),
+        Example("아내가 임신했대요 저 아빠 돼요", "기쁨"),
+        Example("오늘 장 봤어ㅋㅋ", "일상"),  # already marked: never copied
+    ] * 50
+    copies = marked_copies(rows, 0.5, seed=7)
+    assert copies == marked_copies(rows, 0.5, seed=7)  # fixed by the seed
+    assert 40 < len(copies) < 110  # about half of the 150 unmarked rows
+    for copy in copies:
+        assert copy.label != "일상"
+        original = next(r for r in rows if copy.text.startswith(r.text) and r.label == copy.label)
+        ending = copy.text[len(original.text) :]
+        if copy.label == "기쁨":
+            assert ending in ("ㅠㅠ", "ㅜㅜ", "ㅠ")  # tears of joy stay joy
+        else:
+            assert ending.strip("ㅋㅎ^") == ""  # bad news told laughing stays bad news
+    assert marked_copies(rows, 0.0, seed=7) == []

@@ -59,11 +59,14 @@ def test_finetune_tiny_kobert_base_then_use_it(tmp_path: Path, run_cli):
         "0.2",
         "--eval-every",
         "2",
+        "--laughter",
+        "0.5",
     )
     assert done.returncode == 0, done.stderr
     assert "학습을 마쳤어요" in done.stdout
     meta = _check_model_dir(out, [data])
     assert recorded_path(meta["base"]) == base.resolve() and meta["metrics"]["steps"] == 4
+    assert meta["laughter"]["fraction"] == 0.5 and meta["laughter"]["copies"] > 0
     # the KoBERT tokenizer files travel with the fine-tuned model
     assert (out / "tokenizer_78b3253a26.model").is_file() and (out / "vocab.txt").is_file()
     config = write_config(tmp_path / "config.yaml", {"model": str(out)})

@@ -126,6 +126,14 @@ def data_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="레이블 스무딩 (잡음 많은 라벨에서 과신을 줄여요)",
 )
 @click.option(
+    "--laughter",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="학습 문장의 이 비율을 한 번 더 넣되 끝에 웃음(ㅋㅋ, ^^)을, 기쁨 문장엔 눈물(ㅠㅠ)을 붙여요: "
+    "웃음이나 눈물 표시만으로 감정을 정하지 않게 (0 = 안 씀)",
+)
+@click.option(
     "--vocab-size",
     type=click.IntRange(min=200),
     default=8000,
@@ -159,6 +167,7 @@ def train_command(
     repeats: tuple[str, ...],
     weighting: str,
     label_smoothing: float,
+    laughter: float,
     vocab_size: int,
     mlm_steps: int,
     mlm_text: tuple[Path, ...],
@@ -180,17 +189,19 @@ def train_command(
         weighting,
         label_smoothing,
         vocab_size,
-        Extras(mlm_steps, list(mlm_text), calibration_data),
+        Extras(mlm_steps, list(mlm_text), calibration_data, laughter),
     )
 
 
 @dataclass
 class Extras:
-    """The emotion trainer's optional stages: MLM pretraining and temperature calibration."""
+    """The emotion trainer's optional stages: MLM pretraining, temperature calibration and
+    the laughter/tears copies of training rows (``data.marked_copies``)."""
 
     mlm_steps: int = 0
     mlm_text: list[Path] = field(default_factory=list)
     calibration_data: Path | None = None
+    laughter: float = 0.0
 
 
 def _train(
@@ -206,7 +217,7 @@ def _train(
     from assistant.training.batching import make_collate, split_eval
     from assistant.training.tables import SkipLog
 
-    from .data import label_set, read_examples, read_texts
+    from .data import label_set, marked_copies, read_examples, read_texts
 
     extras = extras or Extras()
 
@@ -228,6 +239,8 @@ def _train(
                 "labels": dict(Counter(r.label for r in rows).most_common()),
             }
         )
+    marked = marked_copies(train_rows, extras.laughter, settings.seed) if extras.laughter else []
+    train_rows += marked
     calibration_rows = (
         read_examples(extras.calibration_data, skip_log=skip_log) if extras.calibration_data else []
     )
@@ -305,6 +318,7 @@ def _train(
         "class_weights": dict(zip(labels, weights, strict=True)),
         "class_weighting": weighting,
         "label_smoothing": label_smoothing,
+        "laughter": {"fraction": extras.laughter, "copies": len(marked)},
         "data": per_file,
         "format": fmt,
         "mapping_tables": ["kote_mapping.tsv", "chatbotdata_mapping.tsv", "aihub_mapping.tsv"],

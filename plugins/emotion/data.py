@@ -222,3 +222,27 @@ def label_set(examples: Iterable[Example]) -> list[str]:
     return [name for name in lab.LABELS if name in seen] + [
         name for name in seen if name not in lab.LABELS
     ]
+
+
+#: Endings people add without changing what they feel: laughter on bad news ("최종면접까지 갔는데
+#: 떨어졌다ㅋㅋㅋㅋ" is still sad, "생일날 야근 시켜주시고^^" still angry) and tears on good news
+#: ("아빠 돼요ㅠㅠ" is still glad). Test set E (session 18) had 기쁨 read on five such remarks.
+LAUGHTER = ("ㅋㅋ", "ㅋㅋㅋ", "ㅋㅋㅋㅋ", "ㅎㅎ", "^^", "ㅋ")
+TEARS = ("ㅠㅠ", "ㅜㅜ", "ㅠ")
+_MARKED = re.compile(r"[ㅋㅎㅠㅜ]|\^\^")
+
+
+def marked_copies(rows: list[Example], fraction: float, seed: int) -> list[Example]:
+    """Copies of about ``fraction`` of ``rows`` with a laughter ending (rows of every feeling
+    but 기쁨) or a tears ending (기쁨 rows), label unchanged, so that neither mark decides the
+    feeling. Rows that already have a mark are not copied; the choice is fixed by ``seed``."""
+    import random
+
+    rng = random.Random(seed)
+    copies = []
+    for row in rows:
+        if _MARKED.search(row.text) or rng.random() >= fraction:
+            continue
+        ending = rng.choice(TEARS if row.label == lab.JOY else LAUGHTER)
+        copies.append(Example(row.text.rstrip() + ending, row.label, row.file, row.row))
+    return copies

@@ -26,6 +26,8 @@ HERE = Path(__file__).resolve().parent
 #: The default taxonomy, in this order (class ids 0..5).
 LABELS: tuple[str, ...] = ("일상", "기쁨", "슬픔", "분노", "불안", "우울")
 NEUTRAL = "일상"
+#: the class whose wrong readings cost most (a cheerful opener on bad news)
+JOY = "기쁨"
 #: which side each default class is on (+1 good, -1 bad): a reply that already says a feeling
 #: of one side gets no opener of the other (``tone.opposite_expressed``)
 VALENCE: dict[str, int] = {"기쁨": 1, "슬픔": -1, "분노": -1, "불안": -1, "우울": -1}
