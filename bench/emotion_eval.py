@@ -10,8 +10,8 @@ named" detection amounts to. The model is combined with the feeling-word lexicon
 configured (``plugins.emotion.lexicon``; ``--no-lexicon``: the model alone). Latency: p50/p95 of one ``predict`` on one thread, after
 warm-up, over ``--runs`` utterances of the sets. Prints a final JSON line.
 
-``--sets test`` touches the untouched test set: run it once per shipped model (test set D since
-session 16; the three looked-at test sets before it are training files now).
+``--sets test`` touches the untouched test set: run it once per shipped model (test set F since
+session 18; the looked-at test sets before it, up to D and E, are training files now).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from assistant_plugins.emotion.metrics import report
 
 PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 SETS = {
-    # The first test set, B and C (conversations_test_*.tsv) were looked at and are training
-    # files since session 16; test set D, written blind in session 16, is the test set now.
-    "test": ["conversations_test_d_implicit.tsv", "conversations_test_d_explicit.tsv"],
+    # The first test set, B, C (since session 16), D and E (since session 18) were looked at
+    # and are training files; test set F, written blind in session 18, is the test set now.
+    "test": ["conversations_test_f_implicit.tsv", "conversations_test_f_explicit.tsv"],
     "dev": ["conversations_dev.tsv", "conversations_eval_b.tsv", "conversations_heldout.tsv"],
 }
 

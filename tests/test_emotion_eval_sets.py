@@ -287,7 +287,10 @@ def shipped():
 
 #: Remarks of the issue's table the shipped model still reads wrong. Strict: when a model
 #: gets one right, the test fails until the remark is taken off this list.
-STILL_WRONG: dict[str, str] = {}  # K1 read "이번 달 카드값이 월급보다 많아" as 분노 0.53
+STILL_WRONG: dict[str, str] = {
+    # K1 read "이번 달 카드값이 월급보다 많아" as 분노 0.53; R6 read all five right
+    "졸업하고 친구들이 다 지방으로 갔어": "S5 (session 18) reads 우울 0.82, not 슬픔 (a parting)",
+}
 
 
 @pytest.mark.parametrize(
