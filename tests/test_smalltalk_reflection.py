@@ -407,3 +407,40 @@ def test_a_wish_in_the_words_of_a_crisis_is_never_wished_well() -> None:
     assert (
         reflect("자격증 하나는 따고 싶어") == "자격증 하나는 따고 싶군요. 꼭 그렇게 되면 좋겠어요."
     )
+
+
+def test_seen_on_blind_set_z6_dialect_turns_prefaces_and_contractions() -> None:
+    """Set Z6 (session 18) had nine broken reflections; the kinds fixed after that look."""
+    # a full stop ends a sentence Kiwi found no ending in (dialect): only the last is said back
+    assert reflect("오늘 시장에 방송국 카메라 왔다 아이가. 우리 떡집도 찍어갔다") == (
+        "떡집도 찍어갔군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("오늘 복지관 스마트폰 교실 갔다왔소. 사진 찍는거 배웠어", "기쁨") == (
+        "사진 찍는거 배웠군요. 정말 잘됐네요!"
+    )
+    # a question inside the remark (after a dialect ending): nothing is said back
+    assert (
+        reflect("바다 사람은 생선 안 좋아할 줄 알제? 나는 고등어 보면 아직도 침 넘어간다") is None
+    )
+    # a remark that turns ("근데 …"): half of it with the whole remark's feeling would contradict
+    assert reflect("오늘 토픽 5급 합격했어요 ㅎㅎ 근데 아직 사투리는 어려워요", "기쁨") is None
+    assert reflect("드디어 최종합격 ㅇㅇ 근데 연봉 보니까 좀 웃기네") is None
+    # a confession's preface is not said back
+    assert reflect("솔직히 고백하면 나 친구들한테 롤 티어 한단계 올려서 말했음 ㅋㅋ") == (
+        "친구들한테 롤 티어 한단계 올려서 말하셨군요. 조금 더 이야기해 주세요."
+    )
+    # 거 + 이 + ㄴ데 is said back as people write it, spaced or not
+    said = reflect("편의점 알바하면서 깨달은건데 새벽 3시에 오는 손님은 다 바나나우유를 삼")
+    assert said is not None and "깨달은건데" in said and "거인데" not in said
+    # a noun-form ending is a deed ("출석함"), a habit with 마다/매일/아직도 … ("기도함"), unless
+    # the sentence says when it happened, and 아직 with a negation is not yet done
+    assert reflect("고백하는데 나 아직도 git rebase 할 때마다 기도함") == (
+        "아직도 git rebase 할 때마다 기도하시는군요. 조금 더 이야기해 주세요."
+    )
+    assert reflect("오늘 출석함") == "오늘 출석했군요. 조금 더 이야기해 주세요."
+    assert "보냈군요" in (
+        reflect("마누라가 휴게소 들를 때마다 사진 보내래서 오늘 다섯 장 보냄") or ""
+    )
+    assert "안 했군요" in (reflect("다음 주에 이사하는데 짐 싸는 거 아직 시작도 안 함") or "")
+    # a noun-form ending keeps its old reading (not said back across its full stop)
+    assert reflect("방금 증명사진 보정 끝냄. 잔머리 정리하는 데만 10분 걸렸어요") is None

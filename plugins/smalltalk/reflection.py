@@ -100,8 +100,9 @@ NEWS: dict[str, tuple[str, str, str]] = {
 GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
 
 
-#: Kiwi joins 거 + 이 + ㄴ데 as "거인데"; people say "건데" ("자를 거인데" was a bug)
-_CONTRACTED = re.compile(r"(\s)거인(?=데|지)")
+#: Kiwi joins 거 + 이 + ㄴ데 as "거인데"; people say "건데" ("자를 거인데" was a bug, and
+#: "깨달은거인데" on set Z6): after a space or a modifier ending in ㄴ/ㄹ or 던 ("과거인데" stays)
+_CONTRACTED = re.compile(r"(?:(?<=\s)|(?<=[은는을던한할간갈된될난날른를운울]))거인(?=데|지)")
 
 
 def replies() -> list[str]:
@@ -168,6 +169,12 @@ _QUOTATIVE = {"라고", "자고", "다고", "냐고", "으라고", "ᆫ다고", 
 #: a remark that ends "… 먹는 중" (ㅋㅋ, punctuation or an emoji after it may follow) is said
 #: back as "… 먹는 중이군요"
 _UNDER_WAY = re.compile(r"(?<=[가-힣] 중)(?=[\sㅋㅎㅠㅜ.~!…^]*$)")
+#: conjunctions that turn a remark around
+_TURNS = {"근데", "그런데", "하지만", "그렇지만", "그치만", "그래도", "다만", "근데요", "그런데요"}
+#: words that make a noun-form ending ("기도함") a habit, not a deed; 아직 only without a
+#: negation ("아직도 생각남" is now, "아직 시작도 안 함" has not been done)
+_HABITUAL = {"마다", "항상", "맨날", "매일", "늘", "자주", "언제나", "만날"}
+_STILL = {"아직", "아직도"}
 _NOMINAL = {"ᆷ", "음"}  # "밥 먹고 옴", "출석함": done
 _DROP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "W_", "Z", "UN", "IC")
 _PAST = {"었", "았", "였", "었었", "았었"}
@@ -208,6 +215,7 @@ def reflect(
     # a greeting or her name opening the remark is not said back ("좋은 아침! 빵 굽다가 …",
     # "이랑아 나 오늘 합격했어")
     text = _OPENING.sub("", text, count=1) or text
+    text = _PREFACE.sub("", text, count=1) or text
     if not text or len(text) > 80 or ends_as_question(text) or _ADDRESSEE.search(text):
         return None
     text = _UNDER_WAY.sub("이야", text, count=1)
@@ -237,8 +245,13 @@ def reflect(
             _tag(morph[1]).startswith(_DROP_TAGS) or (morph[0] == "요" and _tag(morph[1]) == "JX")
         ):
             continue  # "가보려고요.": Kiwi ends the sentence at 려고, 요 is no new one
-        if _tag(morph[1]) == "SF" and sentences[-1] and _tag(sentences[-1][-1][1]).startswith("NN"):
-            sentences.append([])  # "호텔 도착. 룸서비스로 …": a sentence without a predicate
+        if _tag(morph[1]) == "SF" and sentences[-1] and _tag(sentences[-1][-1][1]) != "ETN":
+            # a full stop ends a sentence Kiwi found no ending in: one without a predicate
+            # ("호텔 도착. 룸서비스로 …") or in dialect ("카메라 왔다 아이가. 우리 떡집도
+            # 찍어갔다" had been said back as one sentence, "… 왔다 아이가 떡집도 찍어갔군요");
+            # a noun-form ending ("끝냄.") keeps the old reading: such remarks are not said back
+            asked = asked or "?" in morph[0]  # "… 좋아할 줄 알제? 나는 고등어 보면 …"
+            sentences.append([])
             continue
         sentences[-1].append(morph)
         if _tag(morph[1]).startswith("EF"):
@@ -260,6 +273,11 @@ def reflect(
     # 주에 고친대요": the frozen hands, not the promise)
     own = [(s, said) for s, said in (telling or found) if said[1] != "hearsay"]
     sentence, (said, aspect, _stem_tag) = (own or telling or found)[-1]
+    if any(form in _TURNS and _tag(tag) == "MAJ" for form, tag, _s, _l in sentence):
+        # the remark turns ("5급 합격했어요 ㅎㅎ 근데 아직 사투리는 어려워요"): one half said back
+        # with the whole remark's feeling contradicts itself ("근데 아직 사투리는 어렵군요.
+        # 듣는 저까지 기분이 좋아지네요!")
+        return None
     last_end = sentences[-1][-1][0]
     if sentence is not sentences[-1] and last_end not in _STATEMENT and last_end not in _HEARSAY:
         return None
@@ -321,6 +339,11 @@ def _afterthought(sentence: list[tuple[str, str, int, int]], text: str) -> bool:
 _OPENING = re.compile(
     r"^(?:(?:좋은\s*(?:아침|저녁|오후)(?:이에요|입니다)?|굿\s*모닝|안녕하세요|안녕|하이요|하이|ㅎㅇ"
     r"|오랜만(?!에)(?:이야|이에요|입니다)?|이랑(?:님|씨|아)?)[\s~!.,^ㅎㅋ🌞☀️]+){1,2}(?=\S)"
+)
+#: a confession's preface is not said back ("솔직히 고백하면 나 친구들한테 …" had drawn "솔직히
+#: 고백하면 친구들한테 … 말하셨군요")
+_PREFACE = re.compile(
+    r"^(?:솔직히\s*(?:고백\S*|말하자면|말하면)|고백(?:하자면|하면|하는데|하건대|할게))[\s,.]+(?=\S)"
 )
 #: the words of a greeting sentence ("좋은 아침이에요", "좋은 저녁입니다"): never said back
 _GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", "하루", "이", "에요", "예요",
@@ -396,6 +419,13 @@ def _trimmed(sentence: list[tuple[str, str, int, int]]) -> list[tuple[str, str, 
     while sentence and _tag(sentence[-1][1]).startswith(_DROP_TAGS):
         sentence = sentence[:-1]
     return sentence
+
+
+def _habitual(morphs: list[tuple[str, str, int, int]]) -> bool:
+    forms = {form for form, _tag_, _start, _length in morphs}
+    if forms & {"오늘", "방금", "어제", "아까", "이번"}:
+        return False  # "휴게소 들를 때마다 사진 보내래서 오늘 다섯 장 보냄": today's deed
+    return bool(forms & _HABITUAL) or (bool(forms & _STILL) and not forms & {"안", "못", "않"})
 
 
 def _say_back(
@@ -480,11 +510,17 @@ def _say_back(
     past = any(e in _PAST for e in endings) or final in _RECALLED
     # "밥 먹고 옴" is done, "첫 데이트 있음" / "갈 거임" are not, nor "미치겠음" (겠: a
     # conjecture, said back as "미치겠군요", never "미쳤겠군요")
-    past = past or (
-        final in _NOMINAL
-        and stem_tag in ("VV", "XSV")
-        and "겠" not in endings
-        and not (stem == "되" and sentence[stem_at - 1][0] == "안")  # "이해가 안 됨": a state
+    past = (
+        past
+        or (
+            final in _NOMINAL
+            and stem_tag in ("VV", "XSV")
+            and "겠" not in endings
+            and not (stem == "되" and sentence[stem_at - 1][0] == "안")  # "이해가 안 됨": a state
+            # a habit is no news of the day: "rebase 할 때마다 기도함", "새벽 손님은 다 바나나우유를
+            # 삼" (set Z6 had "기도하셨군요", "샀군요")
+            and not _habitual(sentence[:stem_at])
+        )
     )
     # "살 거야": 시 goes on the verb before ᆯ 거 (사실 거군요)
     honour_at = stem_at
@@ -577,7 +613,7 @@ def _say_back(
             out.append((hearsay, "EF", False))
         else:
             out.append(("군요" if adjective or past or conjecture else "는군요", "EF", False))
-    said = _CONTRACTED.sub(r"\1건", analyser.join(out).strip())
+    said = _CONTRACTED.sub("건", analyser.join(out).strip())
     if not said or len(said) > MAX_CHARS:
         return None
     if known is not None:
