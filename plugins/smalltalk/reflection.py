@@ -422,6 +422,7 @@ def _trimmed(sentence: list[tuple[str, str, int, int]]) -> list[tuple[str, str, 
 
 
 def _habitual(morphs: list[tuple[str, str, int, int]]) -> bool:
+    """Does the sentence tell of a habit (its noun-form ending is then no past deed)?"""
     forms = {form for form, _tag_, _start, _length in morphs}
     if forms & {"오늘", "방금", "어제", "아까", "이번"}:
         return False  # "휴게소 들를 때마다 사진 보내래서 오늘 다섯 장 보냄": today's deed
