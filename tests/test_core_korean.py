@@ -150,6 +150,16 @@ def test_questions(text: str, question: bool, asks: bool, requests: bool) -> Non
         ("이게 맞는가요", True),
         ("그거 진짜인가요", True),
         ("몇 시에 가요", True),
+        # blind set Z7 (session 18): -더니, -다니, a statement's -이지 and past -지, and "지 뭐"
+        ("구청에서 가게 앞에 현판 달아줌. 37년 했더니", False),
+        ("저 철근을 내가 다 올렸다니", False),
+        ("3년 연속이면 거의 전통이지", False),
+        ("정전돼서 컵 열두 개 전부 금 감ㅋㅋㅋ 웃어야지 뭐", False),
+        ("넘어졌지 뭐야", False),
+        ("밥 먹었니", True),
+        ("오늘 무슨 요일이지", True),
+        ("이게 맞는 거지", True),
+        ("내일 비 오지", True),
     ],
 )
 def test_ends_as_question(text: str, ends: bool) -> None:

@@ -116,6 +116,32 @@ def test_acknowledgement_follows_the_feeling_never_cheerful_to_bad_news() -> Non
         assert all(not is_degenerate(text) for text in replies)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # blind set Z7 (session 18): a question, then why it is asked ("조금 더 들려주세요"
+        # ignored the question eleven times)
+        "고양이 발톱 깎을 때 검은 발톱은 어떻게 해요? 보호자분들이 자꾸 물어보셔서",
+        "호떡 반죽 겨울엔 몇 시간 발효해야 돼요? 요즘 너무 안 부풀어요",
+        "펭귄들 겨울에 먹이 양 늘려야 되나? 선배는 늘리라는데 수의사쌤은 그대로 두래",
+    ],
+)
+def test_a_question_before_its_reason_is_acknowledged_as_a_question(text: str) -> None:
+    assert acknowledgement(text) in QUESTION_ACKNOWLEDGEMENTS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "이게 말이 돼? 진짜 어이없네",
+        "주말 잘 보냈어? 나는 집에만 있었어",
+        "우리 인형극단 또 떨어졌어ㅋㅋ 거의 전통이지",
+    ],
+)
+def test_rhetorical_questions_and_statements_are_not(text: str) -> None:
+    assert acknowledgement(text) not in QUESTION_ACKNOWLEDGEMENTS
+
+
 def test_generation_settings_layers_and_bad_values() -> None:
     settings = GenerationSettings.from_mapping(
         {"strategy": "beam", "num_beams": 3, "max_new_tokens": 20, "seed": 7},
