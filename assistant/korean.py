@@ -73,6 +73,9 @@ ignored: "팁 있어?ㅋㅋ")::
                                      # ("방법 있나요") and a word that asks for information
                                      # ("커피 하루에 몇 잔까지 괜찮아?"); not a greeting or a
                                      # rhetorical question ("주말 잘 보냈어?", "이게 말이 돼?")
+    asks_first(text) -> bool         # a question for information (or what one has to do)
+                                     # before the last sentence: "검은 발톱은 어떻게 해요?
+                                     # 보호자분들이 자꾸 물어보셔서"
     mentions_information(text) -> bool    # such a word anywhere
     requests_information(text) -> bool    # wider: also chat endings ("뭐가 나아", "뭐부터
                                      # 해야 돼", "추천해 줘"), never with 왜 ("왜 나만 …"
@@ -415,7 +418,7 @@ _QUESTION_WORD = re.compile(_QUESTION_WORDS)
 _ASKING_ENDING = re.compile(
     r"(?:[을를]?까|(?<!더)(?<!다)니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요"
     rf"|(?<={syllables_ending_in('ㄴ')})가요|죠"
-    rf"|(?<!야)(?<![{syllables_ending_in('ㅆ')[1:-1]}겠이])(?<!그렇)지)\s*[.!~ㅋㅎ]*$"
+    rf"|(?<!야)(?<!{syllables_ending_in('ㅆ')})(?<![겠이])(?<!그렇)지)\s*[.!~ㅋㅎ]*$"
 )
 _NOT_ASKING = re.compile(
     r"(?:뭐|무엇|어디|언제|왜|어떻게|(?:무슨|어느|몇)\s*\S*?)(?:이?라고|인지|는지|던지|든지|든가)"
@@ -468,6 +471,20 @@ def asks_for_information(text: str) -> bool:
     plain = _plain(text)
     marked = plain.endswith(("?", "？")) or bool(_ASKING_END.search(plain))
     return marked and bool(_INFO.search(plain))
+
+
+#: "…먹이 양 늘려야 되나?", "…비행 승인 받아야 돼?": what one has to do is asked, not said
+_MUST = re.compile(r"야\s*(?:돼|되나|되나요|돼요|되죠|하나|하나요|할까|할까요)\s*[?？]$")
+
+
+def asks_first(text: str) -> bool:
+    """A sentence of ``text`` that asks for information (:func:`asks_for_information`) or
+    what one has to do ("…늘려야 되나?", never with 왜), also when more follows it ("검은
+    발톱은 어떻게 해요? 보호자분들이 자꾸 물어보셔서", which does not end as a question)."""
+    return any(
+        asks_for_information(question) or (_MUST.search(question) and "왜" not in question)
+        for question in re.findall(r"[^?？]+[?？]", text)
+    )
 
 
 def mentions_information(text: str) -> bool:

@@ -180,16 +180,20 @@ def test_eval_answers_a_prompts_file_of_ones_own(run_cli, tmp_path: Path) -> Non
     model = build_tiny_model(tmp_path / "tiny")
     prompts = tmp_path / "mine.tsv"
     prompts.write_text(
-        "# my remarks\nid\tkind\ttext\nm1\tdaily\t빨래 돌려 놨어\nm2\tpersona\t너 몇 살이야?\n",
+        "# my remarks\nid\tkind\ttext\nm1\tdaily\t빨래 돌려 놨어\nm2\tpersona\t너 몇 살이야?\n"
+        "m3\tquestion\t호떡 반죽 몇 시간 발효해야 돼요? 요즘 너무 안 부풀어요\n"
+        "m4\tnews\t귤 선별기 벨트가 끊어져서 오전 내내 손으로 크기 골랐어요\n",
         encoding="utf-8",
     )
-    result = run_cli(
-        "eval", "smalltalk", "--model", str(model), "--prompts-file", str(prompts), "--json"
-    )
+    args = ("eval", "smalltalk", "--model", str(model), "--prompts-file", str(prompts), "--json")
+    result = run_cli(*args)
     assert result.returncode == 0, result.stderr
     everyday = json.loads(result.stdout.strip().splitlines()[-1])["everyday"]
-    assert everyday["prompts"] == 2
-    assert [row["id"] for row in everyday["rows"]] == ["m1", "m2"]
+    assert everyday["prompts"] == 4
+    assert [row["id"] for row in everyday["rows"]] == ["m1", "m2", "m3", "m4"]
+    # a second run gives the same replies: the pick among equivalent replies is the remark's
+    again = json.loads(run_cli(*args).stdout.strip().splitlines()[-1])["everyday"]
+    assert [r["reply"] for r in again["rows"]] == [r["reply"] for r in everyday["rows"]]
     missing = run_cli("eval", "smalltalk", "--prompts-file", str(tmp_path / "nope.tsv"))
     assert missing.returncode == 1 and "일상 발화 파일을 찾을 수 없어요" in missing.stderr
     assert "nope.tsv" in missing.stderr and "Traceback" not in missing.stderr

@@ -19,6 +19,7 @@ This module imports no torch: the readers are cheap and tested on their own.
 from __future__ import annotations
 
 import logging
+import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -236,8 +237,6 @@ def marked_copies(rows: list[Example], fraction: float, seed: int) -> list[Examp
     """Copies of about ``fraction`` of ``rows`` with a laughter ending (rows of every feeling
     but 기쁨) or a tears ending (기쁨 rows), label unchanged, so that neither mark decides the
     feeling. Rows that already have a mark are not copied; the choice is fixed by ``seed``."""
-    import random
-
     rng = random.Random(seed)
     copies = []
     for row in rows:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from assistant.korean import asks_for_information, ends_as_question
+from assistant.korean import asks_first, ends_as_question
 
 #: Short neutral replies used when generation fails twice (empty or degenerate). (Session 13:
 #: "음, 그 말씀을 들으니 저도 생각이 많아지네요." left them; the blind raters called it off-topic
@@ -242,21 +242,6 @@ CANNED_REPLIES = (
 )
 
 
-def asks_first(text: str) -> bool:
-    """A question for information followed by why it is asked ("검은 발톱은 어떻게 해요?
-    보호자분들이 자꾸 물어보셔서"): "조금 더 들려주세요" would ignore the question (blind set Z7
-    had eleven such replies rated off-topic)."""
-    questions = re.findall(r"[^?？]+[?？]", text)
-    return any(
-        asks_for_information(question) or (_MUST.search(question) and "왜" not in question)
-        for question in questions
-    )
-
-
-#: "…먹이 양 늘려야 되나?", "…비행 승인 받아야 돼?": what one has to do is asked, not said
-_MUST = re.compile(r"야\s*(?:돼|되나|되나요|돼요|되죠|하나|하나요|할까|할까요)\s*[?？]$")
-
-
 def acknowledgement(
     text: str,
     emotion: str | None = None,
@@ -272,6 +257,8 @@ def acknowledgement(
     options = ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
         if ends_as_question(text) or asks_first(text):
+            # a question, also one followed by why it is asked: "조금 더 들려주세요" ignored
+            # eleven such questions on blind set Z7
             options = QUESTION_ACKNOWLEDGEMENTS
         elif news == "laugh" and "ㅋ" in text:
             options = FUNNY_ACKNOWLEDGEMENTS

@@ -21,6 +21,7 @@ The set was written before any tuning and is never tuned on.
 
 from __future__ import annotations
 
+import random
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -83,6 +84,9 @@ def everyday_report(
     rows = []
     for prompt in prompts:
         assistant.reset()
+        # the pick among equivalent replies ("그렇군요. …" or "그러셨군요. …") depends on the
+        # remark alone, so a run can be repeated and two pipelines differ only where they do
+        random.seed(f"everyday\t{prompt['text']}")
         turn = assistant.respond(prompt["text"])
         data = turn.reply.data or {}
         info = data.get("smalltalk") or {}

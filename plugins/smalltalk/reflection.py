@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from assistant.korean import ends_as_question
+from assistant.korean import ends_as_question, syllables_ending_in
 
 #: the second sentence, by the user's detected emotion: (news told, a state now, a plan)
 EMPATHY: dict[str, tuple[str, str, str]] = {
@@ -102,7 +102,10 @@ GOING = {"가", "오", "다녀오", "놀러가", "떠나", "갔다오"}
 
 #: Kiwi joins 거 + 이 + ㄴ데 as "거인데"; people say "건데" ("자를 거인데" was a bug, and
 #: "깨달은거인데" on set Z6): after a space or a modifier ending in ㄴ/ㄹ or 던 ("과거인데" stays)
-_CONTRACTED = re.compile(r"(?:(?<=\s)|(?<=[은는을던한할간갈된될난날른를운울]))거인(?=데|지)")
+_CONTRACTED = re.compile(
+    rf"(?:(?<=\s)|(?<={syllables_ending_in('ㄴ')})|(?<={syllables_ending_in('ㄹ')})|(?<=던))"
+    r"거인(?=데|지)"
+)
 
 
 def replies() -> list[str]:
