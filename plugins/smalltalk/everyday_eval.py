@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import random
 import statistics
+import sys
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,9 +86,12 @@ def everyday_report(
     rows = []
     for prompt in prompts:
         assistant.reset()
-        # the pick among equivalent replies ("그렇군요. …" or "그러셨군요. …") depends on the
-        # remark alone, so a run can be repeated and two pipelines differ only where they do
+        # the pick among equivalent replies ("그렇군요. …" or "그러셨군요. …") and the
+        # generator's draws (torch's global generator, used when no `seed` is set) depend on
+        # the remark alone, so a run can be repeated and two pipelines differ only where they do
         random.seed(f"everyday\t{prompt['text']}")
+        if "torch" in sys.modules:
+            sys.modules["torch"].manual_seed(zlib.crc32(prompt["text"].encode("utf-8")))
         turn = assistant.respond(prompt["text"])
         data = turn.reply.data or {}
         info = data.get("smalltalk") or {}
