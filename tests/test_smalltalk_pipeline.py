@@ -551,6 +551,52 @@ def test_a_question_never_wins_with_a_statement_s_reply() -> None:
     assert {c.excluded for c in off.candidates("빨래 방법", typed="빨래 방법?")} == {None}
 
 
+@pytest.mark.parametrize(
+    ("remark", "matched", "clash"),
+    [
+        # a meal told, a pick asked for: the pick's reply answers nobody
+        ("오늘 점심에 김치찌개 먹었는데 너무 짰어", "점심 김치찌개 된장찌개 뭐먹을까요", True),
+        ("비 와서 우산 샀어", "우산 어디서 사?", True),
+        ("책 한 권 다 읽었어", "읽을 만한 책 추천해줘", True),
+        # the remark asks too, or the matched utterance asks nothing
+        ("점심 뭐 먹지", "점심 뭐 먹을까", False),
+        ("비 와서 우산 샀어", "비 오는데 우산이 없어", False),
+        ("노래 추천해줘", "노래 추천해 줄래?", False),
+        ("주말 잘 보냈어", "주말 잘 보냈어?", False),  # a greeting asks for no information
+        # a question without its mark, or with a typo, and a plan: no clash (set B-Z7 replies)
+        ("일곱 살 아이한테 용돈을 줘도 될까요", "아이 용돈 얼마 줘야 돼?", False),
+        ("요즘 볼만한 영화 머 있어", "요즘 볼만한 영화 뭐 있어", False),
+        ("이번 휴가엔 캠핑 가보기로 함", "캠핑장 추천해줘", False),
+        ("너 MBTI 알아? 난 INFP야", "MBTI 뭐야?", False),
+    ],
+)
+def test_request_clash_tells_a_statement_from_a_request(
+    remark: str, matched: str, clash: bool
+) -> None:
+    from assistant_plugins.smalltalk.pipeline import request_clash
+
+    assert request_clash(remark, matched) is clash
+
+
+def test_a_statement_never_wins_with_a_question_s_reply() -> None:
+    """Session 19: "오늘 점심에 김치찌개 먹었는데 너무 짰어" had drawn the pick between two
+    stews that "점심 김치찌개 된장찌개 뭐먹을까요" asked for (``request_clash``)."""
+    pairs = [
+        MemoryPair("m:0", "점심 김치찌개 된장찌개 뭐먹을까요", "김치찌개를 추천해요.", 0, "m.csv"),
+        MemoryPair("m:1", "김치찌개 먹었어", "맛있게 드셨길 바라요.", 0, "m.csv"),
+    ]
+    memory = ReplyMemory.build(pairs)
+    loose = {"min_fit": 0.0, "min_fit_data": 0.0, "question_min_fit": 0.0, "topic_clash": 0.0}
+    on = ReplyPipeline(memory, weights=Weights(**loose))
+    flags = {c.text: c.excluded for c in on.candidates("점심에 김치찌개 먹었는데 짰어")}
+    assert flags["김치찌개를 추천해요."] == "request"
+    asked = {c.text: c.excluded for c in on.candidates("점심 김치찌개 먹을까")}
+    assert asked["김치찌개를 추천해요."] != "request"  # a question may get the pick
+    off = ReplyPipeline(memory, weights=Weights(**loose, request_clash=0.0))
+    flags = {c.text: c.excluded for c in off.candidates("점심에 김치찌개 먹었는데 짰어")}
+    assert flags["김치찌개를 추천해요."] != "request"
+
+
 def test_a_question_is_answered_only_by_a_close_match() -> None:
     """Seen blind sets R-Y: a partial match answered another question with confident facts
     (a dog's forbidden foods for a pregnancy question); the question acknowledgement says

@@ -12,7 +12,7 @@ from assistant_plugins.smalltalk.cleaning import (
 )
 from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
 from assistant_plugins.smalltalk.pipeline import ReplyPipeline, Weights
-from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, reflect
+from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, reflect, replies
 
 
 @pytest.mark.parametrize(
@@ -444,3 +444,34 @@ def test_seen_on_blind_set_z6_dialect_turns_prefaces_and_contractions() -> None:
     assert "안 했군요" in (reflect("다음 주에 이사하는데 짐 싸는 거 아직 시작도 안 함") or "")
     # a noun-form ending keeps its old reading (not said back across its full stop)
     assert reflect("방금 증명사진 보정 끝냄. 잔머리 정리하는 데만 10분 걸렸어요") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what was done gets a line that fits the deed, not "조금 더 이야기해 주세요"
+        ("새 노트북 샀어!", "새 노트북 샀군요. 마음에 드세요?"),
+        ("어제 제주도 다녀왔어", "어제 제주도 다녀왔군요. 어떠셨어요?"),
+        ("요즘 기타 배우고 있어", "요즘 기타 배우고 있는군요. 배워 보니 어떠세요?"),
+        ("주말에 영화 봤어", "주말에 영화 봤군요. 재미있으셨어요?"),
+        ("내일 친구 만날 거야", "내일 친구 만날 거군요. 즐거운 시간 보내세요!"),
+        ("오늘 한강에서 운동했어", "오늘 한강에서 운동했군요. 몸이 개운하시겠어요."),
+        ("나 어제 머리 잘랐어", "어제 머리 자르셨군요. 마음에 드세요?"),
+        # 보다 only for a show: an exam seen is no film
+        ("오늘 시험 봤어", "오늘 시험 봤군요. 조금 더 이야기해 주세요."),
+        # someone else's deed, or a deed not done: the plain follow-up
+        ("동생이 새 폰 샀어", "동생이 새 폰 샀군요. 조금 더 이야기해 주세요."),
+        ("아직 안 샀어", "아직 안 샀군요. 조금 더 이야기해 주세요."),
+        ("손님은 다 바나나우유를 샀어", "손님은 다 바나나우유를 샀군요. 조금 더 이야기해 주세요."),
+        # a count is a routine or a chore, an errand no trip
+        ("고등어 한 손 샀어", "고등어 한 손 샀군요. 조금 더 이야기해 주세요."),
+        ("아까 은행 다녀왔어", "아까 은행 다녀왔군요. 조금 더 이야기해 주세요."),
+    ],
+)
+def test_a_deed_gets_a_follow_up_that_fits_it(text: str, expected: str) -> None:
+    assert reflect(text, None) == expected
+
+
+def test_a_sure_feeling_still_comes_before_the_deed_s_line() -> None:
+    assert reflect("새 노트북 샀어!", "기쁨") == "새 노트북 샀군요. 정말 잘됐네요!"
+    assert "마음에 드세요?" in replies()  # its words count as known

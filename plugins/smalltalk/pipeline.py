@@ -152,6 +152,11 @@ class Weights:
     #: 확실히는 모르겠어요" (the question acknowledgement) is honest instead. Set by hand
     #: (session 14, README); the dev grid holds no ratings
     question_min_fit: float = 0.5
+    #: 1 = a retrieved pair (everyday or dialogue data) whose utterance asks for information
+    #: or a pick may not answer a remark that asks nothing (:func:`request_clash`: "오늘 점심에
+    #: 김치찌개 먹었는데 너무 짰어" had drawn the pick of "점심 김치찌개 된장찌개 뭐먹을까요");
+    #: the reverse of ``question_clash``. Set by hand (session 19, README)
+    request_clash: float = 1.0
     #: 1 = a retrieved pair whose utterance tells of the opposite outcome or feeling may not
     #: answer (:func:`polarity_clash`: "오늘 하루 행복했어" had drawn "정말 힘든 하루였군요")
     polarity_clash: float = 1.0
@@ -223,6 +228,8 @@ class Candidate:
     fluent: bool = True
     #: the remark asks for information, the matched utterance is a plain statement
     asks_clash: bool = False
+    #: the remark asks nothing, the matched utterance asks for information (:func:`request_clash`)
+    tells_clash: bool = False
     #: the remark and the matched utterance share only frame words (:func:`topic_clash`)
     topic_clash: bool = False
     #: the remark has key nouns (:func:`key_nouns`) and the matched utterance none of them
@@ -586,6 +593,29 @@ def question_clash(query: str, matched: str) -> bool:
     )
 
 
+#: endings that ask, for :func:`request_clash` ("용돈을 줘도 될까요", "방법 있나요")
+_ASKS = re.compile(r"(?:까요|나요|까|니|냐|래|죠)[\s.!~ㅋㅎㅠㅜ]*$")
+
+
+def request_clash(query: str, matched: str) -> bool:
+    """True when the remark tells of a thing done and asks nothing (no question mark,
+    question word, asking ending or request) and the matched utterance asks for information
+    or a pick ("오늘 점심에 김치찌개 먹었는데 너무 짰어" / "점심 김치찌개 된장찌개 뭐먹을까요",
+    "나 오늘 처음으로 5키로 쉬지 않고 달렸다" / how to run 5 km): the pair's reply answers a
+    question nobody asked. Only a deed done (``morphemes.aspect``): a plan or a state is
+    often well served by a question's tip ("캠핑 가보기로 함" / a camping site), and a remark
+    without a past may be a question with a typo ("요즘 볼만한 영화 머 있어"). ``query`` is
+    the remark as typed (with its final marks)."""
+    from assistant.korean import asks_for_information, is_question, requests_information
+    from assistant_plugins.smalltalk.morphemes import aspect
+
+    if "?" in query or "？" in query or _ASKS.search(query.strip()):
+        return False
+    if is_question(query) or requests_information(query) or aspect(query) != "past":
+        return False
+    return asks_for_information(matched) or requests_information(matched)
+
+
 def vote_scores(
     neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
 ) -> list[float]:
@@ -763,6 +793,9 @@ class ReplyPipeline:
                 mood=pair_mood(hit.pair),
                 pair=hit.pair,
                 asks_clash=question_clash(typed or text, hit.pair.utterance),
+                tells_clash=bool(w.request_clash)
+                and source in ("everyday", "memory")
+                and request_clash(typed or text, hit.pair.utterance),
                 topic_clash=bool(w.topic_clash)
                 and source in ("everyday", "memory")
                 and topic_clash(text, hit.pair.utterance, name),
@@ -828,6 +861,8 @@ class ReplyPipeline:
                 c.excluded = "selector"
             elif c.source != "generated" and w.question_clash and c.asks_clash:
                 c.excluded = "question"
+            elif c.tells_clash:
+                c.excluded = "request"
             elif c.topic_clash:
                 c.excluded = "topic"
             elif c.noun_miss and c.fit < w.noun_min_fit:
