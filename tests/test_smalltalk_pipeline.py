@@ -578,6 +578,32 @@ def test_request_clash_tells_a_statement_from_a_request(
     assert request_clash(remark, matched) is clash
 
 
+@pytest.mark.parametrize(
+    ("remark", "matched", "reply", "clash"),
+    [
+        ("친구가 돈 빌려가고 3달째 말이 없음", "내가 쪼잔한 거야?", "전혀 아니에요.", True),
+        ("사진 찍어 뒀어", "사진 찍어도 돼?", "그럼요, 찍으세요.", True),
+        # a yes mostly agrees with a feeling: it may answer a statement too
+        (
+            "나보다 어린 매니저까지 반말함",
+            "반말하면 기분 나쁜 게 정상이야?",
+            "네, 불쾌하실 만해요.",
+            False,
+        ),
+        # the remark asks too, or the reply does not answer yes or no
+        ("비 오는 소리 좋아해?", "비 오는 소리 좋아해?", "아뇨, 싫어해요.", False),
+        ("비 오는 소리 들으니까 부침개 생각남", "비 오는 소리 좋아해?", "전부 좋아요.", False),
+        ("비 오는 소리 들으니까 부침개 생각남", "비 오는 소리 좋다", "전혀 아니에요.", False),
+    ],
+)
+def test_answer_clash_keeps_yes_and_no_for_questions(
+    remark: str, matched: str, reply: str, clash: bool
+) -> None:
+    from assistant_plugins.smalltalk.pipeline import answer_clash
+
+    assert answer_clash(remark, matched, reply) is clash
+
+
 def test_a_statement_never_wins_with_a_question_s_reply() -> None:
     """Session 19: "오늘 점심에 김치찌개 먹었는데 너무 짰어" had drawn the pick between two
     stews that "점심 김치찌개 된장찌개 뭐먹을까요" asked for (``request_clash``)."""

@@ -12,7 +12,7 @@ from assistant_plugins.smalltalk.cleaning import (
 )
 from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
 from assistant_plugins.smalltalk.pipeline import ReplyPipeline, Weights
-from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, reflect, replies
+from assistant_plugins.smalltalk.reflection import EMPATHY, FOLLOW_UP, MOOD, reflect
 
 
 @pytest.mark.parametrize(
@@ -474,4 +474,27 @@ def test_a_deed_gets_a_follow_up_that_fits_it(text: str, expected: str) -> None:
 
 def test_a_sure_feeling_still_comes_before_the_deed_s_line() -> None:
     assert reflect("새 노트북 샀어!", "기쁨") == "새 노트북 샀군요. 정말 잘됐네요!"
-    assert "마음에 드세요?" in replies()  # its words count as known
+    from assistant_plugins.smalltalk.reflection import replies as canned
+
+    assert "마음에 드세요?" in canned()  # its words count as known
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a noun-form ending after an auxiliary of a finished deed is a past deed (set Z8)
+        (
+            "오늘 주차해놨는데 누가 문콕하고 그냥 가버림",
+            "오늘 주차해놨는데 누가 문콕하고 그냥 가버렸군요. 조금 더 이야기해 주세요.",
+        ),
+        # a plain -다 after an adjective ends a sentence even without a mark
+        ("오늘 하늘 진짜 파랗다 사진 찍어둠", "사진 찍어뒀군요. 조금 더 이야기해 주세요."),
+        # ... not the -다(가) of a verb or a past
+        ("자다 깼어", "자다 깼군요. 조금 더 이야기해 주세요."),
+        ("오늘 날씨 좋다 산책 갔다 왔어", "산책 갔다 왔군요. 조금 더 이야기해 주세요."),
+        # 요즘 tells of a habit: no past
+        ("요즘 헬스 다님", "요즘 헬스 다니는군요. 조금 더 이야기해 주세요."),
+    ],
+)
+def test_chat_sentences_are_said_back_in_the_right_tense(text: str, expected: str) -> None:
+    assert reflect(text, None) == expected

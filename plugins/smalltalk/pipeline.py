@@ -157,6 +157,11 @@ class Weights:
     #: 김치찌개 먹었는데 너무 짰어" had drawn the pick of "점심 김치찌개 된장찌개 뭐먹을까요");
     #: the reverse of ``question_clash``. Set by hand (session 19, README)
     request_clash: float = 1.0
+    #: 1 = a retrieved pair (everyday or dialogue data) whose utterance is a question and whose
+    #: reply opens with a no (or "그럼요") may not answer a remark that asks nothing
+    #: (:func:`answer_clash`: "친구가 돈 빌려가고 3달째 말이 없음" had drawn "전혀 아니에요. …"
+    #: of "…내가 쪼잔한 거야?"). Set by hand (session 19, after set Z8's look; README)
+    answer_clash: float = 1.0
     #: 1 = a retrieved pair whose utterance tells of the opposite outcome or feeling may not
     #: answer (:func:`polarity_clash`: "오늘 하루 행복했어" had drawn "정말 힘든 하루였군요")
     polarity_clash: float = 1.0
@@ -229,6 +234,7 @@ class Candidate:
     #: the remark asks for information, the matched utterance is a plain statement
     asks_clash: bool = False
     #: the remark asks nothing, the matched utterance asks for information (:func:`request_clash`)
+    #: or is a question answered yes or no (:func:`answer_clash`)
     tells_clash: bool = False
     #: the remark and the matched utterance share only frame words (:func:`topic_clash`)
     topic_clash: bool = False
@@ -606,14 +612,39 @@ def request_clash(query: str, matched: str) -> bool:
     often well served by a question's tip ("캠핑 가보기로 함" / a camping site), and a remark
     without a past may be a question with a typo ("요즘 볼만한 영화 머 있어"). ``query`` is
     the remark as typed (with its final marks)."""
-    from assistant.korean import asks_for_information, is_question, requests_information
+    from assistant.korean import asks_for_information, requests_information
     from assistant_plugins.smalltalk.morphemes import aspect
+
+    if not asks_nothing(query) or aspect(query) != "past":
+        return False
+    return asks_for_information(matched) or requests_information(matched)
+
+
+#: a reply that opens by answering no (a yes, "네, 불쾌하실 만해요", "당연히 서운하죠", mostly
+#: agrees with a feeling and fitted statements too: on the rated sets B-Z8 it had answered
+#: "…반말함" and "…벌써 새벽 한 시네" well)
+_YES_NO = re.compile(r"^(?:아니요|아뇨|아니에요|아니예요|전혀|그럼요|물론이죠|물론)(?![가-힣])")
+
+
+def answer_clash(query: str, matched: str, reply: str) -> bool:
+    """True when the remark asks nothing (:func:`asks_nothing`) and the matched utterance is a
+    question whose reply answers it no (or "그럼요": ``_YES_NO``; "친구가 돈 빌려가고 3달째 말이
+    없음" / "…내가 쪼잔한 거야?" had drawn "전혀 아니에요. …"): the reply answers a question
+    nobody asked."""
+    from assistant.korean import ends_as_question, is_question
+
+    if not asks_nothing(query) or not _YES_NO.match(reply.strip()):
+        return False
+    return "?" in matched or is_question(matched) or ends_as_question(matched)
+
+
+def asks_nothing(query: str) -> bool:
+    """The remark (as typed) has no question mark, question word, asking ending or request."""
+    from assistant.korean import ends_as_question, is_question, requests_information
 
     if "?" in query or "？" in query or _ASKS.search(query.strip()):
         return False
-    if is_question(query) or requests_information(query) or aspect(query) != "past":
-        return False
-    return asks_for_information(matched) or requests_information(matched)
+    return not (is_question(query) or ends_as_question(query) or requests_information(query))
 
 
 def vote_scores(
@@ -793,9 +824,14 @@ class ReplyPipeline:
                 mood=pair_mood(hit.pair),
                 pair=hit.pair,
                 asks_clash=question_clash(typed or text, hit.pair.utterance),
-                tells_clash=bool(w.request_clash)
-                and source in ("everyday", "memory")
-                and request_clash(typed or text, hit.pair.utterance),
+                tells_clash=source in ("everyday", "memory")
+                and (
+                    (bool(w.request_clash) and request_clash(typed or text, hit.pair.utterance))
+                    or (
+                        bool(w.answer_clash)
+                        and answer_clash(typed or text, hit.pair.utterance, reply)
+                    )
+                ),
                 topic_clash=bool(w.topic_clash)
                 and source in ("everyday", "memory")
                 and topic_clash(text, hit.pair.utterance, name),

@@ -269,7 +269,9 @@ _UNDER_WAY = re.compile(r"(?<=[가-힣] 중)(?=[\sㅋㅎㅠㅜ.~!…^]*$)")
 _TURNS = {"근데", "그런데", "하지만", "그렇지만", "그치만", "그래도", "다만", "근데요", "그런데요"}
 #: words that make a noun-form ending ("기도함") a habit, not a deed; 아직 only without a
 #: negation ("아직도 생각남" is now, "아직 시작도 안 함" has not been done)
-_HABITUAL = {"마다", "항상", "맨날", "매일", "늘", "자주", "언제나", "만날"}
+_HABITUAL = {"마다", "항상", "맨날", "매일", "늘", "자주", "언제나", "만날", "요즘", "요새"}
+#: auxiliaries of a deed finished: "가버림", "찍어둠", "써놓음" are past deeds like "먹음"
+_FINISHED = {"버리", "두", "놓", "내", "치우"}
 _STILL = {"아직", "아직도"}
 _NOMINAL = {"ᆷ", "음"}  # "밥 먹고 옴", "출석함": done
 _DROP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "W_", "Z", "UN", "IC")
@@ -461,6 +463,18 @@ def _sentence_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, s
     (~, .., !) and more text end their sentence: retagged as final endings."""
     out = list(morphs)
     for i, (form, tag, start, length) in enumerate(morphs[:-1]):
+        if (
+            (form, _tag(tag)) == ("다", "EC")
+            and i > 0
+            and _tag(morphs[i - 1][1]) in ("VA", "XSA", "VCP")
+            and morphs[i + 1][2] > start + length
+            and not _tag(morphs[i + 1][1]).startswith(("S", "J"))
+        ):
+            # a plain -다 and a new sentence without a mark ("하늘 진짜 파랗다 사진 찍어둠": one
+            # sentence said back was broken on set Z8); after a verb stem or a past it is
+            # -다(가), "자다 깼어", "산책 갔다 왔어"
+            out[i] = (form, "EF", start, length)
+            continue
         if _tag(tag) != "EC" or form not in _ENDS_BEFORE_MARK:
             continue
         j = i + 1
@@ -611,7 +625,7 @@ def _say_back(
         past
         or (
             final in _NOMINAL
-            and stem_tag in ("VV", "XSV")
+            and (stem_tag in ("VV", "XSV") or (stem_tag == "VX" and stem in _FINISHED))
             and "겠" not in endings
             and not (stem == "되" and sentence[stem_at - 1][0] == "안")  # "이해가 안 됨": a state
             # a habit is no news of the day: "rebase 할 때마다 기도함", "새벽 손님은 다 바나나우유를
