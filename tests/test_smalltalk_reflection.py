@@ -492,8 +492,9 @@ def test_a_sure_feeling_still_comes_before_the_deed_s_line() -> None:
         # ... not the -다(가) of a verb or a past
         ("자다 깼어", "자다 깼군요. 조금 더 이야기해 주세요."),
         ("오늘 날씨 좋다 산책 갔다 왔어", "산책 갔다 왔군요. 조금 더 이야기해 주세요."),
-        # 요즘 tells of a habit: no past
+        # 요즘, 자꾸 tell of a habit or a state that goes on: no past
         ("요즘 헬스 다님", "요즘 헬스 다니는군요. 조금 더 이야기해 주세요."),
+        ("대답이 꼬였어요 자꾸 생각남", "자꾸 생각나는군요. 조금 더 이야기해 주세요."),
     ],
 )
 def test_chat_sentences_are_said_back_in_the_right_tense(text: str, expected: str) -> None:

@@ -269,7 +269,8 @@ _UNDER_WAY = re.compile(r"(?<=[가-힣] 중)(?=[\sㅋㅎㅠㅜ.~!…^]*$)")
 _TURNS = {"근데", "그런데", "하지만", "그렇지만", "그치만", "그래도", "다만", "근데요", "그런데요"}
 #: words that make a noun-form ending ("기도함") a habit, not a deed; 아직 only without a
 #: negation ("아직도 생각남" is now, "아직 시작도 안 함" has not been done)
-_HABITUAL = {"마다", "항상", "맨날", "매일", "늘", "자주", "언제나", "만날", "요즘", "요새"}
+_HABITUAL = {"마다", "항상", "맨날", "매일", "늘", "자주", "언제나", "만날", "요즘", "요새", "자꾸",
+             "계속"}  # fmt: skip
 #: auxiliaries of a deed finished: "가버림", "찍어둠", "써놓음" are past deeds like "먹음"
 _FINISHED = {"버리", "두", "놓", "내", "치우"}
 _STILL = {"아직", "아직도"}
