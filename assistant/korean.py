@@ -487,6 +487,19 @@ def asks_first(text: str) -> bool:
     )
 
 
+#: endings that ask even in a remark without a question word ("용돈을 줘도 될까요", "갈래")
+_ASKS = re.compile(r"(?:까요|나요|까|니|냐|래|죠)[\s.!~ㅋㅎㅠㅜ]*$")
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether a remark (as typed) asks nothing: no question mark anywhere, no question word
+    or asking ending (:func:`is_question`, :func:`ends_as_question`, also "-까요"), and no
+    request (:func:`requests_information`)."""
+    if "?" in text or "？" in text or _ASKS.search(text.strip()):
+        return False
+    return not (is_question(text) or ends_as_question(text) or requests_information(text))
+
+
 def mentions_information(text: str) -> bool:
     """Whether ``text`` has a word that asks for information (anywhere)."""
     return bool(_INFO.search(text))

@@ -7,6 +7,7 @@ import pytest
 from assistant.korean import (
     PAIRS,
     asks_for_information,
+    asks_nothing,
     compose,
     compose_jamo,
     decompose,
@@ -175,3 +176,18 @@ def test_syllables_ending_in_a_final_consonant() -> None:
     assert all(n_final.fullmatch(ch) for ch in "는은인한간")
     assert not any(n_final.fullmatch(ch) for ch in "가나라었a")
     assert re.fullmatch(syllables_ending_in("ㅆ"), "렸")
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [
+        ("오늘 점심에 김치찌개 먹었는데 너무 짰어", True),
+        ("친구가 돈 빌려가고 3달째 말이 없음", True),
+        ("일곱 살 아이한테 용돈을 줘도 될까요", False),  # -까요 without its mark
+        ("너 MBTI 알아? 난 INFP야", False),  # a question before the last sentence
+        ("노래 추천해줘", False),  # a request
+        ("점심 뭐 먹지", False),
+    ],
+)
+def test_asks_nothing(text: str, nothing: bool) -> None:
+    assert asks_nothing(text) is nothing

@@ -234,7 +234,7 @@ class Candidate:
     #: the remark asks for information, the matched utterance is a plain statement
     asks_clash: bool = False
     #: the remark asks nothing, the matched utterance asks for information (:func:`request_clash`)
-    #: or is a question answered yes or no (:func:`answer_clash`)
+    #: or is a question its reply answers no (:func:`answer_clash`)
     tells_clash: bool = False
     #: the remark and the matched utterance share only frame words (:func:`topic_clash`)
     topic_clash: bool = False
@@ -599,10 +599,6 @@ def question_clash(query: str, matched: str) -> bool:
     )
 
 
-#: endings that ask, for :func:`request_clash` ("용돈을 줘도 될까요", "방법 있나요")
-_ASKS = re.compile(r"(?:까요|나요|까|니|냐|래|죠)[\s.!~ㅋㅎㅠㅜ]*$")
-
-
 def request_clash(query: str, matched: str) -> bool:
     """True when the remark tells of a thing done and asks nothing (no question mark,
     question word, asking ending or request) and the matched utterance asks for information
@@ -612,7 +608,7 @@ def request_clash(query: str, matched: str) -> bool:
     often well served by a question's tip ("캠핑 가보기로 함" / a camping site), and a remark
     without a past may be a question with a typo ("요즘 볼만한 영화 머 있어"). ``query`` is
     the remark as typed (with its final marks)."""
-    from assistant.korean import asks_for_information, requests_information
+    from assistant.korean import asks_for_information, asks_nothing, requests_information
     from assistant_plugins.smalltalk.morphemes import aspect
 
     if not asks_nothing(query) or aspect(query) != "past":
@@ -620,31 +616,24 @@ def request_clash(query: str, matched: str) -> bool:
     return asks_for_information(matched) or requests_information(matched)
 
 
-#: a reply that opens by answering no (a yes, "네, 불쾌하실 만해요", "당연히 서운하죠", mostly
-#: agrees with a feeling and fitted statements too: on the rated sets B-Z8 it had answered
-#: "…반말함" and "…벌써 새벽 한 시네" well)
-_YES_NO = re.compile(r"^(?:아니요|아뇨|아니에요|아니예요|전혀|그럼요|물론이죠|물론)(?![가-힣])")
+#: a reply that opens by answering no, or a plain "sure" (a yes, "네, 불쾌하실 만해요", "당연히
+#: 서운하죠", mostly agrees with a feeling and fitted statements too: on the rated sets B-Z8 it
+#: had answered "…반말함" and "…벌써 새벽 한 시네" well)
+_ANSWERED_NO = re.compile(
+    r"^(?:아니요|아뇨|아니에요|아니예요|전혀|그럼요|물론이죠|물론)(?![가-힣])"
+)
 
 
 def answer_clash(query: str, matched: str, reply: str) -> bool:
-    """True when the remark asks nothing (:func:`asks_nothing`) and the matched utterance is a
-    question whose reply answers it no (or "그럼요": ``_YES_NO``; "친구가 돈 빌려가고 3달째 말이
-    없음" / "…내가 쪼잔한 거야?" had drawn "전혀 아니에요. …"): the reply answers a question
-    nobody asked."""
-    from assistant.korean import ends_as_question, is_question
+    """True when the remark asks nothing (``korean.asks_nothing``) and the matched utterance is
+    a question whose reply answers it no (or "그럼요": ``_ANSWERED_NO``; "친구가 돈 빌려가고
+    3달째 말이 없음" / "…내가 쪼잔한 거야?" had drawn "전혀 아니에요. …"): the reply answers a
+    question nobody asked."""
+    from assistant.korean import asks_nothing, ends_as_question, is_question
 
-    if not asks_nothing(query) or not _YES_NO.match(reply.strip()):
+    if not asks_nothing(query) or not _ANSWERED_NO.match(reply.strip()):
         return False
     return "?" in matched or is_question(matched) or ends_as_question(matched)
-
-
-def asks_nothing(query: str) -> bool:
-    """The remark (as typed) has no question mark, question word, asking ending or request."""
-    from assistant.korean import ends_as_question, is_question, requests_information
-
-    if "?" in query or "？" in query or _ASKS.search(query.strip()):
-        return False
-    return not (is_question(query) or ends_as_question(query) or requests_information(query))
 
 
 def vote_scores(
