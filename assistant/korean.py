@@ -76,6 +76,8 @@ ignored: "팁 있어?ㅋㅋ")::
     asks_first(text) -> bool         # a question for information (or what one has to do)
                                      # before the last sentence: "검은 발톱은 어떻게 해요?
                                      # 보호자분들이 자꾸 물어보셔서"
+    asks_nothing(text) -> bool       # no question mark, question word, asking ending or
+                                     # request anywhere: "김치찌개 먹었는데 너무 짰어"
     mentions_information(text) -> bool    # such a word anywhere
     requests_information(text) -> bool    # wider: also chat endings ("뭐가 나아", "뭐부터
                                      # 해야 돼", "추천해 줘"), never with 왜 ("왜 나만 …"
@@ -487,15 +489,11 @@ def asks_first(text: str) -> bool:
     )
 
 
-#: endings that ask even in a remark without a question word ("용돈을 줘도 될까요", "갈래")
-_ASKS = re.compile(r"(?:까요|나요|까|니|냐|래|죠)[\s.!~ㅋㅎㅠㅜ]*$")
-
-
 def asks_nothing(text: str) -> bool:
     """Whether a remark (as typed) asks nothing: no question mark anywhere, no question word
-    or asking ending (:func:`is_question`, :func:`ends_as_question`, also "-까요"), and no
-    request (:func:`requests_information`)."""
-    if "?" in text or "？" in text or _ASKS.search(text.strip()):
+    or asking ending (:func:`is_question`, :func:`ends_as_question`, and "-까요", "-나요"
+    without a mark: "용돈을 줘도 될까요"), and no request (:func:`requests_information`)."""
+    if "?" in text or "？" in text or _ASKING_END.search(_plain(text)):
         return False
     return not (is_question(text) or ends_as_question(text) or requests_information(text))
 

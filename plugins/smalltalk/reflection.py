@@ -88,18 +88,8 @@ _SHOWS = {"영화", "드라마", "공연", "뮤지컬", "연극", "전시", "전
 #: words that keep a verb's follow-up away: negation ("안 샀어")
 _NOT_DONE = {"안", "못", "않", "없", "말"}
 #: ... places one goes to without a trip to ask about ("화장실만 세 번째 다녀옴")
-_ERRANDS = {
-    "화장실",
-    "병원",
-    "응급실",
-    "장례식장",
-    "회사",
-    "학교",
-    "학원",
-    "은행",
-    "약국",
-    "주민센터",
-}
+_ERRANDS = {"화장실", "병원", "응급실", "장례식장", "회사", "학교", "학원", "은행", "약국",
+            "주민센터"}  # fmt: skip
 #: ... a count or a number: a routine or a chore, not a deed to ask about ("고등어 한 손
 #: 샀어", "같은 문단 다섯 번째 읽고 있음")
 _COUNT_TAGS = ("SN", "NR")
@@ -115,7 +105,7 @@ def _verb_follow_up(sentence: list[tuple[str, str, int, int]], aspect: str) -> s
     column = {"past": 0, "present": 1, "plan": 2}.get(aspect)
     if column is None:
         return None
-    from assistant_plugins.smalltalk.pipeline import _PERSON_OF
+    from assistant_plugins.smalltalk.pipeline import PEOPLE
 
     forms = [(form, _tag(tag)) for form, tag, _s, _l in sentence]
     if any(form in _NOT_DONE and tag in ("MAG", "VX", "VA", "VV") for form, tag in forms):
@@ -124,7 +114,10 @@ def _verb_follow_up(sentence: list[tuple[str, str, int, int]], aspect: str) -> s
         return None
     if any(
         ((b[1] == "JKS" or b[0] == "께서") and a[0] not in _SELF)
-        or (b[1] == "JX" and (a[0] in _OTHERS or a[0] in _PERSON_OF or a == ("님", "XSN")))
+        or (
+            b[1] == "JX"
+            and (a[0] in _OTHERS or a == ("님", "XSN") or any(a[0] in w for w in PEOPLE.values()))
+        )
         for a, b in zip(forms, forms[1:], strict=False)
     ):
         return None  # someone else's deed ("동생이 폰 샀어")
