@@ -32,9 +32,10 @@ from assistant_plugins.emotion.metrics import report
 
 PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 SETS = {
-    # The first test set, B, C (since session 16), D and E (since session 18) were looked at
-    # and are training files; test set F, written blind in session 18, is the test set now.
-    "test": ["conversations_test_f_implicit.tsv", "conversations_test_f_explicit.tsv"],
+    # The first test set, B, C (since session 16), D and E (since session 18) and F (since
+    # session 20) were looked at and are training files; test set G, written blind in session
+    # 20, is the test set now.
+    "test": ["conversations_test_g_implicit.tsv", "conversations_test_g_explicit.tsv"],
     "dev": ["conversations_dev.tsv", "conversations_eval_b.tsv", "conversations_heldout.tsv"],
 }
 

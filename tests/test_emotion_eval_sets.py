@@ -12,9 +12,10 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-Test set F (``conversations_test_f_*.tsv``, session 18) is for the lead's one look per shipped
-model: this guard does not open it (it was checked against every emotion file when it was
-committed). Test sets D and E were looked at and are training files since session 18.
+Test set G (``conversations_test_g_*.tsv``, session 20) is for the lead's one look per shipped
+model: this guard does not open it (it was checked against every emotion file and KOTE when it
+was committed). Test sets D and E were looked at and are training files since session 18, test
+set F since session 20.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ TEST_D_EXPLICIT = PLUGIN / "conversations_test_d_explicit.tsv"
 #: any look, 289 + 82), looked at once for R6 and run S2 of round S, then a training file
 TEST_E_IMPLICIT = PLUGIN / "conversations_test_e_implicit.tsv"
 TEST_E_EXPLICIT = PLUGIN / "conversations_test_e_explicit.tsv"
+#: test set F (session 18, a sixth blind author: 57 (near-)duplicates dropped before any look,
+#: 271 + 92), looked at once for R6 and S5, a training file since session 20
+TEST_F_IMPLICIT = PLUGIN / "conversations_test_f_implicit.tsv"
+TEST_F_EXPLICIT = PLUGIN / "conversations_test_f_explicit.tsv"
 RETIRED_TESTS = (
     TEST_IMPLICIT,
     TEST_EXPLICIT,
@@ -91,6 +96,8 @@ RETIRED_TESTS = (
     TEST_D_EXPLICIT,
     TEST_E_IMPLICIT,
     TEST_E_EXPLICIT,
+    TEST_F_IMPLICIT,
+    TEST_F_EXPLICIT,
 )
 OWN_TRAINING = (
     TRAIN,
@@ -108,13 +115,13 @@ OWN_TRAINING = (
     *RETIRED_TESTS,
 )
 DEV_SETS = (DEV, DEV_EXPLICIT, DEV_OPENERS, DEV_E, EVAL_B, HELDOUT)
-#: session 18: test set F, written blind by a sixth author (420 remarks, 70 per class, 50 implied
-#: and 20 named each), 57 (near-)duplicates of any emotion file or KOTE dropped before any look,
-#: split by the shipped feeling-word list (271 + 92); for the lead's one look per shipped model
+#: session 20: test set G, written blind by a seventh author (420 remarks, 70 per class, 50 implied
+#: and 20 named each), 56 (near-)duplicates of any emotion file or KOTE dropped before any look,
+#: split by the shipped feeling-word list (285 + 79); for the lead's one look per shipped model
 #: (model card)
-TEST_F_IMPLICIT = PLUGIN / "conversations_test_f_implicit.tsv"
-TEST_F_EXPLICIT = PLUGIN / "conversations_test_f_explicit.tsv"
-TESTS = (TEST_F_IMPLICIT, TEST_F_EXPLICIT)
+TEST_G_IMPLICIT = PLUGIN / "conversations_test_g_implicit.tsv"
+TEST_G_EXPLICIT = PLUGIN / "conversations_test_g_explicit.tsv"
+TESTS = (TEST_G_IMPLICIT, TEST_G_EXPLICIT)
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -203,7 +210,7 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
         (DEV, 120, 20),
         (DEV_EXPLICIT, 250, 40),
         (DEV_E, 250, 40),  # 272 after near-duplicates were dropped before any look
-        (TEST_F_IMPLICIT, 260, 35),  # 271: the feeling-word list put the rest in explicit
+        (TEST_G_IMPLICIT, 260, 35),  # 285: the feeling-word list put the rest in explicit
     ],
 )
 def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
@@ -263,7 +270,7 @@ def test_the_retired_test_sets_are_training_files_not_evaluation_files():
 
 
 def test_the_shipped_model_was_given_no_test_set_but_the_retired_ones():
-    """The test set (D) is never trained on: only the retired six may appear among the shipped
+    """The test set (G) is never trained on: only the retired ones may appear among the shipped
     model's data files (by name)."""
     given = {Path(entry["path"]).name for entry in _metadata()["data_files"]}
     tests = {name for name in given if name.startswith("conversations_test")}
