@@ -1,10 +1,12 @@
 """Small-talk reply latency: the full reply pipeline, the generator alone, and a KoGPT2-base shape.
 
-0. The full pipeline the plugin runs (one generation pass of ``candidates`` draws, then
-   retrieval from the persona and shipped memories and the dev-fitted selection, plus the
-   selector when one is shipped) vs, as the in-run baseline, the generator-only pipeline
-   (the same generation pass, keeping the likeliest draw): same prompts, same decoding, one
-   thread, no extra scoring pass in either arm. Also reported: the memory's index build
+0. The full pipeline the plugin runs (one generation pass of ``candidates`` draws unless the
+   memory's ``pipeline.json`` says ``generate: 0``, as the shipped one does, then retrieval
+   from the persona and shipped memories and the dev-fitted selection, plus the selector when
+   one is shipped) vs, as the in-run baseline, the generator-only pipeline (the same
+   generation pass, keeping the likeliest draw): same prompts, same decoding, one thread, no
+   extra scoring pass in either arm. ``full_drawing``: the full pipeline with the generation
+   pass always drawn (the plugin before session 20). Also reported: the memory's index build
    time (morpheme analysis from ``memory.json`` + bm25s indexing measured here), load time
    (kiwipiepy, the saved index, the persona memory) and resident memory it adds.
    Target: p50 <= 60 ms, p90 <= 120 ms.
@@ -113,7 +115,11 @@ def measure_pipeline(chat, settings, source: str, local: bool, config: dict) -> 
     index_s = time.perf_counter() - started
     pipeline = ReplyPipeline(memory, persona, None, selector, weights)
 
-    def full(prompt: str) -> str:
+    def full(prompt: str) -> str:  # as the plugin runs it: weights.generate decides the draw
+        generated = chat.reply_candidates(prompt, (), settings) if weights.generate else []
+        return pipeline.choose(prompt, (), None, generated).source
+
+    def full_drawing(prompt: str) -> str:  # the generation pass always drawn (before session 20)
         generated = chat.reply_candidates(prompt, (), settings)
         return pipeline.choose(prompt, (), None, generated).source
 
@@ -121,7 +127,8 @@ def measure_pipeline(chat, settings, source: str, local: bool, config: dict) -> 
         return "neutral" if chat.reply(prompt, (), settings).neutral else "generated"
 
     results = {}
-    for name, run in (("generator_only", alone), ("full", full)):
+    arms = (("generator_only", alone), ("full", full), ("full_drawing", full_drawing))
+    for name, run in arms:
         for prompt in PROMPTS[:3]:
             run(prompt)  # warm-up
         times, sources = [], []
@@ -137,6 +144,7 @@ def measure_pipeline(chat, settings, source: str, local: bool, config: dict) -> 
     size = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
     return {
         **results,
+        "generate": bool(weights.generate),
         "selector": selector is not None,
         "memory_pairs": len(memory),
         "memory_mb_on_disk": round(size / 1e6, 1),
@@ -280,9 +288,11 @@ def main() -> None:
         "sample_replies": replies[:5],
     }
     full, alone = pipeline_result["full"], pipeline_result["generator_only"]
+    drawing = pipeline_result["full_drawing"]
     print(
         f"full pipeline p50 {full['p50_ms']} ms / p90 {full['p90_ms']} ms "
-        f"(generator only: p50 {alone['p50_ms']} / p90 {alone['p90_ms']} ms); memory load "
+        f"(always drawing: p50 {drawing['p50_ms']} / p90 {drawing['p90_ms']} ms; "
+        f"generator only: p50 {alone['p50_ms']} / p90 {alone['p90_ms']} ms); memory load "
         f"{pipeline_result['load_s']} s, +{pipeline_result['rss_mb']} MB"
     )
     print(

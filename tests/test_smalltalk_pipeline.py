@@ -348,6 +348,24 @@ def test_the_plugin_explains_its_choice(make_assistant, tiny_dir: Path, memory_d
     assert "잡담=persona" in debug_line(assistant.respond("너 사람이야?")).plain
 
 
+def test_the_memory_can_turn_the_generated_candidates_off(
+    make_assistant, tiny_dir: Path, memory_dir: Path, tmp_path: Path
+) -> None:
+    """``generate: 0`` in pipeline.json (the shipped memory's): the generation pass is skipped
+    although the generator is loaded, and the memory still answers."""
+    import shutil
+
+    folder = tmp_path / "memory"
+    shutil.copytree(memory_dir, folder)
+    rule = {"weights": {"min_fit": 0.3, "generated_fit": 0.0, "generate": 0}}
+    (folder / "pipeline.json").write_text(json.dumps(rule), "utf-8")
+    turn = make_assistant(_settings(tiny_dir, folder)).respond("점심 뭐 먹을까?")
+    info = turn.reply.data["smalltalk"]
+    assert turn.reply.text == "맛있는 거 드세요." and info["source"] == "memory"
+    assert info["generated"] == 0 and info["runtime"] is not None  # loaded, not drawn
+    assert Weights.load(folder).generate == 0.0 and Weights.load(memory_dir).generate == 1.0
+
+
 def test_emotion_reaches_the_choice(make_assistant, tiny_dir: Path, memory_dir: Path) -> None:
     from assistant_plugins.smalltalk import fallback_reply
 

@@ -104,7 +104,8 @@ def fallback_reply(request: Request) -> Reply | str | None:
                 },
             )
         history = _history(request, config, chat)
-        generated = chat.reply_candidates(text, history, generation, label) if chat else []
+        drawn = chat is not None and bool(retrieval.weights.generate)
+        generated = chat.reply_candidates(text, history, generation, label) if drawn else []
         selector = None
         if retrieval.weights.selector and runtime.selector_dir() is not None:
             selector = runtime.selector.get_or_none()

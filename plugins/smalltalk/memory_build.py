@@ -63,6 +63,7 @@ SELECTOR_GRID = (0.0, 0.5, 1.0, 2.0)
 UNSEARCHED = (
     "min_fit_data",
     "generated_min_selector",
+    "generate",
     "reflect_below_fit",
     "reflect_below_fit_data",
     "reflect_mood_consensus",

@@ -103,6 +103,13 @@ class Weights:
     #: Above 1 a generated reply never wins (the shipped memory's pipeline.json: 1.01, since
     #: no generated winner of the tiny model fit on the rated sets, README)
     generated_min_selector: float = 0.5
+    #: 0 = the generator's candidates are not drawn at all (the plugin skips the generation
+    #: pass, about 40 ms a turn with the shipped model). The shipped memory's pipeline.json
+    #: says 0: with ``generated_min_selector`` 1.01 no generated reply of the tiny model won
+    #: on the 5,056 rated remarks of sets B-Z8 (session 20, README), so the pass was thrown
+    #: away, and while the selector was still loading a generated reply could win unchecked.
+    #: A user's own generator (``--base skt/kogpt2-base-v2``) keeps the default, 1
+    generate: float = 1.0
     #: a retrieved winner whose fit is below this gives way to the remark said back
     #: (``reflection.py``) when one can be made: everyday pairs / dialogue-data pairs
     #: (hand ratings of eval_prompts_b-e, README: at fit < 0.45 an everyday winner was
