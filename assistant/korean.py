@@ -82,6 +82,12 @@ ignored: "팁 있어?ㅋㅋ")::
     requests_information(text) -> bool    # wider: also chat endings ("뭐가 나아", "뭐부터
                                      # 해야 돼", "추천해 줘"), never with 왜 ("왜 나만 …"
                                      # mostly complains)
+
+Dialect::
+
+    speaks_dialect(text) -> bool     # a regional ending standard Korean never uses
+                                     # ("생각났는디", "했당께", "아이가", "했심더"): such a
+                                     # remark is not said back in standard 존댓말
 """
 
 from __future__ import annotations
@@ -514,3 +520,19 @@ def requests_information(text: str) -> bool:
     return bool(_CHAT_ASKING_END.search(plain) and _INFO.search(plain)) or bool(
         _ASK_FOR.search(plain)
     )
+
+
+#: endings of Jeolla, Gyeongsang and Chungcheong speech that standard Korean does not use
+#: ("생각났는디", "좋당께", "추웠던 것 같어", "하겄다", "먹었슈" anywhere; "맞다 아이가", "뭐하노",
+#: "했심더", "왔데이" at the end): a reflection said such a remark back half in dialect (set Z8)
+_WORD_END = r"(?=[\s.,!?~^ㅋㅎㅠㅜ]|$)"
+_DIALECT = re.compile(
+    rf"(?:[는은랬았었했]디|[당랑긍]께|같어|[었았였했겠]슈){_WORD_END}|겄"
+    r"|(?:[다지]\s*아이가|[하카]노|[심니]더|[었았였했왔갔한간는]데이)[\s.,!?~^ㅋㅎㅠㅜ]*$"
+)
+
+
+def speaks_dialect(text: str) -> bool:
+    """Whether ``text`` has a regional ending that standard Korean never uses (a word-final
+    "-는디", "-당께", "같어", "-었슈", any "겄"; "… 아이가", "-하노", "-심더", "-데이" at the end)."""
+    return bool(_DIALECT.search(text.strip()))

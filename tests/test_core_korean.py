@@ -20,6 +20,7 @@ from assistant.korean import (
     josa,
     particle,
     requests_information,
+    speaks_dialect,
 )
 
 # (word, kind of ending): consonant, ㄹ or vowel, as a Korean reads the word aloud
@@ -191,3 +192,26 @@ def test_syllables_ending_in_a_final_consonant() -> None:
 )
 def test_asks_nothing(text: str, nothing: bool) -> None:
     assert asks_nothing(text) is nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect"),
+    [
+        ("문득 생각났는디 옛날엔 겨울이 더 추웠던 것 같어", True),  # Jeolla (set Z8)
+        ("그래서 좋당께", True),
+        ("비 오겄다", True),
+        ("밥 먹었슈", True),  # Chungcheong
+        ("맞다 아이가", True),  # Gyeongsang, at the end
+        ("뭐하노", True),
+        ("그리 했심더", True),
+        ("잘 간데이~", True),
+        ("우리 아이가 첫 걸음마를 뗐어", False),  # 아이 + 가, not the ending
+        ("하노이 여행 가", False),
+        ("해피 버스데이", False),
+        ("오늘은 원데이 클래스 들었어", False),
+        ("그건 같아", False),
+        ("오늘 영화 봤는데 재밌었어", False),
+    ],
+)
+def test_speaks_dialect(text: str, dialect: bool) -> None:
+    assert speaks_dialect(text) is dialect

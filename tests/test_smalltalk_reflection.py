@@ -495,7 +495,19 @@ def test_a_sure_feeling_still_comes_before_the_deed_s_line() -> None:
         # 요즘, 자꾸 tell of a habit or a state that goes on: no past
         ("요즘 헬스 다님", "요즘 헬스 다니는군요. 조금 더 이야기해 주세요."),
         ("대답이 꼬였어요 자꾸 생각남", "자꾸 생각나는군요. 조금 더 이야기해 주세요."),
+        # "거다" before more words is the copula's end, not 거 + the adverb 다 (set Z8)
+        (
+            "토요일에 여자친구한테 고백할 거다 떨린다",
+            "토요일에 여자친구한테 고백할 거군요. 잘되길 바랄게요.",
+        ),
     ],
 )
 def test_chat_sentences_are_said_back_in_the_right_tense(text: str, expected: str) -> None:
     assert reflect(text, None) == expected
+
+
+def test_dialect_is_not_said_back() -> None:
+    """Said back in standard 존댓말, a dialect remark came out half in dialect ("문득
+    생각났는디 옛날엔 겨울이 더 추웠던 것 같군요", set Z8)."""
+    assert reflect("문득 생각났는디 옛날엔 겨울이 더 추웠던 것 같어", None) is None
+    assert reflect("오늘 밭에서 고추 다 땄당께", None) is None

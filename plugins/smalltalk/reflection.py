@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from assistant.korean import ends_as_question, syllables_ending_in
+from assistant.korean import ends_as_question, speaks_dialect, syllables_ending_in
 
 #: the second sentence, by the user's detected emotion: (news told, a state now, a plan)
 EMPATHY: dict[str, tuple[str, str, str]] = {
@@ -310,13 +310,15 @@ def reflect(
     text = _PREFACE.sub("", text, count=1) or text
     if not text or len(text) > 80 or ends_as_question(text) or _ADDRESSEE.search(text):
         return None
+    if speaks_dialect(text):
+        return None  # "문득 생각났는디 … 추웠던 것 같군요" was said back half in dialect (set Z8)
     text = _UNDER_WAY.sub("이야", text, count=1)
     if analyser is None:
         from assistant_plugins.smalltalk.morphemes import analyzer
 
         analyser = analyzer()
     morphs = [(t.form, t.tag, t.start, t.len) for t in analyser.tokenize(text)]
-    strict = _intent_ends(_sentence_ends(morphs))
+    strict = _intent_ends(_sentence_ends(_copula_ends(morphs)))
     morphs = _nominal_ends(strict)
     loose = morphs != strict  # a final noun ending or 듯 read as a statement
     if any(
@@ -478,6 +480,26 @@ def _sentence_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, s
             out[i] = (form, "EF", start, length)
             if j == i + 2:  # "보려고요..": 요 belongs to the ending
                 out[i + 1] = ("요", "SF", *morphs[i + 1][2:])
+    return out
+
+
+def _copula_ends(morphs: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """ "… 고백할 거다 떨린다": Kiwi reads the 다 glued to 거/것 as an adverb (다/MAG) when more
+    follows, and the two sentences were said back as one ("고백할 거다 떨리는군요", set Z8).
+    Such a 다 is the copula's final ending, as Kiwi reads "볼 거다" at the end (이/VCP 다/EF)."""
+    out: list[tuple[str, str, int, int]] = []
+    for i, (form, tag, start, length) in enumerate(morphs):
+        before = morphs[i - 1] if i else None
+        if (
+            (form, _tag(tag)) == ("다", "MAG")
+            and before is not None
+            and before[0] in ("거", "것")
+            and _tag(before[1]) == "NNB"
+            and before[2] + before[3] == start
+        ):
+            out += [("이", "VCP", start, 0), ("다", "EF", start, length)]
+            continue
+        out.append((form, tag, start, length))
     return out
 
 
