@@ -415,7 +415,7 @@ def say_elapsed(seconds: float) -> str:
 
 _QUESTION_WORDS = r"뭐|뭘|어디|언제|왜|어떻게|어때|어떨|몇|무슨|어느|어떡해|어떻해|어떡하|어떻하"
 _QUESTION = re.compile(
-    rf"[?？]\s*$|(?:{_QUESTION_WORDS})|(?:[을를]?까|니|냐|나요|가요|죠|지)\s*[.!~ㅋㅎ]*$"
+    rf"[?？]\s*$|(?:{_QUESTION_WORDS})|(?:[을를]?까요?|니|냐|나요|가요|죠|지)\s*[.!~ㅋㅎ]*$"
 )
 _TRAILING_NOISE = re.compile(r"(?:[ㅋㅎㅠㅜㄷ]|[^\w?？])+$")
 #: for :func:`ends_as_question`: question words, asking endings (not a statement's -야지 /
@@ -424,7 +424,7 @@ _QUESTION_WORD = re.compile(_QUESTION_WORDS)
 #: (-가요 only after a final ㄴ: the -ㄴ가요 of a question, "맞는가요", "괜찮은가요", not the
 #: verb 가다, "평창으로 올라가요", blind set Z2)
 _ASKING_ENDING = re.compile(
-    r"(?:[을를]?까|(?<!더)(?<!다)니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요"
+    r"(?:[을를]?까요?|(?<!더)(?<!다)니|냐|(?<!생각)(?<!기억)(?<!눈물)(?<!웃음)(?<!소리)(?<!짜증)나요"
     rf"|(?<={syllables_ending_in('ㄴ')})가요|죠"
     rf"|(?<!야)(?<!{syllables_ending_in('ㅆ')})(?<![겠이])(?<!그렇)지)\s*[.!~ㅋㅎ]*$"
 )

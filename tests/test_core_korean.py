@@ -162,6 +162,10 @@ def test_questions(text: str, question: bool, asks: bool, requests: bool) -> Non
         ("오늘 무슨 요일이지", True),
         ("이게 맞는 거지", True),
         ("내일 비 오지", True),
+        # -까요 asks without its mark too (session 20)
+        ("일곱 살 아이한테 용돈을 줘도 될까요", True),
+        ("이번 주말에 비 올까요 ㅠㅠ", True),
+        ("오늘 비 왔어요", False),
     ],
 )
 def test_ends_as_question(text: str, ends: bool) -> None:
