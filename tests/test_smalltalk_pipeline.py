@@ -508,6 +508,12 @@ def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
         ("샤워하고 나왔어", "past"),
         ("방 청소 끝", "past"),
         ("배고파", None),
+        # set Z9 (session 20): a plan being weighed, and a 하다-verb's noun ending
+        ("베란다에 상추랑 깻잎 키워볼까 해", "plan"),
+        ("올해는 마늘 심을 밭을 좀 늘려볼까 고민 중이야", "plan"),
+        ("살까 말까", "plan"),
+        ("베란다 상추 첫 수확함", "past"),
+        ("요즘 운동함", None),  # a habit, not a thing done
     ],
 )
 def test_aspect_tells_plans_from_things_done(text: str, expected: str | None) -> None:

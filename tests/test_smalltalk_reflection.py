@@ -511,3 +511,22 @@ def test_dialect_is_not_said_back() -> None:
     생각났는디 옛날엔 겨울이 더 추웠던 것 같군요", set Z8)."""
     assert reflect("문득 생각났는디 옛날엔 겨울이 더 추웠던 것 같어", None) is None
     assert reflect("오늘 밭에서 고추 다 땄당께", None) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "아침 일찍 고추밭에 물 주고 왔지 해 뜨기 전에 해야 덜 덥거든",  # -지 runs on; -거든
+        "오늘 낚시하다 문어 올라왔는데 문어는 심장이 세 개라며 신기해",  # someone's words
+        "요즘 하루에 같은 노래 오십 번은 듣는 듯 질리지가 않아",  # 듯 runs on
+    ],
+)
+def test_run_on_sentences_are_not_said_back(text: str) -> None:
+    """Said back, each came out garbled on set Z9 ("… 세 개라며 신기하군요")."""
+    assert reflect(text, None) is None
+
+
+def test_a_musing_s_preface_is_not_said_back() -> None:
+    said = reflect("그냥 하는 말인데 바다 냄새 맡으면 아빠 생각나", None)
+    assert said is not None and said.startswith("바다 냄새 맡으면 아빠 생각나는군요.")
+    assert reflect("밥 먹지 않았어", None) == "밥 먹지 않았군요. 조금 더 이야기해 주세요."

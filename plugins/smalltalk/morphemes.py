@@ -159,6 +159,12 @@ _PLAN_CONNECTIVES = {"려고", "으려고", "려구", "으려구", "러", "으�
 _PLAN_NOUNS = {"거", "것", "계획", "예정", "생각"}
 _PAST = {"었", "았", "였", "었었", "았었"}
 _DONE_NOUNS = {"끝", "완료"}
+#: what follows a -ᆯ까 that wonders whether to do it: "키워볼까 해", "늘려볼까 고민 중", "갈까
+#: 생각 중", "할까 말까" (a plan being weighed; set Z9 had drawn "첫 수확 축하해요!")
+_WEIGHED = {"하", "고민", "생각", "싶", "말"}
+#: a 하다-verb's noun ending at the end tells a thing done ("베란다 상추 첫 수확함"), unless
+#: a word of habit says it goes on ("요즘 운동함")
+_HABIT = {"요즘", "요새", "매일", "맨날", "자꾸", "계속", "항상", "늘", "매주"}
 
 
 def plan_marker(form: str, tag: str, after: str) -> bool:
@@ -171,6 +177,7 @@ def plan_marker(form: str, tag: str, after: str) -> bool:
         or (tag == "ETM" and form in ("ᆯ", "을") and after in _PLAN_NOUNS)
         or (tag == "VX" and form == "싶")
         or (tag == "ETN" and form == "기" and after == "로")  # 보기로 했어: decided to
+        or (tag.startswith("EC") and form in ("ᆯ까", "을까") and after in _WEIGHED)
     )
 
 
@@ -227,6 +234,19 @@ def _round_trip_over(morphs: list[tuple[str, str]]) -> bool:
 
 
 _WH = {"뭐", "뭘", "무엇", "어디", "언제", "어떻게", "무슨", "어느", "누구"}
+
+
+def _done_by_noun_ending(morphs: list[tuple[str, str]]) -> bool:
+    """The remark ends in a 하다-verb's noun ending ("첫 수확함", "방금 도착함") and no word of
+    habit (:data:`_HABIT`) makes it a state that goes on."""
+    content = [(f, t) for f, t in morphs if not t.startswith(("S", "J"))]
+    return (
+        len(content) >= 2
+        and content[-1][1] in ("ETN", "EF")  # Kiwi reads a final ᆷ as either
+        and content[-1][0] in ("ᆷ", "음")
+        and content[-2][1] == "XSV"
+        and not any(form in _HABIT for form, _t in morphs)
+    )
 
 
 def _deliberates(morphs: list[tuple[str, str]]) -> bool:
@@ -297,6 +317,8 @@ def aspect(text: str) -> str | None:
         plan = plan or plans_at(morphs, i)
         past = past or (tag == "EP" and form in _PAST)
     if not plan and not past and morphs and morphs[-1][0] in _DONE_NOUNS:
+        past = True
+    if not plan and not past and _done_by_noun_ending(morphs):
         past = True
     if not plan and not past and _deliberates(morphs):
         plan = True

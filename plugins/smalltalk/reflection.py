@@ -358,6 +358,8 @@ def reflect(
         loose = True
     if not sentences or not _tag(sentences[-1][-1][1]).startswith("EF"):
         return None  # the remark does not end in a statement
+    if _run_on(sentences[-1]):
+        return None
     said_back = [(s, _say_back(s, analyser, known, text)) for s in sentences]
     found = [(s, said) for s, said in said_back if said is not None and not _greeting(s)]
     if not found:
@@ -437,11 +439,34 @@ _OPENING = re.compile(
 #: a confession's preface is not said back ("솔직히 고백하면 나 친구들한테 …" had drawn "솔직히
 #: 고백하면 친구들한테 … 말하셨군요")
 _PREFACE = re.compile(
-    r"^(?:솔직히\s*(?:고백\S*|말하자면|말하면)|고백(?:하자면|하면|하는데|하건대|할게))[\s,.]+(?=\S)"
-)
+    r"^(?:솔직히\s*(?:고백\S*|말하자면|말하면)|고백(?:하자면|하면|하는데|하건대|할게)"
+    r"|그냥\s*하는\s*말(?:인데|이지만)|별건?\s*아닌데|(?:tmi|TMI)(?:인데)?)[\s,.]+(?=\S)"
+)  # ... nor a musing's ("그냥 하는 말인데 바다 냄새 맡으면 …" had been said back whole, set Z9)
 #: the words of a greeting sentence ("좋은 아침이에요", "좋은 저녁입니다"): never said back
 _GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", "하루", "이", "에요", "예요",
                    "ᆸ니다", "입니다", "요", "이에요"}  # fmt: skip
+
+
+#: the ends of a clause that Kiwi leaves inside one sentence though the writer began a new one,
+#: or that turn what follows into someone else's words: such a sentence said back was
+#: garbled on set Z9 ("… 주고 왔지 해 뜨기 전에 해야 덜 덥군요", "문어는 심장이 세 개라며
+#: 신기하군요", "… 오십 번은 듣는 듯 질리지가 않는군요")
+_HEARSAY_CONNECTIVES = {"라며", "다며", "라면서", "다면서", "이라며", "이라면서"}
+
+
+def _run_on(sentence: list[tuple[str, str, int, int]]) -> bool:
+    """Whether the last sentence runs two clauses together (a -지 or 듯 that ends one, not
+    before 않/못/말), passes on someone's words mid-way (-라며), or explains (-거든): not
+    said back."""
+    for i, (form, tag, _s, _l) in enumerate(sentence[:-1]):
+        after = sentence[i + 1]
+        if _tag(tag) == "EC" and form in _HEARSAY_CONNECTIVES:
+            return True
+        if (form, _tag(tag)) in (("지", "EC"), ("듯", "NNB")) and not _tag(after[1]).startswith(
+            ("VX", "J", "S", "VCP", "XSV", "XSA")
+        ):
+            return True
+    return sentence[-1][0] in ("거든", "거든요")
 
 
 def _greeting(sentence: list[tuple[str, str, int, int]]) -> bool:
