@@ -514,6 +514,7 @@ def test_dialogue_data_pairs_need_the_higher_fit_floor() -> None:
         ("살까 말까", "plan"),
         ("베란다 상추 첫 수확함", "past"),
         ("요즘 운동함", None),  # a habit, not a thing done
+        ("내일부터 진짜 다이어트 시작함", None),  # still to come
     ],
 )
 def test_aspect_tells_plans_from_things_done(text: str, expected: str | None) -> None:

@@ -516,7 +516,7 @@ def test_dialect_is_not_said_back() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "아침 일찍 고추밭에 물 주고 왔지 해 뜨기 전에 해야 덜 덥거든",  # -지 runs on; -거든
+        "아침 일찍 고추밭에 물 주고 왔지 해 뜨기 전에 해야 덜 덥거든",  # -지 runs on
         "오늘 낚시하다 문어 올라왔는데 문어는 심장이 세 개라며 신기해",  # someone's words
         "요즘 하루에 같은 노래 오십 번은 듣는 듯 질리지가 않아",  # 듯 runs on
     ],
@@ -530,3 +530,6 @@ def test_a_musing_s_preface_is_not_said_back() -> None:
     said = reflect("그냥 하는 말인데 바다 냄새 맡으면 아빠 생각나", None)
     assert said is not None and said.startswith("바다 냄새 맡으면 아빠 생각나는군요.")
     assert reflect("밥 먹지 않았어", None) == "밥 먹지 않았군요. 조금 더 이야기해 주세요."
+    # someone's words before a deed of one's own are said back as they were
+    said = reflect("보호자분이 인터넷에서 봤다면서 약을 자꾸 빼달라고 하셔서 진땀 뺐어", None)
+    assert said is not None and said.startswith("보호자분이 인터넷에서 봤다면서")

@@ -448,7 +448,7 @@ _GREETING_WORDS = {"좋", "은", "아침", "저녁", "오후", "점심", "밤", 
 
 
 #: the ends of a clause that Kiwi leaves inside one sentence though the writer began a new one,
-#: or that turn what follows into someone else's words: such a sentence said back was
+#: or that pass on someone else's words: such a sentence said back was
 #: garbled on set Z9 ("… 주고 왔지 해 뜨기 전에 해야 덜 덥군요", "문어는 심장이 세 개라며
 #: 신기하군요", "… 오십 번은 듣는 듯 질리지가 않는군요")
 _HEARSAY_CONNECTIVES = {"라며", "다며", "라면서", "다면서", "이라며", "이라면서"}
@@ -456,17 +456,18 @@ _HEARSAY_CONNECTIVES = {"라며", "다며", "라면서", "다면서", "이라며
 
 def _run_on(sentence: list[tuple[str, str, int, int]]) -> bool:
     """Whether the last sentence runs two clauses together (a -지 or 듯 that ends one, not
-    before 않/못/말), passes on someone's words mid-way (-라며), or explains (-거든): not
-    said back."""
+    before 않/못/말) or passes on someone's words (-라며) before the speaker's own feeling
+    (an adjective: "세 개라며 신기해"): not said back."""
+    feeling = any(_tag(tag) in ("VA", "XSA") for _f, tag, _s, _l in sentence[-3:])
     for i, (form, tag, _s, _l) in enumerate(sentence[:-1]):
         after = sentence[i + 1]
-        if _tag(tag) == "EC" and form in _HEARSAY_CONNECTIVES:
+        if _tag(tag) == "EC" and form in _HEARSAY_CONNECTIVES and feeling:
             return True
         if (form, _tag(tag)) in (("지", "EC"), ("듯", "NNB")) and not _tag(after[1]).startswith(
             ("VX", "J", "S", "VCP", "XSV", "XSA")
         ):
             return True
-    return sentence[-1][0] in ("거든", "거든요")
+    return False
 
 
 def _greeting(sentence: list[tuple[str, str, int, int]]) -> bool:
