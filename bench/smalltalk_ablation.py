@@ -7,7 +7,8 @@ Four arms through the real assistant (routing, emotion detection and tone, the p
 - ``memory_selector``: the same plus the response selector (only when the model ships one),
   with the best dev-fitted rule that gives the selector a weight
   (``pipeline.json`` -> ``dev.with_selector``; the shipped rule may give it none);
-- ``full``: the shipped pipeline (memories + generated candidates + selector if shipped).
+- ``full``: the shipped pipeline (memories + selector if shipped + generated candidates
+  unless the memory's ``pipeline.json`` says ``generate: 0``, as the shipped one does).
 
 Per arm: made-up-word rate (reply words absent from the training data), distinct-reply
 ratio, source mix, latency; ``--out FILE`` writes every reply (JSON) for hand rating.
