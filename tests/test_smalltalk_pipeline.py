@@ -629,6 +629,27 @@ def test_answer_clash_keeps_yes_and_no_for_questions(
     assert answer_clash(remark, matched, reply) is clash
 
 
+def test_a_question_never_gets_the_reply_to_someone_s_own_account() -> None:
+    """Issue 13's first example: "안녕! 오늘 하루 어땠어?" had drawn "네, 들려주세요! 어땠어요?",
+    the reply to "오늘 하루 어땠냐면" (one's own account starting), asking back what was asked."""
+    from assistant_plugins.smalltalk.pipeline import story_clash
+
+    assert story_clash("안녕! 오늘 하루 어땠어?", "오늘 하루 어땠냐면")
+    assert story_clash("주말에 뭐 했어?", "주말에 뭐 했냐면요")
+    assert not story_clash("오늘 하루 어땠냐면", "오늘 하루 어땠냐면")  # the account itself
+    assert not story_clash("안녕! 오늘 하루 어땠어?", "오늘 하루 어땠어?")
+    pairs = [
+        MemoryPair("e:0", "오늘 하루 어땠냐면", "네, 들려주세요! 어땠어요?", 0, "e.tsv"),
+        MemoryPair("e:1", "오늘 하루 괜찮았어?", "덕분에 좋은 하루였어요.", 0, "e.tsv"),
+    ]
+    pipeline = ReplyPipeline(ReplyMemory.build(pairs), weights=Weights(min_fit=0.0))
+    flags = {
+        c.text: c.excluded
+        for c in pipeline.candidates("오늘 하루 어땠어", typed="오늘 하루 어땠어?")
+    }
+    assert flags["네, 들려주세요! 어땠어요?"] == "request"
+
+
 def test_a_statement_never_wins_with_a_question_s_reply() -> None:
     """Session 19: "오늘 점심에 김치찌개 먹었는데 너무 짰어" had drawn the pick between two
     stews that "점심 김치찌개 된장찌개 뭐먹을까요" asked for (``request_clash``)."""

@@ -162,7 +162,9 @@ class Weights:
     #: 1 = a retrieved pair (everyday or dialogue data) whose utterance asks for information
     #: or a pick may not answer a remark that asks nothing (:func:`request_clash`: "오늘 점심에
     #: 김치찌개 먹었는데 너무 짰어" had drawn the pick of "점심 김치찌개 된장찌개 뭐먹을까요");
-    #: the reverse of ``question_clash``. Set by hand (session 19, README)
+    #: the reverse of ``question_clash``; also a pair whose utterance opens one's own account
+    #: ("오늘 하루 어땠냐면") may not answer a question (:func:`story_clash`, session 20). Set by
+    #: hand (session 19, README)
     request_clash: float = 1.0
     #: 1 = a retrieved pair (everyday or dialogue data) whose utterance is a question and whose
     #: reply opens with a no (or "그럼요") may not answer a remark that asks nothing
@@ -241,7 +243,8 @@ class Candidate:
     #: the remark asks for information, the matched utterance is a plain statement
     asks_clash: bool = False
     #: the remark asks nothing, the matched utterance asks for information (:func:`request_clash`)
-    #: or is a question its reply answers no (:func:`answer_clash`)
+    #: or is a question its reply answers no (:func:`answer_clash`); or the remark asks and the
+    #: matched utterance opens one's own account (:func:`story_clash`)
     tells_clash: bool = False
     #: the remark and the matched utterance share only frame words (:func:`topic_clash`)
     topic_clash: bool = False
@@ -623,6 +626,19 @@ def request_clash(query: str, matched: str) -> bool:
     return asks_for_information(matched) or requests_information(matched)
 
 
+#: an utterance that opens one's own account ("오늘 하루 어땠냐면", "주말에 뭐 했냐면")
+_OWN_ACCOUNT = re.compile(r"(?:냐|냐하)면(?:요)?[\s.~!…]*$")
+
+
+def story_clash(query: str, matched: str) -> bool:
+    """True when the remark ends as a question and the matched utterance opens the speaker's
+    own account ("안녕! 오늘 하루 어땠어?" / "오늘 하루 어땠냐면", whose reply "네, 들려주세요!
+    어땠어요?" asks back what was asked: issue 13's first example)."""
+    from assistant.korean import ends_as_question
+
+    return ends_as_question(query) and _OWN_ACCOUNT.search(matched.strip()) is not None
+
+
 #: a reply that opens by answering no, or a plain "sure" (a yes, "네, 불쾌하실 만해요", "당연히
 #: 서운하죠", mostly agrees with a feeling and fitted statements too: on the rated sets B-Z8 it
 #: had answered "…반말함" and "…벌써 새벽 한 시네" well)
@@ -823,6 +839,7 @@ class ReplyPipeline:
                 tells_clash=source in ("everyday", "memory")
                 and (
                     (bool(w.request_clash) and request_clash(typed or text, hit.pair.utterance))
+                    or (bool(w.request_clash) and story_clash(typed or text, hit.pair.utterance))
                     or (
                         bool(w.answer_clash)
                         and answer_clash(typed or text, hit.pair.utterance, reply)
