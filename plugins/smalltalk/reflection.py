@@ -22,7 +22,9 @@ reply could answer instead (``plain``), and a funny story read loosely is left t
 No reflection (``None``) for questions (a "?" after any of its sentences), requests,
 remarks about 이랑 herself ("너", "이랑"),
 very long remarks, remarks without a final predicate, a clause ended by a noun ending
-("책상까지 흔들림 진짜 미치겠다" would be said back broken), or when a word of the remark is
+("책상까지 흔들림 진짜 미치겠다" would be said back broken), remarks in dialect
+(``korean.speaks_dialect``), a last sentence that runs on after -지 or 듯 or passes on someone's
+words before one's own feeling ("…세 개라며 신기해"), or when a word of the remark is
 unknown to ``known`` (typos and names are never said back).
 """
 
