@@ -497,9 +497,9 @@ def asks_first(text: str) -> bool:
 
 def asks_nothing(text: str) -> bool:
     """Whether a remark (as typed) asks nothing: no question mark anywhere, no question word
-    or asking ending (:func:`is_question`, :func:`ends_as_question`, and "-까요", "-나요"
-    without a mark: "용돈을 줘도 될까요"), and no request (:func:`requests_information`)."""
-    if "?" in text or "？" in text or _ASKING_END.search(_plain(text)):
+    or asking ending (:func:`is_question`, :func:`ends_as_question`: also "-까요", "-나요"
+    without a mark, "용돈을 줘도 될까요"), and no request (:func:`requests_information`)."""
+    if "?" in text or "？" in text:
         return False
     return not (is_question(text) or ends_as_question(text) or requests_information(text))
 

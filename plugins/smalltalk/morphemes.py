@@ -162,9 +162,12 @@ _DONE_NOUNS = {"끝", "완료"}
 #: what follows a -ᆯ까 that wonders whether to do it: "키워볼까 해", "늘려볼까 고민 중", "갈까
 #: 생각 중", "할까 말까" (a plan being weighed; set Z9 had drawn "첫 수확 축하해요!")
 _WEIGHED = {"하", "고민", "생각", "싶", "말"}
-#: a 하다-verb's noun ending at the end tells a thing done ("베란다 상추 첫 수확함"), unless
-#: a word of habit says it goes on ("요즘 운동함")
-_HABIT = {"요즘", "요새", "매일", "맨날", "자꾸", "계속", "항상", "늘", "매주"}
+#: words of a habit or a state that goes on ("요즘 운동함", "자꾸 생각남"): a final noun ending
+#: after them tells no thing done (here and in ``reflection``)
+HABIT_WORDS = frozenset(
+    {"마다", "항상", "맨날", "매일", "매주", "늘", "자주", "언제나", "만날", "요즘", "요새", "자꾸",
+     "계속"}
+)  # fmt: skip
 #: ... or a time ahead says it is still to come ("내일부터 진짜 다이어트 시작함")
 _AHEAD = {"내일", "모레", "다음", "이따", "나중", "앞으로", "내년", "담주", "다음주"}
 
@@ -240,7 +243,7 @@ _WH = {"뭐", "뭘", "무엇", "어디", "언제", "어떻게", "무슨", "어�
 
 def _done_by_noun_ending(morphs: list[tuple[str, str]]) -> bool:
     """The remark ends in a 하다-verb's noun ending ("첫 수확함", "방금 도착함") and no word of
-    habit (:data:`_HABIT`) or of a time ahead (:data:`_AHEAD`) makes it a state that goes on
+    habit (:data:`HABIT_WORDS`) or of a time ahead (:data:`_AHEAD`) makes it a state that goes on
     or a plan."""
     content = [(f, t) for f, t in morphs if not t.startswith(("S", "J"))]
     return (
@@ -248,7 +251,7 @@ def _done_by_noun_ending(morphs: list[tuple[str, str]]) -> bool:
         and content[-1][1] in ("ETN", "EF")  # Kiwi reads a final ᆷ as either
         and content[-1][0] in ("ᆷ", "음")
         and content[-2][1] == "XSV"
-        and not any(form in _HABIT or form in _AHEAD for form, _t in morphs)
+        and not any(form in HABIT_WORDS or form in _AHEAD for form, _t in morphs)
     )
 
 

@@ -838,8 +838,13 @@ class ReplyPipeline:
                 asks_clash=question_clash(typed or text, hit.pair.utterance),
                 tells_clash=source in ("everyday", "memory")
                 and (
-                    (bool(w.request_clash) and request_clash(typed or text, hit.pair.utterance))
-                    or (bool(w.request_clash) and story_clash(typed or text, hit.pair.utterance))
+                    (
+                        bool(w.request_clash)
+                        and (
+                            request_clash(typed or text, hit.pair.utterance)
+                            or story_clash(typed or text, hit.pair.utterance)
+                        )
+                    )
                     or (
                         bool(w.answer_clash)
                         and answer_clash(typed or text, hit.pair.utterance, reply)

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.korean import ends_as_question, speaks_dialect, syllables_ending_in
+from assistant_plugins.smalltalk.morphemes import HABIT_WORDS
 
 #: the second sentence, by the user's detected emotion: (news told, a state now, a plan)
 EMPATHY: dict[str, tuple[str, str, str]] = {
@@ -264,8 +265,6 @@ _UNDER_WAY = re.compile(r"(?<=[가-힣] 중)(?=[\sㅋㅎㅠㅜ.~!…^]*$)")
 _TURNS = {"근데", "그런데", "하지만", "그렇지만", "그치만", "그래도", "다만", "근데요", "그런데요"}
 #: words that make a noun-form ending ("기도함") a habit, not a deed; 아직 only without a
 #: negation ("아직도 생각남" is now, "아직 시작도 안 함" has not been done)
-_HABITUAL = {"마다", "항상", "맨날", "매일", "늘", "자주", "언제나", "만날", "요즘", "요새", "자꾸",
-             "계속"}  # fmt: skip
 #: auxiliaries of a deed finished: "가버림", "찍어둠", "써놓음" are past deeds like "먹음"
 _FINISHED = {"버리", "두", "놓", "내", "치우"}
 _STILL = {"아직", "아직도"}
@@ -580,7 +579,7 @@ def _habitual(morphs: list[tuple[str, str, int, int]]) -> bool:
     forms = {form for form, _tag_, _start, _length in morphs}
     if forms & {"오늘", "방금", "어제", "아까", "이번"}:
         return False  # "휴게소 들를 때마다 사진 보내래서 오늘 다섯 장 보냄": today's deed
-    return bool(forms & _HABITUAL) or (bool(forms & _STILL) and not forms & {"안", "못", "않"})
+    return bool(forms & HABIT_WORDS) or (bool(forms & _STILL) and not forms & {"안", "못", "않"})
 
 
 def _say_back(
