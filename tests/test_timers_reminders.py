@@ -67,6 +67,27 @@ def test_reminder_tomorrow_with_a_message(irang, clock):
     assert irang.inbox.texts == ["💊 약 먹을 시간이에요"]
 
 
+def test_tomorrow_in_the_small_hours_is_the_coming_morning(irang, clock):
+    # 00:30 on Monday the 23rd: "낼 6시" is five and a half hours away, and the reply says
+    # which date it understood.
+    clock.now = seoul(0, 30, day=23)
+    reply = say(irang, "낼 6시에 깨워줘")
+    assert "아직 새벽이라 '내일'은 11월 23일로 알아들었어요." in reply.text
+    (row,) = active(irang)
+    assert row.ends_at == seoul(6, 0, day=23).timestamp()
+    # a time already past on the coming day is the next one, said as tomorrow
+    clock.now = seoul(3, 0, day=23)
+    reply = say(irang, "내일 오전 2시에 약 먹으라고 알려줘")
+    assert reply.text.startswith("내일 오전 2시에 '약 먹을 시간'이라고")
+    assert "새벽이라" not in reply.text
+    # 모레 moves with it; from 4 o'clock on the words mean what they say
+    reply = say(irang, "모레 8시에 분리수거 알려줘")
+    assert "아직 새벽이라 '모레'는 11월 24일로 알아들었어요." in reply.text
+    clock.now = seoul(4, 0, day=23)
+    reply = say(irang, "내일 7시에 깨워줘")
+    assert reply.text.startswith("알람을 내일 오전 7시에 맞췄어요.")
+
+
 def test_reminder_after_a_duration(irang, clock):
     reply = say(irang, "20분 뒤에 빨래 꺼내라고 말해줘")
     assert "'빨래 꺼낼 시간'이라고 알려드릴게요" in reply.text

@@ -35,6 +35,21 @@ class Plan:
     at: datetime
     rule: Rule | None = None
     defaulted: str = ""  # the default time used when none was said ("오전 9시")
+    small_hours: str = ""  # the day word read one day early after midnight ("내일")
+
+
+#: Until this hour (local), "내일" and "모레" still count from the day the user is living in:
+#: at 00:30, "내일 6시에 깨워줘" means the coming morning (5 h 30 min ahead), not the next
+#: one (29 h 30 min). The confirmation says which date was understood.
+SMALL_HOURS_END = 4
+_DAY_OFFSETS = {"today": 0, "tomorrow": 1, "day_after_tomorrow": 2}
+_DAY_WORDS = {"tomorrow": "내일", "day_after_tomorrow": "모레"}
+
+
+def day_offset(day: str, now: datetime) -> int:
+    """Days from ``now``'s date for a day word: one fewer for 내일/모레 in the small hours."""
+    offset = _DAY_OFFSETS[day]
+    return offset - 1 if offset and now.hour < SMALL_HOURS_END else offset
 
 
 def next_alarm_time(
@@ -43,20 +58,25 @@ def next_alarm_time(
     """When an alarm for "HH:MM" should ring: the next such time (on ``day`` if given).
 
     An ambiguous hour ("7시") may mean 07:00 or 19:00: the earlier one still ahead wins.
-    Returns None when ``day`` is today and every candidate has passed.
+    In the small hours "내일" is the coming day (:func:`day_offset`), unless that time has
+    passed too ("내일 오전 2시" said at 3:00 is the next night). Returns None when ``day``
+    is today and every candidate has passed.
     """
     now = service.app.now()
     hour, minute = (int(x) for x in hhmm.split(":"))
     hours = [hour % 12, hour % 12 + 12] if ambiguous else [hour]  # "12시": midnight or noon
-    offsets = {"today": [0], "tomorrow": [1], "day_after_tomorrow": [2]}.get(day or "", [0, 1])
-    candidates = []
-    for offset in offsets:
-        day_date = now.date() + timedelta(days=offset)
-        for h in hours:
-            at = at_local(day_date, f"{h % 24:02d}:{minute:02d}", service.app.tz)
-            if at > now:
-                candidates.append(at)
-    return min(candidates) if candidates else None
+    tries = [[day_offset(day, now)], [_DAY_OFFSETS[day]]] if day else [[0, 1]]
+    for offsets in tries:
+        candidates = []
+        for offset in offsets:
+            day_date = now.date() + timedelta(days=offset)
+            for h in hours:
+                at = at_local(day_date, f"{h % 24:02d}:{minute:02d}", service.app.tz)
+                if at > now:
+                    candidates.append(at)
+        if candidates:
+            return min(candidates)
+    return None
 
 
 def _settled_hour(hhmm: str, kind: str) -> str:
@@ -118,16 +138,23 @@ def plan(parsed: when.Parsed, kind: str, service: TimerService) -> Plan | str:
             return f"{month}월 {day_of_month}일은 없는 날짜예요."
         return Plan(at_local(day, hhmm, tz), None, defaulted)
     if slots.get("day") and defaulted and not parsed.period_only:
-        offset = {"today": 0, "tomorrow": 1, "day_after_tomorrow": 2}[slots["day"]]
-        at = at_local(today + timedelta(days=offset), hhmm, tz)
+        at = at_local(today + timedelta(days=day_offset(slots["day"], now)), hhmm, tz)
         if at <= now:
             return "오늘은 기본 시각이 이미 지났어요. 몇 시에 할지 말씀해 주세요."
-        return Plan(at, None, defaulted)
+        return Plan(at, None, defaulted, _small_hours(slots["day"], now))
     at = next_alarm_time(service, hhmm, parsed.ambiguous, slots.get("day"))
     if at is None:
         said = parsed.time_said or parsed.period_only or speech.say_time_of_day(hhmm)
         return f"오늘 {josa(said, '은/는')} 이미 지났어요. '내일 {said}'처럼 말씀해 주세요."
-    return Plan(at)
+    shifted = slots.get("day") and (at.date() - today).days < _DAY_OFFSETS[slots["day"]]
+    return Plan(at, small_hours=_DAY_WORDS[slots["day"]] if shifted else "")
+
+
+def _small_hours(day: str | None, now: datetime) -> str:
+    """The day word when it was read one day early (:data:`SMALL_HOURS_END`), else ""."""
+    if day in _DAY_WORDS and day_offset(day, now) < _DAY_OFFSETS[day]:
+        return _DAY_WORDS[day]
+    return ""
 
 
 # -- setting ----------------------------------------------------------------------------
@@ -277,6 +304,9 @@ def _confirmation(row: TimerRow, result: Plan, service: TimerService) -> str:
             text = f"{what} {at}에 맞췄어요. {left} 뒤에 울려요."
     if result.defaulted:
         text += f" 시각을 말씀하지 않으셔서 {josa(result.defaulted, '으로/로')} 정했어요."
+    if result.small_hours:
+        word, date = result.small_hours, f"{result.at.month}월 {result.at.day}일"
+        text += f" 아직 새벽이라 '{word}'{josa(word, '은/는')[-1]} {josa(date, '으로/로')} 알아들었어요."
     return text
 
 
