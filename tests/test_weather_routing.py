@@ -19,6 +19,9 @@ ISSUE_PHRASES = [
     ("밖에 많이 추워?", {"ask": "cold"}),
     ("오늘 기온 몇 도야?", {"day": "today", "ask": "temperature"}),
     ("강릉 내일 눈 와?", {"place": "강릉", "day": "tomorrow", "ask": "snow"}),
+    # a kind of snow is not a place called "첫" (blind small-talk set Z10)
+    ("이랑아 밖에 첫눈 와!!", {"ask": "snow"}),
+    ("서울에 함박눈 온대?", {"place": "서울", "ask": "snow"}),
     ("날씨어때", {}),
 ]
 

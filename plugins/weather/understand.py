@@ -241,8 +241,10 @@ _PRECIP_END = (
     r"|올\s*확률(?:은|이)?(?:\s*(?:몇\s*(?:프로|퍼센트)(?:야)?|얼마야|어때|알려\s*줘))?"
     r"|(?:소식|예보)\s*(?:이|가|은)?\s*(?:있어|있나|있대|있을까|있니|없어|어때))"
 )
+#: snow, with the words that name a kind of it ("첫눈 와?": not a place called "첫")
+_SNOW = r"(?:첫|함박|싸락|가루|폭)?\s*눈"
 T2 = re.compile(
-    rf"^(?P<pre>.*?)\s*(?P<what>비나\s*눈|눈이나\s*비|눈비|진눈깨비|소나기|빗방울|우박|비|눈)\s*"
+    rf"^(?P<pre>.*?)\s*(?P<what>비나\s*눈|눈이나\s*비|눈비|진눈깨비|소나기|빗방울|우박|비|{_SNOW})\s*"
     rf"(?:가|이|는|은|도|좀)?\s*(?P<end>{_PRECIP_END}){_POLITE}$"
 )
 T3 = re.compile(
@@ -295,7 +297,7 @@ def _understand_one(text: str) -> dict[str, Any] | None:
     m = T2.match(text)
     if m:
         what = re.sub(r"\s+", "", m.group("what"))
-        ask = "snow" if what in ("눈", "진눈깨비") else "rain"
+        ask = "snow" if what == "진눈깨비" or re.fullmatch(_SNOW, what) else "rain"
         return _slots(m.group("pre"), ask, lenient=False)
     m = T3.match(text)
     if m:
