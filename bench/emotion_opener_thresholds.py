@@ -1,0 +1,108 @@
+"""Per-emotion opener thresholds on the dev files (session 21, round U of the model card).
+
+.venv/bin/python bench/emotion_opener_thresholds.py [--model shipped] [--precision 0.985]
+
+For each 기쁨 bias (0, -0.5, -1) the model (with the feeling-word lexicon, as the assistant runs
+it) reads the eight dev files; for each emotion it finds the lowest opener threshold in
+0.93-0.99 whose guarded openers (the tone's ``unless`` words and the lexicon's contradictions
+applied) are at least ``--precision`` precise, and reports macro-F1 per file, 기쁨 precision and
+the right openers kept. The in-run baseline is the configuration as shipped (no bias, one
+threshold, ``tone_min_score``). Dev files only: never a test set. Prints a final JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from assistant.config import load_config
+from assistant_plugins.emotion.classifier import EmotionClassifier
+from assistant_plugins.emotion.data import read_examples
+from assistant_plugins.emotion.labels import NEUTRAL
+from assistant_plugins.emotion.lexicon import boost_from_settings, from_settings
+from assistant_plugins.emotion.metrics import report
+from assistant_plugins.emotion.tone import blocked_by_wording
+
+PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
+DEV = ["dev", "eval_b", "heldout", "dev_explicit", "dev_openers", "dev_e"]
+DEV += ["test_g_implicit", "test_g_explicit"]  # test set G, a dev set since session 21
+GRID = [0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]
+
+
+def read(settings: dict, model: str, bias: float) -> dict:
+    classifier = EmotionClassifier.load(
+        model,
+        max_length=128,
+        threads=1,
+        lexicon=from_settings(settings),
+        lexicon_boost=boost_from_settings(settings),
+        class_bias={"기쁨": bias} if bias else {},
+    )
+    f1, joy, given = {}, [0, 0], []
+    for name in DEV:
+        rows = read_examples(PLUGIN / f"conversations_{name}.tsv")
+        preds = classifier.predict_many([r.text for r in rows], float(settings["threshold"]))
+        gold, labels = [r.label for r in rows], [p.label for p in preds]
+        f1[name] = round(report(gold, labels, classifier.labels)["macro_f1"], 4)
+        for row, p in zip(rows, preds, strict=True):
+            if p.label == "기쁨":
+                joy[1] += 1
+                joy[0] += row.label == "기쁨"
+            if p.label != NEUTRAL and not blocked_by_wording(row.text, p.label, settings):
+                given.append((row.label, p.label, p.score))
+    return {"f1": f1, "joy": joy, "given": given}
+
+
+def right(given: list, least: dict[str, float] | float) -> list[int]:
+    def bar(label: str) -> float:
+        return least[label] if isinstance(least, dict) else least
+
+    kept = [(g, p) for g, p, score in given if score >= bar(p)]
+    return [sum(g == p for g, p in kept), len(kept)]
+
+
+def lowest_precise(given: list, precision: float) -> float:
+    """The lowest threshold of ``GRID`` whose openers are at least ``precision`` precise."""
+    for least in GRID:
+        good, count = right(given, least)
+        if count == 0 or good / count >= precision:
+            return least
+    return GRID[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="shipped")
+    parser.add_argument("--precision", type=float, default=0.985)
+    args = parser.parse_args()
+    settings = dict(load_config().plugin("emotion"))
+    shipped_least = float(settings.get("tone_min_score", 0.93))
+    out: dict = {"dev_files": DEV, "precision": args.precision, "candidates": []}
+    for bias in (0.0, -0.5, -1.0):
+        found = read(settings, args.model, bias)
+        emotions = sorted({p for _g, p, _s in found["given"]})
+        least = {}
+        for emotion in emotions:
+            mine = [x for x in found["given"] if x[1] == emotion]
+            least[emotion] = lowest_precise(mine, args.precision)
+        row = {
+            "bias": bias,
+            "f1": found["f1"],
+            "mean_f1": round(sum(found["f1"].values()) / len(DEV), 4),
+            "joy_precision": [found["joy"][0], found["joy"][1]],
+            "thresholds": least,
+            "openers_right_of_given": right(found["given"], least),
+            "openers_at_tone_min_score": right(found["given"], shipped_least),
+        }
+        if bias == 0.0:
+            out["baseline"] = {k: row[k] for k in ("mean_f1", "joy_precision", "f1")}
+            out["baseline"]["openers"] = row["openers_at_tone_min_score"]
+            out["baseline"]["tone_min_score"] = shipped_least
+        out["candidates"].append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
