@@ -436,6 +436,8 @@ _NOT_ASKING = re.compile(
     r"|(?:뭘|뭐를?|어딜|어디를?|누굴|언제)\s+\S*[어아여해]도(?=\s|$)"
     r"|(?:어디|언제|뭐|무엇)(?:에|에서)?(?:도|든)|(?:^|\s)뭐\s+(?=원래|그냥|어쩌)"
     r"|(?<=[지어])\s+뭐(?:야|예요|에요)?(?=[\s.!~ㅋㅎ]*$)"  # "웃어야지 뭐", "넘어졌지 뭐야"
+    # a question someone else asked: "'오빠'가 무슨 뜻이냐고 물어봐" (blind set Z10)
+    r"|(?:뭐|뭘|무엇|어디|언제|왜|어떻게|무슨|어느|몇|누가|누구)[^?？]*?[냐니](?:고|며)(?=\s)"
 )
 #: endings that ask even without a question mark ("방법 있나요", "뭐가 좋을까요")
 _ASKING_END = re.compile(r"(?:나요|까요|니|냐)$")
@@ -485,12 +487,31 @@ def asks_for_information(text: str) -> bool:
 _MUST = re.compile(r"야\s*(?:돼|되나|되나요|돼요|되죠|하나|하나요|할까|할까요)\s*[?？]$")
 
 
+#: "고양이한테 귤 줘도 돼?", "같은 거야?", "큰 테이블 놓는 거 어때요?", "원래 예수님 생일
+#: 맞지?", "흰색이 나아 베이지가 나아?": asking whether, or which, with a typed "?"
+_WHETHER = re.compile(
+    r"(?:돼|되나|될까|돼요|되나요|될까요|괜찮아|괜찮나|괜찮을까|괜찮아요|괜찮나요|괜찮을까요"
+    r"|맞지|맞아|맞나|맞죠|맞아요|맞나요|거야|건가|건가요|거예요|거에요|어때|어때요|어떨까|어떨까요"
+    r"|나아|나을까|낫나|나아요|나을까요|같아|같아요|있어|있나|있을까|있어요|있나요|있을까요"
+    r"|않아|않나|않아요|않나요)\s*[ㅋㅎ]*\s*[?？]$"
+)
+#: ... but not a rhetorical one ("이게 말이 돼?", "장난해?")
+_RHETORICAL = re.compile(r"말이\s*(?:돼|되냐|됩니까)|장난|실화|미쳤|제정신|어쩌라")
+
+
 def asks_first(text: str) -> bool:
-    """A sentence of ``text`` that asks for information (:func:`asks_for_information`) or
-    what one has to do ("…늘려야 되나?", never with 왜), also when more follows it ("검은
-    발톱은 어떻게 해요? 보호자분들이 자꾸 물어보셔서", which does not end as a question)."""
+    """A sentence of ``text`` that asks for information (:func:`asks_for_information`),
+    what one has to do ("…늘려야 되나?") or whether or which ("귤 줘도 돼?", "같은 거야?",
+    "흰색이 나아 베이지가 나아?"; never with 왜 or a rhetorical "말이 돼?"), also when more
+    follows it ("검은 발톱은 어떻게 해요? 보호자분들이 자꾸 물어보셔서", which does not end
+    as a question; blind sets Z7 and Z10)."""
     return any(
-        asks_for_information(question) or (_MUST.search(question) and "왜" not in question)
+        asks_for_information(question)
+        or (
+            (_MUST.search(question) or _WHETHER.search(question.strip()))
+            and "왜" not in question
+            and not _RHETORICAL.search(question)
+        )
         for question in re.findall(r"[^?？]+[?？]", text)
     )
 

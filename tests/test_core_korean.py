@@ -6,6 +6,7 @@ import pytest
 
 from assistant.korean import (
     PAIRS,
+    asks_first,
     asks_for_information,
     asks_nothing,
     compose,
@@ -166,6 +167,10 @@ def test_questions(text: str, question: bool, asks: bool, requests: bool) -> Non
         ("일곱 살 아이한테 용돈을 줘도 될까요", True),
         ("이번 주말에 비 올까요 ㅠㅠ", True),
         ("오늘 비 왔어요", False),
+        # a question someone else asked (-냐고) is told, not asked (set Z10, session 21)
+        ("룸메가 자꾸 나한테 '오빠'가 무슨 뜻이냐고 물어봐 ㅋㅋ", False),
+        ("엄마가 언제 오냐고 물어봄", False),
+        ("왜 그러냐고 물어보면 뭐라고 해?", True),
     ],
 )
 def test_ends_as_question(text: str, ends: bool) -> None:
@@ -219,3 +224,20 @@ def test_asks_nothing(text: str, nothing: bool) -> None:
 )
 def test_speaks_dialect(text: str, dialect: bool) -> None:
     assert speaks_dialect(text) is dialect
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # blind set Z10: asking whether or which, then why (answered "조금 더 이야기해 주실래요?")
+        ("고양이한테 귤 줘도 돼? 자꾸 냄새 맡으러 와", True),
+        ("ㄹ 탈락이랑 ㄹ 불규칙이랑 같은 거야? 논문 쓰다가 헷갈림", True),
+        ("신혼집 거실에 큰 테이블 놓는 거 어때요? 남편은 반대함", True),
+        ("상세페이지 배경 흰색이 나아 베이지가 나아? 주방용품 파는데", True),
+        # rhetorical, a greeting: not asking
+        ("이게 말이 돼? 진짜 어이없네", False),
+        ("주말 잘 보냈어? 나는 푹 쉬었어", False),
+    ],
+)
+def test_a_question_followed_by_why_it_is_asked(text: str, asks: bool) -> None:
+    assert asks_first(text) is asks

@@ -12,6 +12,7 @@ from assistant_plugins.smalltalk.cleaning import (
     ACKNOWLEDGEMENTS,
     NEUTRAL_REPLIES,
     QUESTION_ACKNOWLEDGEMENTS,
+    TEASER_ACKNOWLEDGEMENTS,
     acknowledgement,
     clean_reply,
     cut_generation,
@@ -124,10 +125,20 @@ def test_acknowledgement_follows_the_feeling_never_cheerful_to_bad_news() -> Non
         "고양이 발톱 깎을 때 검은 발톱은 어떻게 해요? 보호자분들이 자꾸 물어보셔서",
         "호떡 반죽 겨울엔 몇 시간 발효해야 돼요? 요즘 너무 안 부풀어요",
         "펭귄들 겨울에 먹이 양 늘려야 되나? 선배는 늘리라는데 수의사쌤은 그대로 두래",
+        # asking whether or which (blind set Z10)
+        "깃 커밋 메시지 한글로 써도 괜찮나? 혼자 하는 프로젝트인데",
+        "상세페이지 배경 흰색이 나아 베이지가 나아? 주방용품 파는데",
     ],
 )
 def test_a_question_before_its_reason_is_acknowledged_as_a_question(text: str) -> None:
     assert acknowledgement(text) in QUESTION_ACKNOWLEDGEMENTS
+
+
+@pytest.mark.parametrize("emotion", [None, "일상", "기쁨"])
+def test_a_teaser_is_asked_for_the_story(emotion: str | None) -> None:
+    # "저도 확실히는 모르겠어요" answered a story's opening on blind set Z10
+    assert acknowledgement("아니 근데 진짜 웃긴 게 뭔지 알아?", emotion) in TEASER_ACKNOWLEDGEMENTS
+    assert acknowledgement("우리 엄마가 어디 사는지 알아?") not in TEASER_ACKNOWLEDGEMENTS
 
 
 @pytest.mark.parametrize(

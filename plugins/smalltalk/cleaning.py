@@ -143,6 +143,13 @@ QUESTION_ACKNOWLEDGEMENTS = (
     "음, 저도 확실히는 모르겠어요. 어떻게 생각하세요?",
     "글쎄요, 저도 정확히는 모르겠어요. 어떻게 생각하세요?",
 )
+#: ... and for a teaser, a question that only announces a story ("아니 근데 진짜 웃긴 게 뭔지
+#: 알아?" had "저도 확실히는 모르겠어요" on blind set Z10)
+TEASER_ACKNOWLEDGEMENTS = ("뭔데요? 궁금해요, 얼른 들려주세요!", "오, 뭔데요? 궁금해요!")
+_TEASER = re.compile(
+    r"(?:뭔지|누군지|어딘지|뭐게|뭘까)\s*(?:알아|아세요|알아요|맞혀\s*봐|맞춰\s*봐)"
+    r"|^(?:아\s*|아니\s*|근데\s*)*있잖아(?:요)?[\s?!.~]*$"
+)
 
 #: ... and for a statement without a sure feeling that tells plain news (``news.news_cue``)
 NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
@@ -233,6 +240,7 @@ def greeting_back(text: str, name: str = "") -> str | None:
 CANNED_REPLIES = (
     *NEUTRAL_REPLIES,
     *QUESTION_ACKNOWLEDGEMENTS,
+    *TEASER_ACKNOWLEDGEMENTS,
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
@@ -254,7 +262,8 @@ def acknowledgement(
     plain news it tells: ``news``, a ``news.news_cue``, or its being a plan: ``plan``, or
     else the feeling the memory's nearest pairs agree on: ``mood`` +1 / -1): the last resort
     when no memory pair fits and no generated reply may win."""
-    options = ACKNOWLEDGEMENTS.get(emotion or "")
+    options = TEASER_ACKNOWLEDGEMENTS if _TEASER.search(text.strip()) else None
+    options = options or ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
         if ends_as_question(text) or asks_first(text):
             # a question, also one followed by why it is asked: "조금 더 들려주세요" ignored
