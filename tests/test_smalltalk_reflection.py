@@ -301,6 +301,11 @@ def test_her_name_and_a_hello_in_either_order_are_not_said_back() -> None:
         # set Z3 (session 15): 네일 read as 네 + 일, "읽었는지 몰라" (so often)
         "안녕하세요~ 손님 없어서 네일 팁 정리하고 있어요",
         "합격 문자 몇 번이나 다시 읽었는지 몰라ㅋㅋ",
+        # set Z10 (session 21): a fear, a "don't", a near miss, a mimetic word with 하다
+        "금방 이직할까봐",
+        "ㄱㅊㄱㅊ 신경 쓰지 마",
+        "오늘 아침 러닝 영하 5도였는데 손가락 얼 뻔함",
+        "갑자기 돌아가신 할머니 생각나서 마음이 찡하다",
     ],
 )
 def test_readings_that_would_break_are_not_said_back(text: str) -> None:
@@ -499,6 +504,15 @@ def test_a_sure_feeling_still_comes_before_the_deed_s_line() -> None:
         (
             "토요일에 여자친구한테 고백할 거다 떨린다",
             "토요일에 여자친구한테 고백할 거군요. 잘되길 바랄게요.",
+        ),
+        # what one has to do is not done; "내" read as a determiner is still dropped (set Z10)
+        (
+            "이제 진짜 장거리 연습 들어가야 됨",
+            "이제 진짜 장거리 연습 들어가야 되는군요. 조금 더 이야기해 주세요.",
+        ),
+        (
+            "원어민 쌤이 내 발음 좋다고 했다",
+            "원어민 쌤이 발음 좋다고 했군요. 조금 더 이야기해 주세요.",
         ),
     ],
 )

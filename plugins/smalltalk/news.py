@@ -139,7 +139,7 @@ _SPANS = {"년", "일", "달", "개월", "주", "시간"}
 #: "하나도 / 아무도 / 한 군데도 … 없다": nothing came of it
 _NOTHING = {"하나", "아무", "한"}
 #: verbs whose 못 is an idiom, not a miss ("못 참겠다", "못 말려")
-_NOT_A_MISS = {"참", "말리", "살"}
+_NOT_A_MISS = {"참", "말리", "살", "정하"}  # "아직 못 정했어": undecided (set Z10)
 
 
 def _told(morphs: Sequence[tuple[str, str]], at: int) -> bool:

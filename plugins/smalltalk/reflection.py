@@ -654,6 +654,13 @@ def _say_back(
         return None  # a request: "알려줘"
     if stem_tag == "VX" and stem == "보" and sentence[stem_at - 1][0] in ("나", "ᆫ가", "는가"):
         return None  # a guess: "효과가 있나봐요" ("있나보는군요" was broken)
+    # blind set Z10: a fear ("금방 이직할까봐" -> "이직할까보는군요") and a "don't" ("신경 쓰지
+    # 마" -> "신경 쓰지 마는군요") were said back broken
+    before = sentence[stem_at - 1]
+    if stem_tag == "VX" and (
+        (stem == "보" and before[0] in ("ᆯ까", "을까")) or (stem == "말" and before[0] == "지")
+    ):
+        return None
     if (
         stem_tag == "VCP"
         and stem_at >= 3
@@ -671,11 +678,19 @@ def _say_back(
             and (stem_tag in ("VV", "XSV") or (stem_tag == "VX" and stem in _FINISHED))
             and "겠" not in endings
             and not (stem == "되" and sentence[stem_at - 1][0] == "안")  # "이해가 안 됨": a state
+            # "연습 들어가야 됨": what one has to do, not done ("들어가야 됐군요", set Z10)
+            and not (stem in ("되", "하") and sentence[stem_at - 1][0] in ("어야", "아야", "여야"))
             # a habit is no news of the day: "rebase 할 때마다 기도함", "새벽 손님은 다 바나나우유를
             # 삼" (set Z6 had "기도하셨군요", "샀군요")
             and not _habitual(sentence[:stem_at])
         )
     )
+    # ... and, not in the past, a near miss ("손가락 얼 뻔함" -> "얼 뻔하군요"; "늦을 뻔했어요"
+    # is fine) and a mimetic word with 하다 ("마음이 찡하다" -> "찡하는군요"; "찡했어" is fine)
+    if not past and (
+        (stem == "하" and before[0] == "뻔") or (stem_tag == "XSV" and _tag(before[1]) == "MAG")
+    ):
+        return None
     # "살 거야": 시 goes on the verb before ᆯ 거 (사실 거군요)
     honour_at = stem_at
     if (
@@ -732,6 +747,8 @@ def _say_back(
         if tag == "NP" and form in _SELF:  # 나는 / 내가 / 내 -> dropped (the user is "you")
             drop_particle = True
             continue
+        if (form, tag) == ("내", "MM"):
+            continue  # "내 발음" read as a determiner: still the user's (set Z10)
         if tag == "NP" and form in _OURS and _tag(sentence[i + 1][1]).startswith("N"):
             continue  # 우리 집 -> 집
         if not out:
