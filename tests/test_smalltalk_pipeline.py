@@ -709,3 +709,20 @@ def test_her_name_inside_a_word_does_not_address_her() -> None:
     assert addressed([], "이랑아 안녕", "이랑")
     assert addressed([], "안녕 이랑", "이랑")
     assert addressed([], "오늘도 고마워, 이랑!", "이랑")
+
+
+def test_a_reply_never_repeats_another_storys_number() -> None:
+    """Blind set Z10: "오늘 3년 다닌 회사 마지막 출근이었어" had drawn "8년이라니 시원섭섭하시겠어요"
+    from "8년 다닌 회사 오늘 마지막 날이었어"."""
+    from assistant_plugins.smalltalk.pipeline import number_clash
+
+    matched = "8년 다닌 회사 오늘 마지막 날이었어"
+    reply = "8년이라니 시원섭섭하시겠어요. 그동안 정말 고생 많으셨어요."
+    assert number_clash("오늘 3년 다닌 회사 마지막 출근이었어", matched, reply)
+    assert not number_clash("8년 다닌 회사 그만뒀어", matched, reply)
+    assert not number_clash(
+        "오래 다닌 회사 마지막 출근이었어", matched, reply
+    )  # no number of its own
+    assert not number_clash("3년 다닌 회사 그만뒀어", matched, "그동안 고생 많으셨어요.")
+    # another unit is no clash: "1년에 몇 권" and a reply's "20분씩"
+    assert not number_clash("1년에 책 몇 권 읽어?", "하루 20분 읽기", "자기 전 20분씩 읽어요.")

@@ -659,6 +659,23 @@ def answer_clash(query: str, matched: str, reply: str) -> bool:
     return "?" in matched or is_question(matched) or ends_as_question(matched)
 
 
+#: a number with its unit: "3년", "6층", "20kg", "30 분"
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\s*([가-힣a-zA-Z%])")
+
+
+def number_clash(query: str, matched: str, reply: str) -> bool:
+    """True when the reply repeats a number of the matched utterance with a unit the remark
+    gives another number ("오늘 3년 다닌 회사 마지막 출근이었어" had drawn "8년이라니
+    시원섭섭하시겠어요" from "8년 다닌 회사 …", and "20kg 들고 6층까지" "15층이라니 …": blind
+    set Z10)."""
+    mine = set(_NUMBER.findall(query))
+    units = {unit for _n, unit in mine}
+    theirs = set(_NUMBER.findall(matched))
+    return any(
+        pair in theirs and pair not in mine and pair[1] in units for pair in _NUMBER.findall(reply)
+    )
+
+
 def vote_scores(
     neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
 ) -> list[float]:
@@ -822,6 +839,10 @@ class ReplyPipeline:
             ):
                 return
             reply = hit.pair.reply
+            if source in ("everyday", "memory") and number_clash(
+                typed or text, hit.pair.utterance, reply
+            ):
+                return
             old = found.get(reply)
             rank = SOURCE_ORDER.index(source)
             if old is not None and (SOURCE_ORDER.index(old.source), -old.fit) <= (rank, -hit.fit):
