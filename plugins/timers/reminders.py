@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from assistant.korean import josa
@@ -141,18 +141,18 @@ def plan(parsed: when.Parsed, kind: str, service: TimerService) -> Plan | str:
         at = at_local(today + timedelta(days=day_offset(slots["day"], now)), hhmm, tz)
         if at <= now:
             return "오늘은 기본 시각이 이미 지났어요. 몇 시에 할지 말씀해 주세요."
-        return Plan(at, None, defaulted, _small_hours(slots["day"], now))
+        return Plan(at, None, defaulted, _read_early(slots["day"], at, today))
     at = next_alarm_time(service, hhmm, parsed.ambiguous, slots.get("day"))
     if at is None:
         said = parsed.time_said or parsed.period_only or speech.say_time_of_day(hhmm)
         return f"오늘 {josa(said, '은/는')} 이미 지났어요. '내일 {said}'처럼 말씀해 주세요."
-    shifted = slots.get("day") and (at.date() - today).days < _DAY_OFFSETS[slots["day"]]
-    return Plan(at, small_hours=_DAY_WORDS[slots["day"]] if shifted else "")
+    return Plan(at, small_hours=_read_early(slots.get("day"), at, today))
 
 
-def _small_hours(day: str | None, now: datetime) -> str:
-    """The day word when it was read one day early (:data:`SMALL_HOURS_END`), else ""."""
-    if day in _DAY_WORDS and day_offset(day, now) < _DAY_OFFSETS[day]:
+def _read_early(day: str | None, at: datetime, today: date) -> str:
+    """The day word ("내일", "모레") when ``at`` falls a day before what the word says (the
+    small hours, :data:`SMALL_HOURS_END`), else ""."""
+    if day in _DAY_WORDS and (at.date() - today).days < _DAY_OFFSETS[day]:
         return _DAY_WORDS[day]
     return ""
 
@@ -305,8 +305,10 @@ def _confirmation(row: TimerRow, result: Plan, service: TimerService) -> str:
     if result.defaulted:
         text += f" 시각을 말씀하지 않으셔서 {josa(result.defaulted, '으로/로')} 정했어요."
     if result.small_hours:
-        word, date = result.small_hours, f"{result.at.month}월 {result.at.day}일"
-        text += f" 아직 새벽이라 '{word}'{josa(word, '은/는')[-1]} {josa(date, '으로/로')} 알아들었어요."
+        word, day = result.small_hours, f"{result.at.month}월 {result.at.day}일"
+        text += (
+            f" 아직 새벽이라 '{word}'{josa(word, '은/는')[-1]} {josa(day, '으로/로')} 알아들었어요."
+        )
     return text
 
 
