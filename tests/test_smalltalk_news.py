@@ -23,6 +23,8 @@ from assistant_plugins.smalltalk.reflection import NEWS, reflect, replies
         ("엄마랑 김장을 올해도 할지 말지로 살짝 싸웠어요", "bad"),
         ("오늘 첫눈 왔다던데 나는 하루종일 사무실에 있어서 못 봤어", "missed"),
         ("전역하면 바로 복학할지 1년 알바하면서 쉴지 아직 못정했어", None),  # undecided (Z10)
+        ("국어가 생각보다 잘 나왔어 ㅠㅠㅠ", "good"),  # tears of joy (Z10)
+        ("결과가 잘 안 나왔어", None),
         ("잠을 못 잤어", "tired"),
         ("오늘 배달 47건 뛰었다 다리 후들거림", "tired"),
         ("복직 전에 애기 어린이집 적응시켜야 돼요", "duty"),

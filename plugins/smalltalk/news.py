@@ -139,6 +139,9 @@ _SPANS = {"년", "일", "달", "개월", "주", "시간"}
 #: "하나도 / 아무도 / 한 군데도 … 없다": nothing came of it
 _NOTHING = {"하나", "아무", "한"}
 #: verbs whose 못 is an idiom, not a miss ("못 참겠다", "못 말려")
+#: verbs that tell an outcome after 잘 in the past: "잘 나왔어", "잘 풀렸어", "잘 끝났어" (not
+#: 보다: "영화 잘 봤어" is thanks or enjoyment as often as an exam done well)
+_WENT_WELL = ("나오", "풀리", "끝나", "되")
 _NOT_A_MISS = {"참", "말리", "살", "정하"}  # "아직 못 정했어": undecided (set Z10)
 
 
@@ -505,8 +508,9 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             elif (form, tag) == ("잘", "MAG") and morphs[i + 1 : i + 3] in (
                 [("하", "VV"), ("었", "EP")],
                 [("하", "XSV"), ("었", "EP")],
+                *([(verb, "VV"), ("었", "EP")] for verb in _WENT_WELL),
             ):
-                found.add("good")  # "교수님이 잘했다고 했어요!"
+                found.add("good")  # "교수님이 잘했다고 했어요!", "국어가 생각보다 잘 나왔어 ㅠㅠ"
             elif tag == "SW" and len(form) >= 2 and form[0] in "ㅋㅎ" and i >= 2:
                 # a laugh after a told sentence; anywhere past a greeting's first word it
                 # only tells that bad news is laughed off ("하는 중 ㅋㅋ 다리 찢기 실패")
