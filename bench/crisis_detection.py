@@ -50,7 +50,8 @@ SETS = Path(__file__).resolve().parent.parent / "plugins" / "safety"
 TUNED = [*TUNING_SETS, *PENDING]
 #: the lead's held-out set, measured once it is there (never trained or tuned on); test_t, test_u
 #: and test_v, the held-out sets of sessions 14-16, are rules' sets (train.PENDING) after their
-#: one look; test_w since session 16; when train.HELD_OUT is empty, the last rules' set
+#: one look; test_w in sessions 16-20, test_x since session 21; when train.HELD_OUT is empty, the
+#: last rules' set
 #: (in-sample, and said so)
 HELD_OUT: str | None = min(HELD_OUT_SETS, default=None)
 HEADLINE = (

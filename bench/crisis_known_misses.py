@@ -13,9 +13,10 @@ Never reads the held-out set (``train.HELD_OUT``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from assistant_plugins.safety.detect import Detector, spellings
+from assistant_plugins.safety.detect import SHORT_MIN_SCORE, SHORT_SYLLABLES, Detector, spellings
 from assistant_plugins.safety.scorer import load
 from assistant_plugins.safety.train import HELD_OUT, PENDING, TUNING_SETS, read_set, too_short
 
@@ -40,9 +41,21 @@ def reason(detector: Detector, kind: str, text: str) -> str:
         if probability >= scorer.check_in
         else ""
     )
+    meta = json.loads(Path(detector.scorer_path).read_text(encoding="utf-8")).get("meta", {})
+    raised = (meta.get("small_talk_sets") or {}).get("threshold_before")
+    chosen = (
+        f" ({raised:.2f} chosen across authors, raised for the small-talk sets)"
+        if raised is not None and raised != scorer.threshold
+        else " chosen across authors"
+    )
+    if probability >= scorer.threshold:
+        return (
+            f"{kind}: no rule; the scorer gives p={probability:.2f}, but a remark of fewer than "
+            f"{SHORT_SYLLABLES} Hangul syllables needs {SHORT_MIN_SCORE:.2f}{band}"
+        )
     return (
         f"{kind}: no rule; the scorer gives p={probability:.2f}, under its threshold "
-        f"{scorer.threshold:.2f} chosen across authors{band}"
+        f"{scorer.threshold:.2f}{chosen}{band}"
     )
 
 

@@ -53,7 +53,7 @@ def test_training_refuses_a_held_out_set(tmp_path, monkeypatch):
     assert "test_t" not in train_module.HELD_OUT  # session 14's: a rules' set since session 15
     assert "test_u" not in train_module.HELD_OUT  # session 15's: a rules' set after its look
     assert "test_v" not in train_module.HELD_OUT  # session 16's: likewise
-    # the lead's held-out set (test_w since session 16), or a named one when none is held out
+    # the lead's held-out set (test_x since session 21), or a named one when none is held out
     held = min(train_module.HELD_OUT, default="test_zz")
     monkeypatch.setattr(train_module, "HELD_OUT", {held})
     with pytest.raises(SystemExit, match="보류 평가 세트"):

@@ -95,14 +95,15 @@ AUTHORS = {
     "test_t": "blind_t",
     "test_u": "blind_u",
     "test_v": "blind_v",
+    "test_w": "blind_w",
 }
 #: written and given their first look, their misses used for rules, not yet trained on by the
 #: scorer (train_i and train_j waited here in session 6, test_n from session 9: a scorer
 #: retrained with them fired on everyday remarks; README); test_t joined in session 15, after its
 #: one look in session 14, as the rules' development set (the shipped scorer was not retrained:
 #: its weights' meta lists TUNING_SETS, which test_t is not in); test_u followed it later in
-#: session 15, after the lead's one look, in the same way, and test_v in session 16 after its
-#: one look (the lead's)
+#: session 15, after the lead's one look, in the same way, test_v in session 16 after its
+#: one look (the lead's), and test_w in session 21 (looked at in sessions 16-20)
 PENDING: list[str] = [
     "test_n",
     "test_o",
@@ -112,6 +113,7 @@ PENDING: list[str] = [
     "test_t",
     "test_u",
     "test_v",
+    "test_w",
 ]
 #: sets no training may use: the lead's held-out set (README; test_i, test_j, test_k, test_l
 #: and then test_m and test_n were the held-out set until the next one arrived, then joined the
@@ -124,8 +126,10 @@ PENDING: list[str] = [
 #: lead, became the held-out set; test_u, looked at once by the lead, joined PENDING later in
 #: session 15; test_v, written blind in session 16 and looked at once by the lead, joined PENDING
 #: later in session 16, when test_w, written blind then and kept by the lead until the test_v
-#: round was in, became the held-out set; the benches and tests also work with this set empty)
-HELD_OUT: set[str] = {"test_w"}
+#: round was in, became the held-out set; test_w, looked at in sessions 16-20, joined PENDING in
+#: session 21, when test_x, written blind then, became the held-out set; the benches and tests
+#: also work with this set empty)
+HELD_OUT: set[str] = {"test_x"}
 #: the shipped settings, chosen by bench/crisis_cross_author.py (README)
 KINDS = ("s", "j", "c")
 POSITIVE_WEIGHT = 1.0
