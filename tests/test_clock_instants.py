@@ -85,9 +85,13 @@ def test_dates_and_alarms_at_tricky_instants(make_assistant, machine_zone, insta
     meeting = irang.respond("오후 3시에 회의 알림 해줘").reply.data["timer"]
     assert datetime.fromisoformat(meeting["ends_at"]) == next_at(instant, 15)
 
-    wake = irang.respond("내일 아침 7시에 깨워줘").reply.data["timer"]
-    expected_wake = datetime.combine(today + timedelta(days=1), datetime.min.time(), SEOUL)
-    assert datetime.fromisoformat(wake["ends_at"]) == expected_wake.replace(hour=7)
+    wake = irang.respond("내일 아침 7시에 깨워줘").reply
+    # in the small hours (before 4 a.m.) 내일 is the coming morning, and the reply says so
+    small_hours = instant.hour < 4
+    day = today + timedelta(days=0 if small_hours else 1)
+    expected_wake = datetime.combine(day, datetime.min.time(), SEOUL)
+    assert datetime.fromisoformat(wake.data["timer"]["ends_at"]) == expected_wake.replace(hour=7)
+    assert ("아직 새벽이라" in wake.text) is small_hours
 
 
 @pytest.mark.parametrize("instant", INSTANTS.values(), ids=INSTANTS.keys())
