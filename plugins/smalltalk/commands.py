@@ -419,7 +419,9 @@ def eval_command() -> click.Command:
                 {**dict(config.get("generation") or {}), **_parse_overrides(overrides)},
             )
         if everyday:
-            report["everyday"] = run_everyday(model_source, prompts_file)
+            report["everyday"] = run_everyday(
+                model_source, prompts_file, _parse_overrides(overrides)
+            )
         if as_json:
             click.echo(json.dumps(report, ensure_ascii=False))
         else:
@@ -534,8 +536,13 @@ def selection_report(
     return evaluate_selection(train, held_out, selector=selector, chat=chat)
 
 
-def run_everyday(model_source: str | None, prompts_file: Path | None = None) -> dict[str, Any]:
-    """The eval_prompts.tsv report through the real assistant (see ``everyday_eval``)."""
+def run_everyday(
+    model_source: str | None,
+    prompts_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The eval_prompts.tsv report through the real assistant (see ``everyday_eval``), with
+    the ``--set`` decoding overrides applied to the plugin's live settings."""
     from assistant_plugins.smalltalk.everyday_eval import (
         PROMPTS_FILE,
         everyday_report,
@@ -545,12 +552,15 @@ def run_everyday(model_source: str | None, prompts_file: Path | None = None) -> 
     from assistant_plugins.smalltalk.runtime import state
 
     runtime = click.get_current_context().find_root().obj
-    if model_source:  # the live settings the plugin reads (plugin_config returns a copy)
-        runtime.config.plugin(NAME)["model"] = model_source
+    live = runtime.config.plugin(NAME)  # the live settings the plugin reads
+    if model_source:
+        live["model"] = model_source
+    if overrides:
+        live["generation"] = {**dict(live.get("generation") or {}), **overrides}
     assistant = runtime.assistant
     memory_dir = state(runtime.app).memory_dir()
     known = vocabulary(memory_dir, runtime.app.name)
-    return everyday_report(assistant, read_prompts(prompts_file or PROMPTS_FILE), known)
+    return everyday_report(assistant, read_prompts(prompts_file or PROMPTS_FILE), known, live)
 
 
 def _print_report(report: dict[str, Any]) -> None:

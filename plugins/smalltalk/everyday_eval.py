@@ -77,9 +77,19 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def everyday_report(
-    assistant: Any, prompts: Sequence[dict[str, str]], known: set[str]
+    assistant: Any,
+    prompts: Sequence[dict[str, str]],
+    known: set[str],
+    live: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Answer every prompt with ``assistant`` (an :class:`assistant.engine.Assistant`)."""
+    """Answer every prompt with ``assistant`` (an :class:`assistant.engine.Assistant`).
+
+    ``live``: the small-talk plugin's live settings; without a ``generation.seed`` of the
+    user's, each remark's draws get a seed of their own (its CRC-32), so that the generator
+    samples on torch with it: CTranslate2's sampler can't be re-seeded, and two runs drew
+    different replies (a flaky test)."""
+    generation = dict((live or {}).get("generation") or {})
+    own_seed = generation.get("seed") is not None
     from assistant_plugins.smalltalk.choice import options
     from assistant_plugins.smalltalk.morphemes import words
 
@@ -90,8 +100,11 @@ def everyday_report(
         # generator's draws (torch's global generator, used when no `seed` is set) depend on
         # the remark alone, so a run can be repeated and two pipelines differ only where they do
         random.seed(f"everyday\t{prompt['text']}")
+        seed = zlib.crc32(prompt["text"].encode("utf-8"))
         if "torch" in sys.modules:
-            sys.modules["torch"].manual_seed(zlib.crc32(prompt["text"].encode("utf-8")))
+            sys.modules["torch"].manual_seed(seed)
+        if live is not None and not own_seed:
+            live["generation"] = {**generation, "seed": seed}
         turn = assistant.respond(prompt["text"])
         data = turn.reply.data or {}
         info = data.get("smalltalk") or {}
