@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from assistant.config import load_config
+from assistant_plugins.emotion.calibration import opener_figures
 from assistant_plugins.emotion.classifier import EmotionClassifier
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.labels import NEUTRAL
@@ -55,11 +56,16 @@ def read(settings: dict, model: str, bias: float) -> dict:
 
 
 def right(given: list, least: dict[str, float] | float) -> list[int]:
-    def bar(label: str) -> float:
-        return least[label] if isinstance(least, dict) else least
-
-    kept = [(g, p) for g, p, score in given if score >= bar(p)]
-    return [sum(g == p for g, p in kept), len(kept)]
+    """[right, given] openers at ``least`` (one threshold, or one per emotion), counted by
+    ``calibration.opener_figures`` as the assistant gives them."""
+    bars = least if isinstance(least, dict) else {}
+    floor = min(bars.values(), default=least) if bars else least
+    gold, predicted, scores = zip(*given, strict=True) if given else ((), (), ())
+    blocked = [
+        score < bars.get(label, floor) for label, score in zip(predicted, scores, strict=True)
+    ]
+    found = opener_figures(gold, predicted, scores, floor, NEUTRAL, blocked)
+    return [found["openers_right"], found["openers"]]
 
 
 def lowest_precise(given: list, precision: float) -> float:

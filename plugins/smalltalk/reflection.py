@@ -263,10 +263,11 @@ _QUOTATIVE = {"라고", "자고", "다고", "냐고", "으라고", "ᆫ다고", 
 _UNDER_WAY = re.compile(r"(?<=[가-힣] 중)(?=[\sㅋㅎㅠㅜ.~!…^]*$)")
 #: conjunctions that turn a remark around
 _TURNS = {"근데", "그런데", "하지만", "그렇지만", "그치만", "그래도", "다만", "근데요", "그런데요"}
-#: words that make a noun-form ending ("기도함") a habit, not a deed; 아직 only without a
-#: negation ("아직도 생각남" is now, "아직 시작도 안 함" has not been done)
 #: auxiliaries of a deed finished: "가버림", "찍어둠", "써놓음" are past deeds like "먹음"
 _FINISHED = {"버리", "두", "놓", "내", "치우"}
+#: with ``morphemes.HABIT_WORDS``, words that make a noun-form ending ("기도함") a state, not
+#: a deed; 아직 only without a negation ("아직도 생각남" is now, "아직 시작도 안 함" has not
+#: been done)
 _STILL = {"아직", "아직도"}
 _NOMINAL = {"ᆷ", "음"}  # "밥 먹고 옴", "출석함": done
 _DROP_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "W_", "Z", "UN", "IC")
