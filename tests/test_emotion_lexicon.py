@@ -151,3 +151,45 @@ def test_a_plain_request_is_read_as_daily_whatever_the_model_says() -> None:
     else:  # an emotion overruled: scored as for a score under threshold
         assert read.score == pytest.approx(1.0 - read.probabilities[best])
     assert classifier.predict("왜 나만 맨날 이래?", 0.4).label != "일상"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("속상한 친구한테 보낼 위로 문자 예시 좀 보여줘", "슬픔"),
+        ("행복한 왕자 줄거리 요약해 줘", "기쁨"),
+        ("무서운 영화 보러 가자 이번 주말에", "불안"),
+        ("슬픈 노래 추천해 줘", "슬픔"),
+        ("우울증이랑 무기력증은 뭐가 달라요", "우울"),
+        ("불안장애 관련 책 과제로 읽는 중이야", "불안"),
+        ("엄마가 걱정된다고 전화 달래", "불안"),
+    ],
+)
+def test_a_feeling_used_as_a_topic_is_not_the_speakers(text: str, label: str) -> None:
+    hits = shipped().find(text)
+    assert [h.topic for h in hits if h.label == label] and all(
+        h.topic for h in hits if h.label == label
+    )
+    assert contradicts(hits, label)  # no opener of that emotion
+    model = {"일상": 0.3, "기쁨": 0.2, "슬픔": 0.2, "분노": 0.1, "불안": 0.1, "우울": 0.1}
+    assert combine(model, hits, 8.0) == pytest.approx(model)  # and no boost
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("불안한 마음에 잠이 안 와", "불안"),  # the speaker's own mood
+        ("슬픈 하루였어", "슬픔"),
+        ("우울증인가 봐요 요즘 계속 가라앉아요", "우울"),  # had, not studied
+        ("슬픈 노래 들으니까 눈물이 나", "슬픔"),  # 눈물이 나 is the speaker's
+        ("너무 서운해", "슬픔"),
+    ],
+)
+def test_the_speakers_own_feeling_is_no_topic(text: str, label: str) -> None:
+    hits = shipped().find(text)
+    assert not contradicts(hits, label)
+
+
+def test_anything_like_that_negates() -> None:
+    assert named("요즘 불안하거나 그런 건 없어 걍 평범함") == [("불안", True)]
+    assert named("무서운 영화") and ("슬픔", False) not in named("무서운 영화")  # no 서운 in 무서운

@@ -3,7 +3,11 @@
 Pure Python, no heavy import. Three uses:
 
 - :meth:`FeelingLexicon.find`: the feeling words of an utterance, each asserted or negated
-  ("기쁘지 않아", "별로 안 슬퍼", "안 무서워", "걱정은 안 돼", "걱정 마" are negated);
+  ("기쁘지 않아", "별로 안 슬퍼", "안 무서워", "걱정은 안 돼", "걱정 마", "불안하거나 그런
+  건 없어" are negated) or used as a topic rather than said of the speaker ("속상한 친구한테
+  보낼 문자", "행복한 왕자 작가가 누구였지", "무서운 영화 추천해 줘", "불안장애랑 공황장애는
+  뭐가 달라요"): a topic names no feeling of the speaker, so it is neither boosted nor asserted
+  and it rules out an opener of its own emotion;
 - :func:`combine`: the model's probabilities with every asserted class multiplied by
   ``boost`` and every class that is only negated divided by it, renormalised (so the
   result stays a distribution; ``boost`` 1 = the model alone);
@@ -46,6 +50,23 @@ _NEGATED_AFTER = re.compile(
     r"|^\s*(?:하지\s*)?마(?:세요|셔|요|라)?(?:$|[\s,.!?~])"
     r"|^(?:하|해|할|될|스러울)?\s*(?:일|건|거)(?:은|는|까진|까지는)?\s*(?:아니|없)"
     r"|^(?:하|스럽)?(?:냐|니\?|나요\?|냐고|니까\?)"
+    r"|^\s*(?:하|해|스럽)?거나\s*(?:그런|이런|뭐)\s*(?:건|거|것|게)\s*(?:은|는|도)?\s*(?:없|아니)"
+)
+#: The feeling as the adnominal of a person or of a story, film or song: "속상한 친구한테",
+#: "행복한 왕자", "무서운 영화", "우울한 분위기 사진" (not "불안한 마음", "슬픈 하루": the
+#: speaker's own mood).
+_TOPIC_NOUN = re.compile(
+    r"^\S*?(?:[한은운픈쁜던난된])\s+(?:친구|사람|가족|아이|애들?|엄마|아빠|어머니|아버지|동생|언니"
+    r"|오빠|형|누나|동료|후배|선배|남편|아내|딸|아들|손주|왕자|공주|주인공|캐릭터|분위기|노래|음악"
+    r"|영화|드라마|책|소설|동화|이야기|얘기|장면|게임)"
+)
+#: A disorder's name ("우울증", "불안장애") studied or asked about rather than had: with a
+#: request for information or a word of study ("과제", "조사", "차이", "관련").
+_DISORDER = re.compile(r"^(?:증|장애)")
+_STUDY = re.compile(r"과제|조사|설문|관련|관한|차이|뭐가\s*달라|뜻|논문|리포트|보고서|발표|수업|강의")
+#: Someone else's feeling, reported: "엄마가 걱정된다고 전화 달래", "불안정하대 뉴스에서".
+_REPORTED = re.compile(
+    r"^\S*?(?:다고|라고|다며|다면서|대|대요|래|래요|다더라|다던데)(?:$|[\s,.!?~])"
 )
 
 
@@ -58,6 +79,7 @@ class Hit:
     word: str
     label: str
     negated: bool
+    topic: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,15 +119,26 @@ class FeelingLexicon:
         return cls(entries)
 
     def find(self, text: str) -> list[Hit]:
-        """The feeling words in ``text``, in order, each asserted or negated."""
+        """The feeling words in ``text``, in order, each asserted, negated or a topic."""
         hits = []
         for entry in self.entries:
             for match in entry.pattern.finditer(text):
                 before, after = text[: match.start()], text[match.end() :]
                 negated = bool(_NEGATED_BEFORE.search(before) or _NEGATED_AFTER.search(after))
-                hits.append((match.start(), Hit(entry.word, entry.label, negated)))
+                topic = not negated and _used_as_topic(text, text[match.start() :], after)
+                hits.append((match.start(), Hit(entry.word, entry.label, negated, topic)))
         hits.sort(key=lambda item: item[0])
         return [hit for _, hit in hits]
+
+
+def _used_as_topic(text: str, word: str, after: str) -> bool:
+    """Is the feeling word (``word``: the text from it on; ``after``: the text after it) a topic
+    rather than the speaker's feeling?"""
+    if _TOPIC_NOUN.search(word) or _REPORTED.search(word):
+        return True
+    return bool(_DISORDER.search(after)) and (
+        bool(_STUDY.search(text)) or requests_information(text)
+    )
 
 
 def _compile(word: str) -> re.Pattern[str]:
@@ -123,8 +156,8 @@ def shipped() -> FeelingLexicon:
 
 
 def asserted_and_negated(hits: list[Hit]) -> tuple[set[str], set[str]]:
-    """Classes named without negation, and classes only named negated."""
-    asserted = {h.label for h in hits if not h.negated}
+    """Classes named without negation (topics do not count), and classes only named negated."""
+    asserted = {h.label for h in hits if not h.negated and not h.topic}
     negated = {h.label for h in hits if h.negated} - asserted
     return asserted, negated
 
@@ -144,15 +177,16 @@ def combine(probabilities: Mapping[str, float], hits: list[Hit], boost: float) -
 def contradicts(hits: list[Hit], label: str) -> bool:
     """Would an opener for ``label`` contradict the wording? Yes when a feeling of another
     emotion is named ("기쁜데 좀 걱정돼" has no 기쁨 or 불안 opener), or this one is
-    negated ("하나도 안 기뻐")."""
+    negated ("하나도 안 기뻐"), or named only as a topic ("속상한 친구한테 보낼 문자")."""
     asserted, negated = asserted_and_negated(hits)
-    return bool(asserted - {label}) or label in negated
+    topics = {h.label for h in hits if h.topic} - asserted
+    return bool(asserted - {label}) or label in negated or label in topics
 
 
 def plain_request(text: str, hits: list[Hit]) -> bool:
     """A request for information or a tip (:func:`assistant.korean.requests_information`:
-    never with 왜) that names no feeling ("면접 때 긴장 안 하는 법 알려줘" names 긴장, so
-    the model decides)."""
+    never with 왜) that names no feeling of the speaker ("면접 때 긴장 안 하는 법 알려줘" names
+    긴장, so the model decides; "무서운 영화 추천해 줘" names 무서움 only as a topic)."""
     asserted, _ = asserted_and_negated(hits)
     return not asserted and requests_information(text)
 
