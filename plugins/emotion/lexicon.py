@@ -63,7 +63,9 @@ _TOPIC_NOUN = re.compile(
 #: A disorder's name ("우울증", "불안장애") studied or asked about rather than had: with a
 #: request for information or a word of study ("과제", "조사", "차이", "관련").
 _DISORDER = re.compile(r"^(?:증|장애)")
-_STUDY = re.compile(r"과제|조사|설문|관련|관한|차이|뭐가\s*달라|뜻|논문|리포트|보고서|발표|수업|강의")
+_STUDY = re.compile(
+    r"과제|조사|설문|관련|관한|차이|뭐가\s*달라|뜻|논문|리포트|보고서|발표|수업|강의"
+)
 #: Someone else's feeling, reported: "엄마가 걱정된다고 전화 달래", "불안정하대 뉴스에서".
 _REPORTED = re.compile(
     r"^\S*?(?:다고|라고|다며|다면서|대|대요|래|래요|다더라|다던데)(?:$|[\s,.!?~])"
