@@ -10,6 +10,7 @@ from assistant.korean import ends_as_question
 from assistant_plugins.smalltalk.chat import GenerationSettings, resolve_source
 from assistant_plugins.smalltalk.cleaning import (
     ACKNOWLEDGEMENTS,
+    BACK_SOON_ACKNOWLEDGEMENTS,
     NEUTRAL_REPLIES,
     QUESTION_ACKNOWLEDGEMENTS,
     TEASER_ACKNOWLEDGEMENTS,
@@ -139,6 +140,17 @@ def test_a_teaser_is_asked_for_the_story(emotion: str | None) -> None:
     # "저도 확실히는 모르겠어요" answered a story's opening on blind set Z10
     assert acknowledgement("아니 근데 진짜 웃긴 게 뭔지 알아?", emotion) in TEASER_ACKNOWLEDGEMENTS
     assert acknowledgement("우리 엄마가 어디 사는지 알아?") not in TEASER_ACKNOWLEDGEMENTS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["잠깐만 라면 물 올려놓고 올게", "편의점 갔다 올게", "화장실 좀 다녀올게요", "금방 올게~"],
+)
+def test_be_right_back_is_seen_off(text: str) -> None:
+    # "조금 더 이야기해 주실래요?" answered someone stepping away on blind set Z10
+    assert acknowledgement(text, "일상") in BACK_SOON_ACKNOWLEDGEMENTS
+    assert acknowledgement("다음에 또 올게") not in BACK_SOON_ACKNOWLEDGEMENTS
+    assert acknowledgement("내일 친구가 우리 집에 올게 뻔해") not in BACK_SOON_ACKNOWLEDGEMENTS
 
 
 @pytest.mark.parametrize(

@@ -151,6 +151,13 @@ _TEASER = re.compile(
     r"|^(?:아\s*|아니\s*|근데\s*)*있잖아(?:요)?[\s?!.~]*$"
 )
 
+#: ... and for "be right back" ("잠깐만 라면 물 올려놓고 올게" had "그렇군요. 조금 더 이야기해
+#: 주실래요?" on blind set Z10: the rater's "asks for more as user leaves")
+BACK_SOON_ACKNOWLEDGEMENTS = ("네, 다녀오세요! 기다리고 있을게요.", "네, 천천히 다녀오세요!")
+_BACK_SOON = re.compile(
+    r"(?:다녀|갔다|고|금방|잠깐|얼른|빨리)\s*(?:올게|올께|오겠습니다|올게요|올께요)[\s.!~^ㅎㅋ]*$"
+)
+
 #: ... and for a statement without a sure feeling that tells plain news (``news.news_cue``)
 NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
     "good": ("와, 정말 잘됐네요! 축하드려요.", "좋은 소식이네요! 듣는 저까지 기분이 좋아요."),
@@ -241,6 +248,7 @@ CANNED_REPLIES = (
     *NEUTRAL_REPLIES,
     *QUESTION_ACKNOWLEDGEMENTS,
     *TEASER_ACKNOWLEDGEMENTS,
+    *BACK_SOON_ACKNOWLEDGEMENTS,
     *(reply for replies in ACKNOWLEDGEMENTS.values() for reply in replies),
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
@@ -263,6 +271,8 @@ def acknowledgement(
     else the feeling the memory's nearest pairs agree on: ``mood`` +1 / -1): the last resort
     when no memory pair fits and no generated reply may win."""
     options = TEASER_ACKNOWLEDGEMENTS if _TEASER.search(text.strip()) else None
+    if _BACK_SOON.search(text.strip()):
+        options = BACK_SOON_ACKNOWLEDGEMENTS
     options = options or ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
         if ends_as_question(text) or asks_first(text):
