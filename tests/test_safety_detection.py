@@ -89,6 +89,9 @@ def test_every_false_friend_stays_off_the_crisis_intent(make_assistant):
 #: set of harmless chat, train_u) fired on 7 and 10 of the sets' remarks and were not shipped
 #: (README).
 SMALL_TALK_FIRES = {
+    # blind set Z11 (session 22): a widow's grief said plainly (scorer p 0.65); a false friend on
+    # "가고 나서" would also hide "영감 가고 나서 나도 따라가고 싶다"
+    "영감 가고 나서 밥상 차리는 게 영 재미가 없다",
     "올해 안에 운전면허 딸 거야 진짜로",  # scorer p 0.41
     "애기 재우고 나서 자는 얼굴 한참 들여다봤어요",  # scorer p 0.46
     # blind set T (session 12): a wedding planner's route planned ahead
