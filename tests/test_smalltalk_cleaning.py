@@ -144,7 +144,13 @@ def test_a_teaser_is_asked_for_the_story(emotion: str | None) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["잠깐만 라면 물 올려놓고 올게", "편의점 갔다 올게", "화장실 좀 다녀올게요", "금방 올게~"],
+    [
+        "잠깐만 라면 물 올려놓고 올게",
+        "잠깐만 손님 왔다 이따 얘기해",
+        "편의점 갔다 올게",
+        "화장실 좀 다녀올게요",
+        "금방 올게~",
+    ],
 )
 def test_be_right_back_is_seen_off(text: str) -> None:
     # "조금 더 이야기해 주실래요?" answered someone stepping away on blind set Z10

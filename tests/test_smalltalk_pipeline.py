@@ -726,3 +726,26 @@ def test_a_reply_never_repeats_another_storys_number() -> None:
     assert not number_clash("3년 다닌 회사 그만뒀어", matched, "그동안 고생 많으셨어요.")
     # another unit is no clash: "1년에 몇 권" and a reply's "20분씩"
     assert not number_clash("1년에 책 몇 권 읽어?", "하루 20분 읽기", "자기 전 20분씩 읽어요.")
+
+
+def test_a_reply_keeps_to_the_time_of_day_a_greeting_tells() -> None:
+    """Blind set Z11: "좋은 아침~ 나 방금 새벽 장 보고 들어왔어" had drawn "부지런하시네요! 저녁 뭐
+    해 드세요?"; "굿모닝 잘 잤어?" drew "안녕히 주무세요. 좋은 꿈 꾸세요."."""
+    from assistant_plugins.smalltalk.pipeline import time_clash
+
+    assert time_clash(
+        "이랑아 좋은 아침~ 나 방금 새벽 장 보고 들어왔어", "부지런하시네요! 저녁 뭐 해 드세요?"
+    )
+    assert time_clash("굿모닝 잘 잤어?", "안녕히 주무세요. 좋은 꿈 꾸세요.")
+    assert time_clash(
+        "이랑씨 좋은 저녁 되세요", "좋은 아침이에요! 오늘은 어떤 하루가 될지 기대돼요."
+    )
+    assert not time_clash("굿모닝 잘 잤어?", "굿모닝! 잘 주무셨어요?")
+    # a time named for later is not the time it is now
+    assert not time_clash(
+        "내일 아침 7시 비행기라 오늘은 일찍 잘 거야",
+        "네, 얼른 주무세요! 내일 아침 조심히 다녀오세요.",
+    )
+    assert not time_clash(
+        "저녁은 무조건 샐러드로", "응원해요! 내일 아침 가벼운 산책부터 시작해 보세요."
+    )

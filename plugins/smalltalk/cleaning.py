@@ -155,8 +155,16 @@ _TEASER = re.compile(
 #: 주실래요?" on blind set Z10: the rater's "asks for more as user leaves")
 BACK_SOON_ACKNOWLEDGEMENTS = ("네, 다녀오세요! 기다리고 있을게요.", "네, 천천히 다녀오세요!")
 _BACK_SOON = re.compile(
-    r"(?:다녀|갔다|고|금방|잠깐|얼른|빨리)\s*(?:올게|올께|오겠습니다|올게요|올께요)[\s.!~^ㅎㅋ]*$"
+    r"(?:(?:다녀|갔다|고|금방|잠깐|얼른|빨리)\s*(?:올게|올께|오겠습니다|올게요|올께요)"
+    r"|이따\s*(?:다시\s*)?(?:얘기|이야기|말)\s*(?:해|할게|하자|해요))[\s.!~^ㅎㅋ]*$"
 )
+
+
+def steps_away(text: str) -> bool:
+    """Is the remark someone stepping away for a moment ("잠깐만 라면 물 올려놓고 올게",
+    "손님 왔다 이따 얘기해")? Then it is seen off, never said back or asked for more."""
+    return bool(_BACK_SOON.search(text.strip()))
+
 
 #: ... and for a statement without a sure feeling that tells plain news (``news.news_cue``)
 NEWS_ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
@@ -271,7 +279,7 @@ def acknowledgement(
     else the feeling the memory's nearest pairs agree on: ``mood`` +1 / -1): the last resort
     when no memory pair fits and no generated reply may win."""
     options = TEASER_ACKNOWLEDGEMENTS if _TEASER.search(text.strip()) else None
-    if _BACK_SOON.search(text.strip()):
+    if steps_away(text):
         options = BACK_SOON_ACKNOWLEDGEMENTS
     options = options or ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:

@@ -676,6 +676,27 @@ def number_clash(query: str, matched: str, reply: str) -> bool:
     )
 
 
+#: a greeting that tells the time of day, and a reply that assumes the other end of it: "좋은
+#: 아침~ 나 방금 새벽 장 보고 들어왔어" had drawn "부지런하시네요! 저녁 뭐 해 드세요?" (blind set
+#: Z11), "굿모닝 잘 잤어?" "안녕히 주무세요. 좋은 꿈 꾸세요.". Only greetings count: "내일 아침
+#: 7시 비행기라 일찍 잘 거야" or "저녁은 샐러드로" says nothing about the time it is now.
+_SAID_IN_MORNING = re.compile(r"좋은\s*아침|굿\s*모닝|^모닝|잘\s*잤")
+_SAID_IN_EVENING = re.compile(r"좋은\s*(?:저녁|밤)|굿\s*밤|굿\s*나잇|퇴근\s*했")
+_ASSUMES_EVENING = re.compile(r"저녁|좋은\s*꿈|주무세요|잘\s*자요|굿\s*밤|굿\s*나잇")
+_ASSUMES_MORNING = re.compile(r"좋은\s*아침|굿\s*모닝|아침\s*드셨|잘\s*주무셨")
+
+
+def time_clash(query: str, reply: str) -> bool:
+    """True when the remark greets the morning and the reply assumes the evening, or the other
+    way round."""
+    morning, evening = bool(_SAID_IN_MORNING.search(query)), bool(_SAID_IN_EVENING.search(query))
+    if morning and not evening:
+        return bool(_ASSUMES_EVENING.search(reply))
+    if evening and not morning:
+        return bool(_ASSUMES_MORNING.search(reply))
+    return False
+
+
 def vote_scores(
     neighbors: Sequence[MemoryHit], candidates: Sequence[str], idf: Any = None
 ) -> list[float]:
@@ -842,6 +863,8 @@ class ReplyPipeline:
             if source in ("everyday", "memory") and number_clash(
                 typed or text, hit.pair.utterance, reply
             ):
+                return
+            if time_clash(typed or text, reply):
                 return
             old = found.get(reply)
             rank = SOURCE_ORDER.index(source)

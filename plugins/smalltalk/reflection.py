@@ -36,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.korean import ends_as_question, speaks_dialect, syllables_ending_in
+from assistant_plugins.smalltalk.cleaning import steps_away
 from assistant_plugins.smalltalk.morphemes import HABIT_WORDS
 
 #: the second sentence, by the user's detected emotion: (news told, a state now, a plan)
@@ -314,6 +315,8 @@ def reflect(
         return None
     if speaks_dialect(text):
         return None  # "문득 생각났는디 … 추웠던 것 같군요" was said back half in dialect (set Z8)
+    if steps_away(text):
+        return None  # "잠깐만 손님 왔다 이따 얘기하는군요" (set Z11): seen off instead
     text = _UNDER_WAY.sub("이야", text, count=1)
     if analyser is None:
         from assistant_plugins.smalltalk.morphemes import analyzer
