@@ -14,13 +14,29 @@ Never reads the held-out set (``train.HELD_OUT``).
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from assistant_plugins.safety.detect import SHORT_MIN_SCORE, SHORT_SYLLABLES, Detector, spellings
 from assistant_plugins.safety.scorer import load
 from assistant_plugins.safety.train import HELD_OUT, PENDING, TUNING_SETS, read_set, too_short
 
 PATH = Path(__file__).resolve().parent.parent / "plugins" / "safety" / "known_misses.tsv"
+
+
+@cache
+def _scorer(path: Path) -> tuple[Any, str]:
+    """The shipped scorer (read once) and how its threshold was chosen, for the reasons."""
+    meta = json.loads(Path(path).read_text(encoding="utf-8")).get("meta", {})
+    raised = (meta.get("small_talk_sets") or {}).get("threshold_before")
+    scorer = load(path)
+    chosen = (
+        f" ({raised:.2f} chosen across authors, raised for the small-talk sets)"
+        if raised is not None and raised != scorer.threshold
+        else " chosen across authors"
+    )
+    return scorer, chosen
 
 
 def reason(detector: Detector, kind: str, text: str) -> str:
@@ -34,19 +50,12 @@ def reason(detector: Detector, kind: str, text: str) -> str:
                 "kept rather than weakening that false friend"
             )
         return f"{kind}: no rule, and a false friend in the text vetoes the scorer"
-    scorer = load(detector.scorer_path)
+    scorer, chosen = _scorer(detector.scorer_path)
     probability = scorer.probability(spellings(text)[0])
     band = (
         " (inside the check-in band: a careful reply on a small-talk turn)"
         if probability >= scorer.check_in
         else ""
-    )
-    meta = json.loads(Path(detector.scorer_path).read_text(encoding="utf-8")).get("meta", {})
-    raised = (meta.get("small_talk_sets") or {}).get("threshold_before")
-    chosen = (
-        f" ({raised:.2f} chosen across authors, raised for the small-talk sets)"
-        if raised is not None and raised != scorer.threshold
-        else " chosen across authors"
     )
     if probability >= scorer.threshold:
         return (
