@@ -6,9 +6,13 @@ For each set: macro-F1, accuracy, 기쁨 precision, ECE and opener precision at 
 ``tone_min_score`` (threshold and tone settings from assistant.yaml), for the model and for
 the in-run baseline a competent user would otherwise write: a list of feeling words per
 emotion (기뻐, 슬퍼, 화나, 불안, 우울, ...; no word -> 일상), which is what "the feeling is
-named" detection amounts to. The model is combined with the feeling-word lexicon as
-configured (``plugins.emotion.lexicon``; ``--no-lexicon``: the model alone). Latency: p50/p95 of one ``predict`` on one thread, after
-warm-up, over ``--runs`` utterances of the sets. Prints a final JSON line.
+named" detection amounts to. ``guarded_openers`` counts [right, given] openers as the
+assistant gives them (the tone's ``unless`` words, the lexicon's contradictions and each
+emotion's ``min_score``); ``guarded_openers_one_bar`` the same with ``tone_min_score`` for
+every emotion. The model is combined with the feeling-word lexicon as configured
+(``plugins.emotion.lexicon``; ``--no-lexicon``: the model alone). Latency: p50/p95 of one
+``predict`` on one thread, after warm-up, over ``--runs`` utterances of the sets. Prints a
+final JSON line.
 
 ``--sets test`` touches the untouched test set: run it once per shipped model (test set I since
 session 22; the looked-at test sets before it, up to D and E, are training files now).
@@ -29,6 +33,7 @@ from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.labels import LABELS, NEUTRAL
 from assistant_plugins.emotion.lexicon import boost_from_settings, from_settings
 from assistant_plugins.emotion.metrics import report
+from assistant_plugins.emotion.tone import blocked_by_wording, opener_min_score
 
 PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 SETS = {
@@ -91,6 +96,23 @@ def figures(gold: list[str], predicted: list[str], scores: list[float], least: f
     }
 
 
+def guarded(
+    gold: list[str], texts: list[str], predictions: list, settings: dict, own_bars: bool
+) -> list[int]:
+    """[right, given] openers as the assistant gives them: ``tone_min_score``, the tone's
+    ``unless`` words and the lexicon's contradictions, and with ``own_bars`` each emotion's
+    ``min_score``."""
+    least = float(settings["tone_min_score"])
+    right = given = 0
+    for g, text, p in zip(gold, texts, predictions, strict=True):
+        bar = opener_min_score(settings, p.label) if own_bars else least
+        if p.label == NEUTRAL or p.score < bar or blocked_by_wording(text, p.label, settings):
+            continue
+        given += 1
+        right += g == p.label
+    return [right, given]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="shipped")
@@ -134,12 +156,15 @@ def main() -> None:
             ),
             4,
         )
+        model["guarded_openers"] = guarded(gold, texts, predictions, settings, own_bars=True)
+        model["guarded_openers_one_bar"] = guarded(gold, texts, predictions, settings, False)
         keywords = [keyword_label(t) for t in texts]
         baseline = figures(gold, keywords, [1.0] * len(texts), least)
         out["sets"][name] = {"model": model, "keyword_baseline": baseline}
         print(
             f"{name:36s} model macro-F1 {model['macro_f1']:.3f} (기쁨 P {model['joy_precision']:.2f},"
-            f" openers {model['openers']} P {model['opener_precision']}) · keywords"
+            f" openers {model['openers']} P {model['opener_precision']}; guarded"
+            f" {model['guarded_openers']}, one bar {model['guarded_openers_one_bar']}) · keywords"
             f" {baseline['macro_f1']:.3f} (openers P {baseline['opener_precision']})"
         )
     timings = []
