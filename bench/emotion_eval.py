@@ -14,8 +14,8 @@ every emotion. The model is combined with the feeling-word lexicon as configured
 ``predict`` on one thread, after warm-up, over ``--runs`` utterances of the sets. Prints a
 final JSON line.
 
-``--sets test`` touches the untouched test set: run it once per shipped model (test set I since
-session 22; the looked-at test sets before it, up to D and E, are training files now).
+``--sets test`` touches the untouched test set: run it once per shipped model (test set J since
+session 23; the looked-at test sets before it, up to D and E, are training files now).
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 SETS = {
     # The first test set, B, C (since session 16), D and E (since session 18) and F (since
     # session 20) were looked at and are training files; test set G, looked at once for S5, is a
-    # dev set since session 21, test set H (looked at once in session 22) since session 22; test
-    # set I, written blind in session 22, is the test set now.
-    "test": ["conversations_test_i_implicit.tsv", "conversations_test_i_explicit.tsv"],
+    # dev set since session 21, test set H (looked at once in session 22) since session 22, test
+    # set I (looked at once in session 23) since session 23; test set J, written blind in session
+    # 23, is the test set now.
+    "test": ["conversations_test_j_implicit.tsv", "conversations_test_j_explicit.tsv"],
     "dev": [
         "conversations_dev.tsv",
         "conversations_eval_b.tsv",
@@ -50,6 +51,8 @@ SETS = {
         "conversations_test_g_explicit.tsv",
         "conversations_test_h_implicit.tsv",
         "conversations_test_h_explicit.tsv",
+        "conversations_test_i_implicit.tsv",
+        "conversations_test_i_explicit.tsv",
     ],
 }
 

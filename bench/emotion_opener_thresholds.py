@@ -3,7 +3,8 @@
 .venv/bin/python bench/emotion_opener_thresholds.py [--model shipped] [--precision 0.985]
 
 For each 기쁨 bias (0, -0.5, -1) the model (with the feeling-word lexicon, as the assistant runs
-it) reads the ten dev files (eight until session 21; test set H joined in session 22); for each emotion it finds the lowest opener threshold in
+it) reads the twelve dev files (eight until session 21; test set H joined in session 22, test
+set I in session 23); for each emotion it finds the lowest opener threshold in
 0.93-0.99 whose guarded openers (the tone's ``unless`` words and the lexicon's contradictions
 applied) are at least ``--precision`` precise, and reports macro-F1 per file, 기쁨 precision and
 the right openers kept. The in-run baseline is the configuration as shipped (no bias, one
@@ -29,6 +30,7 @@ PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 DEV = ["dev", "eval_b", "heldout", "dev_explicit", "dev_openers", "dev_e"]
 DEV += ["test_g_implicit", "test_g_explicit"]  # test set G, a dev set since session 21
 DEV += ["test_h_implicit", "test_h_explicit"]  # test set H, a dev set since session 22
+DEV += ["test_i_implicit", "test_i_explicit"]  # test set I, a dev set since session 23
 GRID = [0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]
 
 

@@ -12,9 +12,10 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-Test set I (``conversations_test_i_*.tsv``, session 22) is for the lead's one look per shipped
+Test set J (``conversations_test_j_*.tsv``, session 23) is for the lead's one look per shipped
 model: this guard does not open it (it was checked against every emotion file and KOTE when it
-was committed). Test set H, looked at once in session 22, is a dev set since then. Test sets D and E were looked at and are training files since session 18, test
+was committed). Test set I, looked at once in session 23, and test set H, looked at once in
+session 22, are dev sets since then. Test sets D and E were looked at and are training files since session 18, test
 set F since session 20; test set G, looked at once for S5, is a dev set since session 21 (its
 file names kept).
 """
@@ -127,6 +128,12 @@ TEST_G_EXPLICIT = PLUGIN / "conversations_test_g_explicit.tsv"
 #: run), a dev set since session 22
 TEST_H_IMPLICIT = PLUGIN / "conversations_test_h_implicit.tsv"
 TEST_H_EXPLICIT = PLUGIN / "conversations_test_h_explicit.tsv"
+#: session 22: test set I, written blind by a ninth author (420 remarks, 70 per class, 50 implied
+#: and 20 named each), 47 (near-)duplicates of any emotion file or KOTE dropped before any look,
+#: split by the shipped feeling-word list (287 + 86); looked at once for round X (and V2 in the
+#: same run), a dev set since session 23
+TEST_I_IMPLICIT = PLUGIN / "conversations_test_i_implicit.tsv"
+TEST_I_EXPLICIT = PLUGIN / "conversations_test_i_explicit.tsv"
 DEV_SETS = (
     DEV,
     DEV_EXPLICIT,
@@ -138,14 +145,16 @@ DEV_SETS = (
     TEST_G_EXPLICIT,
     TEST_H_IMPLICIT,
     TEST_H_EXPLICIT,
+    TEST_I_IMPLICIT,
+    TEST_I_EXPLICIT,
 )
-#: session 22: test set I, written blind by a ninth author (420 remarks, 70 per class, 50 implied
-#: and 20 named each), 47 (near-)duplicates of any emotion file or KOTE dropped before any look,
-#: split by the shipped feeling-word list (287 + 86); for the lead's one look per shipped model
-#: (model card)
-TEST_I_IMPLICIT = PLUGIN / "conversations_test_i_implicit.tsv"
-TEST_I_EXPLICIT = PLUGIN / "conversations_test_i_explicit.tsv"
-TESTS = (TEST_I_IMPLICIT, TEST_I_EXPLICIT)
+#: session 23: test set J, written blind by a tenth author (420 remarks, 70 per class) plus 110
+#: implied remarks by another, 108 (near-)duplicates of any emotion file, KOTE or each other
+#: dropped before any look, split by the shipped feeling-word list (369 + 53); for the lead's
+#: one look per shipped model (model card)
+TEST_J_IMPLICIT = PLUGIN / "conversations_test_j_implicit.tsv"
+TEST_J_EXPLICIT = PLUGIN / "conversations_test_j_explicit.tsv"
+TESTS = (TEST_J_IMPLICIT, TEST_J_EXPLICIT)
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -291,13 +300,13 @@ def test_the_retired_test_sets_are_training_files_not_evaluation_files():
     assert all(
         path.name.startswith("conversations_dev")
         or path in (EVAL_B, HELDOUT, TEST_G_IMPLICIT, TEST_G_EXPLICIT, *TESTS)
-        or path in (TEST_H_IMPLICIT, TEST_H_EXPLICIT)
+        or path in (TEST_H_IMPLICIT, TEST_H_EXPLICIT, TEST_I_IMPLICIT, TEST_I_EXPLICIT)
         for path in EVALUATION
     )
 
 
 def test_the_shipped_model_was_given_no_test_set_but_the_retired_ones():
-    """The test set (H) is never trained on: only the retired ones may appear among the shipped
+    """The test set (J) is never trained on: only the retired ones may appear among the shipped
     model's data files (by name)."""
     given = {Path(entry["path"]).name for entry in _metadata()["data_files"]}
     tests = {name for name in given if name.startswith("conversations_test")}
