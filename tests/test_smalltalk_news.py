@@ -144,6 +144,10 @@ def test_acknowledgements_follow_the_news_but_never_answer_a_question_with_it() 
         ("드디어 금요일이다", "finally"),
         ("요즘 너무 바빠", "busy"),
         ("친구들 내일 다 같이 놀이공원 가는데 나한테는 아무도 안 물어봄", "left_out"),
+        # the others' good news and me left behind (blind sets Z11, Z12: "좋은 소식이네요!")
+        ("동기들 다 승진했는데 나만 그대로야", "left_out"),
+        ("친구들 다 합격했는데 저만 떨어졌어요", "left_out"),
+        ("나만 합격했어", "good"),
         ("애기 예방접종 갔는데 와이프보다 제가 더 많이 울었어요..", "cried"),
         ("떡볶이 땡긴다", "craving"),
         ("오늘 첫 월급 들어왔다", "first"),

@@ -40,7 +40,8 @@ could say back. More plain cues answer those (session 14)::
     amazed   something curious: 신기하다, "세상 좁다"
     finally  a long wait over: 드디어 (not with ㅠ)
     busy     바쁘다
-    left_out nobody asked or called: "아무도 안 물어봄", "나만 빼고"
+    left_out nobody asked or called: "아무도 안 물어봄", "나만 빼고"; left behind while the
+             others got on ("동기들 다 승진했는데 나만 그대로야": wins over the good news)
     cried    the user cried: 울다 (not a child's or a pet's crying)
     craving  a food one craves: 땡기다
     first    also 첫 + a noun told in the past ("첫 월급 들어왔다"; not 첫 손님, 첫날)
@@ -336,8 +337,14 @@ def _left_out(morphs: Sequence[tuple[str, str]], at: int) -> bool:
         negated = any(m in window for m in (("안", "MAG"), ("않", "VX")))
         return negated and any(f in _INCLUDING for f, _t in window)
     if form in ("나", "저") and nxt == ("만", "JX"):
-        return any(f == "빼" for f, _t in morphs[at + 2 : at + 4])
+        return any(f in _BEHIND for f, _t in morphs[at + 2 : at + 5])
     return False
+
+
+#: what follows 나만 / 저만 when the others got ahead: "나만 빼고", "나만 그대로야", "저만 아직
+#: 못 했어요", "나만 남았어" (blind sets Z11 and Z12: "동기들 다 승진했는데 나만 그대로야" had drawn
+#: "좋은 소식이네요!")
+_BEHIND = {"빼", "그대로", "제자리", "못", "아직", "남", "떨어지", "뒤처지", "혼자"}
 
 
 #: verbs before 주다 that make no gift ("숙제 내주셨어", "혼내 줬어", "봐주셨어")
@@ -564,6 +571,8 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("annoyed")  # "하루 통째로 날림 ㅡㅡ"
         elif sad_mark:
             found.add("down")  # "옆방 코 고는 소리까지 다 들림 ㅠㅠ"
+    if "good" in found and any(_left_out(morphs, i) for i in range(len(morphs))):
+        return "left_out"  # the others' good news, and me left behind
     if "relief" in found:
         return "relief"  # a mishap averted: "심장 멎는 줄.. 다행히 백업 있었어요"
     if "good" in found and "bad" in found:
