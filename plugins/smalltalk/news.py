@@ -9,7 +9,8 @@ generic even where the remark plainly told good or bad news ("서류 20군데 �
 reads such plain cues from Kiwi's morphemes (issue 13)::
 
     good   an outcome people congratulate: 합격, 통과, 당첨, 승진, 해내다, 득템, …
-    bad    a mishap or a quarrel: 실수, 고장, 싸우다, 혼나다, 잃어버리다, "하나도 … 없다", …
+    bad    a mishap or a quarrel: 실수, 고장, 싸우다, 혼나다, 잃어버리다, "하나도 … 없다", …;
+           a game or a match lost (지다 with a game word or a team's name, session 23)
     missed something one could not do: 못 + the final verb ("첫눈 못 봤어"; "잠을 못 잤어" is tired)
     tired  worn out: 후들거리다, 녹초, 피곤하다, 지치다, …
     duty   a thing one has to do: -어야 되다 / -어야 하다
@@ -43,7 +44,8 @@ could say back. More plain cues answer those (session 14)::
     left_out nobody asked or called: "아무도 안 물어봄", "나만 빼고"; left behind while the
              others got on ("동기들 다 승진했는데 나만 그대로야": wins over the good news)
     cried    the user cried: 울다 (not a child's or a pet's crying)
-    craving  a food one craves: 땡기다
+    craving  a food one craves: 땡기다; or wants or plans to eat: -고 싶다, -기로 하다, -러 가다,
+             -ㄹ 거다 (session 23)
     first    also 첫 + a noun told in the past ("첫 월급 들어왔다"; not 첫 손님, 첫날)
 
 And, found on blind set Z after its look: 성사, 보람 and "3등 했어" as good news, 무사 and
@@ -103,6 +105,11 @@ BAD = (BAD_WORDS - {"우울/N", "우울하/V", "재미없/V", "지치/V"}) | fro
      "싸우/V", "다투/V", "혼나/V", "깨지/V", "다치/V", "넘어지/V", "놓치/V", "잃어버리/V", "잃/V",
      "끊기/V", "밀리/V", "잘리/V", "서운하/V", "아프/V", "늦/V", "쏟/V", "엎/V", "욕먹/V",
      "씁쓸/N", "억울/N", "답답/N"}
+)  # fmt: skip
+#: what one wins or loses: a game, a match, a bet (a team's name is a proper noun)
+GAMES = frozenset(
+    {"경기", "게임", "랭크", "랭겜", "판", "시합", "야구", "축구", "농구", "배구", "롤", "배그",
+     "대회", "결승", "예선", "내기", "가위바위보", "한판", "토너먼트"}
 )  # fmt: skip
 #: ... of being worn out
 TIRED = frozenset(
@@ -426,8 +433,14 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
             (form, tag) == ("울", "VV") and _cried_oneself(morphs, i) and not _negated_at(morphs, i)
         ):
             found.add("cried")
-        elif form in ("땡기", "땅기"):
-            found.add("craving")
+        elif form in ("땡기", "땅기") or (
+            form in ("먹", "마시")
+            and tag == "VV"
+            and _wanted(morphs, i)
+            and not forms & _NO_MEAL
+            and not any(m in morphs for m in _NEGATORS)
+        ):
+            found.add("craving")  # "떡볶이 땡긴다", "갑자기 붕어빵 먹고 싶네", "삼겹살 먹기로함"
         elif _left_out(morphs, i):
             found.add("left_out")
         elif (form, tag) == ("마지막", "NNG") and morphs[i + 1 : i + 2] == [("으로", "JKB")]:
@@ -462,6 +475,29 @@ def _moments(morphs: Sequence[tuple[str, str]]) -> set[str]:
     ):
         found.add("chores")  # "새벽 수업 두 타임 끝내고 왔어요": work done, then here
     return found
+
+
+def _a_match(morphs: Sequence[tuple[str, str]]) -> bool:
+    """Whether a remark with 지다 speaks of a game or a match (a game word, or a proper noun
+    for a team: "어제 한화 또 졌어"), not the sun or a flower ("해가 졌어")."""
+    return any(form in GAMES or tag == "NNP" for form, tag in morphs)
+
+
+def _wanted(morphs: Sequence[tuple[str, str]], at: int) -> bool:
+    """Whether the verb at ``at`` is wanted or planned: -고 싶다, -기로 하다, -러 가다, -ㄹ 거다
+    ("붕어빵 먹고 싶네", "삼겹살 먹기로함", "치킨 먹을 거야"; blind set Z12 had "꼭 그렇게 되면
+    좋겠어요" and "잘되길 바랄게요" for them)."""
+    after = list(morphs[at + 1 : at + 3])
+    if after[:2] in ([("고", "EC"), ("싶", "VX")], [("기", "ETN"), ("로", "JKB")]):
+        return True
+    if after and after[0] in (("러", "EC"), ("으러", "EC")):
+        return True
+    return (
+        len(after) == 2
+        and after[0][1] == "ETM"
+        and after[0][0] in ("을", "ᆯ")
+        and after[1][0] in ("거", "것", "꺼")
+    )
 
 
 def _other_eater(morphs: Sequence[tuple[str, str]]) -> bool:
@@ -555,6 +591,8 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("tired")
         elif form == "없" and _nothing(morphs[max(0, i - 5) : i]):
             found.add("bad")
+        if form == "지" and tag in ("VV", "VX") and after == ("었", "EP") and _a_match(morphs):
+            found.add("bad")  # "롤 랭크 또 졌어", "어제 한화 또 졌어" (Kiwi reads 졌 as 지 + 었)
     if _kindness(morphs):
         found.add("kindness")
     if {"땅", "파"} <= forms and "들어가" in forms or "쥐구멍" in forms:
