@@ -499,6 +499,23 @@ _WHETHER = re.compile(
 _RHETORICAL = re.compile(r"말이\s*(?:돼|되냐|됩니까)|장난|실화|미쳤|제정신|어쩌라")
 
 
+#: "왜 (이렇게)", "왤케", "왜 이리" before what one suffers: a complaint ("아 오늘 왜 이렇게 덥냐",
+#: "요즘 왤케 추워", "왜 이렇게 심심하지"), not a question for anyone to answer
+_COMPLAINING_WHY = re.compile(
+    r"(?:^|\s)(?:왜|왤케|왜케|왜캐|왜이리|왜이렇게|어째)\s*(?:이렇게|이리|이케|케)?(?:\s|$)"
+)
+_SO_MUCH = re.compile(
+    r"(?:^|\s)(?:왤케|왜케|왜캐|왜이리|왜이렇게|왜\s*(?:이렇게|이리|이케))(?:\s|$)"
+)
+
+
+def complains_why(text: str, *, strict: bool = False) -> bool:
+    """Whether ``text`` is a complaint in the form of a why: "왜 이렇게 덥냐", "왤케 추워",
+    "왜 이리 졸리지". With ``strict`` only "왜 이렇게 / 왜 이리 / 왤케" count; otherwise a bare
+    "왜" before the complaint does too ("아 왜 덥냐")."""
+    return bool((_SO_MUCH if strict else _COMPLAINING_WHY).search(text))
+
+
 def asks_first(text: str) -> bool:
     """A sentence of ``text`` that asks for information (:func:`asks_for_information`),
     what one has to do ("…늘려야 되나?") or whether or which ("귤 줘도 돼?", "같은 거야?",

@@ -9,6 +9,7 @@ from assistant.korean import (
     asks_first,
     asks_for_information,
     asks_nothing,
+    complains_why,
     compose,
     compose_jamo,
     decompose,
@@ -241,3 +242,19 @@ def test_speaks_dialect(text: str, dialect: bool) -> None:
 )
 def test_a_question_followed_by_why_it_is_asked(text: str, asks: bool) -> None:
     assert asks_first(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "strict", "complains"),
+    [
+        ("아 오늘 왜 이렇게 덥냐", True, True),
+        ("요즘 왤케 추워", True, True),
+        ("왜 이리 졸리지", True, True),
+        ("아 왜 덥냐", False, True),
+        ("아 왜 덥냐", True, False),
+        ("고양이는 왜 박스를 좋아해?", True, False),
+        ("오늘 날씨 어때", False, False),
+    ],
+)
+def test_complains_why(text: str, strict: bool, complains: bool) -> None:
+    assert complains_why(text, strict=strict) is complains

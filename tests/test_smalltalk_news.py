@@ -156,6 +156,7 @@ def test_acknowledgements_follow_the_news_but_never_answer_a_question_with_it() 
         ("어제 한화 또 졌어", "bad"),
         ("롤 랭크 또 졌어 ㅋㅋㅋ", "wry"),
         ("해가 졌어", None),
+        ("베트남에 계신 엄마 머리가 많이 하얘졌어요", None),
         ("애기 예방접종 갔는데 와이프보다 제가 더 많이 울었어요..", "cried"),
         ("떡볶이 땡긴다", "craving"),
         ("오늘 첫 월급 들어왔다", "first"),

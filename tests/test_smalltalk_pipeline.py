@@ -78,6 +78,9 @@ def test_a_persona_row_addressed_to_her_answers_only_a_remark_that_may_be_to_her
     assert "연애" not in relation.text
     # a question that names no one may still be to her
     assert pipeline.choose("영어도 할 줄 알아요?").source == "persona"
+    # ... but not a complaint put as a why (blind set Z12: "너 왜 이래?"'s apology)
+    assert "엉뚱" not in pipeline.choose("아 오늘 왜 이렇게 덥냐").text
+    assert "엉뚱" in pipeline.choose("너 왜 이래?").text
     no_gate = ReplyPipeline(None, load_persona("이랑"), weights=Weights(address_clash=0.0))
     assert asked in no_gate.choose("친구랑 싸운 게 자꾸 생각나서 잠이 안 와").text
 

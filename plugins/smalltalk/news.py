@@ -591,7 +591,13 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
             found.add("tired")
         elif form == "없" and _nothing(morphs[max(0, i - 5) : i]):
             found.add("bad")
-        if form == "지" and tag in ("VV", "VX") and after == ("었", "EP") and _a_match(morphs):
+        if (
+            form == "지"
+            and tag in ("VV", "VX")
+            and after == ("었", "EP")
+            and (i == 0 or morphs[i - 1][1] != "EC")  # not -어지다: "머리가 하얘졌어요"
+            and _a_match(morphs)
+        ):
             found.add("bad")  # "롤 랭크 또 졌어", "어제 한화 또 졌어" (Kiwi reads 졌 as 지 + 었)
     if _kindness(morphs):
         found.add("kindness")

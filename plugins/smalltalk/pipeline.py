@@ -362,11 +362,14 @@ def addressed(tokens: Sequence[str], text: str, name: str = "") -> bool:
 def may_be_to_her(tokens: Sequence[str], typed: str, name: str = "") -> bool:
     """Whether a remark may be about the assistant: addressed to her, or a question that
     names no one ("영어도 할 줄 알아요?", "오늘 하루 어땠어?"). Statements and questions about
-    the speaker ("친구랑 싸운 게 생각나서 잠이 안 와", "내가 먼저 연락해야 할까") are not."""
-    from assistant.korean import is_question
+    the speaker ("친구랑 싸운 게 생각나서 잠이 안 와", "내가 먼저 연락해야 할까") are not, nor a
+    complaint put as a why ("왜 이렇게 심심하지", :func:`assistant.korean.complains_why`)."""
+    from assistant.korean import complains_why, is_question
 
     if addressed(tokens, typed, name):
         return True
+    if complains_why(typed, strict=True):
+        return False  # "아 오늘 왜 이렇게 덥냐" had drawn "너 왜 이래?"'s apology (set Z12)
     return is_question(typed) and not FIRST_PERSON.intersection(tokens)
 
 

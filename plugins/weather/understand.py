@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.korean import complains_why
+
 from .keywords import KEYWORDS  # noqa: F401 - defined here before
 from .places import is_known
 
@@ -265,9 +267,6 @@ _COLD = r"추워|춥나|추울까|추운가|춥니|춥냐|춥대|추울지|추�
 _HOT = r"더워|덥나|더울까|더운가|덥니|덥냐|덥대|더울지|더운지|더워질까|더워져|후덥지근해|따뜻해|따뜻할까|따뜻하대|따뜻한가|포근해|포근할까"
 T4 = re.compile(rf"^(?P<pre>.*?)\s*(?P<feel>{_COLD}|{_HOT})(?:요)?$")
 _BARE_FEELING = {"추워", "추워져", "쌀쌀해", "더워", "더워져", "후덥지근해", "따뜻해", "포근해"}
-#: "왜 (이렇게) 덥냐", "요즘 왤케 추워": a complaint about the heat or the cold, not a question
-#: (blind small-talk set Z12 got "'왜 이렇게'의 위치를 찾는 중에 문제가 생겼어요")
-_COMPLAINT = re.compile(r"(?:^|\s)(?:왜|왤케|왜케|왜캐|왜이리|왜이렇게|왜\s*이리|어째)(?:\s|$)")
 T5 = re.compile(rf"^(?P<pre>.*?)\s*(?:기온|온도)?\s*(?:은|는|이|가)?\s*{_DEGREES}(?:요)?$")
 
 
@@ -313,9 +312,11 @@ def _understand_one(text: str) -> dict[str, Any] | None:
     if m:
         return _slots(m.group("pre"), "umbrella", lenient=False)
     m = T4.match(text)
-    if m and not _COMPLAINT.search(m.group("pre")):
+    if m and not complains_why(m.group("pre")):
         feel = m.group("feel")
         ask = "cold" if re.fullmatch(_COLD, feel) else "hot"
+        # ("아 오늘 왜 이렇게 덥냐" is a complaint: blind small-talk set Z12 had got "'왜 이렇게'의
+        # 위치를 찾는 중에 문제가 생겼어요")
         return _slots(m.group("pre"), ask, lenient=False, need_context=feel in _BARE_FEELING)
     m = T5.match(text)
     if m:
