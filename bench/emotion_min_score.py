@@ -19,13 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from emotion_opener_thresholds import DEV, PLUGIN
+from emotion_opener_thresholds import DEV, PLUGIN, load_as_configured, lowest_precise
 
 from assistant.config import load_config
-from assistant_plugins.emotion.classifier import EmotionClassifier
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.labels import NEUTRAL
-from assistant_plugins.emotion.lexicon import boost_from_settings, from_settings
 from assistant_plugins.emotion.tone import blocked_by_wording
 
 GRID = [round(0.931 + 0.001 * i, 3) for i in range(20)]
@@ -33,13 +31,7 @@ GRID = [round(0.931 + 0.001 * i, 3) for i in range(20)]
 
 def openers(settings: dict, model: str) -> list[dict]:
     """Every opener the shipped bar gives on the dev files: file, gold, label, score."""
-    classifier = EmotionClassifier.load(
-        model,
-        max_length=128,
-        threads=1,
-        lexicon=from_settings(settings),
-        lexicon_boost=boost_from_settings(settings),
-    )
+    classifier = load_as_configured(settings, model)
     least = float(settings["tone_min_score"])
     given = []
     for name in DEV:
@@ -60,11 +52,7 @@ def count(given: list[dict], emotion: str, bar: float) -> list[int]:
 
 
 def choose(given: list[dict], emotion: str, precision: float) -> float:
-    for bar in GRID:
-        right, total = count(given, emotion, bar)
-        if total == 0 or right / total >= precision:
-            return bar
-    return GRID[-1]
+    return lowest_precise(lambda bar: count(given, emotion, bar), precision, GRID)
 
 
 def main() -> None:

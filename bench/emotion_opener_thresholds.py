@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.config import load_config
@@ -34,8 +35,10 @@ DEV += ["test_i_implicit", "test_i_explicit"]  # test set I, a dev set since ses
 GRID = [0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]
 
 
-def read(settings: dict, model: str, bias: float) -> dict:
-    classifier = EmotionClassifier.load(
+def load_as_configured(settings: dict, model: str, bias: float = 0.0) -> EmotionClassifier:
+    """The classifier with the feeling-word lexicon as configured (as the assistant runs it),
+    one thread, and a 기쁨 bias when ``bias`` is not 0."""
+    return EmotionClassifier.load(
         model,
         max_length=128,
         threads=1,
@@ -43,6 +46,10 @@ def read(settings: dict, model: str, bias: float) -> dict:
         lexicon_boost=boost_from_settings(settings),
         class_bias={"기쁨": bias} if bias else {},
     )
+
+
+def read(settings: dict, model: str, bias: float) -> dict:
+    classifier = load_as_configured(settings, model, bias)
     f1, joy, given = {}, [0, 0], []
     for name in DEV:
         rows = read_examples(PLUGIN / f"conversations_{name}.tsv")
@@ -71,13 +78,16 @@ def right(given: list, least: dict[str, float] | float) -> list[int]:
     return [found["openers_right"], found["openers"]]
 
 
-def lowest_precise(given: list, precision: float) -> float:
-    """The lowest threshold of ``GRID`` whose openers are at least ``precision`` precise."""
-    for least in GRID:
-        good, count = right(given, least)
-        if count == 0 or good / count >= precision:
+def lowest_precise(
+    count: Callable[[float], list[int]], precision: float, grid: Sequence[float] = GRID
+) -> float:
+    """The lowest threshold of ``grid`` whose openers (``count(threshold)`` = [right, given])
+    are at least ``precision`` precise, else the last."""
+    for least in grid:
+        good, total = count(least)
+        if total == 0 or good / total >= precision:
             return least
-    return GRID[-1]
+    return grid[-1]
 
 
 def main() -> None:
@@ -94,7 +104,7 @@ def main() -> None:
         least = {}
         for emotion in emotions:
             mine = [x for x in found["given"] if x[1] == emotion]
-            least[emotion] = lowest_precise(mine, args.precision)
+            least[emotion] = lowest_precise(lambda t, mine=mine: right(mine, t), args.precision)
         row = {
             "bias": bias,
             "f1": found["f1"],
