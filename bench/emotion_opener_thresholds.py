@@ -3,8 +3,8 @@
 .venv/bin/python bench/emotion_opener_thresholds.py [--model shipped] [--precision 0.985]
 
 For each 기쁨 bias (0, -0.5, -1) the model (with the feeling-word lexicon, as the assistant runs
-it) reads the twelve dev files (eight until session 21; test set H joined in session 22, test
-set I in session 23); for each emotion it finds the lowest opener threshold in
+it) reads the fourteen dev files (eight until session 21; test set H joined in session 22, test
+sets I and J in session 23); for each emotion it finds the lowest opener threshold in
 0.93-0.99 whose guarded openers (the tone's ``unless`` words and the lexicon's contradictions
 applied) are at least ``--precision`` precise, and reports macro-F1 per file, 기쁨 precision and
 the right openers kept. The in-run baseline is the configuration as shipped (no bias, one
@@ -20,10 +20,9 @@ from pathlib import Path
 
 from assistant.config import load_config
 from assistant_plugins.emotion.calibration import opener_figures
-from assistant_plugins.emotion.classifier import EmotionClassifier
+from assistant_plugins.emotion.classifier import EmotionClassifier, load_configured
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.labels import NEUTRAL
-from assistant_plugins.emotion.lexicon import boost_from_settings, from_settings
 from assistant_plugins.emotion.metrics import report
 from assistant_plugins.emotion.tone import blocked_by_wording
 
@@ -32,20 +31,16 @@ DEV = ["dev", "eval_b", "heldout", "dev_explicit", "dev_openers", "dev_e"]
 DEV += ["test_g_implicit", "test_g_explicit"]  # test set G, a dev set since session 21
 DEV += ["test_h_implicit", "test_h_explicit"]  # test set H, a dev set since session 22
 DEV += ["test_i_implicit", "test_i_explicit"]  # test set I, a dev set since session 23
+DEV += ["test_j_implicit", "test_j_explicit"]  # test set J, a dev set since session 23
 GRID = [0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]
 
 
 def load_as_configured(settings: dict, model: str, bias: float = 0.0) -> EmotionClassifier:
-    """The classifier with the feeling-word lexicon as configured (as the assistant runs it),
-    one thread, and a 기쁨 bias when ``bias`` is not 0."""
-    return EmotionClassifier.load(
-        model,
-        max_length=128,
-        threads=1,
-        lexicon=from_settings(settings),
-        lexicon_boost=boost_from_settings(settings),
-        class_bias={"기쁨": bias} if bias else {},
-    )
+    """The classifier as the assistant runs it (the lexicon and the ensemble as configured),
+    one thread, and a 기쁨 bias when ``bias`` is not 0. ``model``: shipped (with the configured
+    ensemble), or another network alone."""
+    configured = {**settings, "max_length": 128, "class_bias": {"기쁨": bias} if bias else {}}
+    return load_configured(configured, None if model == "shipped" else model, threads=1)
 
 
 def read(settings: dict, model: str, bias: float) -> dict:

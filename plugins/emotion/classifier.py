@@ -42,6 +42,8 @@ from .tokenization import TokenizerError, load_tokenizer
 log = logging.getLogger("assistant.emotion")
 
 SHIPPED = "emotion-mini"
+#: the shipped second network of the ensemble (``plugins.emotion.ensemble``, session 23)
+SHIPPED_PARTNER = "emotion-mini-b"
 _HUB_FILES = ("*.json", "*.safetensors", "*.model", "*.txt")
 
 
@@ -56,6 +58,7 @@ def shipped_dir() -> Path:
 
 
 SETTING = "plugins.emotion.model"
+ENSEMBLE_SETTING = "plugins.emotion.ensemble"
 
 
 def model_source(value: object, setting: str = SETTING) -> ModelSource:
@@ -117,6 +120,19 @@ class EmotionClassifier:
         #: Added to the model's logits per class before the softmax (:meth:`use_class_bias`):
         #: a prior correction for chat, all zeros = the model as trained.
         self.class_bias = [0.0] * len(self.labels)
+        #: Other networks whose probabilities are averaged with this one's (:meth:`add_partner`)
+        self.partners: list[EmotionClassifier] = []
+
+    def add_partner(self, other: EmotionClassifier) -> None:
+        """Average ``other``'s probabilities (with its own lexicon and bias) with this model's
+        in every prediction: an ensemble of two networks trained apart errs less often where
+        either alone would (model card, session 23). Both must have the same labels."""
+        if other.labels != self.labels:
+            raise ModelError(
+                f"감정 모델 앙상블의 라벨이 서로 달라요: {self.labels} / {other.labels} "
+                f"({ENSEMBLE_SETTING})"
+            )
+        self.partners.append(other)
 
     def use_fast_runtime(self, runtime: Any, cache_root: Path, quantization: Any = "auto") -> None:
         """Score on CTranslate2 when ``runtime`` (auto | torch | ctranslate2) allows it and
@@ -257,15 +273,13 @@ class EmotionClassifier:
         results = []
         for start in range(0, len(texts), batch_size):
             chunk = texts[start : start + batch_size]
-            for text, probs in zip(chunk, self.probabilities(chunk), strict=True):
-                request = False
-                if self.lexicon is not None:
-                    hits = self.lexicon.find(text)
-                    combined = combine(
-                        dict(zip(self.labels, probs, strict=True)), hits, self.lexicon_boost
-                    )
-                    probs = [combined[label] for label in self.labels]
-                    request = plain_request(text, hits)
+            own = self._combined(chunk)
+            others = [partner._combined(chunk) for partner in self.partners]
+            for i in range(len(chunk)):
+                probs, request = own[i]
+                if others:  # the ensemble: the mean of every network's probabilities
+                    columns = zip(probs, *(other[i][0] for other in others), strict=True)
+                    probs = [sum(column) / (1 + len(others)) for column in columns]
                 best = max(range(len(probs)), key=probs.__getitem__)
                 label = self.labels[best]
                 score = probs[best]
@@ -275,6 +289,72 @@ class EmotionClassifier:
                     score = 1.0 - probs[best]
                 results.append(Prediction(label, score, dict(zip(self.labels, probs, strict=True))))
         return results
+
+    def _combined(self, texts: list[str]) -> list[tuple[list[float], bool]]:
+        """Per text: this network's probabilities (with its class bias), combined with the
+        feeling-word lexicon when one is in use, and whether the text is a plain request for
+        information that names no feeling (:func:`.lexicon.plain_request`)."""
+        rows = []
+        for text, probs in zip(texts, self.probabilities(texts), strict=True):
+            request = False
+            if self.lexicon is not None:
+                hits = self.lexicon.find(text)
+                combined = combine(
+                    dict(zip(self.labels, probs, strict=True)), hits, self.lexicon_boost
+                )
+                probs = [combined[label] for label in self.labels]
+                request = plain_request(text, hits)
+            rows.append((probs, request))
+        return rows
+
+
+def ensemble_sources(settings: Mapping[str, Any]) -> list[ModelSource]:
+    """``plugins.emotion.ensemble``: the other networks averaged with ``model`` (a list in the
+    shared model vocabulary; ``emotion-mini-b`` is the shipped second network); empty or
+    missing = none. Not a list: refused with a Korean message naming the setting."""
+    value = settings.get("ensemble") or []
+    if isinstance(value, (str, Path)):
+        value = [value]
+    if not isinstance(value, list):
+        raise ModelError(f"{ENSEMBLE_SETTING} 는 모델 목록이어야 해요 (예: [emotion-mini-b]).")
+    from assistant_models import shipped
+
+    try:
+        sources = [
+            resolve_model_source(item, shipped(SHIPPED_PARTNER), setting=ENSEMBLE_SETTING)
+            for item in value
+        ]
+    except ModelUnavailable as exc:
+        raise ModelError(f"감정 모델: {exc}") from exc
+    return [source for source in sources if source.enabled]
+
+
+def load_configured(
+    settings: Mapping[str, Any], source: str | Path | None = None, *, threads: int | None = None
+) -> EmotionClassifier:
+    """The classifier as ``plugins.emotion`` configures it: ``model`` with the lexicon, the
+    class bias and the ``ensemble`` partners; or, given a ``source``, that network alone (with
+    the same lexicon and bias: ``eval emotion --model DIR`` measures the model it names). The
+    one loader the plugin, its commands and the benches share."""
+    from .lexicon import boost_from_settings, from_settings
+
+    options: dict[str, Any] = {
+        "max_length": int(settings.get("max_length") or 128),
+        "trust_remote_code": bool(settings.get("trust_remote_code", False)),
+        "threads": int(settings.get("threads", 1)) if threads is None else threads,
+        "lexicon": from_settings(settings),
+        "lexicon_boost": boost_from_settings(settings),
+        "class_bias": class_bias_from_settings(settings),
+    }
+    if source is not None:
+        return EmotionClassifier.load(source, **options)
+    classifier = EmotionClassifier.load(
+        str(model_source(settings.get("model", "shipped"))), **options
+    )
+    for partner in ensemble_sources(settings):
+        directory = partner.local_dir(_HUB_FILES)
+        classifier.add_partner(EmotionClassifier.load(directory, **options))
+    return classifier
 
 
 def class_bias_from_settings(settings: Mapping[str, Any]) -> dict[str, float]:

@@ -546,9 +546,8 @@ def eval_command(
     from assistant.training.export import portable
     from assistant.training.tables import SkipLog
 
-    from .classifier import EmotionClassifier, class_bias_from_settings
+    from .classifier import load_configured
     from .data import read_examples
-    from .lexicon import boost_from_settings, from_settings
     from .metrics import confusion_png, report
 
     settings = dict(plugin_config("emotion"))
@@ -560,16 +559,7 @@ def eval_command(
     rows = []
     for path in data:
         rows += read_examples(path, fmt, labels_file=labels_file, skip_log=skip_log)
-    source = model_source or settings.get("model", "shipped")
-    classifier = EmotionClassifier.load(
-        source,
-        max_length=int(settings.get("max_length") or 128),
-        trust_remote_code=bool(settings.get("trust_remote_code", False)),
-        threads=int(settings.get("threads", 1)),
-        lexicon=from_settings(settings),
-        lexicon_boost=boost_from_settings(settings),
-        class_bias=class_bias_from_settings(settings),
-    )
+    classifier = load_configured(settings, model_source)
     usable = []
     for row in rows:
         if row.label in classifier.labels:

@@ -47,27 +47,19 @@ class EmotionState:
         )
 
     def _load(self) -> EmotionClassifier | None:
-        from .classifier import EmotionClassifier, class_bias_from_settings, model_source
-        from .lexicon import boost_from_settings, from_settings
+        from .classifier import load_configured, model_source
 
         source = model_source(self.settings.get("model", "shipped"))
         if not source.enabled:
             return None
-        classifier = EmotionClassifier.load(
-            str(source),
-            max_length=int(self.settings.get("max_length") or 128),
-            trust_remote_code=bool(self.settings.get("trust_remote_code", False)),
-            threads=int(self.settings.get("threads", 1)),
-            lexicon=from_settings(self.settings),
-            lexicon_boost=boost_from_settings(self.settings),
-            class_bias=class_bias_from_settings(self.settings),
-        )
+        classifier = load_configured(self.settings)
         if self.data_dir is not None:  # CTranslate2 when installed (assistant.fast_runtime)
-            classifier.use_fast_runtime(
-                self.settings.get("runtime", "auto"),
-                self.data_dir,
-                self.settings.get("quantization", "auto"),
-            )
+            for network in (classifier, *classifier.partners):
+                network.use_fast_runtime(
+                    self.settings.get("runtime", "auto"),
+                    self.data_dir,
+                    self.settings.get("quantization", "auto"),
+                )
         return classifier
 
     @functools.cached_property
