@@ -11,7 +11,8 @@ emotions keep ``tone_min_score``. The bar for ``--emotion`` is the lowest of 0.9
 file out (the bar chosen on the others, openers counted on the one left out), an estimate
 of how the choice carries to a new author. The in-run baseline is ``tone_min_score`` alone for
 every emotion. Dev files only: never a test set. Prints a final JSON line. (Round X chose 0.933
-on the ten dev files of the time; test set I joined them after its look.)
+on the ten dev files of the time; test sets I and J joined them after their looks; round Z's
+ensemble replaced the bar.)
 """
 
 from __future__ import annotations

@@ -12,10 +12,9 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-Test set J (``conversations_test_j_*.tsv``, session 23) is for the lead's one look per shipped
-model: this guard does not open it (it was checked against every emotion file and KOTE when it
-was committed). Test set I, looked at once in session 23, and test set H, looked at once in
-session 22, are dev sets since then. Test sets D and E were looked at and are training files since session 18, test
+No test set waits now: test set J (``conversations_test_j_*.tsv``), looked at once for round Z
+in session 23, is a dev set like test sets I (session 23) and H (session 22); the next candidate
+needs a new blind set. Test sets D and E were looked at and are training files since session 18, test
 set F since session 20; test set G, looked at once for S5, is a dev set since session 21 (its
 file names kept).
 """
@@ -134,6 +133,12 @@ TEST_H_EXPLICIT = PLUGIN / "conversations_test_h_explicit.tsv"
 #: same run), a dev set since session 23
 TEST_I_IMPLICIT = PLUGIN / "conversations_test_i_implicit.tsv"
 TEST_I_EXPLICIT = PLUGIN / "conversations_test_i_explicit.tsv"
+#: session 23: test set J, written blind by a tenth author (420 remarks, 70 per class) plus 110
+#: implied remarks by another, 108 (near-)duplicates of any emotion file, KOTE or each other
+#: dropped before any look, split by the shipped feeling-word list (369 + 53); looked at once
+#: for round Z (and X in the same run), a dev set since then
+TEST_J_IMPLICIT = PLUGIN / "conversations_test_j_implicit.tsv"
+TEST_J_EXPLICIT = PLUGIN / "conversations_test_j_explicit.tsv"
 DEV_SETS = (
     DEV,
     DEV_EXPLICIT,
@@ -147,14 +152,11 @@ DEV_SETS = (
     TEST_H_EXPLICIT,
     TEST_I_IMPLICIT,
     TEST_I_EXPLICIT,
+    TEST_J_IMPLICIT,
+    TEST_J_EXPLICIT,
 )
-#: session 23: test set J, written blind by a tenth author (420 remarks, 70 per class) plus 110
-#: implied remarks by another, 108 (near-)duplicates of any emotion file, KOTE or each other
-#: dropped before any look, split by the shipped feeling-word list (369 + 53); for the lead's
-#: one look per shipped model (model card)
-TEST_J_IMPLICIT = PLUGIN / "conversations_test_j_implicit.tsv"
-TEST_J_EXPLICIT = PLUGIN / "conversations_test_j_explicit.tsv"
-TESTS = (TEST_J_IMPLICIT, TEST_J_EXPLICIT)
+#: the test sets waiting for a look (none since session 23)
+TESTS: tuple[Path, ...] = ()
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -301,16 +303,21 @@ def test_the_retired_test_sets_are_training_files_not_evaluation_files():
         path.name.startswith("conversations_dev")
         or path in (EVAL_B, HELDOUT, TEST_G_IMPLICIT, TEST_G_EXPLICIT, *TESTS)
         or path in (TEST_H_IMPLICIT, TEST_H_EXPLICIT, TEST_I_IMPLICIT, TEST_I_EXPLICIT)
+        or path in (TEST_J_IMPLICIT, TEST_J_EXPLICIT)
         for path in EVALUATION
     )
 
 
-def test_the_shipped_model_was_given_no_test_set_but_the_retired_ones():
-    """The test set (J) is never trained on: only the retired ones may appear among the shipped
-    model's data files (by name)."""
-    given = {Path(entry["path"]).name for entry in _metadata()["data_files"]}
+@pytest.mark.parametrize("directory", [shipped_dir(), shipped_dir().parent / "emotion-mini-b"])
+def test_the_shipped_networks_were_given_no_test_set_but_the_retired_ones(directory):
+    """The test set (J) is never trained on: only the retired ones may appear among the data
+    files (by name) of either shipped network (the model and its ensemble partner), and no
+    dev file."""
+    metadata = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
+    given = {Path(entry["path"]).name for entry in metadata["data_files"]}
     tests = {name for name in given if name.startswith("conversations_test")}
     assert tests <= {p.name for p in RETIRED_TESTS}, sorted(tests)
+    assert not given & {p.name for p in DEV_SETS}, sorted(given & {p.name for p in DEV_SETS})
 
 
 def test_the_shipped_model_was_never_given_an_evaluation_file():
