@@ -752,3 +752,13 @@ def test_a_reply_keeps_to_the_time_of_day_a_greeting_tells() -> None:
     assert not time_clash(
         "저녁은 무조건 샐러드로", "응원해요! 내일 아침 가벼운 산책부터 시작해 보세요."
     )
+
+
+def test_a_remark_without_hangul_takes_no_feeling_from_the_memory() -> None:
+    """ "ab" matched "AB형 여자랑 썸 타면" by its characters, whose positive label made the
+    acknowledgement cheer ("와, 좋은 일이네요!")."""
+    shipped = Path(__file__).resolve().parent.parent / "models" / "smalltalk-mini" / "memory"
+    memory = ReplyMemory.load(shipped)
+    pipeline = ReplyPipeline(memory, load_persona("이랑"), weights=Weights.load(shipped))
+    assert pipeline.neighbors("ab") == []
+    assert "좋은 일" not in pipeline.choose("ab").text

@@ -756,8 +756,12 @@ class ReplyPipeline:
         return best.fit < floor.get(best.source, 0.0)
 
     def neighbors(self, text: str) -> list[MemoryHit]:
-        """The shipped pairs that match ``text`` best (``neighbors`` of them), best first."""
-        if self.memory is None:
+        """The shipped pairs that match ``text`` best (``neighbors`` of them), best first; none
+        for a remark without Hangul ("ab" had matched "AB형 여자랑 썸 타면" by its characters, and
+        their feeling made the acknowledgement "와, 좋은 일이네요!")."""
+        from assistant.korean import has_hangul
+
+        if self.memory is None or not has_hangul(text):
             return []
         from assistant_plugins.smalltalk.morphemes import tokens
 
