@@ -15,7 +15,8 @@ every emotion. The model is combined with the feeling-word lexicon as configured
 final JSON line.
 
 ``--sets test`` touches the untouched test set: run it once per shipped model (none waits since
-session 23, when test J was looked at; the looked-at test sets before it, up to D and E, are training files now).
+session 23, when test J was looked at; the looked-at test sets before it, up to D and E, are
+training files now).
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ import time
 from pathlib import Path
 
 from assistant.config import load_config
-from assistant_plugins.emotion.calibration import expected_calibration_error, opener_figures
+from assistant_plugins.emotion.calibration import (
+    expected_calibration_error,
+    guarded_opener_figures,
+    opener_figures,
+)
 from assistant_plugins.emotion.classifier import load_configured
 from assistant_plugins.emotion.data import read_examples
 from assistant_plugins.emotion.labels import LABELS, NEUTRAL
 from assistant_plugins.emotion.metrics import report
-from assistant_plugins.emotion.tone import blocked_by_wording, opener_min_score
 
 PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
 SETS = {
@@ -103,18 +107,10 @@ def figures(gold: list[str], predicted: list[str], scores: list[float], least: f
 def guarded(
     gold: list[str], texts: list[str], predictions: list, settings: dict, own_bars: bool
 ) -> list[int]:
-    """[right, given] openers as the assistant gives them: ``tone_min_score``, the tone's
-    ``unless`` words and the lexicon's contradictions, and with ``own_bars`` each emotion's
-    ``min_score``."""
+    """[right, given] openers as the assistant gives them (``guarded_opener_figures``)."""
     least = float(settings["tone_min_score"])
-    right = given = 0
-    for g, text, p in zip(gold, texts, predictions, strict=True):
-        bar = opener_min_score(settings, p.label) if own_bars else least
-        if p.label == NEUTRAL or p.score < bar or blocked_by_wording(text, p.label, settings):
-            continue
-        given += 1
-        right += g == p.label
-    return [right, given]
+    found = guarded_opener_figures(texts, gold, predictions, settings, least, own_bars=own_bars)
+    return [found["openers_right"], found["openers"]]
 
 
 def main() -> None:

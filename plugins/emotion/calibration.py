@@ -7,7 +7,8 @@
   ``assistant train emotion --calibration-data DEV`` bakes it into the classification layer
   (weights and bias divided by ``T``), so every loader gets calibrated probabilities.
 - :func:`opener_figures`: how often a tone opener would be given and how often it is for the
-  right emotion, at a least score (``tone_min_score``).
+  right emotion, at a least score (``tone_min_score``); :func:`guarded_opener_figures` the
+  same for openers as the assistant gives them.
 """
 
 from __future__ import annotations
@@ -101,3 +102,29 @@ def opener_figures(
         "opener_precision": round(right / len(given), 4) if given else None,
         "opener_recall": round(right / emotional, 4) if emotional else None,
     }
+
+
+def guarded_opener_figures(
+    texts: Sequence[str],
+    gold: Sequence[str],
+    predictions: Sequence[Any],
+    settings: Any,
+    least: float,
+    *,
+    own_bars: bool = True,
+) -> dict[str, Any]:
+    """:func:`opener_figures` for openers as the assistant gives them: at ``least``, without
+    the ones the tone's ``unless`` words or the lexicon's contradictions rule out, and with
+    ``own_bars`` each emotion's stricter ``min_score`` too. ``predictions`` have ``label`` and
+    ``score``."""
+    from .labels import NEUTRAL
+    from .tone import blocked_by_wording, opener_min_score
+
+    blocked = [
+        blocked_by_wording(text, p.label, settings)
+        or (own_bars and p.score < opener_min_score(settings, p.label, least))
+        for text, p in zip(texts, predictions, strict=True)
+    ]
+    labels = [p.label for p in predictions]
+    scores = [p.score for p in predictions]
+    return opener_figures(gold, labels, scores, least, NEUTRAL, blocked)

@@ -608,9 +608,13 @@ def _calibration_figures(
     ``opener_precision_guarded`` as the assistant gives openers: the tone's ``unless`` words
     and the per-emotion ``min_score`` applied too, and the feeling-word lexicon's
     contradictions when it is on."""
-    from .calibration import BINS, expected_calibration_error, opener_figures
+    from .calibration import (
+        BINS,
+        expected_calibration_error,
+        guarded_opener_figures,
+        opener_figures,
+    )
     from .labels import NEUTRAL
-    from .tone import blocked_by_wording, opener_min_score
 
     top = [max(p.probabilities.items(), key=lambda item: item[1]) for p in predictions]
     ece = expected_calibration_error(
@@ -622,12 +626,7 @@ def _calibration_figures(
     predicted = [p.label for p in predictions]
     scores = [p.score for p in predictions]
     plain = opener_figures(gold, predicted, scores, least, NEUTRAL)
-    blocked = [
-        blocked_by_wording(r.text, p.label, settings)
-        or p.score < opener_min_score(settings, p.label, least)
-        for r, p in zip(rows, predictions, strict=True)
-    ]
-    guarded = opener_figures(gold, predicted, scores, least, NEUTRAL, blocked)
+    guarded = guarded_opener_figures([r.text for r in rows], gold, predictions, settings, least)
     return {
         "calibration": round(ece, 4),
         "calibration_bins": BINS,
