@@ -6,7 +6,9 @@ For each set: macro-F1, accuracy, 기쁨 precision, ECE and opener precision at 
 ``tone_min_score`` (threshold and tone settings from assistant.yaml), for the model and for
 the in-run baseline a competent user would otherwise write: a list of feeling words per
 emotion (기뻐, 슬퍼, 화나, 불안, 우울, ...; no word -> 일상), which is what "the feeling is
-named" detection amounts to. ``guarded_openers`` counts [right, given] openers as the
+named" detection amounts to; with an ensemble (``plugins.emotion.ensemble``) also the main
+network alone (``main_network_alone``, its openers at ``--alone-min-score``, S5's 0.93).
+``guarded_openers`` counts [right, given] openers as the
 assistant gives them (the tone's ``unless`` words, the lexicon's contradictions and each
 emotion's ``min_score``); ``guarded_openers_one_bar`` the same with ``tone_min_score`` for
 every emotion. The model is combined with the feeling-word lexicon as configured
@@ -22,6 +24,7 @@ training files now).
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import statistics
 import time
@@ -122,6 +125,12 @@ def main() -> None:
     parser.add_argument(
         "--no-ensemble", action="store_true", help="the main network alone (no partners)"
     )
+    parser.add_argument(
+        "--alone-min-score",
+        type=float,
+        default=0.93,
+        help="the opener bar of the in-run baseline 'main network alone' (S5's own, session 18)",
+    )
     args = parser.parse_args()
     settings = dict(load_config().plugin("emotion"))
     if args.no_lexicon:
@@ -133,6 +142,9 @@ def main() -> None:
     classifier = load_configured(
         settings, None if args.model == "shipped" else args.model, threads=1
     )
+    alone = copy.copy(classifier)  # the in-run baseline when there is an ensemble
+    alone.partners = []
+    alone_settings = {**settings, "tone_min_score": args.alone_min_score}
     names = SETS["test"] + SETS["dev"] if args.sets == "all" else SETS[args.sets]
     if not names:
         raise SystemExit("no test set in the repository (the looked-at ones are training files)")
@@ -169,6 +181,17 @@ def main() -> None:
             f" {model['guarded_openers']}, one bar {model['guarded_openers_one_bar']}) · keywords"
             f" {baseline['macro_f1']:.3f} (openers P {baseline['opener_precision']})"
         )
+        if classifier.partners:
+            solo = alone.predict_many(texts, threshold)
+            labels, scores = [p.label for p in solo], [p.score for p in solo]
+            main = figures(gold, labels, scores, args.alone_min_score)
+            main["guarded_openers"] = guarded(gold, texts, solo, alone_settings, own_bars=False)
+            out["sets"][name]["main_network_alone"] = main
+            print(
+                f"{'':36s} main network alone: macro-F1 {main['macro_f1']:.3f} (기쁨 P"
+                f" {main['joy_precision']:.2f}, guarded openers at {args.alone_min_score}"
+                f" {main['guarded_openers']})"
+            )
     timings = []
     for text in texts_for_timing[: args.runs]:
         started = time.perf_counter()
