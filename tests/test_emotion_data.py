@@ -16,12 +16,13 @@ from assistant_plugins.emotion.data import (
     marked_copies,
     read_examples,
 )
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, needs_shared_data
 from emotion_helpers import kote_line, kote_names
 
 PLUGIN = Path(lab.__file__).resolve().parent
 
 
+@needs_shared_data
 def test_kote_mapping_covers_every_label_of_the_shared_labels_file():
     shared = (SHARED_DATA / "kote" / "labels.txt").read_text(encoding="utf-8").split()
     table = lab.kote_table()
@@ -182,6 +183,7 @@ def test_unknown_format_and_unreadable_files(tmp_path: Path):
         read_examples(empty)
 
 
+@needs_shared_data
 def test_shared_files_are_read_with_documented_mappings():
     kote = read_examples(SHARED_DATA / "kote" / "val.tsv")
     chat = read_examples(SHARED_DATA / "chatbotdata" / "ChatbotData.csv")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.training.tables import sha256_file
-from conftest import SHARED_DATA, recorded_path
+from conftest import SHARED_DATA, needs_shared_data, recorded_path
 from emotion_helpers import CORPUS, GOLD, LABELS, make_kobert_dir, write_config
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent / "plugins" / "emotion"
@@ -131,6 +131,7 @@ def test_train_and_eval_errors_are_korean(tmp_path: Path, run_cli):
 
 
 @pytest.mark.slow
+@needs_shared_data
 def test_mini_preset_on_shared_kote_end_to_end(tmp_path: Path, run_cli):
     kote = SHARED_DATA / "kote" / "val.tsv"
     own = PLUGIN_DIR / "conversations_train.tsv"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_DATA, recorded_path
+from conftest import SHARED_DATA, needs_shared_data, recorded_path
 from smalltalk_helpers import (
     DIALOGS,
     PAIRS,
@@ -97,6 +97,7 @@ def test_fine_tune_from_a_local_base_without_turn_tokens(run_cli, tmp_path: Path
 
 
 @pytest.mark.slow
+@needs_shared_data
 def test_preset_mini_end_to_end_on_chatbotdata(run_cli, tmp_path: Path) -> None:
     out = tmp_path / "mini"
     result = run_cli(
