@@ -46,9 +46,9 @@ SETS = {
     # The first test set, B, C (since session 16), D and E (since session 18) and F (since
     # session 20) were looked at and are training files; test set G, looked at once for S5, is a
     # dev set since session 21, test set H (looked at once in session 22) since session 22, test
-    # sets I and J (each looked at once in session 23) since session 23; no test set waits now
-    # (write a new blind one before the next candidate).
-    "test": [],
+    # sets I and J (each looked at once in session 23) since session 23. Test set K (session 24,
+    # an eleventh blind author) waits for one look.
+    "test": ["conversations_test_k_implicit.tsv", "conversations_test_k_explicit.tsv"],
     "dev": [
         "conversations_dev.tsv",
         "conversations_eval_b.tsv",
