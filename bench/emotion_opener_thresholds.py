@@ -3,8 +3,8 @@
 .venv/bin/python bench/emotion_opener_thresholds.py [--model shipped] [--precision 0.985]
 
 For each 기쁨 bias (0, -0.5, -1) the model (with the feeling-word lexicon, as the assistant runs
-it) reads the fourteen dev files (eight until session 21; test set H joined in session 22, test
-sets I and J in session 23); for each emotion it finds the lowest opener threshold in
+it) reads the sixteen dev files (eight until session 21; test set H joined in session 22, test
+sets I and J in session 23, K in session 24); for each emotion it finds the lowest opener threshold in
 0.93-0.99 whose guarded openers (the tone's ``unless`` words and the lexicon's contradictions
 applied) are at least ``--precision`` precise, and reports macro-F1 per file, 기쁨 precision and
 the right openers kept. The in-run baseline is the configuration as shipped (no bias, one
@@ -32,6 +32,7 @@ DEV += ["test_g_implicit", "test_g_explicit"]  # test set G, a dev set since ses
 DEV += ["test_h_implicit", "test_h_explicit"]  # test set H, a dev set since session 22
 DEV += ["test_i_implicit", "test_i_explicit"]  # test set I, a dev set since session 23
 DEV += ["test_j_implicit", "test_j_explicit"]  # test set J, a dev set since session 23
+DEV += ["test_k_implicit", "test_k_explicit"]  # test set K, a dev set since session 24
 GRID = [0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]
 
 

@@ -12,9 +12,9 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-Test set K (``conversations_test_k_*.tsv``, session 24) waits for one look. Test set J
-(``conversations_test_j_*.tsv``), looked at once for round Z in session 23, is a dev set like test
-sets I (session 23) and H (session 22). Test sets D and E were looked at and are training files since session 18, test
+No test set waits now: test set K (``conversations_test_k_*.tsv``), looked at once for round AA
+in session 24, is a dev set like test sets J and I (session 23) and H (session 22); the next
+candidate needs a new blind set. Test sets D and E were looked at and are training files since session 18, test
 set F since session 20; test set G, looked at once for S5, is a dev set since session 21 (its
 file names kept).
 """
@@ -139,6 +139,12 @@ TEST_I_EXPLICIT = PLUGIN / "conversations_test_i_explicit.tsv"
 #: for round Z (and X in the same run), a dev set since then
 TEST_J_IMPLICIT = PLUGIN / "conversations_test_j_implicit.tsv"
 TEST_J_EXPLICIT = PLUGIN / "conversations_test_j_explicit.tsv"
+#: session 24: test set K, written blind by an eleventh author (390 implied remarks, 65 per class,
+#: and 60 named ones), 76 (near-)duplicates of any emotion file, KOTE, ChatbotData or each other
+#: dropped before any look, split by the shipped feeling-word list (344 + 30); looked at once for
+#: round AA (and the shipped ensemble in the same run), a dev set since then
+TEST_K_IMPLICIT = PLUGIN / "conversations_test_k_implicit.tsv"
+TEST_K_EXPLICIT = PLUGIN / "conversations_test_k_explicit.tsv"
 DEV_SETS = (
     DEV,
     DEV_EXPLICIT,
@@ -154,14 +160,11 @@ DEV_SETS = (
     TEST_I_EXPLICIT,
     TEST_J_IMPLICIT,
     TEST_J_EXPLICIT,
+    TEST_K_IMPLICIT,
+    TEST_K_EXPLICIT,
 )
-#: session 24: test set K, written blind by an eleventh author (390 implied remarks, 65 per class,
-#: and 60 named ones), 75 (near-)duplicates of any emotion file, KOTE, ChatbotData or each other
-#: dropped before any look, split by the shipped feeling-word list (345 + 30)
-TEST_K_IMPLICIT = PLUGIN / "conversations_test_k_implicit.tsv"
-TEST_K_EXPLICIT = PLUGIN / "conversations_test_k_explicit.tsv"
-#: the test sets waiting for a look
-TESTS: tuple[Path, ...] = (TEST_K_IMPLICIT, TEST_K_EXPLICIT)
+#: the test sets waiting for a look (none since session 24)
+TESTS: tuple[Path, ...] = ()
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -309,14 +312,14 @@ def test_the_retired_test_sets_are_training_files_not_evaluation_files():
         path.name.startswith("conversations_dev")
         or path in (EVAL_B, HELDOUT, TEST_G_IMPLICIT, TEST_G_EXPLICIT, *TESTS)
         or path in (TEST_H_IMPLICIT, TEST_H_EXPLICIT, TEST_I_IMPLICIT, TEST_I_EXPLICIT)
-        or path in (TEST_J_IMPLICIT, TEST_J_EXPLICIT)
+        or path in (TEST_J_IMPLICIT, TEST_J_EXPLICIT, TEST_K_IMPLICIT, TEST_K_EXPLICIT)
         for path in EVALUATION
     )
 
 
 @pytest.mark.parametrize("directory", [shipped_dir(), shipped_dir().parent / "emotion-mini-b"])
 def test_the_shipped_networks_were_given_no_test_set_but_the_retired_ones(directory):
-    """The test set (J) is never trained on: only the retired ones may appear among the data
+    """No test set (J, K) is ever trained on: only the retired ones may appear among the data
     files (by name) of either shipped network (the model and its ensemble partner), and no
     dev file."""
     metadata = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
