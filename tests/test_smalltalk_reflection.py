@@ -306,6 +306,11 @@ def test_her_name_and_a_hello_in_either_order_are_not_said_back() -> None:
         "ㄱㅊㄱㅊ 신경 쓰지 마",
         "오늘 아침 러닝 영하 5도였는데 손가락 얼 뻔함",
         "갑자기 돌아가신 할머니 생각나서 마음이 찡하다",
+        # set Z13 (session 24): a request to her, wondering, a choice not made, "내 X가 아니다"
+        "이랑아 심심해 아무말이나 해봐",
+        "방송 끝나고 분장 지우는 중~ 오늘 화면 괜찮았나 몰라",
+        "고향 가는 비행기표 끊을까 말까 겨울이 너무 길어요",
+        "다리가 내 다리가 아님",
     ],
 )
 def test_readings_that_would_break_are_not_said_back(text: str) -> None:

@@ -652,8 +652,35 @@ def _say_back(
         return None  # never "…떠나고 싶군요. 꼭 그렇게 되면 좋겠어요." to words a crisis uses
     if stem in ("드리", "이러", "그러", "저러"):
         return None  # humble "인사드려요" (not "인사드리는군요"), "다 이럼" ("이렀군요")
-    if stem == "모르" and sentence[stem_at - 1][0] in ("는지", "은지", "ᆫ지", "을지", "ᆯ지"):
-        return None  # "몇 번이나 읽었는지 몰라": so often, not "모르는군요" (set Z3)
+    if stem == "모르" and sentence[stem_at - 1][0] in (
+        *("는지", "은지", "ᆫ지", "을지", "ᆯ지"),
+        *("나", "는가", "ᆫ가", "은가"),
+    ):
+        # "몇 번이나 읽었는지 몰라": so often, not "모르는군요" (set Z3); "화면 괜찮았나 몰라":
+        # wondering ("괜찮았나 모르는군요" was broken, set Z13)
+        return None
+    if (
+        stem_tag == "VX"
+        and stem == "보"
+        and sentence[stem_at - 1][0] in ("어", "아", "여")
+        and not endings
+        and final in ("어", "아", "여", "어요", "아요", "여요")
+    ):
+        return None  # "아무 말이나 해봐": a request ("해보는군요" was broken, set Z13)
+    if any(
+        form in ("ᆯ까", "을까") and nxt == "말"
+        for (form, _t, _s, _l), (nxt, _t2, _s2, _l2) in zip(sentence, sentence[1:], strict=False)
+    ):
+        return None  # "끊을까 말까 …": a choice not made is no news (set Z13)
+    if stem_tag in ("VCP", "VCN") and any(
+        (form in _SELF and nxt == "의") or (form in ("내", "제") and _tag(tag) in ("MM", "NP"))
+        for (form, tag, _s, _l), (nxt, _t2, _s2, _l2) in zip(
+            sentence[max(0, stem_at - 4) : stem_at],
+            sentence[max(1, stem_at - 3) : stem_at + 1],
+            strict=False,
+        )
+    ):
+        return None  # "다리가 내 다리가 아님": without 내, "다리가 다리가 아니군요" (set Z13)
     if stem_tag == "VX" and stem == "주" and not endings and not intent:
         return None  # a request: "알려줘"
     if stem_tag == "VX" and stem == "보" and sentence[stem_at - 1][0] in ("나", "ᆫ가", "는가"):
