@@ -665,8 +665,10 @@ def _say_back(
         and sentence[stem_at - 1][0] in ("어", "아", "여")
         and not endings
         and final in ("어", "아", "여", "어요", "아요", "여요")
+        and not any(form in ("처음", "첨", "오랜만") for form, _t, _s, _l in sentence)
     ):
-        return None  # "아무 말이나 해봐": a request ("해보는군요" was broken, set Z13)
+        # "아무 말이나 해봐": a request ("해보는군요" was broken, set Z13); "처음 써봐요" is news
+        return None
     if any(
         form in ("ᆯ까", "을까") and nxt == "말"
         for (form, _t, _s, _l), (nxt, _t2, _s2, _l2) in zip(sentence, sentence[1:], strict=False)
