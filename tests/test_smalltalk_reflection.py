@@ -552,3 +552,31 @@ def test_a_musing_s_preface_is_not_said_back() -> None:
     # someone's words before a deed of one's own are said back as they were
     said = reflect("보호자분이 인터넷에서 봤다면서 약을 자꾸 빼달라고 하셔서 진땀 뺐어", None)
     assert said is not None and said.startswith("보호자분이 인터넷에서 봤다면서")
+
+
+def test_a_question_may_take_a_loosely_matched_tip_at_tip_min_fit() -> None:
+    """``tip_min_fit``: a question matched to an everyday pair that asks too (a tip) needs only
+    that fit; a statement matched the same way, or a pair about another thing, does not pass."""
+    pairs = [
+        MemoryPair(
+            "everyday:t:1",
+            "머리카락 정전기 어떻게 해?",
+            "보습 미스트를 살짝 뿌려 주세요.",
+            0,
+            "t.tsv",
+        ),
+        MemoryPair(
+            "everyday:t:2", "오늘 습해서 머리가 다 뜬다", "습한 날은 어쩔 수 없죠.", 0, "t.tsv"
+        ),
+        MemoryPair("everyday:t:3", "영화 보고 왔어", "재밌었나요?", 0, "t.tsv"),
+    ]
+    memory = ReplyMemory.build(pairs)
+    asked = "정전기 때문에 머리 붕뜨는거 어케 잡아"
+    off = ReplyPipeline(memory).choose(asked, punctuation="?")
+    assert off.source == "neutral" and off.text in QUESTION_ACKNOWLEDGEMENTS
+    tips = ReplyPipeline(memory, weights=Weights(tip_min_fit=0.2))
+    on = tips.choose(asked, punctuation="?")
+    assert on.source == "everyday" and on.text == "보습 미스트를 살짝 뿌려 주세요.", on
+    assert on.best is not None and on.best.tip and on.best.fit < Weights().question_min_fit
+    told = tips.choose("정전기 때문에 머리가 붕 떴어")  # a statement: no tip for it
+    assert told.text != "보습 미스트를 살짝 뿌려 주세요."

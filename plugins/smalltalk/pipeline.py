@@ -159,6 +159,13 @@ class Weights:
     #: 확실히는 모르겠어요" (the question acknowledgement) is honest instead. Set by hand
     #: (session 14, README); the dev grid holds no ratings
     question_min_fit: float = 0.5
+    #: the least ``fit`` an everyday pair needs when the remark asks (``korean.ends_as_question``)
+    #: and the pair's utterance asks too (a tip: "머리카락 정전기 어떻게 해?" for "정전기 때문에
+    #: 머리 붕뜨는거 어케 잡아?", fit 0.28): below ``question_min_fit``, the fit floors and the
+    #: weak-winner rule, which otherwise leave such a question the acknowledgement "글쎄요,
+    #: 저도 정확히는 모르겠어요" (off-topic 26 of 28 times on blind set Z13). The key-noun and
+    #: relevance rules still apply. Above 1 (the default): off
+    tip_min_fit: float = 1.01
     #: 1 = a retrieved pair (everyday or dialogue data) whose utterance asks for information
     #: or a pick may not answer a remark that asks nothing (:func:`request_clash`: "오늘 점심에
     #: 김치찌개 먹었는데 너무 짰어" had drawn the pick of "점심 김치찌개 된장찌개 뭐먹을까요");
@@ -250,6 +257,8 @@ class Candidate:
     topic_clash: bool = False
     #: the remark has key nouns (:func:`key_nouns`) and the matched utterance none of them
     noun_miss: bool = False
+    #: an everyday pair whose utterance asks, matched to a remark that asks (``tip_min_fit``)
+    tip: bool = False
     excluded: str | None = None  # why it may not win (emotion, fit, fluency, question, …)
     score: float = 0.0
 
@@ -612,6 +621,25 @@ def question_clash(query: str, matched: str) -> bool:
     )
 
 
+def asks_too(matched: str) -> bool:
+    """Whether a matched utterance asks a question or for information ("머리카락 정전기 어떻게
+    해?", "초보 낚시 뭐부터 해야 돼", "썸네일 잘 만드는 법"): its reply is an answer, the kind a
+    question may take at ``tip_min_fit``."""
+    from assistant.korean import is_question, requests_information
+
+    return (
+        "?" in matched
+        or is_question(matched)
+        or ends_as_question(matched)
+        or requests_information(matched)
+        or bool(_HOW_TO.search(matched))
+    )
+
+
+#: "… 하는 법", "… 방법", "… 팁", "… 추천": a request for know-how without a question ending
+_HOW_TO = re.compile(r"(?:법|방법|팁|꿀팁|추천|요령|노하우)\s*(?:좀|있어|있나|알려|$)")
+
+
 def request_clash(query: str, matched: str) -> bool:
     """True when the remark tells of a thing done and asks nothing (no question mark,
     question word, asking ending or request) and the matched utterance asks for information
@@ -753,6 +781,8 @@ class ReplyPipeline:
         first (``reflect_below_fit``; ``reflect_below_fit_data`` for the dialogue data)."""
         w = self.weights
         floor = {"memory": w.reflect_below_fit_data, "everyday": w.reflect_below_fit}
+        if best.tip and best.fit >= w.tip_min_fit:
+            return False
         return best.fit < floor.get(best.source, 0.0)
 
     def neighbors(self, text: str) -> list[MemoryHit]:
@@ -832,6 +862,7 @@ class ReplyPipeline:
         # an explicit question ("?" typed): rhetorical complaints and musings that end like
         # questions ("왜 나만 욕먹냐", "점심은 뭘 먹나") lost fitting replies on blind set Z
         asking = "?" in (typed or text) and ends_as_question(typed or text)
+        asks = ends_as_question(typed or text)  # with or without a "?": "추천 좀", "뭐가 좋을까"
         nouns = key_nouns(text, name)
         if (
             nouns
@@ -904,6 +935,7 @@ class ReplyPipeline:
                 topic_clash=bool(w.topic_clash)
                 and source in ("everyday", "memory")
                 and topic_clash(text, hit.pair.utterance, name),
+                tip=asks and source == "everyday" and asks_too(hit.pair.utterance),
                 noun_miss=bool(nouns)
                 and source in ("everyday", "memory")
                 and bool(key_nouns(hit.pair.utterance, name))
@@ -972,6 +1004,9 @@ class ReplyPipeline:
                 c.excluded = "topic"
             elif c.noun_miss and c.fit < w.noun_min_fit:
                 c.excluded = "noun"
+            elif c.tip and c.fit >= w.tip_min_fit:
+                if c.cover < w.min_cover or (w.need_key and not c.key):
+                    c.excluded = "relevance"
             elif c.source != "generated" and c.fit < self.fit_floor(c.source):
                 c.excluded = "fit"
             elif c.source in ("everyday", "memory") and asking and c.fit < w.question_min_fit:
