@@ -572,7 +572,7 @@ def test_a_question_may_take_a_loosely_matched_tip_at_tip_min_fit() -> None:
     ]
     memory = ReplyMemory.build(pairs)
     asked = "정전기 때문에 머리 붕뜨는거 어케 잡아"
-    off = ReplyPipeline(memory).choose(asked, punctuation="?")
+    off = ReplyPipeline(memory, weights=Weights(tip_min_fit=1.01)).choose(asked, punctuation="?")
     assert off.source == "neutral" and off.text in QUESTION_ACKNOWLEDGEMENTS
     tips = ReplyPipeline(memory, weights=Weights(tip_min_fit=0.2))
     on = tips.choose(asked, punctuation="?")

@@ -164,8 +164,10 @@ class Weights:
     #: 머리 붕뜨는거 어케 잡아?", fit 0.28): below ``question_min_fit``, the fit floors and the
     #: weak-winner rule, which otherwise leave such a question the acknowledgement "글쎄요,
     #: 저도 정확히는 모르겠어요" (off-topic 26 of 28 times on blind set Z13). The key-noun and
-    #: relevance rules still apply. Above 1 (the default): off
-    tip_min_fit: float = 1.01
+    #: relevance rules still apply. Above 1: off. Set by hand (session 24, round T24b: chosen of
+    #: 0.25 / 0.3 / 0.35 on the rated questions of sets Z13 and Z14, then judged on blind set
+    #: Z15: u -82 -> -60; README)
+    tip_min_fit: float = 0.3
     #: 1 = a retrieved pair (everyday or dialogue data) whose utterance asks for information
     #: or a pick may not answer a remark that asks nothing (:func:`request_clash`: "오늘 점심에
     #: 김치찌개 먹었는데 너무 짰어" had drawn the pick of "점심 김치찌개 된장찌개 뭐먹을까요");
