@@ -679,11 +679,19 @@ def test_a_question_is_answered_only_by_a_close_match() -> None:
     shipped = Path(__file__).resolve().parent.parent / "models" / "smalltalk-mini" / "memory"
     memory = ReplyMemory.load(shipped)
     pipeline = ReplyPipeline(memory, weights=Weights.load(shipped))
-    loose = ReplyPipeline(memory, weights=replace(Weights.load(shipped), question_min_fit=0.0))
+    loose = ReplyPipeline(
+        memory, weights=replace(Weights.load(shipped), question_min_fit=0.0, tip_min_fit=1.01)
+    )
     asked = "임산부가 먹으면 안 되는 음식 뭐뭐 있는지 간단히 알려줄래?"
     assert loose.choose(asked).source == "everyday"  # as it had been: a dog's foods
-    choice = pipeline.choose(asked)
+    no_tips = ReplyPipeline(memory, weights=replace(Weights.load(shipped), tip_min_fit=1.01))
+    choice = no_tips.choose(asked)
     assert choice.source == "neutral" and "모르겠어요" in choice.text
+    # a tip (tip_min_fit) must hold the remark's rarest noun: without that guard the shipped tips
+    # had answered with the camping-food tip of "캠핑 음식 뭐 해 먹어?" (session 24)
+    tipped = pipeline.choose(asked)
+    if tipped.best is not None and tipped.best.pair is not None:
+        assert "임산부" in tipped.best.pair.utterance, tipped
     # a statement with the same words is not held to it
     told = "임산부가 먹으면 안 되는 음식이 생각보다 많더라"
     assert {c.excluded for c in pipeline.candidates(told)} == {

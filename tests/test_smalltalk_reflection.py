@@ -555,8 +555,9 @@ def test_a_musing_s_preface_is_not_said_back() -> None:
 
 
 def test_a_question_may_take_a_loosely_matched_tip_at_tip_min_fit() -> None:
-    """``tip_min_fit``: a question matched to an everyday pair that asks too (a tip) needs only
-    that fit; a statement matched the same way, or a pair about another thing, does not pass."""
+    """``tip_min_fit``: a question matched to an everyday pair that asks too (a tip) and holds the
+    remark's rarest noun needs only that fit; a statement matched the same way, or a question about
+    another thing (its rarest noun missing from the tip), does not pass."""
     pairs = [
         MemoryPair(
             "everyday:t:1",
@@ -571,12 +572,14 @@ def test_a_question_may_take_a_loosely_matched_tip_at_tip_min_fit() -> None:
         MemoryPair("everyday:t:3", "영화 보고 왔어", "재밌었나요?", 0, "t.tsv"),
     ]
     memory = ReplyMemory.build(pairs)
-    asked = "정전기 때문에 머리 붕뜨는거 어케 잡아"
+    asked = "머리카락 정전기 진짜 심하게 일어나서 너무 힘든데 어케 잡아"
     off = ReplyPipeline(memory, weights=Weights(tip_min_fit=1.01)).choose(asked, punctuation="?")
     assert off.source == "neutral" and off.text in QUESTION_ACKNOWLEDGEMENTS
     tips = ReplyPipeline(memory, weights=Weights(tip_min_fit=0.2))
     on = tips.choose(asked, punctuation="?")
     assert on.source == "everyday" and on.text == "보습 미스트를 살짝 뿌려 주세요.", on
     assert on.best is not None and on.best.tip and on.best.fit < Weights().question_min_fit
+    other = tips.choose("강아지 정전기 진짜 심하게 일어나서 너무 힘든데 어케 잡아", punctuation="?")
+    assert other.text != "보습 미스트를 살짝 뿌려 주세요."  # about a dog: 강아지 is not in the tip
     told = tips.choose("정전기 때문에 머리가 붕 떴어")  # a statement: no tip for it
     assert told.text != "보습 미스트를 살짝 뿌려 주세요."

@@ -163,8 +163,9 @@ class Weights:
     #: and the pair's utterance asks too (a tip: "머리카락 정전기 어떻게 해?" for "정전기 때문에
     #: 머리 붕뜨는거 어케 잡아?", fit 0.28): below ``question_min_fit``, the fit floors and the
     #: weak-winner rule, which otherwise leave such a question the acknowledgement "글쎄요,
-    #: 저도 정확히는 모르겠어요" (off-topic 26 of 28 times on blind set Z13). The key-noun and
-    #: relevance rules still apply. Above 1: off. Set by hand (session 24, round T24b: chosen of
+    #: 저도 정확히는 모르겠어요" (off-topic 26 of 28 times on blind set Z13). The pair must have
+    #: the remark's rarest noun (``key``: "임산부가 먹으면 안 되는 음식 …" had drawn the camping-food
+    #: tip of "캠핑 음식 뭐 해 먹어?"), and the key-noun and relevance rules still apply. Above 1: off. Set by hand (session 24, round T24b: chosen of
     #: 0.25 / 0.3 / 0.35 on the rated questions of sets Z13 and Z14, then judged on blind set
     #: Z15: u -82 -> -60; README)
     tip_min_fit: float = 0.3
@@ -937,7 +938,7 @@ class ReplyPipeline:
                 topic_clash=bool(w.topic_clash)
                 and source in ("everyday", "memory")
                 and topic_clash(text, hit.pair.utterance, name),
-                tip=asks and source == "everyday" and asks_too(hit.pair.utterance),
+                tip=asks and source == "everyday" and hit.key and asks_too(hit.pair.utterance),
                 noun_miss=bool(nouns)
                 and source in ("everyday", "memory")
                 and bool(key_nouns(hit.pair.utterance, name))
