@@ -160,14 +160,14 @@ class Weights:
     #: (session 14, README); the dev grid holds no ratings
     question_min_fit: float = 0.5
     #: the least ``fit`` an everyday pair needs when the remark asks (``korean.ends_as_question``)
-    #: and the pair's utterance asks too (a tip: "머리카락 정전기 어떻게 해?" for "정전기 때문에
-    #: 머리 붕뜨는거 어케 잡아?", fit 0.28): below ``question_min_fit``, the fit floors and the
-    #: weak-winner rule, which otherwise leave such a question the acknowledgement "글쎄요,
-    #: 저도 정확히는 모르겠어요" (off-topic 26 of 28 times on blind set Z13). The pair must have
-    #: the remark's rarest noun (``key``: "임산부가 먹으면 안 되는 음식 …" had drawn the camping-food
-    #: tip of "캠핑 음식 뭐 해 먹어?"), and the key-noun and relevance rules still apply. Above 1: off. Set by hand (session 24, round T24b: chosen of
-    #: 0.25 / 0.3 / 0.35 on the rated questions of sets Z13 and Z14, then judged on blind set
-    #: Z15: u -82 -> -60; README)
+    #: and the pair's utterance asks too and holds the remark's rarest noun (a tip: "머리카락
+    #: 정전기 어떻게 해?" for "정전기 때문에 머리카락이 붕 떠요 어떻게 해요?"): it replaces
+    #: ``question_min_fit``, the fit floors and the weak-winner rule, which had left such
+    #: questions "글쎄요, 저도 정확히는 모르겠어요" (off-topic 26 of 28 times on blind set Z13).
+    #: Without the rarest noun "임산부가 먹으면 안 되는 음식 …" had drawn the camping-food tip of
+    #: "캠핑 음식 뭐 해 먹어?". The topic, key-noun and relevance rules still apply; above 1: off.
+    #: Set by hand (session 24: chosen of 0.25 / 0.3 / 0.35 on the rated questions of sets Z13
+    #: and Z14, judged on blind sets Z15 and Z16, model card "Rounds T24b and T24c")
     tip_min_fit: float = 0.3
     #: 1 = a retrieved pair (everyday or dialogue data) whose utterance asks for information
     #: or a pick may not answer a remark that asks nothing (:func:`request_clash`: "오늘 점심에
@@ -624,23 +624,22 @@ def question_clash(query: str, matched: str) -> bool:
     )
 
 
+#: "… 하는 법", "… 방법", "… 팁", "… 추천": a request for know-how without a question ending
+_HOW_TO = re.compile(r"(?:법|방법|팁|꿀팁|추천|요령|노하우)\s*(?:좀|있어|있나|알려|$)")
+
+
 def asks_too(matched: str) -> bool:
     """Whether a matched utterance asks a question or for information ("머리카락 정전기 어떻게
     해?", "초보 낚시 뭐부터 해야 돼", "썸네일 잘 만드는 법"): its reply is an answer, the kind a
     question may take at ``tip_min_fit``."""
-    from assistant.korean import is_question, requests_information
+    from assistant.korean import is_question
 
     return (
         "?" in matched
         or is_question(matched)
-        or ends_as_question(matched)
-        or requests_information(matched)
+        or ends_as_question(matched)  # (requests for information included)
         or bool(_HOW_TO.search(matched))
     )
-
-
-#: "… 하는 법", "… 방법", "… 팁", "… 추천": a request for know-how without a question ending
-_HOW_TO = re.compile(r"(?:법|방법|팁|꿀팁|추천|요령|노하우)\s*(?:좀|있어|있나|알려|$)")
 
 
 def request_clash(query: str, matched: str) -> bool:
@@ -784,9 +783,11 @@ class ReplyPipeline:
         first (``reflect_below_fit``; ``reflect_below_fit_data`` for the dialogue data)."""
         w = self.weights
         floor = {"memory": w.reflect_below_fit_data, "everyday": w.reflect_below_fit}
-        if best.tip and best.fit >= w.tip_min_fit:
-            return False
-        return best.fit < floor.get(best.source, 0.0)
+        return not self.tip_fits(best) and best.fit < floor.get(best.source, 0.0)
+
+    def tip_fits(self, candidate: Candidate) -> bool:
+        """A tip close enough for a question (``tip_min_fit``): no other fit floor applies."""
+        return candidate.tip and candidate.fit >= self.weights.tip_min_fit
 
     def neighbors(self, text: str) -> list[MemoryHit]:
         """The shipped pairs that match ``text`` best (``neighbors`` of them), best first; none
@@ -864,8 +865,8 @@ class ReplyPipeline:
         to_her = may_be_to_her(query, typed or text, name)
         # an explicit question ("?" typed): rhetorical complaints and musings that end like
         # questions ("왜 나만 욕먹냐", "점심은 뭘 먹나") lost fitting replies on blind set Z
-        asking = "?" in (typed or text) and ends_as_question(typed or text)
         asks = ends_as_question(typed or text)  # with or without a "?": "추천 좀", "뭐가 좋을까"
+        asking = asks and "?" in (typed or text)
         nouns = key_nouns(text, name)
         if (
             nouns
@@ -985,6 +986,7 @@ class ReplyPipeline:
                 if candidate.source in ("user", "persona"):
                     candidate.selector = top_selector
         mood = user_mood(emotion)
+        tip_fits = self.tip_fits
         selected = self.selector is not None and bool(w.selector)
         for c in candidates:
             bonus = w.user_bonus if c.source == "user" else 0.0
@@ -1007,12 +1009,14 @@ class ReplyPipeline:
                 c.excluded = "topic"
             elif c.noun_miss and c.fit < w.noun_min_fit:
                 c.excluded = "noun"
-            elif c.tip and c.fit >= w.tip_min_fit:
-                if c.cover < w.min_cover or (w.need_key and not c.key):
-                    c.excluded = "relevance"
-            elif c.source != "generated" and c.fit < self.fit_floor(c.source):
+            elif not tip_fits(c) and c.source != "generated" and c.fit < self.fit_floor(c.source):
                 c.excluded = "fit"
-            elif c.source in ("everyday", "memory") and asking and c.fit < w.question_min_fit:
+            elif (
+                not tip_fits(c)
+                and c.source in ("everyday", "memory")
+                and asking
+                and c.fit < w.question_min_fit
+            ):
                 c.excluded = "fit"  # a partial match would answer another question
             elif c.source != "generated" and (c.cover < w.min_cover or (w.need_key and not c.key)):
                 c.excluded = "relevance"
