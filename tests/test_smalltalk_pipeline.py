@@ -675,23 +675,29 @@ def test_a_statement_never_wins_with_a_question_s_reply() -> None:
 def test_a_question_is_answered_only_by_a_close_match() -> None:
     """Seen blind sets R-Y: a partial match answered another question with confident facts
     (a dog's forbidden foods for a pregnancy question); the question acknowledgement says
-    she is not sure instead (``question_min_fit``)."""
+    she is not sure instead (``question_min_fit``), and a question whether something is safe
+    for a body now gets only the answer to such a question or "ask a doctor" (``health_clash``,
+    session 25)."""
+    from assistant_plugins.smalltalk.asking import REPLIES
+
     shipped = Path(__file__).resolve().parent.parent / "models" / "smalltalk-mini" / "memory"
     memory = ReplyMemory.load(shipped)
-    pipeline = ReplyPipeline(memory, weights=Weights.load(shipped))
-    loose = ReplyPipeline(
-        memory, weights=replace(Weights.load(shipped), question_min_fit=0.0, tip_min_fit=1.01)
-    )
+    weights = replace(Weights.load(shipped), health_clash=0.0)
+    pipeline = ReplyPipeline(memory, weights=weights)
+    loose = ReplyPipeline(memory, weights=replace(weights, question_min_fit=0.0, tip_min_fit=1.01))
     asked = "임산부가 먹으면 안 되는 음식 뭐뭐 있는지 간단히 알려줄래?"
     assert loose.choose(asked).source == "everyday"  # as it had been: a dog's foods
-    no_tips = ReplyPipeline(memory, weights=replace(Weights.load(shipped), tip_min_fit=1.01))
+    no_tips = ReplyPipeline(memory, weights=replace(weights, tip_min_fit=1.01))
     choice = no_tips.choose(asked)
-    assert choice.source == "neutral" and "모르겠어요" in choice.text
+    assert choice.source == "neutral" and choice.text not in (c.text for c in choice.candidates)
     # a tip (tip_min_fit) must hold the remark's rarest noun: without that guard the shipped tips
     # had answered with the camping-food tip of "캠핑 음식 뭐 해 먹어?" (session 24)
     tipped = pipeline.choose(asked)
     if tipped.best is not None and tipped.best.pair is not None:
         assert "임산부" in tipped.best.pair.utterance, tipped
+    # the shipped weights: the pregnancy-gift tip is no answer to a question of safety
+    cautious = ReplyPipeline(memory, weights=Weights.load(shipped)).choose(asked)
+    assert (cautious.source, cautious.text) == ("neutral", REPLIES["health"])
     # a statement with the same words is not held to it
     told = "임산부가 먹으면 안 되는 음식이 생각보다 많더라"
     assert {c.excluded for c in pipeline.candidates(told)} == {

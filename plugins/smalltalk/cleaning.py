@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 
 from assistant.korean import asks_first, ends_as_question
+from assistant_plugins.smalltalk.asking import REPLIES as ASKED_REPLIES
+from assistant_plugins.smalltalk.asking import asked_reply
 
 #: Short neutral replies used when generation fails twice (empty or degenerate). (Session 13:
 #: "음, 그 말씀을 들으니 저도 생각이 많아지네요." left them; the blind raters called it off-topic
@@ -261,6 +263,7 @@ CANNED_REPLIES = (
     *(reply for replies in NEWS_ACKNOWLEDGEMENTS.values() for reply in replies),
     *PLAN_ACKNOWLEDGEMENTS,
     *FUNNY_ACKNOWLEDGEMENTS,
+    *ASKED_REPLIES.values(),
     WELCOME,
     *(back for _pattern, back in GREETINGS_BACK),
 )
@@ -274,14 +277,17 @@ def acknowledgement(
     plan: bool = False,
     mood: int = 0,
 ) -> str:
-    """A generic reply that still fits the remark's feeling (or its being a question, or the
+    """A generic reply that still fits what the question asks of her (``asking``: praise, a
+    view on a plan, a pick for advice, a health question), or the remark's feeling (or its
+    being a question, or the
     plain news it tells: ``news``, a ``news.news_cue``, or its being a plan: ``plan``, or
     else the feeling the memory's nearest pairs agree on: ``mood`` +1 / -1): the last resort
     when no memory pair fits and no generated reply may win."""
     options = TEASER_ACKNOWLEDGEMENTS if _TEASER.search(text.strip()) else None
     if steps_away(text):
         options = BACK_SOON_ACKNOWLEDGEMENTS
-    options = options or ACKNOWLEDGEMENTS.get(emotion or "")
+    asked = None if options else asked_reply(text)  # praise, a view on a plan, … (asking.py)
+    options = options or ((asked,) if asked else None) or ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
         if ends_as_question(text) or asks_first(text):
             # a question, also one followed by why it is asked: "조금 더 들려주세요" ignored

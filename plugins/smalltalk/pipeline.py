@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.korean import ends_as_question, josa
+from assistant_plugins.smalltalk.asking import asked_for, asks_if_safe
 from assistant_plugins.smalltalk.everyday import is_everyday
 from assistant_plugins.smalltalk.memory import MemoryHit, MemoryPair, ReplyMemory
 from assistant_plugins.smalltalk.news import BAD_TURNS, BAD_WORDS, GOOD_TURNS, GOOD_WORDS
@@ -208,6 +209,13 @@ class Weights:
     #: often is not, and a paraphrase without it fitted as often as not). Set by hand on the
     #: rated sets B-Z3 (session 16, README)
     noun_min_idf: float = 7.0
+    #: 1 = a question whether something is safe for a body or a pet (``asking.asked_for``:
+    #: "감기약 먹고 커피 마셔도 돼?", "임산부가 먹으면 안 되는 음식 알려줄래?") is answered
+    #: only by a pair whose utterance asks the same kind of question and holds the remark's
+    #: rarest noun and every key noun; else the acknowledgement names who can tell (a doctor
+    #: or a pharmacist, a vet). They had drawn "커피 한 잔 하세요" and a dog's forbidden foods.
+    #: Set by hand (session 25, round Q25: written before blind set Z17, model card)
+    health_clash: float = 1.0
     user_bonus: float = 0.02
     persona_bonus: float = 0.01
     #: shipped matches retrieved per turn (they also vote); persona/user: 3 each
@@ -867,13 +875,20 @@ class ReplyPipeline:
         # questions ("왜 나만 욕먹냐", "점심은 뭘 먹나") lost fitting replies on blind set Z
         asks = ends_as_question(typed or text)  # with or without a "?": "추천 좀", "뭐가 좋을까"
         asking = asks and "?" in (typed or text)
-        nouns = key_nouns(text, name)
+        nouns = all_nouns = key_nouns(text, name)
+        # a question whether something is safe for a body: only the answer to such a question
+        # may answer it; else the acknowledgement names who can tell (asking.py)
+        health = bool(w.health_clash) and asked_for(typed or text) in ("health", "pet")
+        animals = people(query) & {"dog", "cat"} if health else set()
         if (
             nouns
             and idf is not None
             and max(idf(f"{n}/L" if n.isascii() else f"{n}/N") for n in nouns) < w.noun_min_idf
         ):
             nouns = frozenset()  # no rare word: nothing sure to be what the remark is about
+
+        def holds_all(hit: MemoryHit) -> bool:  # every key noun of the remark, rare or not
+            return all(has_noun(frozenset({n}), hit.pair.utterance, hit.tokens) for n in all_nouns)
 
         def add(hit: MemoryHit, source: str) -> None:
             if negation_clash(query, hit.tokens) or aspect_clash(text, hit.pair.utterance):
@@ -887,6 +902,17 @@ class ReplyPipeline:
                 and person_clash(query, tokens(hit.pair.reply))
             ):
                 return
+            if (
+                health
+                and source in ("everyday", "memory")
+                and not (
+                    hit.key
+                    and asks_if_safe(hit.pair.utterance)
+                    and holds_all(hit)
+                    and animals <= people(hit.tokens)  # a cat's question, a cat's answer
+                )
+            ):
+                return  # "감기약 먹고 커피 마셔도 돼?" had drawn "커피 한 잔 하세요"
             if (
                 source == "persona"
                 and hit.fit

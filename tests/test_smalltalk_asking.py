@@ -1,0 +1,65 @@
+"""What a question asks of her when no memory pair answers it (asking.py, session 25)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant_plugins.smalltalk.asking import REPLIES, asked_for, asked_reply, asks_if_safe
+from assistant_plugins.smalltalk.cleaning import CANNED_REPLIES, acknowledgement
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("오늘 처음으로 월 목표 채웠어요! 저 잘했죠?", "praise"),
+        ("물에 빠질뻔한 애 바로 건져냈어 나 대처 잘한거지?", "praise"),
+        ("몸 안 좋은 거 치고 오늘 칠천보나 걸었어 칭찬해줘", "praise"),
+        ("오랜 친구랑 손절했는데 잘한 건지 모르겠다", "doubt"),
+        ("크레인 그만두고 치킨집 차리는거 어떻게 생각해?", "decision"),
+        ("배달 다니면서 부업으로 떡 쇼핑몰 해볼까 하는데 어때", "plan"),
+        ("성인 취미반 이름을 '토슈즈 클럽'으로 지을까 하는데 괜찮아요?", "plan"),
+        ("표고버섯 말릴때 햇볕이 좋아 건조기가 좋아?", "advice"),
+        ("증손주 돌잔치에 금반지 해줄까 현금이 나을까", "advice"),
+        ("트럭 캡 안에 작은 냉장고 설치할까 말까", "advice"),
+        ("전기장판이랑 온수매트 중 뭐가 나을까요", "advice"),
+        ("감기약 먹고 커피 마셔도 돼?", "health"),
+        ("임산부가 먹으면 안 되는 음식 알려줄래?", "health"),
+        ("강아지가 귤 먹어도 되나요", "pet"),
+        ("햄스터한테 해바라기씨 많이 줘도 돼?", "pet"),
+    ],
+)
+def test_what_a_question_asks(text: str, kind: str) -> None:
+    assert asked_for(text) == kind
+    assert asked_reply(text) == REPLIES[kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "오늘 점심 뭐 먹지?",
+        "선물로 뭐가 좋을까?",  # a pick of her tips, not a view on a plan
+        "만화카페 라면 메뉴에 토핑 추가할까 하는데 뭐가 좋을까",  # one thing asked, not two
+        "비시즌에 체력 유지하려면 머 하는게 좋을까",
+        "이랑아 넌 겨울이 좋아 여름이 좋아?",  # her own taste: choice.py or the acknowledgement
+        "나 잘했지만 아쉬워",
+        "마을 이장님이 우편물 대신 받아주시겠다는데 그래도 되나?",  # not about a body
+        "죽어버릴까 하는데 어때?",  # never a go-ahead, whatever the safety plugin missed
+        "다 끝낼까 하는데 어떻게 생각해?",
+    ],
+)
+def test_what_asks_none_of_those(text: str) -> None:
+    assert asked_for(text) is None
+
+
+def test_the_last_resort_answers_what_is_asked_before_the_feeling() -> None:
+    text = "오늘 유족분이 덕분에 잘 모셨다고 손 잡아주셨어요. 저 잘한 거죠?"
+    assert acknowledgement(text, emotion="슬픔") == REPLIES["praise"]
+    assert acknowledgement("펭귄은 무릎이 있을까?") != REPLIES["praise"]
+    assert set(REPLIES.values()) <= set(CANNED_REPLIES)  # known words for the made-up-word rate
+
+
+def test_only_a_question_of_safety_answers_one() -> None:
+    assert asks_if_safe("강아지 귤 먹어도 돼?")
+    assert asks_if_safe("강아지한테 주면 안되는 음식")
+    assert not asks_if_safe("임산부 선물 추천해 주세요")
