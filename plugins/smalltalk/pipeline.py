@@ -1073,6 +1073,15 @@ class ReplyPipeline:
         )
         allowed = [c for c in candidates if c.excluded is None]
         best = max(allowed, key=lambda c: c.score) if allowed else None
+        asked = asked_for(typed)  # what a question asks of her (asking.py): never said back
+        if (
+            asked in ("praise", "doubt")
+            and best is not None
+            and best.source in _RETRIEVED
+            and best.pair is not None
+            and asked_for(best.pair.utterance) not in ("praise", "doubt")
+        ):  # (a pair that asks for praise too praises: "3일 연속이라니 멋져요!")
+            best = None  # "… 솔직히 모른다고 했어 잘한거 맞지?" had drawn interview advice
         felt = emotion if name_feeling else None
         reflecting = reflect and neutral is None and (best is None or self.gives_way(best))
         news = None  # the plain news the remark tells, for the reflection or the last resort
@@ -1090,7 +1099,13 @@ class ReplyPipeline:
             mood = (
                 self.agreed_mood(neighbors, emotion, news) if felt is None and not overruled else 0
             )
-            said = reflect_remark(typed, felt, self.knows, mood=mood, news=news, plain=best is None)
+            said = (
+                None
+                if asked
+                else reflect_remark(
+                    typed, felt, self.knows, mood=mood, news=news, plain=best is None
+                )
+            )
             if said is not None:
                 from assistant_plugins.smalltalk.cleaning import greeting_back
 
@@ -1135,6 +1150,10 @@ class ReplyPipeline:
     def _name(self) -> str:
         """Her configured name (the persona memory's), or ""."""
         return str(self.persona.info.get("name", "")) if self.persona is not None else ""
+
+
+#: the shipped memory's sources (everyday exchanges, the dialogue data): not her own words
+_RETRIEVED = ("everyday", "memory")
 
 
 def _greeted(back: str | None, reply: str) -> str:
