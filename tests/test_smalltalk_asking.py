@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant_plugins.smalltalk.asking import (
-    REPLIES,
-    asked_for,
-    asked_reply,
-    asks_if_safe,
-    wants_tip,
-)
+from assistant_plugins.smalltalk.asking import REPLIES, asked_for, asked_reply, asks_if_safe
 from assistant_plugins.smalltalk.cleaning import CANNED_REPLIES, acknowledgement
 
 
@@ -106,37 +100,3 @@ def test_only_a_question_of_safety_answers_one() -> None:
     assert asks_if_safe("강아지 귤 먹어도 돼?")
     assert asks_if_safe("강아지한테 주면 안되는 음식")
     assert not asks_if_safe("임산부 선물 추천해 주세요")
-
-
-@pytest.mark.parametrize(
-    ("text", "wanted"),
-    [
-        ("욕실 줄눈 누렇게 변한거 안 뜯고 다시 하얗게 만드는 방법 있나", True),
-        ("비문학 지문 읽다가 자꾸 딴생각 나는데 집중하는 요령 좀", True),
-        ("고양이털 덜 붙는 소파커버 추천좀 검정 소파라 미치겠음", True),
-        ("휴가 나가서 여친이랑 안 싸우는 법 있냐 ㅋㅋ 저번 휴가 때 망함", True),
-        ("가게 앞에 걸 현수막 문구 하나 추천해도 ㅋㅋ 촌스럽지 않게", True),
-        ("엄마가 추천해 줘서 샀어", False),
-        ("친구가 추천해준 영화 봤는데 별로였어", False),
-        ("방법이 없네 진짜", False),
-        ("요즘 헌법 공부 중이야", False),
-    ],
-)
-def test_a_request_for_a_tip_anywhere(text: str, wanted: bool) -> None:
-    assert wants_tip(text) is wanted
-
-
-def test_a_request_for_a_tip_is_answered_as_a_question_never_said_back() -> None:
-    """Blind set Z17 (session 25): "…소파커버 추천좀 검정 소파라 미치겠음" had been said back
-    ("…미치겠군요", broken) and "…방법 있나" had drawn "그러셨군요. 조금 더 들려주세요."."""
-    from assistant_plugins.smalltalk.cleaning import QUESTION_ACKNOWLEDGEMENTS
-    from assistant_plugins.smalltalk.memory import MemoryPair, ReplyMemory
-    from assistant_plugins.smalltalk.pipeline import ReplyPipeline
-
-    pipeline = ReplyPipeline(ReplyMemory.build([MemoryPair("m:0", "배고파", "밥 드세요.", 0, "m")]))
-    for text in (
-        "고양이털 덜 붙는 소파커버 추천좀 검정 소파라 미치겠음",
-        "욕실 줄눈 누렇게 변한거 안 뜯고 다시 하얗게 만드는 방법 있나",
-    ):
-        said = pipeline.choose(text)
-        assert (said.source, said.text in QUESTION_ACKNOWLEDGEMENTS) == ("neutral", True), said

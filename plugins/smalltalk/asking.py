@@ -193,22 +193,6 @@ def asked_for(text: str) -> str | None:
     return None
 
 
-#: a request for a tip or a pick anywhere in the remark, also before a reason or in dialect
-#: ("줄눈 하얗게 만드는 방법 있나", "집중하는 요령 좀", "소파커버 추천좀 검정 소파라 미치겠음")
-_WANTS_TIP = re.compile(
-    r"(?:방법|요령|꿀팁|팁|노하우|비법|비결|(?<![가-힣])법|는\s*법|하는법)\s*(?:좀|있|없|알려|뭐|가르쳐|공유|부탁)"
-    r"|추천\s*(?:좀|부탁|받고|해\s*(?:줘(?!서|\s*서)|주세요|주실|줄래|주라|주면|줄\s*수|봐|주셈)|해도(?=\s|$)"
-    r"|요(?=\s|$|[?.!~]))"
-)
-
-
-def wants_tip(text: str) -> bool:
-    """Whether the remark asks for a tip or a recommendation somewhere in it: then the
-    last resort answers it as a question (not "네, 듣고 있어요") and it is never said back
-    ("…추천좀 검정 소파라 미치겠군요" had been a broken echo on blind set Z17)."""
-    return bool(_WANTS_TIP.search(text))
-
-
 def asks_if_safe(text: str) -> bool:
     """Whether ``text`` (a memory pair's utterance) asks whether something may be done or
     eaten ("강아지 귤 먹어도 돼?"): the only kind of pair that may answer a ``health`` or

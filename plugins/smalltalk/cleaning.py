@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from assistant.korean import asks_first, ends_as_question
 from assistant_plugins.smalltalk.asking import REPLIES as ASKED_REPLIES
-from assistant_plugins.smalltalk.asking import asked_reply, wants_tip
+from assistant_plugins.smalltalk.asking import asked_reply
 
 #: Short neutral replies used when generation fails twice (empty or degenerate). (Session 13:
 #: "음, 그 말씀을 들으니 저도 생각이 많아지네요." left them; the blind raters called it off-topic
@@ -289,7 +289,7 @@ def acknowledgement(
     asked = None if options else asked_reply(text)  # praise, a view on a plan, … (asking.py)
     options = options or ((asked,) if asked else None) or ACKNOWLEDGEMENTS.get(emotion or "")
     if options is None:
-        if ends_as_question(text) or asks_first(text) or wants_tip(text):
+        if ends_as_question(text) or asks_first(text):
             # a question, also one followed by why it is asked: "조금 더 들려주세요" ignored
             # eleven such questions on blind set Z7
             options = QUESTION_ACKNOWLEDGEMENTS

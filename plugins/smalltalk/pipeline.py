@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.korean import ends_as_question, josa
-from assistant_plugins.smalltalk.asking import asked_for, asks_if_safe, wants_tip
+from assistant_plugins.smalltalk.asking import asked_for, asks_if_safe
 from assistant_plugins.smalltalk.everyday import is_everyday
 from assistant_plugins.smalltalk.memory import MemoryHit, MemoryPair, ReplyMemory
 from assistant_plugins.smalltalk.news import BAD_TURNS, BAD_WORDS, GOOD_TURNS, GOOD_WORDS
@@ -1101,7 +1101,7 @@ class ReplyPipeline:
             )
             said = (
                 None
-                if asked or wants_tip(typed)
+                if asked
                 else reflect_remark(
                     typed, felt, self.knows, mood=mood, news=news, plain=best is None
                 )
