@@ -108,6 +108,11 @@ SMALL_TALK_FIRES = {
     # meteor shower (p 0.99), is a false friend now
     "괜찮다고 했는데 사실 하나도 안 괜찮았어",  # p 0.74
     "우리 강아지 요즘 내가 나갈 때마다 현관에서 안 비켜줌ㅠ",
+    # blind set Z20 (session 25): envy said sincerely (p 0.59; "부럽다" alone is left to the
+    # scorer: "먼저 간 사람이 부럽다" is a crisis remark) and a count of apologies given up
+    # (p 0.44, just over the threshold 0.37: a false friend on "포기" would hide real ones)
+    "이랑은 시험 보면 다 맞겠지? 부럽다 진심",
+    "하루 종일 '죄송합니다'를 몇 번 했는지 세다가 포기했어요",
 }
 
 
