@@ -26,6 +26,11 @@ from assistant_plugins.smalltalk.cleaning import CANNED_REPLIES, acknowledgement
         ("넷째 입양할까 고민중인데 셋째가 좀 예민해서... 괜찮을까", "worried_plan"),
         ("주말 중에 하루는 랩 안 나오고 쉴까 하는데 괜찮을까 교수님 눈치 보여서", "worried_plan"),
         ("십 년 된 차 고쳐 쓸까 바꿀까 고민인데 니 생각은 어떻노", "advice"),
+        ("소규모 양조장 기준으로 병입이 나아 캔입이 나아", "advice"),  # no "?" needed
+        ("배달앱 수수료 너무 비싸서 전화 주문만 받을까 하는데 망할까?ㅋㅋ", "worried_plan"),
+        ("평일 낮에 주부 대상 클래스 열어볼까 하는데 수요 있을까", "worried_plan"),
+        ("펍 옆에 작은 양조 클래스 열어볼까 하는데 이랑 생각엔 손님 올 것 같아?", "worried_plan"),
+        ("초음파 쪽 자격 따서 부서 옮겨볼까 하는데 고민이에요 어떻게 보세요", "plan"),
         ("표고버섯 말릴때 햇볕이 좋아 건조기가 좋아?", "advice"),
         ("증손주 돌잔치에 금반지 해줄까 현금이 나을까", "advice"),
         ("트럭 캡 안에 작은 냉장고 설치할까 말까", "advice"),
@@ -55,6 +60,8 @@ def test_what_a_question_asks(text: str, kind: str) -> None:
         "조별 발표 내가 맡았는데 교수님이 칭찬해주심 ㅋㅋ 새내기 인생 첫 칭찬",
         "사과 따기 시작했는데 올해 작황이 영 별로야",
         "오늘 몇 시에 잘까 하는데 어때",  # asks what time: a tip, not a view
+        "시즌 끝나면 뉴질랜드 가서 스키 강사 해보려구요 거긴 우리 여름이 겨울이니까",
+        "수능 끝났어요 가채점해 보니까 생각보다 잘 본 것 같아요",
         "마을 이장님이 우편물 대신 받아주시겠다는데 그래도 되나?",  # not about a body
         "죽어버릴까 하는데 어때?",  # never a go-ahead, whatever the safety plugin missed
         "다 끝낼까 하는데 어떻게 생각해?",

@@ -42,7 +42,7 @@ _DOUBT = re.compile(r"잘\s*한\s*(?:걸까|건가|건지|걸까요|건가요|�
 #: a question on one's own plan or idea: asks her view (perhaps followed by a short reason:
 #: "쉴까 하는데 괜찮을까 교수님 눈치 보여서") ...
 _VIEW = re.compile(
-    r"(?:어때|어떰|어떄|어떨까|어떨지|어떠냐|어떻노|어떻나|어쩌것는가|어때\s*보여|"
+    r"(?:어때|어떰|어떄|어떨까|어떨지|어떠냐|어떻노|어떻나|어쩌것는가|어때\s*보여|어떻게\s*보\S*|"
     r"(?:어떻게|어케|어찌)\s*생각\S*|괜찮을까|괜찮겠\S*|괜찮(?:아|나|은가|으까)|괜춘|좋을까|좋겠지|"
     r"어떤\s*것\s*같\S*|어떤\s*거\s*같\S*|별로(?:일까|인가|야\?|예요\?)|괜찮은\s*생각\S*|무리일까|무리겠지|욕심일까|오바일까|"
     r"이게\s*(?:나을까|낫나|맞나|맞을까|좋을까))"
@@ -55,7 +55,7 @@ _PLAN = re.compile(
 )
 #: a question word: then it asks for a tip or a pick, not a view ("선물 뭐가 좋을까")
 _WH = re.compile(
-    r"(?:^|\s)머(?=\s|$)|뭐|뭘|무엇|무슨|어떤(?!\s*(?:것|거)\s*같)|어느|어디|언제|몇|누구|얼마|어떻게(?!\s*생각)|어케(?!\s*생각)"
+    r"(?:^|\s)머(?=\s|$)|뭐|뭘|무엇|무슨|어떤(?!\s*(?:것|거)\s*같)|어느|어디|언제|몇|누구|얼마|어떻게(?!\s*(?:생각|보))|어케(?!\s*생각)"
 )
 #: "몇 년째", "몇 번이나": a count told, not asked
 _COUNTED = re.compile(r"몇\s*(?:\S{1,2}째|번이나|년이나)")
@@ -64,9 +64,17 @@ _ENDING = re.compile(
     r"그만\s*두|그만\s*둘|그만하|그만\s*할|때려\s*치|때려칠|관두|관둘|헤어지|헤어질|이혼|포기|퇴사"
     r"|자퇴|휴학|폐업|접을|접으려|끊을|끊으려|손절|정리할|팔아\s*버릴"
 )
+#: ... or a doubt about it after the plan ("…할까 하는데 망할까?", "…할까 생각 중이에요 너무 무례할까요",
+#: "…열어볼까 하는데 수요 있을까", "…이랑 생각엔 손님 올 것 같아?")
+_PLAN_MARK = re.compile(r"(?<!니)까\s*(?:하|해|허|싶|생각|고민)\S*|려(?:고|는데|구)\s*(?:하\S*)?")
+#: ... but "괜찮을까요", "어떨까" ask a view plainly
+_PLAIN_ASK = re.compile(r"(?:괜찮을까|좋을까|어떨까|나을까|될까)(?:요)?" + _END)
+_DOUBT_AFTER = re.compile(
+    r"(?:[가-힣](?<!니)(?:까|려나|나요|을까요|까요)|(?:것|거)\s*같아(?:요)?[?？]|않을까\S*)" + _END
+)
 #: ... with a worry in it ("셋째가 좀 예민해서", "교수님 눈치 보여서"): no plain cheer
 _WORRY = re.compile(
-    r"눈치|걱정|예민|무리|욕심|싫대|싫다|싫어|반대|망해|망했|불안|자신\s*없|오바|부담"
+    r"눈치|걱정|망설|예민|무리|욕심|싫대|싫다|싫어|반대|망해|망했|불안|자신\s*없|오바|부담"
 )
 #: two options, the same comparing predicate twice ("A가 나아 B가 나아", "A 할까 B 할까")
 _PREDICATE = re.compile(
@@ -176,20 +184,26 @@ def asked_for(text: str) -> str | None:
         return "praise"
     asks_what = _WH.search(_COUNTED.sub(" ", plain))  # a tip or a pick: "…려면 뭐 하는 게"
     viewed = bool(_VIEW.search(plain) and _PLAN.search(plain) and not asks_what)
-    if not (ends_as_question(plain) or viewed):
+    mark = _PLAN_MARK.search(plain)
+    tail = plain[mark.end() :] if mark else ""
+    doubted = bool(
+        mark and not asks_what and _DOUBT_AFTER.search(tail) and not _PLAIN_ASK.search(tail)
+    )
+    to_her = _to_her(plain)  # her own taste: ``choice`` picks or the acknowledgement says
+    if not to_her and _two_options(plain):  # a question by itself: "병입이 나아 캔입이 나아"
+        return "advice"
+    if not (ends_as_question(plain) or viewed or doubted):
         return None
-    if _to_her(plain):
-        return None  # her own taste: ``choice`` picks or the question acknowledgement says
-    if (
-        _OR_NOT.search(plain)
-        or _two_options(plain)
-        or (_OR.search(plain) and _COMPARE.search(_words(plain)[-1]))
+    if to_her and not (viewed or doubted):
+        return None
+    if not to_her and (
+        _OR_NOT.search(plain) or (_OR.search(plain) and _COMPARE.search(_words(plain)[-1]))
     ):
         return "advice"
-    if viewed:
+    if viewed or doubted:
         if _ENDING.search(plain):
             return "decision"
-        return "worried_plan" if _WORRY.search(plain) else "plan"
+        return "worried_plan" if doubted or _WORRY.search(plain) else "plan"
     return None
 
 
