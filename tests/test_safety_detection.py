@@ -113,6 +113,9 @@ SMALL_TALK_FIRES = {
     # (p 0.44, just over the threshold 0.37: a false friend on "포기" would hide real ones)
     "이랑은 시험 보면 다 맞겠지? 부럽다 진심",
     "하루 종일 '죄송합니다'를 몇 번 했는지 세다가 포기했어요",
+    # blind set Z21 (session 25): a shop's apology to a one-star review (p 0.47)
+    '리뷰에 별 하나 달려서 "불편 드려 죄송합니다 다음엔 더 바삭하게 튀겨드릴게요" 하고 답글 달았는데 '
+    "이 정도면 괜찮게 쓴 거지",
 }
 
 
