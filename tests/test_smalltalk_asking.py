@@ -18,14 +18,6 @@ from assistant_plugins.smalltalk.cleaning import CANNED_REPLIES, acknowledgement
         ("휴게소서 졸려가 30분 자고 출발했다 잘한기제?", "praise"),
         ("마감 하루 앞당겨서 넘겼어요 ㅎㅎ 저 칭찬 좀 해주실래요", "praise"),
         ("오랜 친구랑 손절했는데 잘한 건지 모르겠다", "doubt"),
-        ("단골 할머니가 돈 모자라셔서 그냥 드렸는데 잘한거 맞죠? 옆 사장님들이 놀려서요", "praise"),
-        ("처음으로 계약서 제대로 쓰고 작업 시작했어요 저 잘하고 있는 거 맞죠", "reassure"),
-        ("장모님 첫인사 때 긴장해서 말을 엄청 더듬었는데 그래도 괜찮았겠지ㅠ", "reassure"),
-        ("애드리브로 웃기게 넘겼어요 이 정도면 선방한 거죠", "reassure"),
-        (
-            "전기기능사 따고 3년 했는데 태양광 쪽으로 넘어가볼까 합니다 괜찮은 선택일까",
-            "worried_plan",
-        ),
         ("크레인 그만두고 치킨집 차리는거 어떻게 생각해?", "decision"),
         ("배달 다니면서 부업으로 떡 쇼핑몰 해볼까 하는데 어때", "plan"),
         ("성인 취미반 이름을 '토슈즈 클럽'으로 지을까 하는데 괜찮아요?", "plan"),
@@ -70,9 +62,6 @@ def test_what_a_question_asks(text: str, kind: str) -> None:
         "오늘 몇 시에 잘까 하는데 어때",  # asks what time: a tip, not a view
         "시즌 끝나면 뉴질랜드 가서 스키 강사 해보려구요 거긴 우리 여름이 겨울이니까",
         "수능 끝났어요 가채점해 보니까 생각보다 잘 본 것 같아요",
-        "어제는 괜찮았나 봐",
-        "그건 좋은 선택이었지",
-        "내가 한 게 맞는 것 같아",
         "마을 이장님이 우편물 대신 받아주시겠다는데 그래도 되나?",  # not about a body
         "죽어버릴까 하는데 어때?",  # never a go-ahead, whatever the safety plugin missed
         "다 끝낼까 하는데 어떻게 생각해?",

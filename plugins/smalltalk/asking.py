@@ -6,7 +6,6 @@ knowledge she lacks, only a fitting kind of answer:
 
 - ``praise``: "나 잘했지?", "저 잘한 거 맞죠?", "장하지?": she praises;
 - ``doubt``: "잘한 걸까?", "잘한 건지 모르겠어": she reassures;
-- ``reassure``: "잘하고 있는 거 맞죠", "맞는 판단이었겠죠", "그래도 괜찮았겠지ㅠ": she reassures;
 - ``decision``: a plan to quit or end something put to her ("회사 그만둘까 하는데 어때?"):
   a careful word, never a cheer;
 - ``plan``: any other plan or idea of the user's own put to her ("은퇴하면 배 하나 사서
@@ -37,20 +36,7 @@ _PRAISE = re.compile(
     r"|(?:장하|기특하|대단하|멋지|훌륭하)(?:지|죠|지요|쥬)(?!만)"
     r"|칭찬\s*(?:좀\s*)?해\s*(?:줘|주세요|줄래|주라|주실래|주실\s*수|주면\s*안|줄\s*수)|칭찬\s*받을\s*만|나\s*최고지)"
 )
-#: ... or for reassurance after something done or said ("잘하고 있는 거 맞죠", "맞는 판단이었겠죠",
-#: "이 정도면 선방한 거죠", "손님 뜻대로 한 게 맞지?", "그래도 괜찮았겠지ㅠ")
-_REASSURE = re.compile(
-    r"잘\s*하고\s*있는\s*(?:거|건|걸)\s*(?:맞|겠)"
-    r"|(?:맞는|잘한|좋은|현명한|옳은|괜찮은)\s*(?:판단|선택|결정|대처)(?:이었|였|이)?"
-    r"(?:겠지|겠죠|죠[?？]|지[?？]|맞|인가|일까)"
-    r"|선방한\s*(?:거|것)|(?:한|했던|둔|준)\s*(?:게|거|건)\s*맞(?:지|죠|나|겠)"
-    r"|괜찮았(?:겠지|겠죠|을까)"
-)
-#: ... at the end, or before a short reason ("잘한거 맞죠? 옆 사장님들이 호구라고 놀려서요")
-_PRAISE_AT_END = re.compile(
-    f"(?:{_PRAISE.pattern}|{_REASSURE.pattern})\\S{{0,3}}(?=[\\s?？!.~ㅋㅎㅠㅜ;^]|$)"
-    r"(?:[?？!.~ㅋㅎㅠㅜ;^]*\s+[^\s?？]+){0,6}" + _END
-)
+_PRAISE_AT_END = re.compile(f"(?:{_PRAISE.pattern})\\S{{0,3}}{_END}")
 #: "잘한 걸까?", "잘한 건가요", "잘한 건지 모르겠어"
 _DOUBT = re.compile(r"잘\s*한\s*(?:걸까|건가|건지|걸까요|건가요|것인지|것일까)")
 #: a question on one's own plan or idea: asks her view (perhaps followed by a short reason:
@@ -64,7 +50,7 @@ _VIEW = re.compile(
 )
 #: ... about something one means to do ("할까 하는데", "해 보려는데", "차리는 거")
 _PLAN = re.compile(
-    r"(?:까\s*(?:하|해|허|합|함|싶|생각|고민)|려(?:고|는데|구|는|면)\s|ㄹ까\s*하|볼까|할까\s|지을까|기로|예정|계획"
+    r"(?:까\s*(?:하|허|싶|생각|고민)|려(?:고|는데|구|는|면)\s|ㄹ까\s*하|볼까|할까\s|지을까|기로|예정|계획"
     r"|생각\s*중|고민\s*중|차리|차릴|시작|도전|해\s*볼|해볼|는\s*(?:거|게|것)\s*(?:어때|어떻|괜찮|어떰))"
 )
 #: a question word: then it asks for a tip or a pick, not a view ("선물 뭐가 좋을까")
@@ -80,9 +66,7 @@ _ENDING = re.compile(
 )
 #: ... or a doubt about it after the plan ("…할까 하는데 망할까?", "…할까 생각 중이에요 너무 무례할까요",
 #: "…열어볼까 하는데 수요 있을까", "…이랑 생각엔 손님 올 것 같아?")
-_PLAN_MARK = re.compile(
-    r"(?<!니)까\s*(?:하|해|허|합|함|싶|생각|고민)\S*|려(?:고|는데|구)\s*(?:하\S*)?"
-)
+_PLAN_MARK = re.compile(r"(?<!니)까\s*(?:하|해|허|싶|생각|고민)\S*|려(?:고|는데|구)\s*(?:하\S*)?")
 #: ... but "괜찮을까요", "어떨까" ask a view plainly
 _PLAIN_ASK = re.compile(r"(?:괜찮을까|좋을까|어떨까|나을까|될까)(?:요)?" + _END)
 _DOUBT_AFTER = re.compile(
@@ -133,7 +117,6 @@ _PET = re.compile(r"강아지|개한테|개가|고양이|냥이|댕댕|반려|�
 REPLIES: dict[str, str] = {
     "praise": "그럼요, 정말 잘하셨어요! 스스로를 많이 칭찬해 주세요.",
     "doubt": "충분히 고민하고 하신 일이라면 잘하신 거예요. 너무 걱정하지 마세요.",
-    "reassure": "그럼요, 충분히 잘하셨어요. 너무 걱정하지 마세요.",
     "decision": "쉽지 않은 결정이네요. 충분히 생각해 보시고, 마음이 더 편한 쪽으로 정하시면 좋겠어요.",
     "plan": "좋은 생각 같아요! 한번 시도해 보셔도 괜찮을 것 같아요.",
     "worried_plan": (
@@ -199,8 +182,6 @@ def asked_for(text: str) -> str | None:
         ends_as_question(plain) or "칭찬" in plain or _PRAISE_AT_END.search(plain)
     ):  # (its 칭찬 is a request: "칭찬해 줘", not "교수님이 칭찬해주심")
         return "praise"
-    if _REASSURE.search(plain) and _PRAISE_AT_END.search(plain) and not _PLAN_MARK.search(plain):
-        return "reassure"  # (of something done: "…넘어가볼까 합니다 괜찮은 선택일까" is a plan)
     asks_what = _WH.search(_COUNTED.sub(" ", plain))  # a tip or a pick: "…려면 뭐 하는 게"
     viewed = bool(_VIEW.search(plain) and _PLAN.search(plain) and not asks_what)
     mark = _PLAN_MARK.search(plain)

@@ -1075,11 +1075,11 @@ class ReplyPipeline:
         best = max(allowed, key=lambda c: c.score) if allowed else None
         asked = asked_for(typed)  # what a question asks of her (asking.py): never said back
         if (
-            asked in _PRAISING
+            asked in ("praise", "doubt")
             and best is not None
             and best.source in _RETRIEVED
             and best.pair is not None
-            and asked_for(best.pair.utterance) not in _PRAISING
+            and asked_for(best.pair.utterance) not in ("praise", "doubt")
         ):  # (a pair that asks for praise too praises: "3일 연속이라니 멋져요!")
             best = None  # "… 솔직히 모른다고 했어 잘한거 맞지?" had drawn interview advice
         felt = emotion if name_feeling else None
@@ -1154,8 +1154,6 @@ class ReplyPipeline:
 
 #: the shipped memory's sources (everyday exchanges, the dialogue data): not her own words
 _RETRIEVED = ("everyday", "memory")
-#: what asks her for praise or reassurance (``asking.asked_for``)
-_PRAISING = ("praise", "doubt", "reassure")
 
 
 def _greeted(back: str | None, reply: str) -> str:
