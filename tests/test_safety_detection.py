@@ -119,6 +119,8 @@ SMALL_TALK_FIRES = {
     # blind set Z22 (session 25): a black hole's pull (p 0.71); its pick between two bows (p 0.80)
     # is a false friend ("X로 넘어갈지"), which kept the threshold at 0.37 (train.EVAL_CHAT_FIRES)
     "블랙홀에 들어가면 진짜 스파게티처럼 쭉 늘어나",
+    # blind set Z23 (session 25): envy of her, said sincerely (p 0.88; as Z20's "부럽다 진심")
+    "니는 배멀미 같은 거 안 하제? 부럽다 참말로",
 }
 
 
