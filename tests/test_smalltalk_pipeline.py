@@ -776,24 +776,3 @@ def test_a_remark_without_hangul_takes_no_feeling_from_the_memory() -> None:
     pipeline = ReplyPipeline(memory, load_persona("이랑"), weights=Weights.load(shipped))
     assert pipeline.neighbors("ab") == []
     assert "좋은 일" not in pipeline.choose("ab").text
-
-
-def test_her_name_is_not_what_a_remark_to_her_is_about() -> None:
-    """Kiwi reads "이랑 씨" as 이 + 랑 + 씨, so her name and title matched the persona's "{name} 씨
-    오늘따라 다정하네요" to any remark spoken to her (session 25): the persona is searched without them."""
-    from assistant_plugins.smalltalk.pipeline import _without_name
-
-    assert (
-        _without_name("이랑 씨는 일본 음식 중에 뭐 좋아해요?", "이랑")
-        == "일본 음식 중에 뭐 좋아해요?"
-    )
-    assert _without_name("이랑아 안녕", "이랑") == "안녕"
-    assert _without_name("치실이랑 치간칫솔 중에 뭐가 더 나아?", "이랑").startswith("치실이랑")
-    kind = [
-        MemoryPair("p:0", "이랑 씨 오늘따라 다정하네요", "그렇게 느끼셨다니 기뻐요.", 2, "persona"),
-        MemoryPair("p:1", "좋아하는 음식 있어?", "떡볶이 이야기가 제일 좋아요.", 0, "persona"),
-    ]
-    pipeline = ReplyPipeline(ReplyMemory.build([MemoryPair("m:0", "배고파", "밥 드세요.", 0, "m")]))
-    pipeline.persona = ReplyMemory.build(kind, {"source": "persona", "name": "이랑"})
-    said = pipeline.choose("이랑 씨는 일본 음식 중에 뭐 좋아해요?")
-    assert said.text != "그렇게 느끼셨다니 기뻐요.", said

@@ -972,13 +972,9 @@ class ReplyPipeline:
                 and not has_noun(nouns, hit.pair.utterance, hit.tokens),
             )
 
-        # her name tells who is spoken to, not what is asked: "이랑 씨는 베트남 음식 좋아해요?" had
-        # drawn the persona's "{name} 씨 오늘따라 다정하네요" by the name alone (session 25)
-        unnamed = _without_name(text, name)
-        about = (tokens(unnamed) or query) if unnamed != text else query
         for memory, source in ((self.user, "user"), (self.persona, "persona")):
             if memory is not None:
-                for hit in memory.search(unnamed or text, 3, about, idf):
+                for hit in memory.search(text, 3, query, idf):
                     add(hit, source)
         for hit in neighbors[: w.memory_candidates]:
             add(hit, "everyday" if is_everyday(hit.pair) else "memory")
@@ -1154,15 +1150,6 @@ class ReplyPipeline:
     def _name(self) -> str:
         """Her configured name (the persona memory's), or ""."""
         return str(self.persona.info.get("name", "")) if self.persona is not None else ""
-
-
-def _without_name(text: str, name: str) -> str:
-    """``text`` without her name and the particle or title after it ("이랑 씨는", "이랑아",
-    "이랑님은"): Kiwi reads "이랑" as 이 + the particle 랑, so the tokens cannot tell it."""
-    if not name:
-        return text
-    after = r"(?:아|야|이|이가|이는|이도|이랑|씨|님)?\s*(?:씨|님)?(?:은|는|이|가|도|한테|아)?"
-    return re.sub(rf"(?<![가-힣A-Za-z]){re.escape(name)}{after}(?=\s|$|[?!.,~])", " ", text).strip()
 
 
 #: the shipped memory's sources (everyday exchanges, the dialogue data): not her own words
