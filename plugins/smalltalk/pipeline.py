@@ -1077,7 +1077,7 @@ class ReplyPipeline:
         if (
             asked in ("praise", "doubt")
             and best is not None
-            and best.source in _RETRIEVED
+            and best.source in ("everyday", "memory")
             and best.pair is not None
             and asked_for(best.pair.utterance) not in ("praise", "doubt")
         ):  # (a pair that asks for praise too praises: "3일 연속이라니 멋져요!")
@@ -1150,10 +1150,6 @@ class ReplyPipeline:
     def _name(self) -> str:
         """Her configured name (the persona memory's), or ""."""
         return str(self.persona.info.get("name", "")) if self.persona is not None else ""
-
-
-#: the shipped memory's sources (everyday exchanges, the dialogue data): not her own words
-_RETRIEVED = ("everyday", "memory")
 
 
 def _greeted(back: str | None, reply: str) -> str:
