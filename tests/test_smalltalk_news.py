@@ -6,8 +6,7 @@ import pytest
 
 from assistant_plugins.smalltalk.cleaning import NEWS_ACKNOWLEDGEMENTS, acknowledgement
 from assistant_plugins.smalltalk.morphemes import analyse
-from assistant_plugins.smalltalk.news import CUES, annoyance, news_cue
-from assistant_plugins.smalltalk.pipeline import ReplyPipeline
+from assistant_plugins.smalltalk.news import CUES, news_cue
 from assistant_plugins.smalltalk.reflection import NEWS, reflect, replies
 
 
@@ -349,48 +348,3 @@ def test_a_funny_story_gets_a_laugh_back() -> None:
 )
 def test_cues_found_on_sets_z_and_z2(text: str, cue: str | None) -> None:
     assert news_cue(analyse(text)) == cue
-
-
-@pytest.mark.parametrize(
-    ("text", "emotion", "griped"),
-    [
-        # said outright: no emotion reading needed
-        ("애들이 버스에서 자꾸 창문 열어서 미치겠어요", None, True),
-        ("떡 주문해놓고 안찾아가는 손님 진짜 너무해", None, True),
-        ("낚시터 자리 맡아놓고 안 오는 사람들 그거 진짜 얌체야", None, True),
-        ("편의점에서 컵라면 물 붓고 그대로 두고 가는 사람 제발", None, True),
-        # again and again, or someone: only when the model reads 분노 (sure or not)
-        ("야간 순찰 도는데 주차장에 누가 또 쓰레기 버리고 감", "분노", True),
-        ("야간 순찰 도는데 주차장에 누가 또 쓰레기 버리고 감", "일상", False),
-        ("우리 애가 자꾸 웃어요", "기쁨", False),
-        # a smile, thanks, sorrow, a hope or a question is no gripe (seen sets Z, Z4)
-        ("손주가 할아버지는 왜 맨날 교장선생님 말투냐고 하더군요 허허", "분노", False),
-        ("아파트 초소에 누가 귤 한 박스 놓고 갔네요. 쪽지에 늘 감사해요 써있고", "분노", False),
-        ("외로워서 미치겠어", None, False),
-        ("제발 합격했으면", None, False),
-        ("왜 맨날 나만 시켜?", "분노", False),
-        ("와이프가 애 재우는건 맨날 나보고 하래 ㅋㅋ", "분노", False),
-        ("튀김 기름 사흘 쓴 거 계속 써도 괜찮나.. 색이 좀 진해졌는데", "분노", False),
-        ("새치기한 손님한테 좀 세게 말했거든.. 내가 너무했나", "분노", False),
-        ("할머니 댁 다녀왔는데 또 용돈 주셔서 괜히 죄송하더라", "분노", False),
-        ("집사람이 있었으면 앞줄에 앉아 있었을 텐데 하는 생각이 자꾸 나네", "분노", False),
-    ],
-)
-def test_a_gripe_is_found_in_its_words(text: str, emotion: str | None, griped: bool) -> None:
-    assert annoyance(analyse(text), emotion, text) is griped
-
-
-def test_a_gripe_said_back_gets_sympathy_for_the_nuisance_not_tell_me_more() -> None:
-    """Session 26: a complaint with no sure feeling had "…군요. 조금 더 이야기해 주세요."
-    (rated generic on the seen sets); the nuisance's line answers it."""
-    said = reflect("애들이 버스에서 자꾸 창문 열어서 미치겠어요", news="annoyed")
-    assert said == "애들이 버스에서 자꾸 창문 열어서 미치겠군요. 정말 답답하시겠어요."
-    # without a memory to say it back from, the acknowledgement answers the gripe (its 겠 is
-    # no plan: "미치겠어요")
-    pipeline = ReplyPipeline(None)
-    griped = pipeline.choose(
-        "애들이 버스에서 자꾸 창문 열어서 미치겠어요", (), "불안", name_feeling=False
-    )
-    assert griped.text in NEWS_ACKNOWLEDGEMENTS["annoyed"]
-    plain = pipeline.choose("애들이 버스에서 자꾸 창문 열어줬어요", (), "일상", name_feeling=False)
-    assert plain.text not in NEWS_ACKNOWLEDGEMENTS["annoyed"]

@@ -75,7 +75,6 @@ not told). 붙다 is left out: "배송비 붙었어요" is no pass (blind set T)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from assistant_plugins.smalltalk.morphemes import coarse_tag
@@ -627,64 +626,3 @@ def news_cue(morphs: Sequence[tuple[str, str]]) -> str | None:
     if found & {"laugh", "chuckle"} and found & {"bad", "missed"}:
         return "wry"  # "물조절 실패해서 국이 됐어ㅋㅋ": laughing it off
     return next((cue for cue in CUES if cue in found), None)
-
-
-#: words of a gripe said outright (session 26): "얌체", "어이없네", "황당해", "진상", "민폐",
-#: "지긋지긋", "괘씸하네", "뻔뻔", "환장하겠네", "짜증나" (Kiwi's forms)
-FED_UP = frozenset(
-    {"얌체", "어이없", "황당", "진상", "지긋지긋", "괘씸", "뻔뻔", "민폐", "환장", "짜증",
-     "무개념", "꼴불견", "열불"}
-)  # fmt: skip
-#: ... and the words of something done again and again, a gripe only when the emotion
-#: model reads the remark as 분노 (even unsure): "누가 또 쓰레기 버리고 감", "원장이 자꾸
-#: 주말 보강을 떠넘겨요" (but "우리 애가 자꾸 웃어요")
-_AGAIN = {"또", "자꾸", "맨날", "만날", "매번", "허구한", "계속"}
-#: ... a smile or thanks, which no gripe has
-_LAUGHS = {"허허", "하하", "호호", "헤헤", "히히", "ㅎㅎ"}
-_THANKS = {"감사", "고맙", "고마워", "덕분"}
-#: ... and sorrow, which a gripe's "답답하시겠어요" would miss ("외로워서 미치겠어")
-_SORROW = {"외롭", "슬프", "서럽", "우울", "속상하", "그립", "서운하", "아프", "눈물", "울"}
-
-
-#: ... nor a remark that asks, weighs or doubts, however it ends (seen sets Z14, Z19, Z22: "…
-#: 계속 써도 괜찮나..", "…계속하냐 …옮기냐 … 고민됨", "내가 너무했나", "곰팡이 … 우째 없애노"), one
-#: that is sorry ("또 용돈 주셔서 괜히 죄송하더라") or one that misses someone ("… 하는 생각이 자꾸
-#: 나네")
-_NOT_A_GRIPE = re.compile(
-    r"어떻게|어케|어캐|우째|어찌|뭐가|괜찮나|했나|하냐|옮기냐|추천|알려|할까|될까|고민|나을까"
-    r"|죄송|미안|생각\s*(?:이\s*)?(?:자꾸\s*|계속\s*)?나|보고\s*싶|그리워|그립"
-)
-
-
-def annoyance(
-    morphs: Sequence[tuple[str, str]], emotion: str | None = None, text: str = ""
-) -> bool:
-    """Does the remark gripe (``morphs`` as for :func:`news_cue`)? A word of :data:`FED_UP`,
-    "미치겠다", "너무해", "열받아", "속 터져", "빡치네" or a closing "제발" say so outright;
-    :data:`_AGAIN` or "누가 …" only with ``emotion`` 분노 (the emotion model's label, sure or
-    not). Never for a question (also one in ``text`` without a "?"), a laugh (ㅋㅋ, 허허: a joke
-    told), thanks, an apology, sorrow, missing someone or a remark read as 기쁨."""
-    if emotion == "기쁨" or any(tag == "SF" and "?" in form for form, tag in morphs):
-        return False
-    if _NOT_A_GRIPE.search(text):
-        return False
-    if any(
-        (tag == "SW" and form[:1] in "ㅋㅎ") or (tag == "IC" and form in _LAUGHS)
-        for form, tag in morphs
-    ):
-        return False  # "… 교장선생님 말투냐고 하더군요 허허": told with a smile
-    if any(form in _SORROW or form in _THANKS for form, _tag in morphs):
-        return False  # "누가 귤 한 박스 놓고 갔네요. 쪽지에 '… 늘 감사해요'"
-    pairs = list(zip(morphs, [*morphs[1:], ("", "")], strict=True))
-    outright = any(
-        form in FED_UP
-        or (form, tag, after[0]) in (("미치", "VV", "겠"), ("너무", "MAG", "하"))
-        or (form, after[0]) in (("열", "받"), ("속", "터지"), ("빡", "치"))
-        for (form, tag), after in pairs
-    )
-    content = [(form, tag) for form, tag in morphs if tag not in ("SF", "SW", "SE", "SS")]
-    if outright or (content and content[-1] == ("제발", "MAG")):
-        return True
-    again = any(tag == "MAG" and form in _AGAIN for form, tag in morphs)
-    someone = ("누구", "NP") in morphs
-    return emotion == "분노" and (again or someone)

@@ -1088,12 +1088,9 @@ class ReplyPipeline:
         overruled = False
         if reflecting or (best is None and neutral is None):
             from assistant_plugins.smalltalk.morphemes import analyse
-            from assistant_plugins.smalltalk.news import annoyance, news_cue
+            from assistant_plugins.smalltalk.news import news_cue
 
-            morphs = analyse(typed)
-            news = news_cue(morphs)
-            if felt is None and news in (None, "bad", "down") and annoyance(morphs, emotion, text):
-                news = "annoyed"  # a gripe: "정말 답답하셨겠어요", not "조금 더 이야기해 주세요"
+            news = news_cue(analyse(typed))
             if felt is not None and contradicts(felt, news) and not any(m in typed for m in _MIXED):
                 felt, overruled = None, True  # "첫눈 왔다던데 난 못 봤어ㅠ" read as 기쁨
             elif felt is not None:
@@ -1137,7 +1134,7 @@ class ReplyPipeline:
         )
         from assistant_plugins.smalltalk.morphemes import aspect, tells_plan
 
-        if news not in (None, "good", "laugh", "nervous", "worried", "busy", "annoyed"):
+        if news not in (None, "good", "laugh", "nervous", "worried", "busy"):
             news = None if aspect(text) == "plan" else news  # no sympathy for a plan
         plan = felt is None and news is None and tells_plan(typed)
         quiet = felt is None and news is None and not plan and not overruled
