@@ -224,7 +224,7 @@ def test_the_nearest_pairs_feeling_reaches_the_acknowledgement_too() -> None:
     sad += [("사람이 세 명이나 있어", "힘드시겠어요."), ("오늘 너무 힘들어", "푹 쉬세요.")]
     strict = Weights(min_fit=0.99, min_fit_data=0.99)
     pipeline = ReplyPipeline(ReplyMemory.build(_labelled(sad, 1, "s")), weights=strict)
-    text = "오늘 손님만 세 명 왔다"  # (with "진상" it is a gripe now: news.annoyance)
+    text = "오늘 진상 손님만 세 명 왔다"
     agreed = pipeline.choose(text, reflect=False)
     assert agreed.source == "neutral" and agreed.text in MOOD_ACKNOWLEDGEMENTS[-1]
     unsure_happy = pipeline.choose(text, emotion="기쁨", name_feeling=False, reflect=False)
