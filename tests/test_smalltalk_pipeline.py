@@ -422,6 +422,7 @@ def test_user_memory_commands_and_chat(
     (home / "smalltalk_memory.jsonl").write_text('{"id": "u1", "utter\n', "utf-8")
     broken = run("memory", "list")
     assert broken.returncode == 0 and "건너뛰었어요" in broken.stderr
+    assert "1번째 줄" in broken.stderr
 
 
 def test_user_memory_store_rejects_bad_input(tmp_path: Path) -> None:
@@ -436,6 +437,23 @@ def test_user_memory_store_rejects_bad_input(tmp_path: Path) -> None:
         store.add("질문", "\t\n")
     store.remove("u1")
     assert store.add("또", "또요").id == "u3"  # numbered after the highest id
+
+
+def test_a_line_the_user_memory_cannot_read_is_kept_for_mending(tmp_path: Path) -> None:
+    """A hand edit gone wrong is skipped and counted, with its line, never dropped by the next
+    add or remove (the file is rewritten then)."""
+    from assistant_plugins.smalltalk.user_memory import UserMemory
+
+    store = UserMemory(tmp_path)
+    store.add("안녕", "반가워요")
+    with store.path.open("a", encoding="utf-8") as f:
+        f.write('{"id": "u2", "utterance": "고친 질문"\n')  # a reply forgotten
+    assert [p.id for p in store.read()] == ["u1"] and store.skipped_rows == [2]
+    assert store.add("잘 자", "좋은 꿈 꾸세요").id == "u3"  # not the unread line's u2
+    store.remove("u1")
+    kept = store.path.read_text(encoding="utf-8")
+    assert '{"id": "u2", "utterance": "고친 질문"' in kept
+    assert [p.id for p in store.read()] == ["u3"] and store.skipped == 1
 
 
 @pytest.mark.slow  # about 70 s on the busy 2-core machine (three real processes)

@@ -60,7 +60,8 @@ def memory_command() -> click.Group:
         pairs = memory.read()
         if memory.skipped:
             click.echo(
-                f"경고: {memory.path} 에서 읽을 수 없는 줄 {memory.skipped}개를 건너뛰었어요.",
+                f"경고: {memory.path} 에서 읽을 수 없는 줄 {memory.skipped}개를 건너뛰었어요 "
+                f"({', '.join(map(str, memory.skipped_rows[:10]))}번째 줄; 파일에는 그대로 남아 있어요).",
                 err=True,
             )
         if as_json:

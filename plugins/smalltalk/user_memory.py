@@ -4,13 +4,15 @@
 ``assistant memory remove ID`` edit it; the small-talk pipeline searches it on every chat
 turn (re-read when the file changes) and prefers its pairs over shipped ones at equal fit.
 One JSON object per line: ``{"id": "u3", "utterance": ..., "reply": ..., "added": ISO time}``.
-A broken line is skipped (and counted), never fatal.
+A broken line is skipped (counted, with its line number), never fatal, and kept: ``add`` and
+``remove`` write it back unchanged after the pairs, for the user to mend.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +56,15 @@ class UserMemory:
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / FILE_NAME
-        self.skipped = 0
+        #: line numbers (1-based) of the lines :meth:`read` could not read, and those lines as
+        #: they are: :meth:`_write` keeps them (after the pairs), so a hand edit is never lost
+        self.skipped_rows: list[int] = []
+        self._unread: list[str] = []
+
+    @property
+    def skipped(self) -> int:
+        """How many lines the last :meth:`read` could not read."""
+        return len(self.skipped_rows)
 
     def stamp(self) -> tuple[float, int] | None:
         """(mtime, size) of the file, None if absent: tells when to re-read it."""
@@ -65,11 +75,13 @@ class UserMemory:
         return stat.st_mtime, stat.st_size
 
     def read(self) -> list[UserPair]:
-        self.skipped = 0
+        self.skipped_rows, self._unread = [], []
         if not self.path.is_file():
             return []
         pairs = []
-        for line in self.path.read_text("utf-8", errors="replace").splitlines():
+        for number, line in enumerate(
+            self.path.read_text("utf-8", errors="replace").splitlines(), 1
+        ):
             if not line.strip():
                 continue
             try:
@@ -83,7 +95,8 @@ class UserMemory:
                     )
                 )
             except (ValueError, KeyError, TypeError):
-                self.skipped += 1
+                self.skipped_rows.append(number)
+                self._unread.append(line)
         return pairs
 
     def _write(self, pairs: list[UserPair]) -> None:
@@ -92,6 +105,8 @@ class UserMemory:
         with temporary.open("w", encoding="utf-8") as f:
             for pair in pairs:
                 f.write(json.dumps(pair.__dict__, ensure_ascii=False) + "\n")
+            for line in self._unread:  # kept as they were, for the user to mend
+                f.write(line + "\n")
         os.replace(temporary, self.path)
 
     def add(self, utterance: str, reply: str, added: str = "") -> UserPair:
@@ -102,6 +117,8 @@ class UserMemory:
             if pair.utterance == question and pair.reply == answer:
                 raise UserMemoryError(f"이미 기억하고 있어요 ({pair.id}).")
         numbers = [int(p.id[1:]) for p in pairs if p.id[1:].isdigit()]
+        # ... and the ids of unread lines, which the user may mend: never the same number twice
+        numbers += [int(n) for line in self._unread for n in re.findall(r'"id":\s*"u(\d+)"', line)]
         pair = UserPair(f"u{max(numbers, default=0) + 1}", question, answer, added)
         self._write([*pairs, pair])
         return pair
