@@ -12,9 +12,9 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-No test set waits now: test set K (``conversations_test_k_*.tsv``), looked at once for round AA
-in session 24, is a dev set like test sets J and I (session 23) and H (session 22); the next
-candidate needs a new blind set. Test sets D and E were looked at and are training files since session 18, test
+Test set L (``conversations_test_l_*.tsv``, session 27) waits for one look. Test set K
+(``conversations_test_k_*.tsv``), looked at once for round AA in session 24, is a dev set like
+test sets J and I (session 23) and H (session 22). Test sets D and E were looked at and are training files since session 18, test
 set F since session 20; test set G, looked at once for S5, is a dev set since session 21 (its
 file names kept).
 """
@@ -163,8 +163,13 @@ DEV_SETS = (
     TEST_K_IMPLICIT,
     TEST_K_EXPLICIT,
 )
-#: the test sets waiting for a look (none since session 24)
-TESTS: tuple[Path, ...] = ()
+#: session 27: test set L, written blind by a twelfth author (390 implied remarks, 65 per class,
+#: and 60 named ones), 1 near-duplicate of any emotion file, KOTE or ChatbotData dropped before
+#: any look, split by the shipped feeling-word list (389 + 60)
+TEST_L_IMPLICIT = PLUGIN / "conversations_test_l_implicit.tsv"
+TEST_L_EXPLICIT = PLUGIN / "conversations_test_l_explicit.tsv"
+#: the test sets waiting for a look
+TESTS: tuple[Path, ...] = (TEST_L_IMPLICIT, TEST_L_EXPLICIT)
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -256,6 +261,7 @@ def test_eval_b_is_balanced_and_uses_the_six_classes():
         (TEST_G_IMPLICIT, 260, 35),  # 285: the feeling-word list put the rest in explicit
         (TEST_H_IMPLICIT, 260, 35),  # 311
         (TEST_K_IMPLICIT, 300, 50),  # 344: the issue's "at least 300, 50 per class"
+        (TEST_L_IMPLICIT, 300, 50),  # 389
     ],
 )
 def test_new_sets_are_big_enough_and_balanced(path: Path, least_rows: int, least_per_class: int):
