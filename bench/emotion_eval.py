@@ -16,9 +16,9 @@ every emotion. The model is combined with the feeling-word lexicon as configured
 ``predict`` on one thread, after warm-up, over ``--runs`` utterances of the sets. Prints a
 final JSON line.
 
-``--sets test`` touches the untouched test set: run it once per shipped model (test set L, written
-in session 27, waits; K was looked at in session 24 and is a dev set; the looked-at test sets
-before it, up to D and E, are training files now).
+``--sets test`` touches the untouched test set: run it once per shipped model (none waits since
+session 27, when test L was looked at; K, J, I, H and G are dev sets; the looked-at test sets
+before them, up to D and E, are training files now).
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ SETS = {
     # session 20) were looked at and are training files; test set G, looked at once for S5, is a
     # dev set since session 21, test set H (looked at once in session 22) since session 22, test
     # sets I and J (each looked at once in session 23) since session 23, test set K (looked at once
-    # in session 24) since session 24. Test set L (session 27, a twelfth blind author) waits for
-    # one look.
-    "test": ["conversations_test_l_implicit.tsv", "conversations_test_l_explicit.tsv"],
+    # in session 24) since session 24, test set L (looked at once in session 27 for round AB) since
+    # session 27; no test set waits now (write a new blind one before the next candidate).
+    "test": [],
     "dev": [
         "conversations_dev.tsv",
         "conversations_eval_b.tsv",
@@ -64,6 +64,8 @@ SETS = {
         "conversations_test_j_explicit.tsv",
         "conversations_test_k_implicit.tsv",
         "conversations_test_k_explicit.tsv",
+        "conversations_test_l_implicit.tsv",
+        "conversations_test_l_explicit.tsv",
     ],
 }
 

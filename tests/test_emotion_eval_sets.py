@@ -12,9 +12,9 @@ Two roles here (see plugins/emotion/README.md):
   ``conversations_heldout.tsv``, which were used to choose earlier models and the old opener
   threshold.
 
-Test set L (``conversations_test_l_*.tsv``, session 27) waits for one look. Test set K
-(``conversations_test_k_*.tsv``), looked at once for round AA in session 24, is a dev set like
-test sets J and I (session 23) and H (session 22). Test sets D and E were looked at and are training files since session 18, test
+No test set waits now: test set L (``conversations_test_l_*.tsv``), looked at once for round AB
+in session 27, is a dev set like test sets K (session 24), J and I (session 23) and H (session
+22); the next candidate needs a new blind set. Test sets D and E were looked at and are training files since session 18, test
 set F since session 20; test set G, looked at once for S5, is a dev set since session 21 (its
 file names kept).
 """
@@ -145,6 +145,12 @@ TEST_J_EXPLICIT = PLUGIN / "conversations_test_j_explicit.tsv"
 #: round AA (and the shipped ensemble in the same run), a dev set since then
 TEST_K_IMPLICIT = PLUGIN / "conversations_test_k_implicit.tsv"
 TEST_K_EXPLICIT = PLUGIN / "conversations_test_k_explicit.tsv"
+#: session 27: test set L, written blind by a twelfth author (390 implied remarks, 65 per class,
+#: and 60 named ones), 1 near-duplicate of any emotion file, KOTE or ChatbotData dropped before
+#: any look, split by the shipped feeling-word list (389 + 60); looked at once for round AB (and
+#: the shipped ensemble in the same run), a dev set since then
+TEST_L_IMPLICIT = PLUGIN / "conversations_test_l_implicit.tsv"
+TEST_L_EXPLICIT = PLUGIN / "conversations_test_l_explicit.tsv"
 DEV_SETS = (
     DEV,
     DEV_EXPLICIT,
@@ -162,14 +168,11 @@ DEV_SETS = (
     TEST_J_EXPLICIT,
     TEST_K_IMPLICIT,
     TEST_K_EXPLICIT,
+    TEST_L_IMPLICIT,
+    TEST_L_EXPLICIT,
 )
-#: session 27: test set L, written blind by a twelfth author (390 implied remarks, 65 per class,
-#: and 60 named ones), 1 near-duplicate of any emotion file, KOTE or ChatbotData dropped before
-#: any look, split by the shipped feeling-word list (389 + 60)
-TEST_L_IMPLICIT = PLUGIN / "conversations_test_l_implicit.tsv"
-TEST_L_EXPLICIT = PLUGIN / "conversations_test_l_explicit.tsv"
-#: the test sets waiting for a look
-TESTS: tuple[Path, ...] = (TEST_L_IMPLICIT, TEST_L_EXPLICIT)
+#: the test sets waiting for a look (none since session 27)
+TESTS: tuple[Path, ...] = ()
 EVALUATION = (*DEV_SETS, *TESTS)
 REPO = PLUGIN.parent.parent
 
@@ -319,13 +322,14 @@ def test_the_retired_test_sets_are_training_files_not_evaluation_files():
         or path in (EVAL_B, HELDOUT, TEST_G_IMPLICIT, TEST_G_EXPLICIT, *TESTS)
         or path in (TEST_H_IMPLICIT, TEST_H_EXPLICIT, TEST_I_IMPLICIT, TEST_I_EXPLICIT)
         or path in (TEST_J_IMPLICIT, TEST_J_EXPLICIT, TEST_K_IMPLICIT, TEST_K_EXPLICIT)
+        or path in (TEST_L_IMPLICIT, TEST_L_EXPLICIT)
         for path in EVALUATION
     )
 
 
 @pytest.mark.parametrize("directory", [shipped_dir(), shipped_dir().parent / "emotion-mini-b"])
 def test_the_shipped_networks_were_given_no_test_set_but_the_retired_ones(directory):
-    """No test set (J, K) is ever trained on: only the retired ones may appear among the data
+    """No test set (J, K, L) is ever trained on: only the retired ones may appear among the data
     files (by name) of either shipped network (the model and its ensemble partner), and no
     dev file."""
     metadata = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
