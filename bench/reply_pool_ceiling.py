@@ -25,7 +25,6 @@ import csv
 import dataclasses
 import json
 import random
-import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -41,26 +40,18 @@ def flat(text: str) -> str:
 
 
 def build(prompt_files: list[Path], out: Path) -> None:
-    import torch
+    from smalltalk_ablation import make_assistant
 
     from assistant_plugins.smalltalk.chat import shipped_model_dir
     from assistant_plugins.smalltalk.everyday_eval import everyday_report, read_prompts, vocabulary
     from assistant_plugins.smalltalk.memory import ReplyMemory
-    from assistant_plugins.smalltalk.selector import REPLY_SEGMENT, Selector
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from smalltalk_ablation import make_assistant
+    from assistant_plugins.smalltalk.selector import Selector
 
     model_dir = shipped_model_dir()
     memory = ReplyMemory.load(model_dir / "memory")
     selector = Selector.load(model_dir / "selector")
     replies = list(dict.fromkeys(p.reply for p in memory.pairs))
-    vectors = torch.cat(
-        [
-            selector._embed([(selector.reply_ids(r), REPLY_SEGMENT) for r in replies[s : s + 256]])
-            for s in range(0, len(replies), 256)
-        ]
-    )
+    selector.precompute(replies)  # every reply encoded once; score() reads the cache
     prompts = [row for path in prompt_files for row in read_prompts(path)]
     with tempfile.TemporaryDirectory() as home:
         assistant = make_assistant({}, Path(home))
@@ -80,12 +71,9 @@ def build(prompt_files: list[Path], out: Path) -> None:
                     bm25.append(hit.pair.reply)
             for reply in bm25:
                 found[flat(reply)].append("bm25")
-            query = selector._embed([(selector.query_ids([], row["text"]), 0)])[0]
-            dense = [
-                replies[i]
-                for i in torch.argsort(vectors @ query, descending=True)[:20].tolist()
-                if replies[i] not in bm25
-            ][:DENSE_REPLIES]
+            cosines = selector.score([], row["text"], replies)
+            nearest = sorted(range(len(replies)), key=lambda i: -cosines[i])[:20]
+            dense = [replies[i] for i in nearest if replies[i] not in bm25][:DENSE_REPLIES]
             for reply in dense:
                 found[flat(reply)].append("dense")
             items = list(found.items())
