@@ -16,9 +16,9 @@ every emotion. The model is combined with the feeling-word lexicon as configured
 ``predict`` on one thread, after warm-up, over ``--runs`` utterances of the sets. Prints a
 final JSON line.
 
-``--sets test`` touches the untouched test set: run it once per shipped model (test set M, written
-in session 28, waits; L was looked at in session 27 and is a dev set like K, J, I, H and G; the
-looked-at test sets before them, up to D and E, are training files now).
+``--sets test`` touches the untouched test set: run it once per shipped model (none waits since
+session 28, when test M was looked at; L, K, J, I, H and G are dev sets; the looked-at test sets
+before them, up to D and E, are training files now).
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ SETS = {
     # dev set since session 21, test set H (looked at once in session 22) since session 22, test
     # sets I and J (each looked at once in session 23) since session 23, test set K (looked at once
     # in session 24) since session 24, test set L (looked at once in session 27 for round AB) since
-    # session 27. Test set M (session 28, a thirteenth blind author) waits for one look.
-    "test": ["conversations_test_m_implicit.tsv", "conversations_test_m_explicit.tsv"],
+    # session 27, test set M (looked at once in session 28 for round AC) since session 28; no test
+    # set waits now (write a new blind one before the next candidate).
+    "test": [],
     "dev": [
         "conversations_dev.tsv",
         "conversations_eval_b.tsv",
@@ -66,6 +67,8 @@ SETS = {
         "conversations_test_k_explicit.tsv",
         "conversations_test_l_implicit.tsv",
         "conversations_test_l_explicit.tsv",
+        "conversations_test_m_implicit.tsv",
+        "conversations_test_m_explicit.tsv",
     ],
 }
 

@@ -34,6 +34,7 @@ DEV += ["test_i_implicit", "test_i_explicit"]  # test set I, a dev set since ses
 DEV += ["test_j_implicit", "test_j_explicit"]  # test set J, a dev set since session 23
 DEV += ["test_k_implicit", "test_k_explicit"]  # test set K, a dev set since session 24
 DEV += ["test_l_implicit", "test_l_explicit"]  # test set L, a dev set since session 27
+DEV += ["test_m_implicit", "test_m_explicit"]  # test set M, a dev set since session 28
 GRID = [0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]
 
 
