@@ -2,6 +2,11 @@
 
     python -m assistant_plugins.safety.train            # all tuning sets -> shipped weights
     python -m assistant_plugins.safety.train --sets dev test --out /some/where.json
+    assistant train safety --data my_rows.tsv --output runs/safety   # a user's own scorer
+
+``assistant train safety`` (:mod:`.commands`) is the user's entry point: the project's sets plus
+the user's own labelled files (:func:`read_labelled_file`), written where the user says, never
+over the shipped weights; ``plugins.safety.scorer`` then points the detector at them.
 
 Pure Python (AdaGrad logistic regression with L2 over the features of :mod:`.scorer`),
 one to three minutes on the full sets with the everyday chat. The threshold is chosen
@@ -22,6 +27,9 @@ import random
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+
+from assistant.training.errors import DataError
+from assistant.training.tables import SkipLog
 
 from .detect import (
     FALSE_FRIENDS_PATH,
@@ -172,6 +180,43 @@ def read_set(name: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def read_labelled_file(path: Path, skip_log: SkipLog) -> list[tuple[str, str, str]]:
+    """Rows (label, kind, text) of a user's file in the sets' format: UTF-8 TSV, ``#`` comment
+    lines, a header ``label<TAB>kind<TAB>text`` (``kind`` may be left out), ``label`` crisis or
+    safe. Broken rows are skipped and logged with their file and row number."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError as exc:
+        raise DataError(f"데이터 파일을 찾을 수 없어요: '{path}'") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"데이터 파일을 UTF-8 텍스트로 읽을 수 없어요: '{path}' ({exc})") from exc
+    header: list[str] | None = None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split("\t")]
+        if header is None:
+            header = cells
+            if "label" not in header or "text" not in header:
+                raise DataError(
+                    f"'{path}' {number}행: 머리줄에 label 과 text 열이 있어야 해요"
+                    " (예: label<TAB>kind<TAB>text)."
+                )
+            continue
+        if len(cells) != len(header):
+            skip_log.add(path, number, f"열 개수가 맞지 않음 ({len(cells)}/{len(header)})")
+            continue
+        row = dict(zip(header, cells, strict=True))
+        if row["label"] not in ("crisis", "safe"):
+            skip_log.add(path, number, "label 이 crisis 나 safe 가 아님")
+        elif not row["text"]:
+            skip_log.add(path, number, "text 가 비어 있음")
+        else:
+            rows.append((row["label"], row.get("kind", ""), row["text"]))
+    return rows
+
+
 def read_everyday(folder: Path, detector: Detector) -> list[str]:
     """The user remarks of the everyday exchanges in ``folder`` (read by the small-talk
     plugin's own reader), minus any a crisis rule fires on."""
@@ -294,14 +339,27 @@ def train(
     kinds: tuple[str, ...] = KINDS,
     positive_weight: float = POSITIVE_WEIGHT,
     keep: int = KEEP,
+    files: list[Path] | None = None,
+    skip_log: SkipLog | None = None,
+    command: str = "python -m assistant_plugins.safety.train",
 ) -> dict:
-    """Train on ``sets``, choose the threshold across authors (``folds`` 0) or by random
-    cross-validation, write ``out``."""
+    """Train on ``sets`` (the project's, by name) and ``files`` (a user's, each its own author:
+    :func:`read_labelled_file`), choose the threshold across authors (``folds`` 0) or by
+    random cross-validation, write ``out``."""
     refused = HELD_OUT.intersection(sets)
     if refused:
         raise SystemExit(f"{', '.join(sorted(refused))}: 보류 평가 세트는 학습에 쓸 수 없어요.")
     detector = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))  # rules only
     named = [(name, r) for name in sets for r in read_set(name)]
+    skip_log = skip_log if skip_log is not None else SkipLog()
+    for path in files or []:
+        named += [(f"file:{path}", r) for r in read_labelled_file(path, skip_log)]
+    counts = Counter(label for _, (label, _, _) in named)
+    if not counts["crisis"] or not counts["safe"]:
+        raise DataError(
+            "학습할 위기 문장(crisis)과 안전한 문장(safe)이 둘 다 있어야 해요"
+            f" (지금 crisis {counts['crisis']}개, safe {counts['safe']}개)."
+        )
     rows = [r for _, r in named]
     fold = fold_of([name for name, _ in named], folds)
     parts = max(fold) + 1
@@ -385,6 +443,8 @@ def train(
     weights, bias = fit(examples, epochs=epochs, positive_weight=positive_weight, keep=keep)
     meta = {
         "sets": sets,
+        "files": [str(path) for path in files or []],
+        "skipped_rows": skip_log.count,
         "negatives": negatives.name if negatives else None,
         "examples": len(examples),
         "features": len(weights),
@@ -397,7 +457,7 @@ def train(
             else "out-of-fold probabilities of the training sets"
         ),
         **oof,
-        "command": "python -m assistant_plugins.safety.train",
+        "command": command,
     }
     scorer = Scorer(weights, bias, threshold, kinds, check_in, round(check_in / 2, 3))
     _write_sparing_small_talk(scorer, detector, meta, out)
