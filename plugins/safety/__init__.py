@@ -31,13 +31,17 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import click
 
 from assistant import hookimpl
 from assistant.app import App
 from assistant.types import Intent, Reply, Request
 
 from .detect import Detector
+from .scorer import WEIGHTS_PATH, Scorer
 
 __version__ = "0.1.0"
 
@@ -96,6 +100,26 @@ def parse_lines(raw: Any) -> list[HelpLine]:
     return lines
 
 
+def scorer_path(settings: dict[str, Any]) -> Path:
+    """``plugins.safety.scorer``: ``shipped`` (default) or the weights file that ``assistant
+    train safety`` wrote. A file that cannot be read leaves the shipped weights in place (the
+    safety net never runs without its scorer), with an error in the log."""
+    value = str(settings.get("scorer") or "shipped").strip()
+    if value == "shipped":
+        return WEIGHTS_PATH
+    path = Path(value).expanduser()
+    try:
+        Scorer.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.error(
+            "plugins.safety.scorer: 점수기 파일 '%s'을(를) 읽을 수 없어 기본 점수기를 써요 (%s).",
+            path,
+            exc,
+        )
+        return WEIGHTS_PATH
+    return path
+
+
 def _texts(raw: Any) -> list[str]:
     return [str(t) for t in raw if str(t).strip()] if isinstance(raw, list) else []
 
@@ -117,13 +141,16 @@ class Safety:
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Safety:
+        weights = scorer_path(settings)
         try:
             detector = Detector.from_files(
-                _texts(settings.get("extra_patterns")), _texts(settings.get("false_friends"))
+                _texts(settings.get("extra_patterns")),
+                _texts(settings.get("false_friends")),
+                scorer_path=weights,
             )
         except ValueError as exc:  # a broken user rule must not switch the safety net off
             log.error("plugins.safety rules unusable (%s); using the shipped rules", exc)
-            detector = Detector.from_files()
+            detector = Detector.from_files(scorer_path=weights)
         lines = parse_lines(settings.get("lines"))
         if not lines:
             log.warning("plugins.safety.lines is empty or unusable; using the shipped lines")
@@ -333,3 +360,10 @@ def fallback_reply(request: Request) -> Reply | None:
     if safety.in_gentle_window(request.history):
         return safety.gentle_reply(request.history)
     return safety.check_in_reply(request)
+
+
+@hookimpl
+def register_trainers(train: click.Group) -> None:
+    from .commands import train_command
+
+    train.add_command(train_command, "safety")

@@ -202,13 +202,18 @@ class Detector:
 
     @classmethod
     def from_files(
-        cls, extra_patterns: Iterable[str] = (), extra_false_friends: Iterable[str] = ()
+        cls,
+        extra_patterns: Iterable[str] = (),
+        extra_false_friends: Iterable[str] = (),
+        scorer_path: Path = WEIGHTS_PATH,
     ) -> Detector:
+        """The shipped rules and false friends (plus ``extra_*``) with the scorer at
+        ``scorer_path`` (the shipped weights by default)."""
         patterns = read_list(PATTERNS_PATH) + [str(p) for p in extra_patterns]
         friends = read_list(FALSE_FRIENDS_PATH) + [str(p) for p in extra_false_friends]
         from .gates import load as load_gates
 
-        return cls(patterns, friends, scorer_path=WEIGHTS_PATH, gates=load_gates())
+        return cls(patterns, friends, scorer_path=scorer_path, gates=load_gates())
 
     def find(self, text: str) -> Hit | None:
         """What fires on ``text``: the first crisis pattern, else the learned scorer when no

@@ -1,0 +1,100 @@
+"""``assistant train safety``: a user's own crisis scorer, and ``plugins.safety.scorer``.
+
+Real processes, real files: the command trains the pure-Python scorer on one project set and
+the user's file (tiny chat data, so it takes seconds), writes where it is told (never over the
+shipped weights), and the detector then reads the file the setting names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from assistant_plugins.safety import Safety, scorer_path
+from assistant_plugins.safety.scorer import WEIGHTS_PATH
+
+USER_ROWS = """# my rows (the sets' format; kind may be anything)
+label\tkind\ttext
+crisis\tindirect\t은하수 열차 타고 영영 떠나고 싶어
+crisis\tindirect\t은하수 열차 표 끊어 뒀어 이제 안 돌아올 거야
+safe\teveryday\t은하수 열차 애니 다시 보는 중
+a row without tabs
+maybe\tx\t라벨이 이상한 줄
+safe\tfalse_friend\t은하수 사진 찍으러 강원도 떠나고 싶어
+"""
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _chat(tmp_path: Path) -> Path:
+    chat = tmp_path / "chat.csv"
+    chat.write_text(
+        "Q,A,label\n오늘 점심 뭐 먹지,김밥 어때요,0\n주말에 비 온대,우산 챙기세요,0\n", "utf-8"
+    )
+    return chat
+
+
+def test_train_safety_writes_a_scorer_the_setting_then_uses(run_cli, tmp_path: Path) -> None:
+    rows = tmp_path / "my_rows.tsv"
+    rows.write_text(USER_ROWS, encoding="utf-8")
+    out = tmp_path / "out"
+    shipped = _sha(WEIGHTS_PATH)
+    result = run_cli(
+        "train", "safety", "--sets", "dev", "--data", str(rows), "--no-everyday",
+        "--chat-data", str(_chat(tmp_path)), "--output", str(out), timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    weights = out / "crisis_scorer.json"
+    assert weights.is_file()
+    assert _sha(WEIGHTS_PATH) == shipped  # the shipped weights are never written
+    # the broken rows are skipped, counted and named by file and row
+    assert "건너뛴 행 2개" in result.stdout
+    assert "my_rows.tsv 6행" in result.stdout and "my_rows.tsv 7행" in result.stdout
+    assert f"scorer: {weights.resolve()}" in result.stdout
+    meta = json.loads(weights.read_text(encoding="utf-8"))["meta"]
+    assert meta["command"] == "assistant train safety"
+    assert meta["sets"] == ["dev"] and meta["files"] == [str(rows)]
+    assert meta["skipped_rows"] == 2
+    # the setting points the detector at the user's weights
+    assert scorer_path({"scorer": str(weights)}) == weights
+    assert Safety.from_settings({"scorer": str(weights)}).detector.scorer_path == weights
+    assert Safety.from_settings({}).detector.scorer_path == WEIGHTS_PATH
+
+
+def test_an_unreadable_scorer_file_keeps_the_shipped_scorer(tmp_path: Path, caplog) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="assistant.safety"):
+        assert scorer_path({"scorer": str(broken)}) == WEIGHTS_PATH
+        assert scorer_path({"scorer": str(tmp_path / "missing.json")}) == WEIGHTS_PATH
+    assert "broken.json" in caplog.text and "기본 점수기를 써요" in caplog.text
+    assert scorer_path({"scorer": "shipped"}) == WEIGHTS_PATH
+
+
+def test_train_safety_refuses_what_it_cannot_use(run_cli, tmp_path: Path) -> None:
+    held = run_cli("train", "safety", "--sets", "test_x", "--output", str(tmp_path / "a"))
+    assert held.returncode != 0 and "보류 평가 세트" in held.stderr
+    missing = run_cli(
+        "train", "safety", "--no-project-sets", "--data", str(tmp_path / "nope.tsv"),
+        "--output", str(tmp_path / "b"),
+    )  # fmt: skip
+    assert missing.returncode != 0 and "찾을 수 없어요" in missing.stderr
+    headless = tmp_path / "headless.tsv"
+    headless.write_text("crisis\t그만 살고 싶어\n", encoding="utf-8")
+    no_header = run_cli(
+        "train", "safety", "--no-project-sets", "--data", str(headless),
+        "--output", str(tmp_path / "c"),
+    )  # fmt: skip
+    assert no_header.returncode != 0 and "머리줄" in no_header.stderr
+    one_sided = tmp_path / "only_safe.tsv"
+    one_sided.write_text("label\ttext\nsafe\t오늘 날씨 좋다\n", encoding="utf-8")
+    result = run_cli(
+        "train", "safety", "--no-project-sets", "--data", str(one_sided),
+        "--output", str(tmp_path / "d"),
+    )  # fmt: skip
+    assert result.returncode != 0 and "crisis 0개" in result.stderr
+    assert not (tmp_path / "d" / "crisis_scorer.json").exists()
