@@ -22,6 +22,11 @@ The held-out sets (``train.HELD_OUT``) are never read.
 
     .venv/bin/python bench/crisis_neural_author_groups.py fold 0      # ... GROUPS - 1
     .venv/bin/python bench/crisis_neural_author_groups.py summary
+
+``--base HUB_ID_OR_DIR`` fine-tunes another encoder instead of emotion-mini's, e.g. a Korean
+encoder pretrained on web text, which the safety README names as the missing ingredient for new
+voices (none can be downloaded where this project is developed; with one, run every fold and
+``summary`` with the same ``--base``: its folds are cached apart).
 """
 
 from __future__ import annotations
@@ -67,7 +72,7 @@ from assistant_plugins.safety.train import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crisis_neural_cross_author import crisis_probabilities, fine_tune  # noqa: E402
+from crisis_neural_cross_author import BASE, crisis_probabilities, fine_tune  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "runs" / "crisis_neural_groups"
@@ -100,7 +105,9 @@ def run_fold(k: int, args: argparse.Namespace) -> None:
     labels = [int(r[1] == "crisis") for r in train_rows] + [0] * len(sample)
     started = time.perf_counter()
     print(f"group {k}: {len(texts)} examples ({sum(labels)} crisis)", flush=True)
-    model, tokenizer = fine_tune(texts, labels, seed=args.seed, threads=args.threads)
+    model, tokenizer = fine_tune(
+        texts, labels, base=args.base, seed=args.seed, threads=args.threads
+    )
     held = [r for r, m in zip(rows, mine, strict=True) if m]
     held_chat = [q for i, q in enumerate(chat) if i % GROUPS == k]
     # the n-gram scorer on the same folds
@@ -124,7 +131,9 @@ def run_fold(k: int, args: argparse.Namespace) -> None:
         "chat": [["safe", "chat", *judged(t, q)] for t, q in zip(held_chat, p_chat, strict=True)],
     }
     CACHE.mkdir(parents=True, exist_ok=True)
-    (CACHE / f"group{k}_s{args.seed}.json").write_text(json.dumps(result), encoding="utf-8")
+    (CACHE / f"group{k}_s{args.seed}{tag(args.base)}.json").write_text(
+        json.dumps(result), encoding="utf-8"
+    )
     print(f"group {k}: {result['seconds']} s", flush=True)
 
 
@@ -164,8 +173,15 @@ def rates(variant: str, rows: list, chat: list, t: float, t_scorer: float) -> di
     }
 
 
+def tag(base: str) -> str:
+    """The cache files' suffix for an encoder other than emotion-mini's ("" for it)."""
+    if Path(base) == BASE:
+        return ""
+    return "_" + "".join(c if c.isalnum() else "-" for c in str(base).strip("/"))[-60:]
+
+
 def summary(args: argparse.Namespace) -> dict:
-    found = sorted(CACHE.glob(f"group*_s{args.seed}.json"))
+    found = sorted(CACHE.glob(f"group[0-9]_s{args.seed}{tag(args.base)}.json"))
     if not found:
         raise SystemExit("no fold yet: run 'fold K' first")
     folds = [json.loads(p.read_text(encoding="utf-8")) for p in found]
@@ -206,6 +222,7 @@ def summary(args: argparse.Namespace) -> dict:
         )
     result = {
         "bench": "crisis_neural_author_groups",
+        "base": str(args.base),
         "groups": [f["group"] for f in folds],
         "authors": [a for f in folds for a in f["authors"]],
         "rows": len(rows),
@@ -226,6 +243,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--negatives", type=int, default=6000)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--base", default=str(BASE), help="encoder to fine-tune: a local directory or a hub id"
+    )
     args = parser.parse_args(argv)
     if args.phase == "fold":
         for k in args.groups or range(GROUPS):

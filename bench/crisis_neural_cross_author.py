@@ -133,7 +133,7 @@ def fine_tune(
     texts: list[str],
     labels: list[int],
     *,
-    base: Path = BASE,
+    base: str | Path = BASE,
     epochs: int = 3,
     lr: float = 1e-4,
     batch_size: int = 32,
@@ -142,21 +142,26 @@ def fine_tune(
     threads: int = 2,
     log_every: int = 100,
 ):
-    """A BertForSequenceClassification (labels safe, crisis) from ``base``'s encoder,
-    fine-tuned on (texts, labels); returns (model, tokenizer)."""
+    """A sequence classifier (labels safe, crisis) from ``base``'s encoder, fine-tuned on
+    (texts, labels); returns (model, tokenizer). ``base``: ``models/emotion-mini`` (default),
+    or any encoder a user has, as a local directory or a hub id (e.g. a Korean RoBERTa or
+    BERT; resolved and checked as ``assistant train emotion --base`` does)."""
     import torch
-    from transformers import BertForSequenceClassification
+    from transformers import AutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging
 
-    from assistant_plugins.emotion.tokenization import SentencePieceBertTokenizer, pad_batch
+    from assistant_plugins.emotion.classifier import check_model_dir, resolve
+    from assistant_plugins.emotion.tokenization import load_tokenizer, pad_batch
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
-    tokenizer = SentencePieceBertTokenizer.from_dir(base, max_length=max_length)
-    model = BertForSequenceClassification.from_pretrained(
-        str(base),
+    directory = resolve(str(base), setting="--base")
+    check_model_dir(directory)
+    tokenizer = load_tokenizer(directory, max_length=max_length)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(directory),
         num_labels=2,
         id2label={0: "safe", 1: "crisis"},
         label2id={"safe": 0, "crisis": 1},
