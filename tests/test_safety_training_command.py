@@ -51,6 +51,8 @@ def test_train_safety_writes_a_scorer_the_setting_then_uses(run_cli, tmp_path: P
     weights = out / "crisis_scorer.json"
     assert weights.is_file()
     assert _sha(WEIGHTS_PATH) == shipped  # the shipped weights are never written
+    # the weights hold pieces of the user's remarks: readable by the user only
+    assert out.stat().st_mode & 0o777 == 0o700 and weights.stat().st_mode & 0o777 == 0o600
     # the broken rows are skipped, counted and named by file and row
     assert "건너뛴 행 2개" in result.stdout
     assert "my_rows.tsv 6행" in result.stdout and "my_rows.tsv 7행" in result.stdout

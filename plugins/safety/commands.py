@@ -11,10 +11,12 @@ them).
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
+from assistant.app import private_dir
 from assistant.training.errors import DataError
 from assistant.training.options import command_errors
 
@@ -88,7 +90,8 @@ def train_command(
             chat_data = trainer.CHAT_NEGATIVES
         if chat_data is not None and not chat_data.is_file():
             raise DataError(f"일상 대화 파일을 찾을 수 없어요: '{chat_data}'")
-        output.mkdir(parents=True, exist_ok=True)
+        # the weights hold pieces of the remarks (the scorer's n-grams): the user's eyes only
+        private_dir(output)
         out = output / WEIGHTS_NAME
         if len(sets) > 10:
             click.echo(
@@ -106,6 +109,8 @@ def train_command(
             everyday_negatives=None if no_everyday else trainer.EVERYDAY_NEGATIVES,
             command="assistant train safety",
         )
+        with contextlib.suppress(OSError):
+            out.chmod(0o600)
     if skipped.count:
         click.echo(skipped.summary())
     click.echo(summary(meta, out, Scorer.from_json(out.read_text(encoding="utf-8"))))
