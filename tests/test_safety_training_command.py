@@ -12,6 +12,8 @@ import json
 import logging
 from pathlib import Path
 
+import pytest
+
 from assistant_plugins.safety import Safety, scorer_path
 from assistant_plugins.safety.scorer import WEIGHTS_PATH
 
@@ -77,26 +79,23 @@ def test_an_unreadable_scorer_file_keeps_the_shipped_scorer(tmp_path: Path, capl
     assert scorer_path({"scorer": "shipped"}) == WEIGHTS_PATH
 
 
-def test_train_safety_refuses_what_it_cannot_use(run_cli, tmp_path: Path) -> None:
-    held = run_cli("train", "safety", "--sets", "test_x", "--output", str(tmp_path / "a"))
-    assert held.returncode != 0 and "보류 평가 세트" in held.stderr
-    missing = run_cli(
-        "train", "safety", "--no-project-sets", "--data", str(tmp_path / "nope.tsv"),
-        "--output", str(tmp_path / "b"),
-    )  # fmt: skip
-    assert missing.returncode != 0 and "찾을 수 없어요" in missing.stderr
-    headless = tmp_path / "headless.tsv"
-    headless.write_text("crisis\t그만 살고 싶어\n", encoding="utf-8")
-    no_header = run_cli(
-        "train", "safety", "--no-project-sets", "--data", str(headless),
-        "--output", str(tmp_path / "c"),
-    )  # fmt: skip
-    assert no_header.returncode != 0 and "머리줄" in no_header.stderr
-    one_sided = tmp_path / "only_safe.tsv"
-    one_sided.write_text("label\ttext\nsafe\t오늘 날씨 좋다\n", encoding="utf-8")
-    result = run_cli(
-        "train", "safety", "--no-project-sets", "--data", str(one_sided),
-        "--output", str(tmp_path / "d"),
-    )  # fmt: skip
-    assert result.returncode != 0 and "crisis 0개" in result.stderr
-    assert not (tmp_path / "d" / "crisis_scorer.json").exists()
+@pytest.mark.parametrize(
+    ("rows", "options", "message"),
+    [
+        (None, ("--sets", "test_x"), "보류 평가 세트"),  # a held-out set
+        (None, ("--no-project-sets", "--data", "nope.tsv"), "찾을 수 없어요"),
+        ("crisis\t그만 살고 싶어\n", ("--no-project-sets",), "머리줄"),  # no header
+        ("label\ttext\nsafe\t오늘 날씨 좋다\n", ("--no-project-sets",), "crisis 0개"),
+    ],
+)
+def test_train_safety_refuses_what_it_cannot_use(
+    run_cli, tmp_path: Path, rows: str | None, options: tuple[str, ...], message: str
+) -> None:
+    data: tuple[str, ...] = ()
+    if rows is not None:
+        (tmp_path / "rows.tsv").write_text(rows, encoding="utf-8")
+        data = ("--data", str(tmp_path / "rows.tsv"))
+    options = tuple(str(tmp_path / o) if o.endswith(".tsv") else o for o in options)
+    result = run_cli("train", "safety", *options, *data, "--output", str(tmp_path / "out"))
+    assert result.returncode != 0 and message in result.stderr
+    assert not (tmp_path / "out" / "crisis_scorer.json").exists()
