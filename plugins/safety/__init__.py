@@ -41,7 +41,8 @@ from assistant.app import App
 from assistant.types import Intent, Reply, Request
 
 from .detect import Detector
-from .scorer import WEIGHTS_PATH, Scorer
+from .scorer import WEIGHTS_PATH
+from .scorer import load as load_scorer
 
 __version__ = "0.1.0"
 
@@ -108,13 +109,9 @@ def scorer_path(settings: dict[str, Any]) -> Path:
     if value == "shipped":
         return WEIGHTS_PATH
     path = Path(value).expanduser()
-    try:
-        Scorer.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    if load_scorer(path) is None:  # read once: the detector reuses it
         log.error(
-            "plugins.safety.scorer: 점수기 파일 '%s'을(를) 읽을 수 없어 기본 점수기를 써요 (%s).",
-            path,
-            exc,
+            "plugins.safety.scorer: 점수기 파일 '%s'을(를) 읽을 수 없어 기본 점수기를 써요.", path
         )
         return WEIGHTS_PATH
     return path

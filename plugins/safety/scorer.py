@@ -216,11 +216,16 @@ class PackedWeights(Mapping[str, float]):
 
 @lru_cache(maxsize=4)
 def load(path: Path = WEIGHTS_PATH) -> Scorer | None:
-    """The shipped scorer, read once; None when the file is missing or broken (rules only)."""
+    """The scorer at ``path``, read once; None when the file is missing or broken (the caller
+    says what it does then: the detector runs on its rules alone)."""
     try:
         return Scorer.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         import logging
 
-        logging.getLogger(__name__).warning("crisis scorer %s unreadable: rules only", path)
+        logging.getLogger(__name__).warning(
+            "crisis scorer %s unreadable (%s): a detector given it runs on its rules only",
+            path,
+            exc,
+        )
         return None

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.training.errors import DataError
+from assistant.training.errors import DataError, TrainingError
 from assistant.training.tables import SkipLog
 
 from .detect import (
@@ -169,15 +169,9 @@ Example = tuple[set[str], int]
 
 
 def read_set(name: str) -> list[tuple[str, str, str]]:
-    """Rows (label, kind, text) of ``crisis_NAME.tsv``; malformed rows are skipped."""
-    rows = []
-    lines = (SETS_DIR / f"crisis_{name}.tsv").read_text(encoding="utf-8").splitlines()
-    for line in lines:
-        parts = line.split("\t")
-        if line.startswith("#") or len(parts) != 3 or parts[0] not in ("crisis", "safe"):
-            continue
-        rows.append((parts[0], parts[1], parts[2]))
-    return rows
+    """Rows (label, kind, text) of the project's ``crisis_NAME.tsv``; malformed rows are
+    skipped (:func:`read_labelled_file`)."""
+    return read_labelled_file(SETS_DIR / f"crisis_{name}.tsv", SkipLog())
 
 
 def read_labelled_file(path: Path, skip_log: SkipLog) -> list[tuple[str, str, str]]:
@@ -195,9 +189,9 @@ def read_labelled_file(path: Path, skip_log: SkipLog) -> list[tuple[str, str, st
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
-        cells = [cell.strip() for cell in line.split("\t")]
+        cells = line.split("\t")
         if header is None:
-            header = cells
+            header = [cell.strip() for cell in cells]
             if "label" not in header or "text" not in header:
                 raise DataError(
                     f"'{path}' {number}행: 머리줄에 label 과 text 열이 있어야 해요"
@@ -208,12 +202,13 @@ def read_labelled_file(path: Path, skip_log: SkipLog) -> list[tuple[str, str, st
             skip_log.add(path, number, f"열 개수가 맞지 않음 ({len(cells)}/{len(header)})")
             continue
         row = dict(zip(header, cells, strict=True))
-        if row["label"] not in ("crisis", "safe"):
+        label = row["label"].strip()
+        if label not in ("crisis", "safe"):
             skip_log.add(path, number, "label 이 crisis 나 safe 가 아님")
-        elif not row["text"]:
+        elif not row["text"].strip():
             skip_log.add(path, number, "text 가 비어 있음")
         else:
-            rows.append((row["label"], row.get("kind", ""), row["text"]))
+            rows.append((label, row.get("kind", "").strip(), row["text"]))
     return rows
 
 
@@ -348,7 +343,7 @@ def train(
     random cross-validation, write ``out``."""
     refused = HELD_OUT.intersection(sets)
     if refused:
-        raise SystemExit(f"{', '.join(sorted(refused))}: 보류 평가 세트는 학습에 쓸 수 없어요.")
+        raise DataError(f"보류 평가 세트는 학습에 쓸 수 없어요: {', '.join(sorted(refused))}")
     detector = Detector(read_list(PATTERNS_PATH), read_list(FALSE_FRIENDS_PATH))  # rules only
     named = [(name, r) for name in sets for r in read_set(name)]
     skip_log = skip_log if skip_log is not None else SkipLog()
@@ -575,19 +570,22 @@ def main(argv: list[str] | None = None) -> None:
     if args.rethreshold:
         print(rethreshold(args.out))
         return
-    meta = train(
-        args.sets,
-        args.out,
-        folds=args.folds,
-        max_fa=args.max_false_alarms,
-        epochs=args.epochs,
-        negatives=Path(args.negatives) if args.negatives else None,
-        everyday_negatives=Path(args.everyday_negatives) if args.everyday_negatives else None,
-        persona_negatives=Path(args.persona_negatives) if args.persona_negatives else None,
-        kinds=tuple(args.kinds),
-        positive_weight=args.positive_weight,
-        keep=args.keep,
-    )
+    try:
+        meta = train(
+            args.sets,
+            args.out,
+            folds=args.folds,
+            max_fa=args.max_false_alarms,
+            epochs=args.epochs,
+            negatives=Path(args.negatives) if args.negatives else None,
+            everyday_negatives=Path(args.everyday_negatives) if args.everyday_negatives else None,
+            persona_negatives=Path(args.persona_negatives) if args.persona_negatives else None,
+            kinds=tuple(args.kinds),
+            positive_weight=args.positive_weight,
+            keep=args.keep,
+        )
+    except TrainingError as exc:  # a held-out set, unusable data: the Korean message only
+        raise SystemExit(str(exc)) from exc
     print(meta)
 
 
