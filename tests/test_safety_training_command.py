@@ -63,10 +63,26 @@ def test_train_safety_writes_a_scorer_the_setting_then_uses(run_cli, tmp_path: P
     assert meta["command"] == "assistant train safety"
     assert meta["sets"] == ["dev"] and meta["files"] == [str(rows)]
     assert meta["skipped_rows"] == 2
+    assert meta["folds"] == "one per author" and "다른 저자 문장에서" in result.stdout
     # the setting points the detector at the user's weights
     assert scorer_path({"scorer": str(weights)}) == weights
     assert Safety.from_settings({"scorer": str(weights)}).detector.scorer_path == weights
     assert Safety.from_settings({}).detector.scorer_path == WEIGHTS_PATH
+
+
+def test_one_author_alone_is_judged_on_random_folds_and_says_so(run_cli, tmp_path: Path) -> None:
+    rows = tmp_path / "mine.tsv"
+    rows.write_text(USER_ROWS, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "train", "safety", "--no-project-sets", "--data", str(rows), "--no-everyday",
+        "--chat-data", str(_chat(tmp_path)), "--output", str(out), timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    meta = json.loads((out / "crisis_scorer.json").read_text(encoding="utf-8"))["meta"]
+    assert isinstance(meta["folds"], int)
+    assert meta["threshold_chosen_on"].startswith("out-of-fold")
+    assert "교차 검증에서" in result.stdout and "다른 저자 문장에서" not in result.stdout
 
 
 def test_an_unreadable_scorer_file_keeps_the_shipped_scorer(tmp_path: Path, caplog) -> None:

@@ -121,11 +121,15 @@ def summary(meta: dict, out: Path, scorer: Scorer) -> str:
         f" (프로젝트 세트 {len(meta['sets'])}개, 내 파일 {len(meta['files'])}개)"
     )
     if "oof_recall" in meta:
+        if meta["folds"] == "one per author":
+            where = (
+                "다른 저자 문장에서 (그 저자를 빼고 학습한 점수기로, 규칙과 함께;"
+                " 규칙은 프로젝트 세트로 만들어져 새 목소리에서는 더 낮아요)"
+            )
+        else:  # one author wrote every row: random folds, which flatter a new voice
+            where = f"무작위 {meta['folds']}등분 교차 검증에서 (저자가 하나뿐이라 새 목소리에서는 더 낮아요)"
         lines.append(
-            f"  다른 저자 문장에서: 재현율 {meta['oof_recall']:.3f},"
-            f" 오경보 {meta['oof_false_alarms'] * 100:.1f}%"
-            " (규칙과 함께, 그 저자를 빼고 학습한 점수기로; 규칙은 프로젝트 세트로 만들어져"
-            " 새 목소리에서는 더 낮아요)"
+            f"  재현율 {meta['oof_recall']:.3f}, 오경보 {meta['oof_false_alarms'] * 100:.1f}%: {where}"
         )
     lines.append(f"  임계값 {scorer.threshold:g} (확인 질문 {scorer.check_in:g}부터)")
     lines += [
